@@ -1,0 +1,436 @@
+//! The checker: a guide's active rules, compiled once, run over documents.
+//!
+//! Building a [`Checker`] is the expensive step (term tables become one
+//! Aho–Corasick automaton); checking is cheap and takes `&self`, so one
+//! checker serves many documents on many threads.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::document::directives::rule_matches;
+use crate::document::{Block, Directive, DirectiveKind, Document, DocumentKind};
+use crate::finding::{Finding, Severity};
+use crate::fix::{Applicability, apply_edits, non_overlapping};
+use crate::guide::{Guide, RuleLevel};
+use crate::rules::{Context, Rule, Term, TermMatch, registry};
+
+/// Choices made by the caller, not the guide.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Rule ids or categories to run; empty runs every rule the guide enables.
+    /// A selected rule runs even if it is off by default (not if the guide
+    /// turns it off).
+    pub select: Vec<String>,
+    /// Rule ids or categories never to run.
+    pub ignore: Vec<String>,
+    /// Today's date (year, month, day), for embargoes.
+    pub today: (i32, u32, u32),
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            today: today_utc(),
+        }
+    }
+}
+
+struct ActiveRule {
+    rule: Box<dyn Rule>,
+    /// The guide's level for this rule, when it sets one; it overrides the
+    /// severity the rule reports.
+    configured: Option<Severity>,
+}
+
+/// All active rules' terms, in one automaton.
+struct Lexicon {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern: the index of its rule and the term.
+    owners: Vec<(usize, Term)>,
+}
+
+pub struct Checker {
+    guide: Arc<Guide>,
+    rules: Vec<ActiveRule>,
+    lexicon: Lexicon,
+    options: CheckOptions,
+}
+
+impl Checker {
+    pub fn new(guide: Arc<Guide>, options: CheckOptions) -> Checker {
+        let rules: Vec<ActiveRule> = registry()
+            .iter()
+            .filter_map(|factory| {
+                let meta = factory.meta;
+                let level = guide.rule_level(meta.id);
+                let selected = options.select.iter().any(|s| rule_matches(s, meta.id));
+                let ignored = options.ignore.iter().any(|s| rule_matches(s, meta.id));
+                let enabled = match level {
+                    Some(None) => false,
+                    Some(Some(_)) => true,
+                    None => guide.extends_default() && meta.enabled_by_default,
+                };
+                let runs = !ignored
+                    && level != Some(None)
+                    && if options.select.is_empty() {
+                        enabled
+                    } else {
+                        selected
+                    };
+                runs.then(|| ActiveRule {
+                    rule: (factory.build)(&guide),
+                    configured: level.flatten(),
+                })
+            })
+            .collect();
+        let lexicon = Lexicon::new(&rules);
+        Checker {
+            guide,
+            rules,
+            lexicon,
+            options,
+        }
+    }
+
+    pub fn guide(&self) -> &Arc<Guide> {
+        &self.guide
+    }
+
+    pub fn options(&self) -> &CheckOptions {
+        &self.options
+    }
+
+    /// Ids of the rules this checker runs.
+    pub fn active_rule_ids(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rules.iter().map(|active| active.rule.meta().id)
+    }
+
+    /// Check a document: findings sorted by position, suppressions applied.
+    pub fn check(&self, document: &Document) -> Vec<Finding> {
+        let cx = self.context(document);
+        let mut findings = Vec::new();
+        for block in &document.blocks {
+            self.check_block_into(&cx, block, &mut findings);
+        }
+        self.check_document_into(&cx, &mut findings);
+        self.finish(document, findings)
+    }
+
+    /// Parse and check a text in one step.
+    pub fn check_text(&self, text: &str, kind: DocumentKind) -> (Document, Vec<Finding>) {
+        let document = Document::parse(text, kind);
+        let findings = self.check(&document);
+        (document, findings)
+    }
+
+    pub fn context<'a>(&'a self, document: &'a Document) -> Context<'a> {
+        Context {
+            document,
+            guide: &self.guide,
+            today: self.options.today,
+        }
+    }
+
+    /// Findings that depend on this block alone (term matches and
+    /// block rules), before severity overrides and suppression. The
+    /// language server caches these per block.
+    pub fn check_block_into(&self, cx: &Context, block: &Block, out: &mut Vec<Finding>) {
+        self.lexicon.run(cx, block, &self.rules, out);
+        for active in &self.rules {
+            active.rule.check_block(cx, block, out);
+        }
+    }
+
+    /// Findings that need the whole document.
+    pub fn check_document_into(&self, cx: &Context, out: &mut Vec<Finding>) {
+        for active in &self.rules {
+            active.rule.check_document(cx, out);
+        }
+    }
+
+    /// Apply configured severities, inline and front matter suppressions,
+    /// and sort.
+    pub fn finish(&self, document: &Document, mut findings: Vec<Finding>) -> Vec<Finding> {
+        for finding in &mut findings {
+            if let Some(active) = self.rules.iter().find(|a| a.rule.meta().id == finding.rule)
+                && let Some(severity) = active.configured
+            {
+                finding.severity = severity;
+            }
+        }
+        let disabled = front_matter_disabled(document);
+        findings.retain(|finding| {
+            !disabled
+                .iter()
+                .any(|selector| rule_matches(selector, &finding.rule))
+                && !is_suppressed(document, &document.directives, finding)
+        });
+        findings.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+        findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule && a.message == b.message);
+        findings
+    }
+}
+
+impl Lexicon {
+    fn new(rules: &[ActiveRule]) -> Lexicon {
+        let owners: Vec<(usize, Term)> = rules
+            .iter()
+            .enumerate()
+            .flat_map(|(index, active)| {
+                active
+                    .rule
+                    .terms()
+                    .into_iter()
+                    .filter(|term| !term.phrase.trim().is_empty())
+                    .map(move |term| (index, term))
+            })
+            .collect();
+        let automaton = if owners.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(owners.iter().map(|(_, term)| term.phrase.as_str()))
+                .ok()
+        };
+        Lexicon { automaton, owners }
+    }
+
+    fn run(&self, cx: &Context, block: &Block, rules: &[ActiveRule], out: &mut Vec<Finding>) {
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        let text = block.prose.text.as_str();
+        // (rule index, start, end, entry), filtered to whole words.
+        let mut hits: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for found in automaton.find_overlapping_iter(text) {
+            let (rule, term) = &self.owners[found.pattern().as_usize()];
+            let range = found.start()..found.end();
+            if !at_word_boundaries(text, &range, &term.phrase) {
+                continue;
+            }
+            if term.case_sensitive && text[range.clone()] != *term.phrase {
+                continue;
+            }
+            hits.push((*rule, range.start, range.end, term.entry));
+        }
+        if hits.is_empty() {
+            return;
+        }
+        // Per rule: leftmost first, longest first, no overlaps.
+        hits.sort_by(|a, b| {
+            (a.0, a.1, std::cmp::Reverse(a.2)).cmp(&(b.0, b.1, std::cmp::Reverse(b.2)))
+        });
+        let mut last: Option<(usize, usize)> = None; // (rule, end)
+        for (rule, start, end, entry) in hits {
+            if let Some((last_rule, last_end)) = last
+                && last_rule == rule
+                && start < last_end
+            {
+                continue;
+            }
+            if cx.guide.allows(&text[start..end]) {
+                continue;
+            }
+            last = Some((rule, end));
+            let found = TermMatch {
+                prose: start..end,
+                entry,
+            };
+            rules[rule].rule.on_term(cx, block, &found, out);
+        }
+    }
+}
+
+/// Whether a match sits on word boundaries: a phrase that starts (ends) with a
+/// letter or digit must not continue a word on that side.
+fn at_word_boundaries(text: &str, range: &Range<usize>, phrase: &str) -> bool {
+    let first_is_word = phrase.chars().next().is_some_and(char::is_alphanumeric);
+    let last_is_word = phrase
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    let before_ok = !first_is_word
+        || text[..range.start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+    let after_ok = !last_is_word
+        || text[range.end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+    before_ok && after_ok
+}
+
+/// Rule ids listed under `copydesk: { disable: [...] }` in front matter.
+fn front_matter_disabled(document: &Document) -> Vec<String> {
+    document
+        .front_matter_value("copydesk")
+        .and_then(|value| value.get("disable"))
+        .map(|value| match value {
+            serde_json::Value::String(one) => vec![one.clone()],
+            serde_json::Value::Array(many) => many
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
+}
+
+fn is_suppressed(document: &Document, directives: &[Directive], finding: &Finding) -> bool {
+    let mut disabled = false;
+    for directive in directives {
+        if directive.span.start >= finding.span.start {
+            break;
+        }
+        if !directive.applies_to(&finding.rule) {
+            continue;
+        }
+        match directive.kind {
+            DirectiveKind::Disable => disabled = true,
+            DirectiveKind::Enable => disabled = false,
+            DirectiveKind::DisableNextLine => {
+                if next_line_holds(document, directive.span.end, finding.span.start) {
+                    return true;
+                }
+            }
+        }
+    }
+    disabled
+}
+
+/// Whether `offset` is on the first non-blank line after the line where
+/// `directive_end` is.
+fn next_line_holds(document: &Document, directive_end: usize, offset: usize) -> bool {
+    let index = &document.line_index;
+    let text = document.text();
+    let mut line = index.line_of(directive_end.saturating_sub(1)) + 1;
+    while line < index.line_count() && index.line_text(text, line).trim().is_empty() {
+        line += 1;
+    }
+    index.line_of(offset) == line
+}
+
+/// The result of fixing a text until nothing more applies.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    pub text: String,
+    /// Fixes applied, over all passes.
+    pub applied: usize,
+    /// Findings left whose best fix is Unsafe (would apply with
+    /// `--unsafe-fixes`).
+    pub unsafe_remaining: usize,
+    /// Findings left after fixing.
+    pub findings: Vec<Finding>,
+    /// The fixed text, parsed.
+    pub document: Document,
+}
+
+/// Fixes are applied in passes: check, apply every non-overlapping fix at or
+/// above `min`, check again, until a pass applies nothing (at most this many).
+pub const MAX_FIX_PASSES: usize = 10;
+
+impl Checker {
+    /// Apply every fix at or above `min` until the text is stable.
+    pub fn fix_text(&self, text: &str, kind: DocumentKind, min: Applicability) -> FixOutcome {
+        let mut current = text.to_owned();
+        let mut applied = 0;
+        let mut findings;
+        let mut document;
+        let mut pass = 0;
+        loop {
+            document = Document::parse(current.as_str(), kind);
+            findings = self.check(&document);
+            if pass == MAX_FIX_PASSES {
+                break;
+            }
+            pass += 1;
+            let candidates = findings.iter().filter_map(|finding| {
+                // Several fixes are candidates to choose from, never applied.
+                let [fix] = finding.fixes.as_slice() else {
+                    return None;
+                };
+                (fix.applicability >= min).then_some(fix)
+            });
+            let chosen = non_overlapping(candidates);
+            if chosen.is_empty() {
+                break;
+            }
+            let edits: Vec<_> = chosen
+                .iter()
+                .flat_map(|fix| fix.edits.iter().cloned())
+                .collect();
+            match apply_edits(&current, &edits) {
+                Ok(next) if next != current => {
+                    applied += chosen.len();
+                    current = next;
+                }
+                _ => break,
+            }
+        }
+        let unsafe_remaining = findings
+            .iter()
+            .filter(|f| matches!(f.fixes.as_slice(), [fix] if fix.applicability == Applicability::Unsafe))
+            .count();
+        FixOutcome {
+            text: current,
+            applied,
+            unsafe_remaining,
+            findings,
+            document,
+        }
+    }
+}
+
+/// Today's date in UTC from the system clock, as (year, month, day).
+pub fn today_utc() -> (i32, u32, u32) {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((seconds / 86_400) as i64)
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+pub fn civil_from_days(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// The configured level of `rule` as the checker sees it, for listings.
+pub fn effective_level(guide: &Guide, rule: &crate::rules::RuleMeta) -> RuleLevel {
+    match guide.rule_level(rule.id) {
+        Some(Some(severity)) => RuleLevel::On(severity),
+        Some(None) => RuleLevel::Off,
+        None if guide.extends_default() && rule.enabled_by_default => RuleLevel::On(rule.severity),
+        None => RuleLevel::Off,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

@@ -1,0 +1,464 @@
+//! `copydesk check`.
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use super::{ColorWhen, Status};
+use crate::check::{CheckOptions, Checker};
+use crate::diff::unified_diff;
+use crate::document::{Document, DocumentKind};
+use crate::files::{self, decode_draft, expand_paths, read_draft, write_atomically};
+use crate::finding::{Finding, Severity};
+use crate::fix::Applicability;
+use crate::guide::{self, Guide};
+use crate::output::{ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with the source line underlined, rustc style
+    Human,
+    /// One line per finding: path:line:col: severity [rule] message
+    Concise,
+    /// One JSON document (version 1; see the README)
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Hint,
+    Info,
+    Warning,
+    Error,
+    /// Never fail on findings (unreadable files still fail)
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Hint => Some(Severity::Hint),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files, folders or globs to check (default: the current folder)
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Apply Safe fixes and rewrite the files
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply Unsafe fixes
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the unified diff of what --fix would change; write nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Check standard input
+    #[arg(long)]
+    pub stdin: bool,
+    /// The path standard input stands for (picks the format and the guide)
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Use this guide file instead of the nearest copydesk.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules or categories (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Skip these rules or categories (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Exit 1 when a finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Print findings only, no summary
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// One input: a file on disk or standard input.
+struct Input {
+    /// As shown to the user.
+    display: String,
+    /// On disk (for reading, writing, kind and guide discovery).
+    path: PathBuf,
+    from_stdin: Option<Vec<u8>>,
+}
+
+/// What checking one input produced.
+struct Outcome {
+    display: String,
+    document: Option<Document>,
+    findings: Vec<Finding>,
+    error: Option<String>,
+    /// The fixed text, when fixing changed it.
+    fixed_text: Option<String>,
+    /// The unified diff, in --diff mode.
+    diff: Option<String>,
+    fixes_applied: usize,
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
+    validate(&args)?;
+    let options = CheckOptions {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        ..CheckOptions::default()
+    };
+    let mut guides = GuideCache::new(args.config.clone(), options);
+
+    let mut status = Status::Clean;
+    let inputs = if args.stdin {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        let path = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("stdin.md"));
+        vec![Input {
+            display: args
+                .stdin_filename
+                .as_ref()
+                .map_or_else(|| "-".to_owned(), |p| p.display().to_string()),
+            path,
+            from_stdin: Some(bytes),
+        }]
+    } else {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        let mut files = Vec::new();
+        for path in &paths {
+            let extensions = match guides.checker_for(path) {
+                Ok(checker) => checker.guide().config.files.extensions.clone(),
+                Err(_) => Vec::new(),
+            };
+            let expanded = expand_paths(std::slice::from_ref(path), &extensions);
+            for (path, error) in expanded.errors {
+                eprintln!("error: {}: {error}", path.display());
+                status = Status::Error;
+            }
+            files.extend(expanded.files);
+        }
+        files.sort();
+        files.dedup();
+        files
+            .into_iter()
+            .map(|path| Input {
+                display: display_path(&path),
+                path,
+                from_stdin: None,
+            })
+            .collect()
+    };
+
+    // Resolve every input's guide first (sequentially: discovery is cached
+    // per folder), then check in parallel.
+    let mut jobs: Vec<(Input, Option<Arc<Checker>>)> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let checker = match guides.checker_for(&input.path) {
+            Ok(checker) => Some(checker),
+            Err(error) => {
+                if guides.report_once(&error) {
+                    eprintln!("error: {error:#}");
+                }
+                status = Status::Error;
+                None
+            }
+        };
+        jobs.push((input, checker));
+    }
+
+    let min_fix = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let mode = Mode {
+        fix: args.fix || args.diff,
+        write: args.fix && !args.diff && !args.stdin,
+        diff: args.diff,
+        min_fix,
+    };
+
+    let stdout = io::stdout();
+    let mut out = anstream::AutoStream::new(stdout.lock(), args.color.choice());
+    let mut printer: Box<dyn Printer> = match args.format {
+        Format::Human => Box::new(HumanPrinter { summary: false }),
+        Format::Concise => Box::new(ConcisePrinter { summary: false }),
+        Format::Json => Box::new(JsonPrinter::default()),
+    };
+    let threshold = args.fail_on.threshold();
+    let mut summary = Summary::default();
+    let mut fixes_applied = 0;
+    let mut files_changed = 0;
+    let stdin_fix = args.stdin && args.fix && !args.diff;
+
+    // Chunks keep memory bounded on huge trees and output in path order.
+    const CHUNK: usize = 256;
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
+        let outcomes: Vec<Outcome> = chunk
+            .into_par_iter()
+            .map(|(input, checker)| check_input(input, checker.as_deref(), mode))
+            .collect();
+        for outcome in outcomes {
+            let report = FileReport {
+                path: &outcome.display,
+                document: outcome.document.as_ref(),
+                findings: &outcome.findings,
+                error: outcome.error.as_deref(),
+            };
+            summary.add(&report);
+            fixes_applied += outcome.fixes_applied;
+            if outcome.error.is_some() && status == Status::Clean {
+                status = Status::Findings;
+            }
+            if threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t))
+                && status == Status::Clean
+            {
+                status = Status::Findings;
+            }
+            if mode.diff {
+                if let Some(diff) = &outcome.diff {
+                    files_changed += 1;
+                    out.write_all(diff.as_bytes())?;
+                }
+                if let Some(error) = &outcome.error {
+                    eprintln!("error: {}: {error}", outcome.display);
+                }
+                continue;
+            }
+            if stdin_fix {
+                let text = outcome
+                    .fixed_text
+                    .as_deref()
+                    .or_else(|| outcome.document.as_ref().map(Document::text))
+                    .unwrap_or_default();
+                out.write_all(text.as_bytes())?;
+                if let Some(error) = &outcome.error {
+                    eprintln!("error: {}: {error}", outcome.display);
+                }
+                continue;
+            }
+            if outcome.fixed_text.is_some() {
+                files_changed += 1;
+            }
+            printer.file(&mut out, &report)?;
+        }
+    }
+
+    if mode.fix {
+        summary.fixes_applied = Some(fixes_applied);
+    }
+    if mode.diff {
+        // --diff exits 1 when there is something to change, like ruff.
+        if files_changed > 0 && status == Status::Clean {
+            status = Status::Findings;
+        } else if files_changed == 0 && status == Status::Findings && summary.errors == 0 {
+            status = Status::Clean;
+        }
+        if !args.quiet {
+            eprintln!(
+                "Would apply {} to {}.",
+                crate::output::plural(fixes_applied, "fix"),
+                crate::output::plural(files_changed, "file")
+            );
+        }
+    } else if stdin_fix {
+        if !args.quiet {
+            eprintln!("{}", summary.sentence());
+        }
+    } else {
+        printer.finish(&mut out, &summary)?;
+        if !args.quiet && args.format != Format::Json {
+            let mut sentence = summary.sentence();
+            if mode.write && files_changed > 0 {
+                sentence.push_str(&format!(
+                    " Rewrote {}.",
+                    crate::output::plural(files_changed, "file")
+                ));
+            }
+            writeln!(out, "{sentence}")?;
+        }
+    }
+    out.flush()?;
+    Ok(status)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    fix: bool,
+    write: bool,
+    diff: bool,
+    min_fix: Applicability,
+}
+
+fn validate(args: &CheckArgs) -> anyhow::Result<()> {
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        bail!("--unsafe-fixes only works with --fix or --diff");
+    }
+    if args.stdin && !args.paths.is_empty() {
+        bail!("--stdin checks standard input; do not name paths too");
+    }
+    if args.stdin_filename.is_some() && !args.stdin {
+        bail!("--stdin-filename needs --stdin");
+    }
+    for selector in args.select.iter().chain(&args.ignore) {
+        if !crate::rules::is_known_selector(selector) {
+            let hint = crate::rules::closest_rule_id(selector)
+                .map(|id| format!("; did you mean “{id}”?"))
+                .unwrap_or_default();
+            bail!("unknown rule or category “{selector}”{hint} (see `copydesk rules`)");
+        }
+    }
+    Ok(())
+}
+
+fn display_path(path: &Path) -> String {
+    let shown = path.strip_prefix("./").unwrap_or(path);
+    shown.display().to_string()
+}
+
+fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
+    let mut outcome = Outcome {
+        display: input.display,
+        document: None,
+        findings: Vec::new(),
+        error: None,
+        fixed_text: None,
+        diff: None,
+        fixes_applied: 0,
+    };
+    let Some(checker) = checker else {
+        outcome.error = Some("not checked: its guide could not be loaded".to_owned());
+        return outcome;
+    };
+    let limit = files::max_bytes(checker.guide());
+    let text = match input.from_stdin {
+        Some(bytes) => decode_draft(bytes, limit),
+        None => read_draft(&input.path, limit),
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => {
+            outcome.error = Some(error.to_string());
+            return outcome;
+        }
+    };
+    let kind = DocumentKind::from_path(&input.path);
+    if !mode.fix {
+        let (document, findings) = checker.check_text(&text, kind);
+        outcome.findings = findings;
+        outcome.document = Some(document);
+        return outcome;
+    }
+    let fixed = checker.fix_text(&text, kind, mode.min_fix);
+    outcome.fixes_applied = fixed.applied;
+    outcome.findings = fixed.findings;
+    if fixed.text != text {
+        if mode.diff {
+            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
+        } else if mode.write
+            && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
+        {
+            outcome.error = Some(error.to_string());
+            outcome.fixes_applied = 0;
+            let (document, findings) = checker.check_text(&text, kind);
+            outcome.findings = findings;
+            outcome.document = Some(document);
+            return outcome;
+        }
+        outcome.fixed_text = Some(fixed.text);
+    }
+    outcome.document = Some(fixed.document);
+    outcome
+}
+
+/// Guides and their checkers, loaded once per guide file.
+struct GuideCache {
+    config: Option<PathBuf>,
+    options: CheckOptions,
+    by_guide: HashMap<Option<PathBuf>, Result<Arc<Checker>, Arc<anyhow::Error>>>,
+    by_folder: HashMap<PathBuf, Option<PathBuf>>,
+    reported: Vec<String>,
+}
+
+impl GuideCache {
+    fn new(config: Option<PathBuf>, options: CheckOptions) -> GuideCache {
+        GuideCache {
+            config,
+            options,
+            by_guide: HashMap::new(),
+            by_folder: HashMap::new(),
+            reported: Vec::new(),
+        }
+    }
+
+    fn guide_path(&mut self, path: &Path) -> Option<PathBuf> {
+        if let Some(config) = &self.config {
+            return Some(config.clone());
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let folder = if absolute.is_dir() {
+            absolute
+        } else {
+            absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        if let Some(found) = self.by_folder.get(&folder) {
+            return found.clone();
+        }
+        let found = guide::discover(&folder);
+        self.by_folder.insert(folder, found.clone());
+        found
+    }
+
+    fn checker_for(&mut self, path: &Path) -> anyhow::Result<Arc<Checker>> {
+        let guide_path = self.guide_path(path);
+        let entry = self.by_guide.entry(guide_path.clone()).or_insert_with(|| {
+            let guide = match &guide_path {
+                Some(file) => Guide::load(file)
+                    .map(Arc::new)
+                    .map_err(|e| Arc::new(anyhow::Error::new(e))),
+                None => Ok(Guide::builtin()),
+            };
+            guide.map(|guide| Arc::new(Checker::new(guide, self.options.clone())))
+        });
+        match entry {
+            Ok(checker) => Ok(Arc::clone(checker)),
+            Err(error) => Err(anyhow::anyhow!("{error:#}")),
+        }
+    }
+
+    fn report_once(&mut self, error: &anyhow::Error) -> bool {
+        let text = format!("{error:#}");
+        if self.reported.contains(&text) {
+            return false;
+        }
+        self.reported.push(text);
+        true
+    }
+}

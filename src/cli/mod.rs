@@ -1,0 +1,90 @@
+//! The `copydesk` command line. An edge: errors are `anyhow`, printed once.
+//!
+//! Exit status: 0 when no finding is at or above `--fail-on`, 1 when one is
+//! (or a file could not be checked), 2 on usage, guide or IO errors. A closed
+//! pipe (`copydesk check | head`) ends the run quietly with status 0.
+
+mod check;
+mod init;
+mod rules;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The outcome of a command, as an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at or above the failing severity.
+    Clean = 0,
+    /// Findings at or above the failing severity, or unreadable files.
+    Findings = 1,
+    /// Usage, guide or IO errors.
+    Error = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "copydesk",
+    version,
+    about = "A copy editor for brand voice and sharing guidelines: checks drafts, offers edits as diffs",
+    after_help = "Run `copydesk check --help` for the main command."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check files, folders or globs against the guide
+    Check(check::CheckArgs),
+    /// List the rules, or show one rule's documentation
+    Rules(rules::RulesArgs),
+    /// Write a commented starter copydesk.toml
+    Init(init::InitArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::Init(args) => init::run(args),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(Status::Error as u8)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    pub fn choice(self) -> anstream::ColorChoice {
+        match self {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! A finding: what a rule reports about a span of the document.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::fix::{Applicability, Fix};
+
+/// How much a finding matters. Ordered so that `Hint < Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Hint,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule's report about one span of a document.
+///
+/// `span` is a byte range into the document's full text (front matter
+/// included), end-exclusive. Messages quote the offending text and have no
+/// trailing period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule id, `category/name` for built-in rules (`concise/wordy-phrase`);
+    /// other sources (Vale styles, model review) use their own id shapes.
+    pub rule: String,
+    pub span: Range<usize>,
+    pub message: String,
+    pub severity: Severity,
+    /// Extra explanation, usually the guide's `why` for the entry that matched.
+    pub note: Option<String>,
+    /// Candidate fixes, best first. Several fixes mean several candidates:
+    /// rules mark those `DisplayOnly` so none is applied automatically.
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &str, span: Range<usize>, severity: Severity, message: String) -> Finding {
+        Finding {
+            rule: rule.to_owned(),
+            span,
+            message,
+            severity,
+            note: None,
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn with_note(mut self, note: Option<String>) -> Finding {
+        self.note = note;
+        self
+    }
+
+    /// The most applicable fix this finding offers, if any.
+    pub fn best_applicability(&self) -> Option<Applicability> {
+        self.fixes.iter().map(|fix| fix.applicability).max()
+    }
+
+    /// The category part of the rule id (`concise` for `concise/wordy-phrase`).
+    pub fn category(&self) -> &str {
+        self.rule.split('/').next().unwrap_or(&self.rule)
+    }
+}
+
+/// Quote a piece of the document for a message, the way every message does:
+/// curly double quotes, inner whitespace collapsed, long quotes shortened.
+pub fn quote(text: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let mut collapsed = String::with_capacity(text.len().min(MAX_CHARS * 4) + 8);
+    let mut chars = 0;
+    let mut last_was_space = false;
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            if last_was_space {
+                continue;
+            }
+            last_was_space = true;
+            collapsed.push(' ');
+        } else {
+            last_was_space = false;
+            collapsed.push(c);
+        }
+        chars += 1;
+        if chars == MAX_CHARS {
+            collapsed.push('…');
+            break;
+        }
+    }
+    format!("“{collapsed}”")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_order_from_hint_to_error() {
+        assert!(Severity::Hint < Severity::Info);
+        assert!(Severity::Info < Severity::Warning);
+        assert!(Severity::Warning < Severity::Error);
+        assert_eq!(Severity::parse("warning"), Some(Severity::Warning));
+        assert_eq!(Severity::parse("loud"), None);
+    }
+
+    #[test]
+    fn quotes_collapse_whitespace_and_shorten() {
+        assert_eq!(quote("in\n  order to"), "“in order to”");
+        let long = "word ".repeat(30);
+        let quoted = quote(&long);
+        assert!(quoted.ends_with("…”"), "{quoted}");
+        assert_eq!(quoted.chars().count(), 60 + 3);
+    }
+}

@@ -1,0 +1,275 @@
+//! The shape of `copydesk.toml`. Key names are part of the product: renaming
+//! one breaks users' guides.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::GuideError;
+use crate::finding::Severity;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Extends {
+    #[default]
+    Default,
+    None,
+}
+
+/// A rule's level in `[rules]`: off, or a severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+impl RuleLevel {
+    pub fn parse(text: &str) -> Option<RuleLevel> {
+        if text == "off" {
+            return Some(RuleLevel::Off);
+        }
+        Severity::parse(text).map(RuleLevel::On)
+    }
+
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            RuleLevel::Off => None,
+            RuleLevel::On(severity) => Some(severity),
+        }
+    }
+}
+
+/// One string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for OneOrMany {
+    fn default() -> OneOrMany {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+impl OneOrMany {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(one) => std::slice::from_ref(one),
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+/// A row of a term table: phrases to find, what to use instead, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermEntry {
+    pub find: OneOrMany,
+    /// Replacements. One: a fix (Safe or Unsafe, per the rule). Several:
+    /// candidates offered, none applied automatically. None: no fix.
+    #[serde(rename = "use", default)]
+    pub replace_with: OneOrMany,
+    #[serde(default)]
+    pub why: Option<String>,
+    /// Match the exact case written in `find` (default: any case).
+    #[serde(default)]
+    pub case_sensitive: bool,
+}
+
+/// `[[voice.terms]]`: the brand's preferred wording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferredTerm {
+    #[serde(rename = "use")]
+    pub preferred: String,
+    pub instead_of: Vec<String>,
+    #[serde(default)]
+    pub why: Option<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+}
+
+/// `[[voice.avoid]]`: words the brand never uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvoidTerms {
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub why: Option<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasingConfig {
+    /// Names with their one right spelling: "GitHub", "LinkedIn".
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoiceConfig {
+    /// voice/sentence-length flags sentences longer than this.
+    pub max_sentence_words: Option<usize>,
+    /// voice/readability flags text above this Flesch–Kincaid grade.
+    pub reading_grade: Option<f64>,
+    /// A few sentences describing the brand voice ("warm, plain, no hype").
+    pub description: Option<String>,
+    /// Acronyms voice/shouting accepts in capitals, beyond the built-in list.
+    #[serde(default)]
+    pub acronyms: Vec<String>,
+    #[serde(default)]
+    pub terms: Vec<PreferredTerm>,
+    #[serde(default)]
+    pub avoid: Vec<AvoidTerms>,
+    #[serde(default)]
+    pub casing: CasingConfig,
+    #[serde(default)]
+    pub jargon: Vec<TermEntry>,
+    #[serde(default)]
+    pub hedges: Vec<TermEntry>,
+    #[serde(default)]
+    pub inclusive: Vec<TermEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConciseConfig {
+    #[serde(default)]
+    pub wordy: Vec<TermEntry>,
+    #[serde(default)]
+    pub redundancy: Vec<TermEntry>,
+    #[serde(default)]
+    pub filler: Vec<TermEntry>,
+    #[serde(default)]
+    pub throat_clearing: Vec<TermEntry>,
+    #[serde(default)]
+    pub nominalization: Vec<TermEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowConfig {
+    /// Openers that count as a transition for flow/abrupt-transition,
+    /// beyond the built-in list ("Meanwhile", "On the other hand").
+    #[serde(default)]
+    pub transitions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// Extensions checked in folder walks, beyond md, markdown, mdx, txt.
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    /// Files larger than this are reported, not checked (default 10 MiB).
+    pub max_bytes: Option<u64>,
+}
+
+/// The whole file. Every section is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideFile {
+    #[serde(default)]
+    pub extends: Extends,
+    /// Rule id or category → "off" | "hint" | "info" | "warning" | "error".
+    #[serde(default)]
+    pub rules: BTreeMap<String, Spanned<String>>,
+    /// Words and phrases no term table flags (like a Vale accept list).
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub voice: VoiceConfig,
+    #[serde(default)]
+    pub concise: ConciseConfig,
+    #[serde(default)]
+    pub flow: FlowConfig,
+    #[serde(default)]
+    pub files: FilesConfig,
+}
+
+impl GuideFile {
+    /// `other` layered over `self`: its scalars win, its lists add, its
+    /// `[rules]` entries replace ours.
+    pub fn merged(mut self, other: GuideFile) -> GuideFile {
+        self.extends = other.extends;
+        self.rules.extend(other.rules);
+        self.allow.extend(other.allow);
+
+        let voice = other.voice;
+        self.voice.max_sentence_words = voice.max_sentence_words.or(self.voice.max_sentence_words);
+        self.voice.reading_grade = voice.reading_grade.or(self.voice.reading_grade);
+        self.voice.description = voice.description.or(self.voice.description);
+        self.voice.acronyms.extend(voice.acronyms);
+        self.voice.terms.extend(voice.terms);
+        self.voice.avoid.extend(voice.avoid);
+        self.voice.casing.names.extend(voice.casing.names);
+        self.voice.jargon.extend(voice.jargon);
+        self.voice.hedges.extend(voice.hedges);
+        self.voice.inclusive.extend(voice.inclusive);
+
+        let concise = other.concise;
+        self.concise.wordy.extend(concise.wordy);
+        self.concise.redundancy.extend(concise.redundancy);
+        self.concise.filler.extend(concise.filler);
+        self.concise.throat_clearing.extend(concise.throat_clearing);
+        self.concise.nominalization.extend(concise.nominalization);
+
+        self.flow.transitions.extend(other.flow.transitions);
+
+        self.files.extensions.extend(other.files.extensions);
+        self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
+        self
+    }
+
+    /// Checks serde cannot make: rule ids and severities in `[rules]`.
+    pub(super) fn validate(&self, name: &str, text: &str) -> Result<(), GuideError> {
+        for (rule, level) in &self.rules {
+            if RuleLevel::parse(level.get_ref()).is_none() {
+                return Err(GuideError::at(
+                    name,
+                    text,
+                    level.span().start,
+                    format!(
+                        "invalid level “{}” for “{rule}”: expected one of off, hint, info, warning, error",
+                        level.get_ref()
+                    ),
+                ));
+            }
+            if !crate::rules::is_known_selector(rule) {
+                let hint = crate::rules::closest_rule_id(rule)
+                    .map(|id| format!("; did you mean “{id}”?"))
+                    .unwrap_or_default();
+                return Err(GuideError::at(
+                    name,
+                    text,
+                    key_offset(text, rule).unwrap_or(level.span().start),
+                    format!("unknown rule “{rule}” in [rules]{hint}"),
+                ));
+            }
+        }
+        if let Some(grade) = self.voice.reading_grade
+            && !(1.0..=30.0).contains(&grade)
+        {
+            return Err(GuideError::at(
+                name,
+                text,
+                key_offset(text, "reading_grade").unwrap_or(0),
+                format!("reading_grade {grade} is out of range: expected 1 to 30"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Where a key (bare or quoted) is written, to point errors at it.
+fn key_offset(text: &str, key: &str) -> Option<usize> {
+    text.find(&format!("\"{key}\""))
+        .or_else(|| text.find(&format!("'{key}'")))
+        .or_else(|| text.find(key))
+}

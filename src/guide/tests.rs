@@ -1,0 +1,101 @@
+use super::*;
+
+fn load(text: &str) -> Result<Guide, GuideError> {
+    Guide::from_source(text, GuideSource::File(PathBuf::from("team/copydesk.toml")))
+}
+
+fn error_text(text: &str) -> String {
+    match load(text) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn unknown_key_names_file_line_and_column() {
+    let message = error_text("[voice]\nmax_sentence_words = 30\nmax_sentense_words = 20\n");
+    assert!(message.starts_with("team/copydesk.toml:3:1: "), "{message}");
+    assert!(message.contains("max_sentense_words"), "{message}");
+}
+
+#[test]
+fn wrong_type_is_located() {
+    let message = error_text("[voice]\nreading_grade = \"ten\"\n");
+    assert!(
+        message.starts_with("team/copydesk.toml:2:17: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_rule_suggests_the_closest() {
+    let message = error_text("[rules]\n\"voice/pasive\" = \"off\"\n");
+    assert!(message.starts_with("team/copydesk.toml:2:"), "{message}");
+    assert!(
+        message.contains("did you mean “voice/passive”"),
+        "{message}"
+    );
+}
+
+#[test]
+fn invalid_level_is_located_at_the_value() {
+    let message = error_text("[rules]\n\"voice/passive\" = \"loud\"\n");
+    assert!(
+        message.starts_with("team/copydesk.toml:2:19: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("off, hint, info, warning, error"),
+        "{message}"
+    );
+}
+
+#[test]
+fn extends_default_adds_to_builtin_tables() {
+    let guide =
+        load("[concise]\nwordy = [{ find = \"at the present moment\", use = \"now\" }]\n").unwrap();
+    let wordy = &guide.config.concise.wordy;
+    assert!(wordy.len() > 1);
+    assert!(
+        wordy
+            .iter()
+            .any(|row| row.find.as_slice() == ["at the present moment"])
+    );
+    assert!(
+        wordy
+            .iter()
+            .any(|row| row.find.as_slice().contains(&"in order to".to_owned()))
+    );
+}
+
+#[test]
+fn extends_none_starts_empty() {
+    let guide = load("extends = \"none\"\n[voice.casing]\nnames = [\"Acme\"]\n").unwrap();
+    assert!(guide.config.concise.wordy.is_empty());
+    assert_eq!(guide.config.voice.casing.names, ["Acme"]);
+    assert!(!guide.extends_default());
+}
+
+#[test]
+fn rule_level_prefers_the_exact_id_over_the_category() {
+    let guide = load("[rules]\nconcise = \"off\"\n\"concise/filler\" = \"warning\"\n").unwrap();
+    assert_eq!(
+        guide.rule_level("concise/filler"),
+        Some(Some(Severity::Warning))
+    );
+    assert_eq!(guide.rule_level("concise/redundancy"), Some(None));
+    assert_eq!(guide.rule_level("voice/passive"), None);
+}
+
+#[test]
+fn starter_guide_is_valid() {
+    load(STARTER_GUIDE).unwrap();
+}
+
+#[test]
+fn hash_changes_with_the_text() {
+    let a = load("allow = [\"a\"]\n").unwrap();
+    let b = load("allow = [\"b\"]\n").unwrap();
+    assert_ne!(a.hash, b.hash);
+    assert_eq!(a.hash, load("allow = [\"a\"]\n").unwrap().hash);
+}

@@ -1,0 +1,35 @@
+//! `--format concise`: one line per finding, `path:line:col: severity [rule] message`.
+
+use std::io::{self, Write};
+
+use super::{FileReport, Printer, Summary, line_column};
+
+#[derive(Default)]
+pub struct ConcisePrinter {
+    /// Print the summary line at the end.
+    pub summary: bool,
+}
+
+impl Printer for ConcisePrinter {
+    fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if let Some(error) = report.error {
+            writeln!(out, "{}:1:1: error [io] {error}", report.path)?;
+        }
+        for finding in report.findings {
+            let (line, column) = line_column(report.document, finding.span.start);
+            writeln!(
+                out,
+                "{}:{line}:{column}: {} [{}] {}",
+                report.path, finding.severity, finding.rule, finding.message
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if self.summary {
+            writeln!(out, "{}", summary.sentence())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,134 @@
+//! The default format, rustc/ruff style:
+//!
+//! ```text
+//! warning[concise/wordy-phrase]: Wordy phrase “in order to”
+//!   --> post.md:3:23
+//!    |
+//!  3 | We rebuilt the editor in order to ship faster.
+//!    |                       ^^^^^^^^^^^
+//!    = help: Replace with “to”
+//! ```
+//!
+//! Styles are always written; the caller's stream strips them when colour
+//! is off (anstream).
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use unicode_width::UnicodeWidthStr;
+
+use super::{FileReport, Printer, Summary, line_column};
+use crate::document::Document;
+use crate::finding::{Finding, Severity};
+use crate::fix::Applicability;
+
+const BOLD: Style = Style::new().bold();
+const GUTTER: Style = AnsiColor::Blue.on_default().bold();
+const HELP: Style = AnsiColor::Cyan.on_default().bold();
+
+#[derive(Default)]
+pub struct HumanPrinter {
+    pub summary: bool,
+}
+
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Error => AnsiColor::Red.on_default().bold(),
+        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+        Severity::Info => AnsiColor::Cyan.on_default().bold(),
+        Severity::Hint => AnsiColor::Green.on_default().bold(),
+    }
+}
+
+impl Printer for HumanPrinter {
+    fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        if let Some(error) = report.error {
+            let style = severity_style(Severity::Error);
+            writeln!(
+                out,
+                "{style}error{style:#}{BOLD}: {}: {error}{BOLD:#}",
+                report.path
+            )?;
+            writeln!(out)?;
+        }
+        for finding in report.findings {
+            write_finding(out, report.path, report.document, finding)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if self.summary {
+            writeln!(out, "{BOLD}{}{BOLD:#}", summary.sentence())?;
+        }
+        Ok(())
+    }
+}
+
+fn write_finding(
+    out: &mut dyn Write,
+    path: &str,
+    document: Option<&Document>,
+    finding: &Finding,
+) -> io::Result<()> {
+    let style = severity_style(finding.severity);
+    writeln!(
+        out,
+        "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}",
+        finding.severity, finding.rule, finding.message
+    )?;
+    let (line, column) = line_column(document, finding.span.start);
+    let gutter_width = line.to_string().len();
+    let pad = " ".repeat(gutter_width);
+    writeln!(out, "{pad}{GUTTER}-->{GUTTER:#} {path}:{line}:{column}")?;
+    if let Some(document) = document {
+        let text = document.text();
+        let index = &document.line_index;
+        let line_index = index.line_of(finding.span.start);
+        let line_start = index.line_start(line_index);
+        let line_end = index.line_content_end(text, line_index);
+        let source_line = &text[line_start..line_end];
+        let start = finding.span.start.clamp(line_start, line_end);
+        let end = finding.span.end.clamp(start, line_end);
+        let prefix_width = display_width(&text[line_start..start]);
+        let marker_width = display_width(&text[start..end]).max(1);
+        let continues = finding.span.end > line_end;
+        writeln!(out, "{pad} {GUTTER}|{GUTTER:#}")?;
+        writeln!(
+            out,
+            "{GUTTER}{line:>gutter_width$} |{GUTTER:#} {}",
+            expand_tabs(source_line)
+        )?;
+        writeln!(
+            out,
+            "{pad} {GUTTER}|{GUTTER:#} {}{style}{}{}{style:#}",
+            " ".repeat(prefix_width),
+            "^".repeat(marker_width),
+            if continues { "…" } else { "" }
+        )?;
+    }
+    for fix in &finding.fixes {
+        let marker = match fix.applicability {
+            Applicability::Safe => "",
+            Applicability::Unsafe => " (unsafe fix)",
+            Applicability::DisplayOnly => " (suggestion)",
+        };
+        writeln!(
+            out,
+            "{pad} {GUTTER}={GUTTER:#} {HELP}help{HELP:#}: {}{marker}",
+            fix.title
+        )?;
+    }
+    if let Some(note) = &finding.note {
+        writeln!(out, "{pad} {GUTTER}={GUTTER:#} {BOLD}note{BOLD:#}: {note}")?;
+    }
+    writeln!(out)
+}
+
+fn expand_tabs(text: &str) -> String {
+    text.replace('\t', "    ")
+}
+
+fn display_width(text: &str) -> usize {
+    expand_tabs(text).width()
+}

@@ -1,0 +1,53 @@
+use crate::declare_rule;
+use crate::fix::Applicability;
+use crate::guide::Guide;
+use crate::rules::table::{TableRule, TableStyle};
+use crate::rules::{Rule, RuleFactory};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags filler words that rarely add meaning: “really”, “basically”,
+    /// “actually”, “literally”.
+    ///
+    /// ## Why is this bad?
+    /// Filler softens a sentence and pads it. Most sentences read stronger
+    /// without it; some need it, which is why this rule is informational.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// Basically, the new dashboard is really fast.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```markdown
+    /// The new dashboard is fast.
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: removing the word can change emphasis or tone, so it is applied
+    /// only with `--unsafe-fixes` or from the editor. Spaces and commas around
+    /// the word are tidied and a sentence start is re-capitalised.
+    ///
+    /// ## Options
+    /// `[concise] filler = [{ find = "…", use = "" }]` adds rows; `allow`
+    /// lists words never to flag.
+    pub static META = {
+        id: "concise/filler",
+        category: Concise,
+        severity: Info,
+        fixable: Unsafe,
+    }
+}
+
+pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
+
+fn build(guide: &Guide) -> Box<dyn Rule> {
+    TableRule::boxed(
+        &META,
+        &guide.config.concise.filler,
+        TableStyle {
+            message: |quoted| format!("Filler word {quoted}"),
+            single_fix: Applicability::Unsafe,
+        },
+    )
+}

@@ -1,0 +1,4 @@
+//! flow: how sentences and paragraphs connect.
+
+pub mod abrupt_transition;
+pub mod repeated_opener;

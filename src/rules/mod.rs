@@ -1,0 +1,301 @@
+//! Rules: pure functions from a document and a guide to findings.
+//!
+//! Every rule lives in its own file under a category folder and declares its
+//! metadata with [`declare_rule!`], whose doc comment is the rule's
+//! documentation (What it does / Why is this bad? / Example / Use instead /
+//! Fix safety / Options). The same text feeds `copydesk rules <id>`, hover in
+//! the editor, and the rule reference.
+//!
+//! Most voice and concise rules are data: a term table (see [`table`]) that
+//! the [`Checker`](crate::check::Checker) compiles, together with every other
+//! rule's terms, into one Aho–Corasick automaton run once per block. Rules
+//! that a table cannot express implement [`Rule::check_block`] or
+//! [`Rule::check_document`].
+//!
+//! Rules never do IO, never read the clock (the date comes in [`Context`]),
+//! and never panic on any input.
+
+pub mod concise;
+pub mod flow;
+pub mod replace;
+pub mod table;
+pub mod voice;
+
+use std::ops::Range;
+
+use crate::document::{Block, Document};
+use crate::finding::{Finding, Severity};
+use crate::guide::Guide;
+
+/// Which category a rule belongs to; the first part of its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Voice,
+    Concise,
+    Flow,
+    Share,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Voice,
+        Category::Concise,
+        Category::Flow,
+        Category::Share,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Voice => "voice",
+            Category::Concise => "concise",
+            Category::Flow => "flow",
+            Category::Share => "share",
+        }
+    }
+}
+
+/// What kind of fix a rule can offer, for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixable {
+    /// Never offers a fix.
+    No,
+    /// Offers fixes; the best is Safe when there is exactly one answer.
+    Safe,
+    /// Offers fixes that need `--unsafe-fixes`.
+    Unsafe,
+    /// Offers candidates to choose from, never applied automatically.
+    DisplayOnly,
+}
+
+impl Fixable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fixable::No => "no",
+            Fixable::Safe => "safe",
+            Fixable::Unsafe => "unsafe",
+            Fixable::DisplayOnly => "suggest",
+        }
+    }
+}
+
+/// A rule's static description.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// Whether the rule runs under the built-in default guide. Rules that are
+    /// noisy on real posts are off until a guide turns them on.
+    pub enabled_by_default: bool,
+    pub fixable: Fixable,
+    /// Markdown documentation, from the rule's doc comment.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> &'static str {
+        let body = self
+            .docs
+            .split_once("## What it does")
+            .map_or(self.docs, |(_, rest)| rest)
+            .trim_start();
+        let paragraph = body.split("\n\n").next().unwrap_or("").trim();
+        let end = paragraph
+            .find(". ")
+            .map_or(paragraph.len(), |i| i + 1)
+            .min(paragraph.len());
+        &paragraph[..end]
+    }
+
+    /// The rule's name without its category (`wordy-phrase`).
+    pub fn name(&self) -> &'static str {
+        self.id.split_once('/').map_or(self.id, |(_, name)| name)
+    }
+}
+
+/// Declare a rule's metadata; the doc comment becomes its documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub static META = {
+///         id: "concise/wordy-phrase",
+///         category: Concise,
+///         severity: Warning,
+///         fixable: Safe,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $name:ident = {
+            id: $id:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            fixable: $fixable:ident $(,)?
+            $(enabled_by_default: $enabled:literal $(,)?)?
+        }
+    ) => {
+        $vis static $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            id: $id,
+            category: $crate::rules::Category::$category,
+            severity: $crate::finding::Severity::$severity,
+            enabled_by_default: $crate::declare_rule!(@enabled $($enabled)?),
+            fixable: $crate::rules::Fixable::$fixable,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+    (@enabled) => { true };
+    (@enabled $enabled:literal) => { $enabled };
+}
+
+/// Everything a rule may look at. Rules must not look anywhere else.
+pub struct Context<'a> {
+    pub document: &'a Document,
+    pub guide: &'a Guide,
+    /// Today's date as (year, month, day), for embargoes. Passed in so that
+    /// rules stay pure and tests can pin it.
+    pub today: (i32, u32, u32),
+}
+
+/// A phrase a rule asks the shared term matcher to find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub phrase: String,
+    pub case_sensitive: bool,
+    /// The rule's own index for the table row this phrase came from.
+    pub entry: usize,
+}
+
+/// A term found in a block's prose, at whole-word boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermMatch {
+    /// The matched range in the block's prose text.
+    pub prose: Range<usize>,
+    /// The [`Term::entry`] of the matched term.
+    pub entry: usize,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Phrases for the shared term matcher, compiled once per guide.
+    fn terms(&self) -> Vec<Term> {
+        Vec::new()
+    }
+
+    /// Report on one match of [`terms`](Self::terms) in a block. Matches
+    /// arrive in order and never overlap each other.
+    fn on_term(&self, _cx: &Context, _block: &Block, _found: &TermMatch, _out: &mut Vec<Finding>) {}
+
+    /// Check one block on its own. Findings must lie inside the block, and
+    /// must depend on nothing but the block and the guide (so they can be
+    /// cached per block).
+    fn check_block(&self, _cx: &Context, _block: &Block, _out: &mut Vec<Finding>) {}
+
+    /// Check what only the whole document shows (counts, neighbours).
+    fn check_document(&self, _cx: &Context, _out: &mut Vec<Finding>) {}
+}
+
+/// How to build a rule for a guide.
+pub struct RuleFactory {
+    pub meta: &'static RuleMeta,
+    pub build: fn(&Guide) -> Box<dyn Rule>,
+}
+
+/// Every built-in rule, in listing order.
+pub fn registry() -> &'static [RuleFactory] {
+    static REGISTRY: &[RuleFactory] = &[
+        voice::preferred_term::FACTORY,
+        voice::avoid_term::FACTORY,
+        voice::jargon::FACTORY,
+        voice::hedge::FACTORY,
+        voice::passive::FACTORY,
+        voice::sentence_length::FACTORY,
+        voice::readability::FACTORY,
+        voice::exclamation::FACTORY,
+        voice::shouting::FACTORY,
+        voice::casing::FACTORY,
+        voice::inclusive::FACTORY,
+        concise::wordy_phrase::FACTORY,
+        concise::redundancy::FACTORY,
+        concise::filler::FACTORY,
+        concise::throat_clearing::FACTORY,
+        concise::nominalization::FACTORY,
+        flow::abrupt_transition::FACTORY,
+        flow::repeated_opener::FACTORY,
+    ];
+    REGISTRY
+}
+
+pub fn find_rule(id: &str) -> Option<&'static RuleFactory> {
+    registry().iter().find(|factory| factory.meta.id == id)
+}
+
+/// Every rule's built-in table, as guide fragments: (file name, TOML).
+pub fn default_fragments() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("voice/jargon.toml", include_str!("voice/jargon.toml")),
+        ("voice/hedge.toml", include_str!("voice/hedge.toml")),
+        ("voice/inclusive.toml", include_str!("voice/inclusive.toml")),
+        ("voice/casing.toml", include_str!("voice/casing.toml")),
+        ("voice/acronyms.toml", include_str!("voice/acronyms.toml")),
+        (
+            "concise/wordy_phrase.toml",
+            include_str!("concise/wordy_phrase.toml"),
+        ),
+        (
+            "concise/redundancy.toml",
+            include_str!("concise/redundancy.toml"),
+        ),
+        ("concise/filler.toml", include_str!("concise/filler.toml")),
+        (
+            "concise/throat_clearing.toml",
+            include_str!("concise/throat_clearing.toml"),
+        ),
+        (
+            "concise/nominalization.toml",
+            include_str!("concise/nominalization.toml"),
+        ),
+    ]
+}
+
+/// Whether `selector` names a rule or category a guide may configure:
+/// a built-in rule id, a category, or an id of another source (`Style.Rule`
+/// from Vale styles, `review/…` from model review).
+pub fn is_known_selector(selector: &str) -> bool {
+    Category::ALL.iter().any(|c| c.as_str() == selector)
+        || find_rule(selector).is_some()
+        || selector == "review"
+        || selector.starts_with("review/")
+        || (selector.contains('.') && !selector.contains('/'))
+}
+
+/// The built-in rule id nearest to a misspelt one, for "did you mean".
+pub fn closest_rule_id(selector: &str) -> Option<&'static str> {
+    registry()
+        .iter()
+        .map(|factory| factory.meta.id)
+        .map(|id| (edit_distance(id, selector), id))
+        .filter(|&(distance, _)| distance <= 3)
+        .min()
+        .map(|(_, id)| id)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}

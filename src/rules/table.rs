@@ -1,0 +1,143 @@
+//! Term-table rules: a table of rows (phrases to find, what to use instead,
+//! why) drives matching, the message, and case-kept fixes.
+//!
+//! One replacement gives one fix of the rule's chosen applicability; several
+//! give display-only candidates (none is applied automatically); none gives
+//! a finding without a fix.
+
+use crate::document::Block;
+use crate::finding::{Finding, quote};
+use crate::fix::{Applicability, Fix};
+use crate::guide::{AvoidTerms, PreferredTerm, TermEntry};
+
+use super::replace::replacement_fix;
+use super::{Context, Rule, RuleMeta, Term, TermMatch};
+
+/// One row of a term table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    pub phrases: Vec<String>,
+    pub replacements: Vec<String>,
+    pub why: Option<String>,
+    pub case_sensitive: bool,
+}
+
+impl TableRow {
+    pub fn from_entry(entry: &TermEntry) -> TableRow {
+        TableRow {
+            phrases: entry.find.as_slice().to_vec(),
+            replacements: entry.replace_with.as_slice().to_vec(),
+            why: entry.why.clone(),
+            case_sensitive: entry.case_sensitive,
+        }
+    }
+
+    pub fn from_preferred(term: &PreferredTerm) -> TableRow {
+        TableRow {
+            phrases: term.instead_of.clone(),
+            replacements: vec![term.preferred.clone()],
+            why: term.why.clone(),
+            case_sensitive: term.case_sensitive,
+        }
+    }
+
+    pub fn from_avoid(avoid: &AvoidTerms) -> TableRow {
+        TableRow {
+            phrases: avoid.terms.clone(),
+            replacements: Vec::new(),
+            why: avoid.why.clone(),
+            case_sensitive: avoid.case_sensitive,
+        }
+    }
+}
+
+/// How a table rule words its findings and how safe its single fixes are.
+pub struct TableStyle {
+    /// The message for a match; gets the quoted matched text.
+    pub message: fn(&str) -> String,
+    /// Applicability of the fix when a row has exactly one replacement.
+    pub single_fix: Applicability,
+}
+
+pub struct TableRule {
+    meta: &'static RuleMeta,
+    rows: Vec<TableRow>,
+    style: TableStyle,
+}
+
+impl TableRule {
+    pub fn new(meta: &'static RuleMeta, rows: Vec<TableRow>, style: TableStyle) -> TableRule {
+        TableRule { meta, rows, style }
+    }
+
+    pub fn boxed(
+        meta: &'static RuleMeta,
+        entries: &[TermEntry],
+        style: TableStyle,
+    ) -> Box<dyn Rule> {
+        let rows = entries.iter().map(TableRow::from_entry).collect();
+        Box::new(TableRule::new(meta, rows, style))
+    }
+}
+
+impl Rule for TableRule {
+    fn meta(&self) -> &'static RuleMeta {
+        self.meta
+    }
+
+    fn terms(&self) -> Vec<Term> {
+        self.rows
+            .iter()
+            .enumerate()
+            .flat_map(|(entry, row)| {
+                row.phrases.iter().map(move |phrase| Term {
+                    phrase: phrase.clone(),
+                    case_sensitive: row.case_sensitive,
+                    entry,
+                })
+            })
+            .collect()
+    }
+
+    fn on_term(&self, cx: &Context, block: &Block, found: &TermMatch, out: &mut Vec<Finding>) {
+        let Some(row) = self.rows.get(found.entry) else {
+            return;
+        };
+        let text = &block.prose.text[found.prose.clone()];
+        let source = cx.document.text();
+        let span = block.source_range(found.prose.clone());
+        let mut finding = Finding::new(
+            self.meta.id,
+            span,
+            self.meta.severity,
+            (self.style.message)(&quote(text)),
+        )
+        .with_note(row.why.clone());
+        let fixes: Vec<Fix> = match row.replacements.as_slice() {
+            [] => Vec::new(),
+            [only] => replacement_fix(
+                block,
+                source,
+                found.prose.clone(),
+                only,
+                self.style.single_fix,
+            )
+            .into_iter()
+            .collect(),
+            several => several
+                .iter()
+                .filter_map(|candidate| {
+                    replacement_fix(
+                        block,
+                        source,
+                        found.prose.clone(),
+                        candidate,
+                        Applicability::DisplayOnly,
+                    )
+                })
+                .collect(),
+        };
+        finding.fixes = fixes;
+        out.push(finding);
+    }
+}

@@ -1,0 +1,54 @@
+use crate::declare_rule;
+use crate::fix::Applicability;
+use crate::guide::Guide;
+use crate::rules::table::{TableRule, TableStyle};
+use crate::rules::{Rule, RuleFactory};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags gendered job titles, ableist terms and condescending phrases
+    /// (“chairman”, “sanity check”, “everyone knows”), and suggests inclusive
+    /// alternatives.
+    ///
+    /// ## Why is this bad?
+    /// Words that exclude or belittle part of the audience push it away, often
+    /// without the writer meaning to. The alternatives say the same thing to
+    /// everyone.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// Our chairman ran a quick sanity check on the numbers.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```markdown
+    /// Our chair ran a quick check on the numbers.
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe when a row has one alternative (check it reads right in
+    /// context); rows with several alternatives offer them all.
+    ///
+    /// ## Options
+    /// `[voice] inclusive = [{ find = "…", use = […], why = "…" }]` adds rows;
+    /// `allow` keeps a term (for example a proper name).
+    pub static META = {
+        id: "voice/inclusive",
+        category: Voice,
+        severity: Warning,
+        fixable: Unsafe,
+    }
+}
+
+pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
+
+fn build(guide: &Guide) -> Box<dyn Rule> {
+    TableRule::boxed(
+        &META,
+        &guide.config.voice.inclusive,
+        TableStyle {
+            message: |quoted| format!("Non-inclusive term {quoted}"),
+            single_fix: Applicability::Unsafe,
+        },
+    )
+}

@@ -1,0 +1,52 @@
+use crate::declare_rule;
+use crate::fix::Applicability;
+use crate::guide::Guide;
+use crate::rules::table::{TableRule, TableStyle};
+use crate::rules::{Rule, RuleFactory};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags buzzwords, corporate spiel and marketing clichés (“synergy”,
+    /// “move the needle”, “best-of-breed”) and suggests plain alternatives.
+    ///
+    /// ## Why is this bad?
+    /// Jargon sounds like every other company and tells the reader nothing
+    /// specific. Plain words say what the product or the team actually does.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// We leverage synergies to move the needle for customers.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```markdown
+    /// We combine our tools to cut customers' reporting time in half.
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe when a row has one plain alternative (it changes tone); rows
+    /// with several alternatives offer them without applying any.
+    ///
+    /// ## Options
+    /// `[voice] jargon = [{ find = "…", use = […], why = "…" }]` adds rows;
+    /// `allow` lists words your brand keeps.
+    pub static META = {
+        id: "voice/jargon",
+        category: Voice,
+        severity: Warning,
+        fixable: Unsafe,
+    }
+}
+
+pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
+
+fn build(guide: &Guide) -> Box<dyn Rule> {
+    TableRule::boxed(
+        &META,
+        &guide.config.voice.jargon,
+        TableStyle {
+            message: |quoted| format!("Jargon {quoted}"),
+            single_fix: Applicability::Unsafe,
+        },
+    )
+}

@@ -1,0 +1,13 @@
+//! voice: word choice and tone against the brand's guide.
+
+pub mod avoid_term;
+pub mod casing;
+pub mod exclamation;
+pub mod hedge;
+pub mod inclusive;
+pub mod jargon;
+pub mod passive;
+pub mod preferred_term;
+pub mod readability;
+pub mod sentence_length;
+pub mod shouting;

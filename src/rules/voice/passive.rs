@@ -1,0 +1,387 @@
+use crate::declare_rule;
+use crate::document::Block;
+use crate::finding::{Finding, quote};
+use crate::guide::Guide;
+use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags passive constructions: a form of “to be” followed by a past
+    /// participle (“was written”, “are being reviewed”, “has been made”).
+    /// Adjectival uses such as “we are excited”, “we are based in” or “I am
+    /// used to” are not flagged.
+    ///
+    /// ## Why is this bad?
+    /// The passive hides who did what. Active sentences are shorter and give
+    /// credit or responsibility where it belongs. The passive is sometimes the
+    /// right choice, so this rule is informational.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// The report was written by our analysts.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```markdown
+    /// Our analysts wrote the report.
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No automatic fix: turning a sentence around needs a writer (or the
+    /// model-backed Tighten).
+    ///
+    /// ## Options
+    /// `[rules] "voice/passive" = "off"` turns it off.
+    pub static META = {
+        id: "voice/passive",
+        category: Voice,
+        severity: Info,
+        fixable: No,
+    }
+}
+
+pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
+
+fn build(_guide: &Guide) -> Box<dyn Rule> {
+    Box::new(Passive)
+}
+
+struct Passive;
+
+const BE_VERBS: &[&str] = &["am", "is", "are", "was", "were", "be", "been", "being"];
+
+/// Words that may stand between the be-verb and the participle.
+const INTERVENING: &[&str] = &[
+    "not",
+    "also",
+    "never",
+    "already",
+    "often",
+    "always",
+    "still",
+    "just",
+    "now",
+    "then",
+    "being",
+    "been",
+    "all",
+    "both",
+    "usually",
+    "sometimes",
+    "rarely",
+    "widely",
+    "finally",
+    "recently",
+];
+
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "arisen",
+    "awoken",
+    "beaten",
+    "become",
+    "begun",
+    "bent",
+    "bitten",
+    "bled",
+    "blown",
+    "broken",
+    "brought",
+    "built",
+    "burnt",
+    "bought",
+    "caught",
+    "chosen",
+    "cut",
+    "dealt",
+    "dug",
+    "drawn",
+    "dreamt",
+    "driven",
+    "drunk",
+    "eaten",
+    "fallen",
+    "fed",
+    "felt",
+    "fought",
+    "found",
+    "forbidden",
+    "forgotten",
+    "forgiven",
+    "frozen",
+    "given",
+    "ground",
+    "grown",
+    "hung",
+    "heard",
+    "hidden",
+    "hit",
+    "held",
+    "hurt",
+    "kept",
+    "known",
+    "laid",
+    "led",
+    "lent",
+    "lit",
+    "lost",
+    "made",
+    "meant",
+    "met",
+    "paid",
+    "put",
+    "read",
+    "ridden",
+    "rung",
+    "risen",
+    "said",
+    "seen",
+    "sought",
+    "sold",
+    "sent",
+    "shaken",
+    "shot",
+    "shown",
+    "shut",
+    "sung",
+    "sunk",
+    "slain",
+    "slid",
+    "spoken",
+    "spent",
+    "spun",
+    "spread",
+    "stolen",
+    "stuck",
+    "stung",
+    "struck",
+    "sworn",
+    "swept",
+    "taken",
+    "taught",
+    "torn",
+    "told",
+    "thought",
+    "thrown",
+    "understood",
+    "woken",
+    "worn",
+    "woven",
+    "won",
+    "wound",
+    "written",
+    "overseen",
+    "undertaken",
+    "withdrawn",
+    "rebuilt",
+    "rewritten",
+    "redone",
+    "overtaken",
+    "overlooked",
+    "mistaken",
+    "forecast",
+    "upheld",
+    "withheld",
+    "outgrown",
+    "overthrown",
+];
+
+/// Participles that usually describe a state or a feeling, not an action
+/// done to the subject: "we are excited", "we are based in Leeds".
+const ADJECTIVAL: &[&str] = &[
+    "excited",
+    "thrilled",
+    "delighted",
+    "pleased",
+    "honored",
+    "honoured",
+    "humbled",
+    "interested",
+    "based",
+    "located",
+    "headquartered",
+    "situated",
+    "tired",
+    "bored",
+    "worried",
+    "concerned",
+    "involved",
+    "committed",
+    "dedicated",
+    "focused",
+    "focussed",
+    "determined",
+    "married",
+    "engaged",
+    "supposed",
+    "used",
+    "qualified",
+    "experienced",
+    "skilled",
+    "talented",
+    "convinced",
+    "satisfied",
+    "surprised",
+    "amazed",
+    "impressed",
+    "obsessed",
+    "blessed",
+    "prepared",
+    "equipped",
+    "scared",
+    "exhausted",
+    "overwhelmed",
+    "motivated",
+    "aligned",
+    "closed",
+    "done",
+    "gone",
+    "finished",
+    "limited",
+    "advanced",
+    "sophisticated",
+    "complicated",
+    "detailed",
+    "varied",
+    "mixed",
+    "united",
+    "connected",
+    "related",
+    "fixed",
+    "inspired",
+    "energized",
+    "energised",
+    "disappointed",
+    "frustrated",
+    "confused",
+    "embarrassed",
+    "ashamed",
+    "annoyed",
+    "relieved",
+    "stressed",
+    "fascinated",
+    "hooked",
+    "invested",
+    "entitled",
+    "allowed",
+    "required",
+    "expected",
+    "set",
+    "hurt",
+    "lost",
+    "known",
+    "hidden",
+    "open",
+    "armed",
+    "unmatched",
+    "unparalleled",
+    "unprecedented",
+    "unsurpassed",
+    "sold",
+    "gifted",
+    "thought",
+    "struck",
+    "stuck",
+    "built",
+    "positioned",
+    "poised",
+    "geared",
+    "designed",
+    "meant",
+    "tasked",
+    "responsible",
+    "biased",
+    "accustomed",
+    "acquainted",
+    "attached",
+    "devoted",
+    "distracted",
+    "divided",
+    "organized",
+    "organised",
+    "pressed",
+    "rushed",
+    "spoiled",
+    "spoilt",
+    "stoked",
+    "wired",
+    "thrilled",
+];
+
+/// Words ending in -ed that are not participles.
+const NOT_PARTICIPLES: &[&str] = &[
+    "need", "bed", "red", "seed", "feed", "speed", "shed", "hundred", "sacred", "naked", "wicked",
+    "rugged", "kindred", "ragged", "crooked", "beloved", "aged", "learned", "indeed", "led",
+    "bled", "embed", "proceed", "succeed", "exceed", "breed", "greed", "deed", "weed", "steed",
+];
+
+fn is_participle(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    if ADJECTIVAL.contains(&lower.as_str()) || NOT_PARTICIPLES.contains(&lower.as_str()) {
+        return false;
+    }
+    (lower.len() > 4 && lower.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&lower.as_str())
+}
+
+impl Rule for Passive {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_block(&self, _cx: &Context, block: &Block, out: &mut Vec<Finding>) {
+        if block.is_heading() {
+            return;
+        }
+        let prose = &block.prose.text;
+        for sentence in 0..block.sentences.len() {
+            let words = block.sentence_words(sentence);
+            let mut index = 0;
+            while index < words.len() {
+                let word = prose[words[index].clone()].to_lowercase();
+                if !BE_VERBS.contains(&word.as_str()) {
+                    index += 1;
+                    continue;
+                }
+                let mut next = index + 1;
+                while next < words.len()
+                    && next - index <= 3
+                    && (INTERVENING.contains(&prose[words[next].clone()].to_lowercase().as_str())
+                        || prose[words[next].clone()].ends_with("ly"))
+                {
+                    next += 1;
+                }
+                let Some(candidate) = words.get(next) else {
+                    break;
+                };
+                let candidate_text = &prose[candidate.clone()];
+                // "is used to" / "are set to" are caught by the adjectival list;
+                // a participle followed by "to" + verb usually is adjectival too.
+                if is_participle(candidate_text) {
+                    let range = words[index].start..candidate.end;
+                    out.push(Finding::new(
+                        META.id,
+                        block.source_range(range.clone()),
+                        META.severity,
+                        format!("Passive voice {}", quote(&prose[range])),
+                    ));
+                    index = next + 1;
+                } else {
+                    index += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn participles() {
+        assert!(is_participle("written"));
+        assert!(is_participle("reviewed"));
+        assert!(!is_participle("excited"));
+        assert!(!is_participle("hundred"));
+        assert!(!is_participle("red"));
+    }
+}

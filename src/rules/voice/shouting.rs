@@ -1,0 +1,183 @@
+use std::collections::HashSet;
+
+use crate::declare_rule;
+use crate::document::Block;
+use crate::finding::{Finding, quote};
+use crate::fix::{Edit, Fix};
+use crate::guide::Guide;
+use crate::rules::replace::capitalize;
+use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags words and phrases in ALL CAPS that are not acronyms: a run of two
+    /// or more capitalised words, a single capitalised word of five or more
+    /// letters, or a short shouted word such as “FREE” or “NOW”. Acronyms from
+    /// the built-in list and the guide's `acronyms` are fine.
+    ///
+    /// ## Why is this bad?
+    /// Capitals read as shouting, are harder to read, and screen readers may
+    /// spell them out letter by letter.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// Registration is OPEN NOW and it is FREE.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```markdown
+    /// Registration is open now, and it is free.
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: lowercasing keeps the words but drops the emphasis the writer
+    /// chose, and a name written in capitals may need its own casing.
+    ///
+    /// ## Options
+    /// `[voice] acronyms = ["ACME", …]` accepts more acronyms.
+    pub static META = {
+        id: "voice/shouting",
+        category: Voice,
+        severity: Warning,
+        fixable: Unsafe,
+    }
+}
+
+pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
+
+/// Short words that are shouted, not abbreviated, when written in capitals.
+const SHOUTED_SHORT_WORDS: &[&str] = &[
+    "NOW", "FREE", "NEW", "BIG", "HUGE", "BEST", "MUST", "WOW", "YES", "OMG", "STOP", "LAST",
+    "SALE", "HOT", "ALL", "NOT", "NEVER", "EVER", "GET", "BUY", "WIN", "OFF", "OUT", "YOU", "OUR",
+    "THE", "AND", "THIS", "JUST", "ONLY", "SAVE", "DEAL", "LIVE", "LOVE", "COOL", "EPIC", "VERY",
+    "MUCH", "SO", "DO", "DONT", "CANT", "WONT",
+];
+
+fn build(guide: &Guide) -> Box<dyn Rule> {
+    Box::new(Shouting {
+        acronyms: guide.config.voice.acronyms.iter().cloned().collect(),
+    })
+}
+
+struct Shouting {
+    acronyms: HashSet<String>,
+}
+
+fn is_capitalised_word(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 2
+}
+
+fn letter_count(word: &str) -> usize {
+    word.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+impl Shouting {
+    fn is_acronym(&self, word: &str) -> bool {
+        self.acronyms.contains(word)
+            || word.chars().any(|c| c.is_ascii_digit())
+            || word
+                .strip_suffix("S")
+                .is_some_and(|singular| self.acronyms.contains(singular))
+    }
+
+    fn report(
+        &self,
+        cx: &Context,
+        block: &Block,
+        run: &[std::ops::Range<usize>],
+        out: &mut Vec<Finding>,
+    ) {
+        let prose = &block.prose.text;
+        let shouted: Vec<&std::ops::Range<usize>> = run
+            .iter()
+            .filter(|w| !self.is_acronym(&prose[(*w).clone()]))
+            .collect();
+        let is_shouting = match run {
+            [single] => {
+                let word = &prose[single.clone()];
+                !self.is_acronym(word)
+                    && (letter_count(word) >= 5 || SHOUTED_SHORT_WORDS.contains(&word))
+            }
+            _ => shouted
+                .iter()
+                .any(|w| letter_count(&prose[(*w).clone()]) >= 3),
+        };
+        if !is_shouting {
+            return;
+        }
+        let range = run[0].start..run[run.len() - 1].end;
+        let source = cx.document.text();
+        let mut edits = Vec::new();
+        for word in &shouted {
+            let lower = prose[(*word).clone()].to_lowercase();
+            let sentence_start = block.sentences.iter().any(|s| s.start == word.start);
+            let replacement = if sentence_start {
+                capitalize(&lower)
+            } else {
+                lower
+            };
+            match block.prose.clean_source_range((*word).clone(), source) {
+                Some(source_range) => edits.push(Edit::replace(source_range, replacement)),
+                None => {
+                    edits.clear();
+                    break;
+                }
+            }
+        }
+        let mut finding = Finding::new(
+            META.id,
+            block.source_range(range.clone()),
+            META.severity,
+            format!("All-caps {}", quote(&prose[range])),
+        );
+        if !edits.is_empty() {
+            finding = finding.with_fix(Fix::new(
+                "Write in lowercase".to_owned(),
+                edits,
+                crate::fix::Applicability::Unsafe,
+            ));
+        }
+        out.push(finding);
+    }
+}
+
+impl Rule for Shouting {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_block(&self, cx: &Context, block: &Block, out: &mut Vec<Finding>) {
+        let prose = &block.prose.text;
+        let mut run: Vec<std::ops::Range<usize>> = Vec::new();
+        for word in &block.words {
+            let text = &prose[word.clone()];
+            let joined = run.last().is_some_and(|previous| {
+                prose[previous.end..word.start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '-' || c == '&' || c == ',')
+            });
+            if is_capitalised_word(text) {
+                if !joined && !run.is_empty() {
+                    self.report(cx, block, &run, out);
+                    run.clear();
+                }
+                run.push(word.clone());
+            } else if !run.is_empty() {
+                self.report(cx, block, &run, out);
+                run.clear();
+            }
+        }
+        if !run.is_empty() {
+            self.report(cx, block, &run, out);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The `copydesk` binary under test.
+pub fn copydesk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+}
+
+/// Run copydesk with `args` in `dir`, with colour off.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    copydesk()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("copydesk runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Find an external tool for an end-to-end test: the path in `env_var` if
+/// set, else `name` on PATH. When it is missing, the test is skipped with a
+/// visible message, unless `COPYDESK_REQUIRE_E2E=1` (set by `scripts/test`),
+/// where a missing tool is a failure.
+pub fn require_tool(name: &str, env_var: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env_var).map(PathBuf::from)
+        && path.exists()
+    {
+        return Some(path);
+    }
+    if let Some(found) = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    }) {
+        return Some(found);
+    }
+    let message = format!(
+        "SKIPPED: {name} not found (set {env_var} or put it on PATH; scripts/test installs it)"
+    );
+    if std::env::var("COPYDESK_REQUIRE_E2E").as_deref() == Ok("1") {
+        panic!("{message}, and COPYDESK_REQUIRE_E2E=1 makes a skip a failure");
+    }
+    eprintln!("{message}");
+    None
+}
