@@ -60,7 +60,7 @@ fn post(words: usize, seed: usize) -> String {
             let sentence = SENTENCES[index % SENTENCES.len()];
             count += sentence.split_whitespace().count();
             sentences.push(sentence);
-            index = index * 7 + 3;
+            index = (index * 7 + 3) % 10_007;
         }
         if paragraph % 5 == 0 {
             for sentence in sentences {
