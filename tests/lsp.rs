@@ -58,6 +58,26 @@ impl Workspace {
     }
 }
 
+/// A workspace holding `POST` as post.md, a server, and the post opened:
+/// (workspace, client, the post's URI, its first diagnostics).
+fn open_post() -> (Workspace, LspClient, String, Vec<Value>) {
+    let workspace = Workspace::new();
+    let (_, uri) = workspace.write("post.md", POST);
+    let mut client = workspace.server(&["utf-16"], Value::Null);
+    client.open(&uri, "markdown", 1, POST);
+    let diagnostics = client.diagnostics(&uri, 1);
+    (workspace, client, uri, diagnostics)
+}
+
+/// The action titled `title`.
+#[track_caller]
+fn titled<'a>(actions: &'a [Value], title: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("no “{title}” among {actions:#?}"))
+}
+
 fn messages(diagnostics: &[Value]) -> Vec<String> {
     diagnostics
         .iter()
@@ -111,11 +131,7 @@ fn server_findings(
 
 #[test]
 fn open_publishes_the_same_findings_as_the_cli() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let (workspace, client, _uri, diagnostics) = open_post();
 
     assert_eq!(
         server_findings(POST, &diagnostics, true),
@@ -134,11 +150,7 @@ fn open_publishes_the_same_findings_as_the_cli() {
 
 #[test]
 fn incremental_edits_update_the_diagnostics() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    client.diagnostics(&uri, 1);
+    let (workspace, mut client, uri, _) = open_post();
 
     // Replace "In order to" with "To" and type a new wordy phrase at the end.
     let start = POST.find("In order to").expect("fixture");
@@ -190,6 +202,15 @@ fn actions_for(client: &mut LspClient, uri: &str, diagnostic: &Value) -> Vec<Val
     response["result"].as_array().cloned().unwrap_or_default()
 }
 
+/// The action with its edit, resolving it when it was listed without one.
+fn resolved(client: &mut LspClient, action: &Value) -> Value {
+    if action.get("edit").is_some() {
+        return action.clone();
+    }
+    let response = client.request("codeAction/resolve", action.clone());
+    response["result"].clone()
+}
+
 fn change_full(client: &mut LspClient, uri: &str, version: i64, text: &str) {
     client.notify(
         "textDocument/didChange",
@@ -200,11 +221,7 @@ fn change_full(client: &mut LspClient, uri: &str, version: i64, text: &str) {
 
 #[test]
 fn a_quick_fix_removes_its_diagnostic() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let (_workspace, mut client, uri, diagnostics) = open_post();
     let casing = find(&diagnostics, "voice/casing").clone();
 
     let actions = actions_for(&mut client, &uri, &casing);
@@ -243,11 +260,7 @@ fn a_quick_fix_removes_its_diagnostic() {
 
 #[test]
 fn stale_quick_fixes_are_dropped() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let (_workspace, mut client, uri, diagnostics) = open_post();
     let casing = find(&diagnostics, "voice/casing").clone();
     let text = format!("New first line.\n{POST}");
     change_full(&mut client, &uri, 2, &text);
@@ -265,21 +278,14 @@ fn stale_quick_fixes_are_dropped() {
 
 #[test]
 fn ignore_rule_here_silences_only_that_finding() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let (_workspace, mut client, uri, diagnostics) = open_post();
     let second_wordy = diagnostics
         .iter()
         .rfind(|d| d["code"] == "concise/wordy-phrase")
         .expect("two wordy phrases")
         .clone();
     let actions = actions_for(&mut client, &uri, &second_wordy);
-    let ignore = actions
-        .iter()
-        .find(|a| a["title"] == "Ignore concise/wordy-phrase here")
-        .expect("ignore action");
+    let ignore = titled(&actions, "Ignore concise/wordy-phrase here");
     let text = apply_text_edits(POST, &edits_for(&ignore["edit"], &uri), true);
     assert!(
         text.contains("<!-- copydesk-disable-next-line concise/wordy-phrase -->\nOur team"),
@@ -306,10 +312,12 @@ fn disable_rule_edits_the_guide_and_the_server_follows_it() {
     let diagnostics = client.diagnostics(&uri, 1);
     let passive = find(&diagnostics, "voice/passive").clone();
     let actions = actions_for(&mut client, &uri, &passive);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable voice/passive in copydesk.toml")
-        .expect("disable action");
+    let disable = titled(&actions, "Disable voice/passive in copydesk.toml");
+    assert!(
+        disable.get("edit").is_none(),
+        "the guide is read on resolve"
+    );
+    let disable = resolved(&mut client, disable);
     let edited = apply_text_edits(guide, &edits_for(&disable["edit"], &guide_uri), true);
     assert_eq!(
         edited,
@@ -352,10 +360,8 @@ fn disable_rule_creates_a_guide_when_there_is_none() {
         return; // a guide above the temp dir; nothing to create
     }
     let actions = actions_for(&mut client, &uri, find(&diagnostics, "voice/passive"));
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable voice/passive in copydesk.toml")
-        .expect("disable action");
+    let disable = titled(&actions, "Disable voice/passive in copydesk.toml");
+    let disable = resolved(&mut client, disable);
     let operations = disable["edit"]["documentChanges"]
         .as_array()
         .expect("operations");
@@ -370,11 +376,7 @@ fn disable_rule_creates_a_guide_when_there_is_none() {
 
 #[test]
 fn fix_all_matches_check_fix() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    client.diagnostics(&uri, 1);
+    let (workspace, mut client, uri, _) = open_post();
 
     let response = client.request(
         "textDocument/codeAction",
@@ -696,11 +698,7 @@ fn settings_pushed_by_clients_without_configuration_requests() {
 
 #[test]
 fn reserved_model_commands_fail_politely() {
-    let workspace = Workspace::new();
-    let (_, uri) = workspace.write("post.md", POST);
-    let mut client = workspace.server(&["utf-16"], Value::Null);
-    client.open(&uri, "markdown", 1, POST);
-    client.diagnostics(&uri, 1);
+    let (_workspace, mut client, uri, _) = open_post();
     let response = client.request(
         "workspace/executeCommand",
         json!({ "command": "copydesk.tighten", "arguments": [{ "uri": uri }] }),
@@ -723,5 +721,40 @@ fn reserved_model_commands_fail_politely() {
     assert!(
         text.contains("Friday. <!-- copydesk-disable-next-line voice/casing -->\n- Github"),
         "{text}"
+    );
+}
+
+#[test]
+fn clients_without_watchers_or_resolve_still_follow_the_guide() {
+    let workspace = Workspace::new();
+    let (guide_path, guide_uri) = workspace.write("copydesk.toml", "[rules]\n");
+    let (_, uri) = workspace.write("post.md", POST);
+    let mut client = LspClient::spawn(workspace.path());
+    // No file watching, no resolve, no versioned edits: a minimal client.
+    client.initialize(json!({}), Value::Null, Some(workspace.path()));
+    client.open(&uri, "markdown", 1, POST);
+    let diagnostics = client.diagnostics(&uri, 1);
+    let passive = find(&diagnostics, "voice/passive").clone();
+    let actions = actions_for(&mut client, &uri, &passive);
+    let disable = titled(&actions, "Disable voice/passive in copydesk.toml");
+    let edits = disable["edit"]["changes"][&guide_uri]
+        .as_array()
+        .expect("plain edits");
+    let edited = apply_text_edits("[rules]\n", edits, true);
+    assert_eq!(edited, "[rules]\n\"voice/passive\" = \"off\"\n");
+    let fix_all = actions
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll.copydesk")
+        .expect("fix all");
+    assert!(fix_all["edit"]["changes"][&uri].is_array(), "{fix_all}");
+
+    // The guide changes on disk; the next edit notices it.
+    std::fs::write(&guide_path, &edited).expect("write guide");
+    let text = format!("{POST}\nOne more line.\n");
+    change_full(&mut client, &uri, 2, &text);
+    let after = client.diagnostics(&uri, 2);
+    assert!(
+        after.iter().all(|d| d["code"] != "voice/passive"),
+        "{after:#?}"
     );
 }

@@ -65,19 +65,32 @@ impl ActionContext {
     }
 }
 
-/// The `data` of an unresolved fix-all action.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FixAllData {
-    /// Always `"fixAll"`, to tell this data from other servers' data.
-    pub copydesk: String,
-    pub uri: Uri,
-    pub version: i32,
+impl ActionContext {
+    /// The guide file the document uses, or where a new one would go.
+    fn guide_target(&self) -> Option<PathBuf> {
+        self.guide_path
+            .clone()
+            .or_else(|| self.new_guide_path.clone())
+    }
 }
 
-impl FixAllData {
-    pub fn from_value(value: Option<&Value>) -> Option<FixAllData> {
-        let data: FixAllData = serde_json::from_value(value?.clone()).ok()?;
-        (data.copydesk == "fixAll").then_some(data)
+/// The `data` of an action listed without its edit, for
+/// `codeAction/resolve`. Tagged `"copydesk": "fixAll" | "disableRule"` to
+/// tell it from other servers' data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "copydesk", rename_all = "camelCase")]
+pub enum ResolveData {
+    FixAll { uri: Uri, version: i32 },
+    DisableRule { uri: Uri, rule: String },
+}
+
+impl ResolveData {
+    pub fn from_value(value: Option<&Value>) -> Option<ResolveData> {
+        serde_json::from_value(value?.clone()).ok()
+    }
+
+    fn to_value(&self) -> Option<Value> {
+        serde_json::to_value(self).ok()
     }
 }
 
@@ -160,15 +173,9 @@ pub fn code_actions(
                 });
             }
             if disabled.insert(data.rule.clone())
-                && let Some((edit, file_name)) = disable_in_guide(context, &data.rule)
+                && let Some(action) = disable_action(context, uri, &data.rule, diagnostic)
             {
-                suppressions.push(CodeAction {
-                    title: format!("Disable {} in {file_name}", data.rule),
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![(*diagnostic).clone()]),
-                    edit: Some(edit),
-                    ..CodeAction::default()
-                });
+                suppressions.push(action);
             }
         }
     }
@@ -187,18 +194,56 @@ pub fn code_actions(
             ..CodeAction::default()
         };
         if features.resolve_edits {
-            action.data = serde_json::to_value(FixAllData {
-                copydesk: "fixAll".to_owned(),
+            action.data = ResolveData::FixAll {
                 uri: uri.clone(),
                 version: checked.version,
-            })
-            .ok();
+            }
+            .to_value();
         } else {
             action.edit = fix_all_edit(checked, uri, features);
         }
         actions.push(CodeActionOrCommand::CodeAction(action));
     }
     actions
+}
+
+/// "Disable rule in copydesk.toml". Reading and editing the guide waits for
+/// `codeAction/resolve` when the client can resolve, since editors ask for
+/// code actions on every cursor move.
+fn disable_action(
+    context: &ActionContext,
+    uri: &Uri,
+    rule: &str,
+    diagnostic: &Diagnostic,
+) -> Option<CodeAction> {
+    let features = context.features;
+    let mut action = CodeAction {
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        ..CodeAction::default()
+    };
+    if features.resolve_edits {
+        let target = context.guide_target()?;
+        let can_create = features.create_files && features.document_changes;
+        if !(target.is_file() || can_create) {
+            return None;
+        }
+        action.title = format!("Disable {rule} in {}", file_name(&target)?);
+        action.data = ResolveData::DisableRule {
+            uri: uri.clone(),
+            rule: rule.to_owned(),
+        }
+        .to_value();
+    } else {
+        let (edit, file_name) = disable_in_guide(context, rule)?;
+        action.title = format!("Disable {rule} in {file_name}");
+        action.edit = Some(edit);
+    }
+    Some(action)
+}
+
+fn file_name(path: &std::path::Path) -> Option<String> {
+    Some(path.file_name()?.to_string_lossy().into_owned())
 }
 
 /// For clients that do not send `data` back: the finding with the
@@ -291,11 +336,8 @@ pub fn workspace_edit(
 /// and the guide's file name for the title.
 pub fn disable_in_guide(context: &ActionContext, rule: &str) -> Option<(WorkspaceEdit, String)> {
     let features = context.features;
-    let target = context
-        .guide_path
-        .clone()
-        .or_else(|| context.new_guide_path.clone())?;
-    let file_name = target.file_name()?.to_string_lossy().into_owned();
+    let target = context.guide_target()?;
+    let file_name = file_name(&target)?;
     let uri = file_uri(&target)?;
     if target.is_file() {
         let text = std::fs::read_to_string(&target).ok()?;

@@ -486,19 +486,29 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
-        let Some(target) = actions::FixAllData::from_value(action.data.as_ref()) else {
-            return Ok(action);
-        };
-        let Some(checked) = self.shared.checked_now(&target.uri).await else {
-            return Ok(action);
-        };
         let features = self.shared.features();
-        let uri = target.uri.clone();
-        let edit =
-            tokio::task::spawn_blocking(move || actions::fix_all_edit(&checked, &uri, features))
-                .await
-                .ok()
-                .flatten();
+        let edit = match actions::ResolveData::from_value(action.data.as_ref()) {
+            Some(actions::ResolveData::FixAll { uri, .. }) => {
+                // The edit is computed for the document as it is now and
+                // versioned, so the client refuses it if it changed since.
+                let Some(checked) = self.shared.checked_now(&uri).await else {
+                    return Ok(action);
+                };
+                tokio::task::spawn_blocking(move || actions::fix_all_edit(&checked, &uri, features))
+                    .await
+                    .ok()
+                    .flatten()
+            }
+            Some(actions::ResolveData::DisableRule { uri, rule }) => {
+                let context = actions::ActionContext::new(&self.shared.lock(), &uri);
+                tokio::task::spawn_blocking(move || actions::disable_in_guide(&context, &rule))
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|(edit, _)| edit)
+            }
+            None => return Ok(action),
+        };
         Ok(CodeAction { edit, ..action })
     }
 

@@ -39,14 +39,31 @@ local function buffer_text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
 end
 
--- 1. A quick fix, picked like a user would.
-vim.cmd.edit(vim.fn.fnameescape(env.COPYDESK_POST))
-local bufnr = vim.api.nvim_get_current_buf()
-if not vim.wait(TIMEOUT, function()
-  return #copydesk_diagnostics(bufnr) > 0
-end, 20) then
-  fail("no copydesk diagnostics for " .. env.COPYDESK_POST)
+--- Open `path` and wait for copydesk's diagnostics on it.
+local function open_checked(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local bufnr = vim.api.nvim_get_current_buf()
+  if not vim.wait(TIMEOUT, function()
+    return #copydesk_diagnostics(bufnr) > 0
+  end, 20) then
+    fail("no copydesk diagnostics for " .. path)
+  end
+  return bufnr
 end
+
+--- Wait until the buffer's text is no longer `before`, then write it.
+local function write_when_changed(bufnr, before, what)
+  if not vim.wait(TIMEOUT, function()
+    return buffer_text(bufnr) ~= before
+  end, 20) then
+    fail(what .. " did not change the buffer")
+  end
+  vim.cmd.write()
+  step(what .. " applied and written")
+end
+
+-- 1. A quick fix, picked like a user would.
+local bufnr = open_checked(env.COPYDESK_POST)
 local client = vim.lsp.get_clients({ bufnr = bufnr, name = "copydesk" })[1]
 if not client then
   fail("copydesk is not attached")
@@ -69,29 +86,11 @@ vim.lsp.buf.code_action({
     return action.kind == "quickfix" and action.isPreferred == true
   end,
 })
-if not vim.wait(TIMEOUT, function()
-  return buffer_text(bufnr) ~= before
-end, 20) then
-  fail("the quick fix did not change the buffer")
-end
-vim.cmd.write()
-step("quick fix applied and written")
+write_when_changed(bufnr, before, "the quick fix")
 
 -- 2. :CopydeskFixAll on a second post.
-vim.cmd.edit(vim.fn.fnameescape(env.COPYDESK_FIX_ALL_POST))
-local second = vim.api.nvim_get_current_buf()
-if not vim.wait(TIMEOUT, function()
-  return #copydesk_diagnostics(second) > 0
-end, 20) then
-  fail("no copydesk diagnostics for " .. env.COPYDESK_FIX_ALL_POST)
-end
+local second = open_checked(env.COPYDESK_FIX_ALL_POST)
 local unfixed = buffer_text(second)
 vim.cmd("CopydeskFixAll")
-if not vim.wait(TIMEOUT, function()
-  return buffer_text(second) ~= unfixed
-end, 20) then
-  fail(":CopydeskFixAll did not change the buffer")
-end
-vim.cmd.write()
-step(":CopydeskFixAll applied and written")
+write_when_changed(second, unfixed, ":CopydeskFixAll")
 vim.cmd("qall!")
