@@ -85,6 +85,11 @@ pub struct CheckArgs {
     /// Skip these rules or categories (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+    /// Platforms the posts are for (x, linkedin, bluesky, threads, mastodon,
+    /// instagram), when their front matter does not say; repeatable or
+    /// comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub platform: Vec<String>,
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -120,6 +125,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let options = CheckOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        platforms: args.platform.clone(),
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
@@ -398,6 +404,19 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
     outcome
 }
 
+/// An error for a `--platform` name that neither copydesk nor the guide
+/// knows.
+fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
+    let unknown = names
+        .iter()
+        .find(|name| crate::rules::share::platforms::resolve(guide, name).is_none())?;
+    Some(anyhow::anyhow!(
+        "unknown platform “{unknown}” in --platform: expected one of {}, or one defined under [sharing.limits.{unknown}] in the guide ({})",
+        crate::rules::share::platforms::known_names(),
+        guide.source
+    ))
+}
+
 /// Guides and their checkers, loaded once per guide file.
 struct GuideCache {
     config: Option<PathBuf>,
@@ -445,7 +464,11 @@ impl GuideCache {
                     .map_err(|e| Arc::new(anyhow::Error::new(e))),
                 None => Ok(Guide::builtin()),
             };
-            guide.map(|guide| Arc::new(Checker::new(guide, self.options.clone())))
+            guide.and_then(|guide| {
+                unknown_platform(&guide, &self.options.platforms)
+                    .map_or(Ok(()), |error| Err(Arc::new(error)))?;
+                Ok(Arc::new(Checker::new(guide, self.options.clone())))
+            })
         });
         match entry {
             Ok(checker) => Ok(Arc::clone(checker)),

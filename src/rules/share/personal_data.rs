@@ -30,7 +30,7 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```markdown
-    /// Questions? Write to press@example.com (our public press desk).
+    /// Questions? Write to press@example.com.
     /// ```
     ///
     /// ## Fix safety
@@ -39,8 +39,9 @@ declare_rule! {
     /// ## Options
     /// `[sharing] allow_personal_data = ["press@example.com", "+1 800 555 0100"]`
     /// accepts public contact details (emails match in any case, phone
-    /// numbers by their digits). Emails and phone numbers are warnings;
-    /// cards, IBANs and secrets are errors.
+    /// numbers by their digits). Role addresses (`press@`, `support@`,
+    /// `careers@`…) are public contact points and never flagged. Emails and
+    /// phone numbers are warnings; cards, IBANs and secrets are errors.
     pub static META = {
         id: "share/personal-data",
         category: Share,
@@ -68,6 +69,16 @@ pub struct Found {
     pub range: Range<usize>,
     pub masked: String,
 }
+
+/// Role addresses are an organisation's public contact points, not a
+/// person's data.
+const ROLE_ADDRESSES: &[&str] = &[
+    "info", "hello", "hi", "contact", "press", "media", "news", "sales", "support", "help",
+    "careers", "jobs", "recruiting", "team", "marketing", "partners", "partnerships", "privacy",
+    "security", "legal", "billing", "feedback", "events", "office", "admin", "noreply",
+    "no-reply", "newsletter", "community", "investors", "ir", "pr", "enquiries", "inquiries",
+    "service", "customerservice", "webmaster", "abuse", "accessibility",
+];
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -139,9 +150,11 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
 impl PersonalData {
     fn allowed(&self, kind: Kind, value: &str) -> bool {
         match kind {
-            Kind::Email => self
-                .allowed_emails
-                .contains(&value.to_ascii_lowercase()),
+            Kind::Email => {
+                let lower = value.to_ascii_lowercase();
+                let local = lower.split('@').next().unwrap_or("");
+                ROLE_ADDRESSES.contains(&local) || self.allowed_emails.contains(&lower)
+            }
             Kind::Phone => self.allowed_digits.contains(&digits(value)),
             _ => self.allowed_exact.iter().any(|a| a == value),
         }

@@ -79,7 +79,14 @@ const SOURCE_MARKERS: &[&str] = &[
 ];
 
 /// A “100%” that is effort, not a claim: “give 100%”.
-const EFFORT_VERBS: &[&str] = &["give", "gave", "giving", "gives", "giving"];
+const EFFORT_VERBS: &[&str] = &["give", "gave", "giving", "gives"];
+
+/// A “#1” that numbers a list item, not a rank: “Lesson #1”.
+const COUNTED_NOUNS: &[&str] = &[
+    "tip", "lesson", "step", "rule", "reason", "mistake", "part", "day", "week", "episode",
+    "ep", "chapter", "issue", "item", "question", "point", "takeaway", "myth", "sign", "habit",
+    "truth", "priority", "goal", "fan", "level", "round", "phase", "option", "idea", "hack",
+];
 
 struct Claims {
     automaton: Option<AhoCorasick>,
@@ -156,7 +163,9 @@ impl Claims {
                 if !at_word_boundaries(text, &range) {
                     continue;
                 }
-                if text[range.clone()].starts_with("100") && follows_effort_verb(text, range.start)
+                let phrase = &text[range.clone()];
+                if phrase.starts_with("100") && follows_one_of(text, range.start, EFFORT_VERBS)
+                    || phrase == "#1" && follows_one_of(text, range.start, COUNTED_NOUNS)
                 {
                     continue;
                 }
@@ -178,9 +187,10 @@ impl Claims {
     }
 }
 
-fn follows_effort_verb(text: &str, at: usize) -> bool {
+/// Whether the word before `at` is one of `words` (any case).
+fn follows_one_of(text: &str, at: usize, words: &[&str]) -> bool {
     let before = text[..at].trim_end().to_ascii_lowercase();
-    EFFORT_VERBS.iter().any(|verb| {
+    words.iter().any(|verb| {
         before
             .strip_suffix(verb)
             .is_some_and(|rest| rest.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))

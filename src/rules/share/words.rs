@@ -15,11 +15,21 @@ pub fn is_word(lowercase: &str) -> bool {
     WORDS.contains(lowercase)
 }
 
+/// Words that are also suffixes: a split that needs one after the first
+/// part (“sustain|ability”, “mentor|ship”) is a derived single word the
+/// list lacks, not two words.
+const SUFFIX_WORDS: &[&str] = &[
+    "ability", "abilities", "able", "ion", "ions", "ward", "wards", "wise", "less", "ness",
+    "ship", "ships", "hood", "hoods", "ism", "isms", "ist", "ists", "ment", "ments", "ant",
+    "ants", "ate", "ates", "ing", "ings", "ally", "ous", "ize", "ise", "ity", "ery", "ory",
+    "ive", "ives", "age", "ages", "dom", "est", "ess", "let", "lets", "ling", "ward", "ure",
+];
+
 /// How `lowercase` splits into two or more words: `None` when it is a word
 /// itself or does not split; otherwise the split with the fewest words and
 /// whether it is the only one.
 pub fn split(lowercase: &str) -> Option<(Vec<&str>, bool)> {
-    if !lowercase.is_ascii() || is_word(lowercase) {
+    if !lowercase.is_ascii() || is_word(lowercase) || is_derived(lowercase) {
         return None;
     }
     let n = lowercase.len();
@@ -32,7 +42,8 @@ pub fn split(lowercase: &str) -> Option<(Vec<&str>, bool)> {
             let Some((words, ways, _)) = best[start] else {
                 continue;
             };
-            if !is_word(&lowercase[start..end]) && !is_number(&lowercase[start..end]) {
+            let part = &lowercase[start..end];
+            if !is_word(part) && !is_number(part) {
                 continue;
             }
             let candidate = (words + 1, ways, start);
@@ -64,6 +75,16 @@ pub fn split(lowercase: &str) -> Option<(Vec<&str>, bool)> {
     Some((parts, ways == 1))
 }
 
+/// A word plus a suffix (“mentor|ship”, “sustain|ability”): one word the
+/// list lacks, however else it might split (“mentors|hip”).
+fn is_derived(lowercase: &str) -> bool {
+    SUFFIX_WORDS.iter().any(|suffix| {
+        lowercase
+            .strip_suffix(suffix)
+            .is_some_and(|stem| stem.len() >= 3 && (is_word(stem) || is_word(&format!("{stem}e"))))
+    })
+}
+
 fn is_number(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
@@ -79,6 +100,7 @@ mod tests {
             Some((vec!["customer", "advocacy"], true))
         );
         assert_eq!(split("sustainability"), None);
+        assert_eq!(split("mentorship"), None);
         assert_eq!(split("marketing"), None);
         assert_eq!(split("xqzt"), None);
         let (parts, _) = split("womenintech").unwrap();
