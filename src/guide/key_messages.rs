@@ -42,7 +42,11 @@ pub fn load(root: &Path, entries: &[String]) -> Result<Vec<KeyMessage>, GuideErr
                     std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"),
                 )
             })?;
-            let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+            let shown = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
             let parts = split_messages(&text);
             let several = parts.len() > 1;
             for (index, part) in parts.into_iter().enumerate() {

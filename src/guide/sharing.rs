@@ -146,7 +146,11 @@ impl<'de> Deserialize<'de> for Date {
         Date::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!(
                 "expected a date like 2027-01-15, found {}",
-                if text.is_empty() { value.to_string() } else { text }
+                if text.is_empty() {
+                    value.to_string()
+                } else {
+                    text
+                }
             ))
         })
     }

@@ -284,7 +284,10 @@ pub fn default_fragments() -> &'static [(&'static str, &'static str)] {
             "share/unsubstantiated_claim.toml",
             include_str!("share/unsubstantiated_claim.toml"),
         ),
-        ("share/reputation.toml", include_str!("share/reputation.toml")),
+        (
+            "share/reputation.toml",
+            include_str!("share/reputation.toml"),
+        ),
     ]
 }
 

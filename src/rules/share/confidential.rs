@@ -83,7 +83,13 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
 }
 
 impl Confidential {
-    fn report(&self, cx: &Context, block: &Block, prose: std::ops::Range<usize>, secret: &Secret) -> Option<Finding> {
+    fn report(
+        &self,
+        cx: &Context,
+        block: &Block,
+        prose: std::ops::Range<usize>,
+        secret: &Secret,
+    ) -> Option<Finding> {
         let written = &block.prose.text[prose.clone()];
         let message = match secret.until {
             Some(until) if Date::from_tuple(cx.today) >= until => return None,

@@ -125,7 +125,12 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
         }
     }
     for name in &sharing.employer {
-        for verb in ["I work at", "I work for", "I'm an employee of", "I am an employee of"] {
+        for verb in [
+            "I work at",
+            "I work for",
+            "I'm an employee of",
+            "I am an employee of",
+        ] {
             employee_phrases.push(format!("{verb} {name}"));
         }
         employee_phrases.push(format!("{name} employee"));
@@ -166,7 +171,10 @@ impl Disclosure {
                     .chain(tags::mentions(prose))
                     .filter(|tag| folded.contains(&tags::fold(&prose[tag.clone()]))),
             );
-            if let Some(first) = hits.into_iter().min_by_key(|r| r.start) {
+            if let Some(first) = hits
+                .into_iter()
+                .min_by_key(|r| (r.start, std::cmp::Reverse(r.end)))
+            {
                 return Some((index, first));
             }
         }
@@ -217,7 +225,10 @@ fn map_back(original: &str, normalized: &str, range: Range<usize>) -> Option<Ran
     }
     let start_chars = normalized[..range.start].chars().count();
     let len_chars = normalized[range.clone()].chars().count();
-    let mut indices = original.char_indices().map(|(i, _)| i).chain([original.len()]);
+    let mut indices = original
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([original.len()]);
     let start = indices.nth(start_chars)?;
     let end = original
         .char_indices()
@@ -291,11 +302,17 @@ impl Rule for Disclosure {
         let what = if post.sponsored {
             "Sponsored post".to_owned()
         } else {
-            let name = mention.as_ref().map(|m| quote(written(document, m))).unwrap_or_default();
-            format!("Post about {name} by {}", match post.author {
-                AuthorRelationship::Agency => "an agency",
-                _ => "an employee",
-            })
+            let name = mention
+                .as_ref()
+                .map(|m| quote(written(document, m)))
+                .unwrap_or_default();
+            format!(
+                "Post about {name} by {}",
+                match post.author {
+                    AuthorRelationship::Agency => "an agency",
+                    _ => "an employee",
+                }
+            )
         };
         let span = mention
             .as_ref()
@@ -317,7 +334,9 @@ impl Rule for Disclosure {
                 META.id,
                 span,
                 META.severity,
-                format!("{what} has no clear disclosure{weak_note}: add {suggestion} near the start"),
+                format!(
+                    "{what} has no clear disclosure{weak_note}: add {suggestion} near the start"
+                ),
             ));
             return;
         }

@@ -123,7 +123,9 @@ impl Hashtags {
                 ),
             );
             if let (Some(suggestion), Some(from_guide)) = (suggestion, applicability)
-                && let Some(range) = block.prose.clean_source_range(tag.clone(), cx.document.text())
+                && let Some(range) = block
+                    .prose
+                    .clean_source_range(tag.clone(), cx.document.text())
             {
                 let replacement = format!("#{suggestion}");
                 let title = format!("Write {}", quote(&replacement));

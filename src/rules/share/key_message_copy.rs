@@ -105,7 +105,8 @@ fn normalized_words(document: &Document) -> Vec<Word> {
         let prose = block.prose.text.as_str();
         for word in &block.words {
             let before = prose[..word.start].chars().next_back();
-            if matches!(before, Some('#' | '@' | '＃')) || prose[word.clone()].contains(PLACEHOLDER) {
+            if matches!(before, Some('#' | '@' | '＃')) || prose[word.clone()].contains(PLACEHOLDER)
+            {
                 continue;
             }
             out.push(Word {

@@ -173,7 +173,11 @@ fn check_hook(
     );
     let words = crate::document::segment::words(visible)
         .into_iter()
-        .filter(|word| !hidden.iter().any(|h| h.start <= word.start && word.end <= h.end))
+        .filter(|word| {
+            !hidden
+                .iter()
+                .any(|h| h.start <= word.start && word.end <= h.end)
+        })
         .count();
     if words < HOOK_WORDS {
         let mut finding = Finding::new(

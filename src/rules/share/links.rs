@@ -112,10 +112,9 @@ pub fn without_tracking(url: &str) -> Option<String> {
 /// when a link's text is its own URL.
 pub fn web_links(block: &Block) -> impl Iterator<Item = &Atom> {
     block.atoms.iter().filter(move |atom| {
-        let web = atom
-            .target
-            .as_deref()
-            .is_some_and(|t| t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."));
+        let web = atom.target.as_deref().is_some_and(|t| {
+            t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.")
+        });
         match atom.kind {
             AtomKind::Link => web,
             // A URL inside a link's text is the same link.

@@ -73,11 +73,45 @@ pub struct Found {
 /// Role addresses are an organisation's public contact points, not a
 /// person's data.
 const ROLE_ADDRESSES: &[&str] = &[
-    "info", "hello", "hi", "contact", "press", "media", "news", "sales", "support", "help",
-    "careers", "jobs", "recruiting", "team", "marketing", "partners", "partnerships", "privacy",
-    "security", "legal", "billing", "feedback", "events", "office", "admin", "noreply",
-    "no-reply", "newsletter", "community", "investors", "ir", "pr", "enquiries", "inquiries",
-    "service", "customerservice", "webmaster", "abuse", "accessibility",
+    "info",
+    "hello",
+    "hi",
+    "contact",
+    "press",
+    "media",
+    "news",
+    "sales",
+    "support",
+    "help",
+    "careers",
+    "jobs",
+    "recruiting",
+    "team",
+    "marketing",
+    "partners",
+    "partnerships",
+    "privacy",
+    "security",
+    "legal",
+    "billing",
+    "feedback",
+    "events",
+    "office",
+    "admin",
+    "noreply",
+    "no-reply",
+    "newsletter",
+    "community",
+    "investors",
+    "ir",
+    "pr",
+    "enquiries",
+    "inquiries",
+    "service",
+    "customerservice",
+    "webmaster",
+    "abuse",
+    "accessibility",
 ];
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -179,7 +213,10 @@ impl Rule for PersonalData {
             .map(|c| c.start.saturating_sub(body_start)..c.end.saturating_sub(body_start))
             .collect();
         for found in scan(body) {
-            if comments.iter().any(|c| c.start <= found.range.start && found.range.end <= c.end) {
+            if comments
+                .iter()
+                .any(|c| c.start <= found.range.start && found.range.end <= c.end)
+            {
                 continue;
             }
             if self.allowed(found.kind, &body[found.range.clone()]) {
@@ -217,10 +254,7 @@ fn message(found: &Found) -> (String, Severity) {
             format!("Secret “{masked}” (an API key or token) in the post"),
             Severity::Error,
         ),
-        Kind::PrivateKey => (
-            "Private key block in the post".to_owned(),
-            Severity::Error,
-        ),
+        Kind::PrivateKey => ("Private key block in the post".to_owned(), Severity::Error),
     }
 }
 
@@ -305,8 +339,9 @@ fn is_phone(text: &str, range: Range<usize>) -> bool {
     let count = value.bytes().filter(u8::is_ascii_digit).count();
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
-    let glued = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '=' | '#' | '.' | ',' | '-' | '_'))
-        || after.is_some_and(|c| c.is_alphanumeric() || c == '%');
+    let glued = before.is_some_and(|c| {
+        c.is_alphanumeric() || matches!(c, '/' | '=' | '#' | '.' | ',' | '-' | '_')
+    }) || after.is_some_and(|c| c.is_alphanumeric() || c == '%');
     if glued || in_url(text, range) {
         return false;
     }
@@ -317,9 +352,7 @@ fn is_phone(text: &str, range: Range<usize>) -> bool {
     if value.starts_with('0') {
         // A date or a version (01.02.2024, 0.5.1) is not a phone number.
         let dotted = value.contains('.');
-        let two_digit_groups = value
-            .split(['.', ' ', '-'])
-            .all(|group| group.len() == 2);
+        let two_digit_groups = value.split(['.', ' ', '-']).all(|group| group.len() == 2);
         return (10..=11).contains(&count) && (!dotted || two_digit_groups);
     }
     count == 10 || count == 11
@@ -463,7 +496,10 @@ mod tests {
             ]
         );
         let key = "sk-proj-abcDEF1234567890xyzQRS7f3a9";
-        assert_eq!(kinds(&format!("key={key}")), [(Kind::Secret, key.to_owned())]);
+        assert_eq!(
+            kinds(&format!("key={key}")),
+            [(Kind::Secret, key.to_owned())]
+        );
         assert_eq!(
             kinds("AKIAIOSFODNN7EXAMPLE and ghp_0123456789abcdefghijABCDEFGHIJ012345"),
             [

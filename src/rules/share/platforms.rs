@@ -56,7 +56,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
     TABLE
         .platforms
         .iter()
-        .find(|(id, row)| **id == name || row.aliases.iter().any(|alias| *alias == name))
+        .find(|(id, row)| **id == name || row.aliases.contains(&name))
         .map(|(id, _)| id.as_str())
 }
 
@@ -68,10 +68,17 @@ pub fn known_names() -> String {
 }
 
 fn display_order(id: &str) -> usize {
-    ["x", "linkedin", "bluesky", "threads", "mastodon", "instagram"]
-        .iter()
-        .position(|known| *known == id)
-        .unwrap_or(usize::MAX)
+    [
+        "x",
+        "linkedin",
+        "bluesky",
+        "threads",
+        "mastodon",
+        "instagram",
+    ]
+    .iter()
+    .position(|known| *known == id)
+    .unwrap_or(usize::MAX)
 }
 
 /// Resolve a platform name for `guide`: a built-in one (with the guide's

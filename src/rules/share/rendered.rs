@@ -40,13 +40,12 @@ impl RenderedPost {
         for (index, block) in document.blocks.iter().enumerate() {
             let block_start = block.span().start;
             if let Some(previous) = previous {
-                let separator = if previous.kind == BlockKind::ListItem
-                    && block.kind == BlockKind::ListItem
-                {
-                    "\n"
-                } else {
-                    "\n\n"
-                };
+                let separator =
+                    if previous.kind == BlockKind::ListItem && block.kind == BlockKind::ListItem {
+                        "\n"
+                    } else {
+                        "\n\n"
+                    };
                 post.push(separator, Origin::Source(block_start));
             }
             if block.kind == BlockKind::ListItem {

@@ -55,7 +55,8 @@ pub fn runs(prose: &str) -> Vec<Vec<Range<usize>>> {
 }
 
 fn only_separators(text: &str) -> bool {
-    text.chars().all(|c| !c.is_alphanumeric() && c != crate::document::PLACEHOLDER)
+    text.chars()
+        .all(|c| !c.is_alphanumeric() && c != crate::document::PLACEHOLDER)
 }
 
 /// The hashtags that end the post: the run at the end of the last block,

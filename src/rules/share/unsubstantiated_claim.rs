@@ -83,9 +83,9 @@ const EFFORT_VERBS: &[&str] = &["give", "gave", "giving", "gives"];
 
 /// A “#1” that numbers a list item, not a rank: “Lesson #1”.
 const COUNTED_NOUNS: &[&str] = &[
-    "tip", "lesson", "step", "rule", "reason", "mistake", "part", "day", "week", "episode",
-    "ep", "chapter", "issue", "item", "question", "point", "takeaway", "myth", "sign", "habit",
-    "truth", "priority", "goal", "fan", "level", "round", "phase", "option", "idea", "hack",
+    "tip", "lesson", "step", "rule", "reason", "mistake", "part", "day", "week", "episode", "ep",
+    "chapter", "issue", "item", "question", "point", "takeaway", "myth", "sign", "habit", "truth",
+    "priority", "goal", "fan", "level", "round", "phase", "option", "idea", "hack",
 ];
 
 struct Claims {
@@ -103,11 +103,7 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
                 continue;
             }
             phrases.push(phrase.to_ascii_lowercase());
-            needs.push(
-                row.why
-                    .clone()
-                    .unwrap_or_else(|| "a source".to_owned()),
-            );
+            needs.push(row.why.clone().unwrap_or_else(|| "a source".to_owned()));
         }
     }
     // This rule keeps its own automaton instead of the shared term matcher:
@@ -180,7 +176,10 @@ impl Claims {
             {
                 continue;
             }
-            found.push((range, "the data behind the result, and who measured it".to_owned()));
+            found.push((
+                range,
+                "the data behind the result, and who measured it".to_owned(),
+            ));
         }
         found.sort_by_key(|(range, _)| range.start);
         found
@@ -191,9 +190,11 @@ impl Claims {
 fn follows_one_of(text: &str, at: usize, words: &[&str]) -> bool {
     let before = text[..at].trim_end().to_ascii_lowercase();
     words.iter().any(|verb| {
-        before
-            .strip_suffix(verb)
-            .is_some_and(|rest| rest.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+        before.strip_suffix(verb).is_some_and(|rest| {
+            rest.chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
     })
 }
 
