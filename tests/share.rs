@@ -135,7 +135,7 @@ fn share_fixtures() {
             }
             snapshot.push('\n');
         }
-        insta::assert_snapshot!(format!("share__{name}"), snapshot);
+        insta::assert_snapshot!(name, snapshot);
     }
 }
 

@@ -314,9 +314,15 @@ impl Rule for Disclosure {
                 }
             )
         };
+        // The employer mention, or the post's first sentence: where a
+        // disclosure belongs.
         let span = mention
             .as_ref()
             .map(|m| source(document, m))
+            .or_else(|| {
+                let block = document.blocks.first()?;
+                Some(block.source_range(block.sentences.first()?.clone()))
+            })
             .unwrap_or_else(|| post_span(document));
 
         if visible.is_empty() {

@@ -66,6 +66,15 @@ static RESULT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     .expect("result claim pattern is valid")
 });
 
+/// “The best CRM on the market”: a superlative with a field to rank in.
+static BEST_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:the|our|is) (?:very )?(?:best|fastest|cheapest|safest|most \w+) (?:[\w-]+ ){0,3}?",
+        r"(?:on the market|in the (?:world|industry|business|country|market)|available|ever (?:made|built)|money can buy|out there)\b",
+    ))
+    .expect("superlative pattern is valid")
+});
+
 /// Words that show a source follows or precedes.
 const SOURCE_MARKERS: &[&str] = &[
     "according to",
@@ -168,18 +177,27 @@ impl Claims {
                 found.push((range, self.needs[hit.pattern().as_usize()].clone()));
             }
         }
-        for hit in RESULT_CLAIM.find_iter(text) {
-            let range = hit.range();
-            if found
-                .iter()
-                .any(|(other, _)| other.start < range.end && range.start < other.end)
-            {
-                continue;
+        let shapes = [
+            (
+                &*RESULT_CLAIM,
+                "the data behind the result, and who measured it",
+            ),
+            (
+                &*BEST_CLAIM,
+                "a ranking, award or market data, with who measured it",
+            ),
+        ];
+        for (pattern, needs) in shapes {
+            for hit in pattern.find_iter(text) {
+                let range = hit.range();
+                if found
+                    .iter()
+                    .any(|(other, _)| other.start < range.end && range.start < other.end)
+                {
+                    continue;
+                }
+                found.push((range, needs.to_owned()));
             }
-            found.push((
-                range,
-                "the data behind the result, and who measured it".to_owned(),
-            ));
         }
         found.sort_by_key(|(range, _)| range.start);
         found
