@@ -653,3 +653,20 @@ fn the_human_printer_masks_values_in_source_excerpts() {
         "{human}"
     );
 }
+
+#[test]
+fn diffs_hide_found_values_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("post.md"),
+        "We did this in order to ship. Call +44 20 7946 0958.\n",
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["check", "post.md", "--diff"]);
+    let diff = stdout(&output);
+    assert!(
+        diff.contains("+We did this to ship. Call [hidden]."),
+        "{diff}"
+    );
+    assert!(!diff.contains("7946 0958"), "{diff}");
+}

@@ -387,7 +387,14 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
     outcome.findings = fixed.findings;
     if fixed.text != text {
         if mode.diff {
-            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
+            // A diff shows whole lines: never one holding a value that
+            // share/personal-data found.
+            let hidden = sensitive_values(&fixed.document, &outcome.findings);
+            outcome.diff = Some(unified_diff(
+                &conceal(&text, &hidden),
+                &conceal(&fixed.text, &hidden),
+                &outcome.display,
+            ));
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
@@ -415,6 +422,23 @@ fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
         crate::rules::share::platforms::known_names(),
         guide.source
     ))
+}
+
+/// The source text of every sensitive finding.
+fn sensitive_values(document: &Document, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.sensitive)
+        .filter_map(|f| document.text().get(f.span.clone()))
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn conceal(text: &str, values: &[String]) -> String {
+    values.iter().fold(text.to_owned(), |text, value| {
+        text.replace(value.as_str(), crate::finding::CONCEALED)
+    })
 }
 
 /// Guides and their checkers, loaded once per guide file.
