@@ -197,6 +197,30 @@ fn clean_posts_stay_clean_with_the_sharing_rules() {
     assert!(checked >= 10);
 }
 
+/// Realistic posts for each platform, checked with every rule and the
+/// fixtures' guide (employer, competitors, disclosures): no warnings.
+#[test]
+fn realistic_platform_posts_have_no_warnings() {
+    let checker = checker(fixture_guide(), &[], &[]);
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("clean")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (document, found) = checker.check_text(&text, DocumentKind::Markdown);
+        let loud: Vec<String> = found
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+            .map(|f| {
+                let line = document.line_column(f.span.start).0;
+                format!("{}:{line}: {} {}", path.display(), f.rule, f.message)
+            })
+            .collect();
+        assert!(loud.is_empty(), "false positives:\n{}", loud.join("\n"));
+        checked += 1;
+    }
+    assert!(checked >= 5);
+}
+
 // -------------------------------------------------------- targeted checks
 
 #[test]

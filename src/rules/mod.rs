@@ -163,6 +163,8 @@ pub struct Context<'a> {
     pub today: (i32, u32, u32),
     /// The post's platforms, sponsorship and author, resolved once per
     /// document (front matter, then the caller's options, then the guide).
+    /// Only `check_document` may read it: per-block findings are cached by
+    /// block text and guide, which do not include it.
     pub post: share::post::PostMeta,
 }
 

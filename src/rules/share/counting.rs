@@ -26,9 +26,15 @@ pub fn measure(post: &RenderedPost, counting: Counting, limit: usize) -> Measure
         _ => Vec::new(),
     };
     let short_urls = matches!(counting, Counting::XWeighted | Counting::Mastodon);
+    let mut url_ranges = post.urls.clone();
+    if counting == Counting::XWeighted {
+        // X links bare domains too (“acme.com/jobs”), and counts them as 23.
+        url_ranges.extend(bare_domains(text, &post.urls));
+        url_ranges.sort_by_key(|range| range.start);
+    }
     let mut total = 0usize;
     let mut overflow_at = None;
-    let mut urls = post.urls.iter().peekable();
+    let mut urls = url_ranges.iter().peekable();
     let mut offset = 0;
     let mut add = |weight: usize, at: usize, total: &mut usize| {
         *total += weight;
@@ -88,6 +94,30 @@ fn is_emoji(grapheme: &str) -> bool {
     })
 }
 
+/// Domains written without a scheme (`acme.com`, `example.org/jobs`) that
+/// X turns into links, outside the ranges already known to be URLs.
+fn bare_domains(text: &str, known: &[std::ops::Range<usize>]) -> Vec<std::ops::Range<usize>> {
+    static DOMAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(concat!(
+            r"(?i)\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*",
+            r"\.(?:com|org|net|io|co|dev|ai|app|gov|edu|info|biz|me|tv|ly|us|uk|de|fr|eu|ca|au|nl|es|it|jp|in|br|ch|se|no|dk|fi|ie|nz)\b",
+            r"(?:/[^\s]*[^\s.,;:!?)\]])?",
+        ))
+        .expect("domain pattern is valid")
+    });
+    DOMAIN
+        .find_iter(text)
+        .map(|found| found.range())
+        .filter(|range| {
+            let before = text[..range.start].chars().next_back();
+            !matches!(before, Some('@' | '.' | '/' | '#'))
+                && !known
+                    .iter()
+                    .any(|url| url.start < range.end && range.start < url.end)
+        })
+        .collect()
+}
+
 /// In `@user@example.social`, Mastodon counts only `@user`.
 fn remote_mention_domains(text: &str) -> Vec<std::ops::Range<usize>> {
     super::tags::mentions(text)
@@ -118,6 +148,12 @@ mod tests {
         assert_eq!(count("Hi 👩‍💻", Counting::XWeighted), 3 + 2);
         assert_eq!(count("東京", Counting::XWeighted), 4);
         assert_eq!(count("café", Counting::XWeighted), 4);
+        // A bare domain is a link on X: 23, however short.
+        assert_eq!(count("Go to x.com now", Counting::XWeighted), 6 + 23 + 4);
+        assert_eq!(
+            count("Mail jo@x.com", Counting::XWeighted),
+            "Mail jo@x.com".len()
+        );
         // NFC first: e + combining acute is one code point after NFC.
         assert_eq!(count("cafe\u{301}", Counting::XWeighted), 4);
         // Curly quotes are in a light range.

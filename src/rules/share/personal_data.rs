@@ -153,7 +153,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         // North American: (415) 555-0100, 415-555-0100, 1-800-555-0100
         r"|(?:\b1[ .\-])?(?:\(\d{3}\) ?|\b\d{3}[.\-])\d{3}[.\-]\d{4}\b",
         // National with a trunk 0: 020 7946 0958, 07700 900123, 01 23 45 67 89
-        r"|\b0[1-9]\d{0,4}(?:[ .\-]\d{2,4}){1,4}\b",
+        r"|\b0[1-9]\d{0,4}(?:[ .\-]\d{2,6}){1,4}\b",
     ))
     .expect("phone pattern is valid")
 });
@@ -310,7 +310,10 @@ pub fn scan(text: &str) -> Vec<Found> {
     }
     for hit in EMAIL.find_iter(text) {
         let before = text[..hit.start()].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '/') || in_url(text, hit.range()) {
+        // `@ana@social.example` is a Mastodon handle, not an address.
+        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '@'))
+            || in_url(text, hit.range())
+        {
             continue;
         }
         push(&mut found, Kind::Email, hit.range());
@@ -493,6 +496,13 @@ mod tests {
             [
                 (Kind::Card, "4111 1111 1111 1111".to_owned()),
                 (Kind::Iban, "GB82 WEST 1234 5698 7654 32".to_owned())
+            ]
+        );
+        assert_eq!(
+            kinds("E.164: +442079460958, national: 07700 900123"),
+            [
+                (Kind::Phone, "+442079460958".to_owned()),
+                (Kind::Phone, "07700 900123".to_owned())
             ]
         );
         let key = "sk-proj-abcDEF1234567890xyzQRS7f3a9";
