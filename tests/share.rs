@@ -700,3 +700,70 @@ fn diffs_hide_found_values_too() {
     );
     assert!(!diff.contains("7946 0958"), "{diff}");
 }
+
+#[test]
+fn bluesky_counts_graphemes_not_code_points() {
+    let text = std::fs::read_to_string(root().join("length-limit/ok-bluesky-emoji.md")).unwrap();
+    let body = text.rsplit("---\n").next().unwrap().trim();
+    assert!(
+        body.chars().count() > 300,
+        "the fixture must be over 300 code points"
+    );
+    assert!(findings(&text, "share/length-limit").is_empty());
+}
+
+/// Text built from what the sharing rules look at: hashtags (fullwidth
+/// too), mentions, URLs with parameters, numbers, emoji, Markdown.
+fn post_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("#".to_owned()),
+        Just("＃".to_owned()),
+        Just("@".to_owned()),
+        Just("#customeradvocacy".to_owned()),
+        Just("@ana@social.example".to_owned()),
+        Just("https://e.com/?utm_source=x&a=1#f".to_owned()),
+        Just("[x](https://e.com/?fbclid=1)".to_owned()),
+        Just("acme.com".to_owned()),
+        Just("+44 20 7946 0958".to_owned()),
+        Just("4111 1111 1111 1111".to_owned()),
+        Just("Acme".to_owned()),
+        Just("Project Falcon".to_owned()),
+        Just("scam".to_owned()),
+        Just("3x faster".to_owned()),
+        Just("👩‍💻".to_owned()),
+        Just("東".to_owned()),
+        Just("e\u{301}".to_owned()),
+        Just("`".to_owned()),
+        Just("**".to_owned()),
+        Just("- ".to_owned()),
+        Just("\n".to_owned()),
+        Just("\n\n".to_owned()),
+        Just("---\n".to_owned()),
+        "[a-zA-Z ,.!?:]{1,8}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(piece, 0..50).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// On any text, for every platform at once, the sharing rules neither
+    /// panic nor report a span outside the text.
+    #[test]
+    fn sharing_rules_take_any_text(text in post_text(), sponsored in any::<bool>()) {
+        static CHECKER: std::sync::LazyLock<Checker> = std::sync::LazyLock::new(|| {
+            checker(
+                fixture_guide(),
+                &["share"],
+                &["x", "linkedin", "bluesky", "threads", "mastodon", "instagram"],
+            )
+        });
+        let text = if sponsored { format!("---\nsponsored: true\nauthor: employee\n---\n{text}") } else { text };
+        let (_, found) = CHECKER.check_text(&text, DocumentKind::Markdown);
+        for finding in &found {
+            prop_assert!(finding.span.start <= finding.span.end && finding.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(finding.span.start) && text.is_char_boundary(finding.span.end));
+        }
+    }
+}

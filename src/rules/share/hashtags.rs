@@ -99,7 +99,7 @@ impl Hashtags {
         let prose = block.prose.text.as_str();
         for tag in tags::hashtags(prose) {
             let written = &prose[tag.clone()];
-            let body = &written[1..];
+            let body = written.trim_start_matches(['#', '＃']);
             let letters = body.chars().filter(|c| c.is_alphabetic()).count();
             if letters < MIN_LETTERS || body.chars().any(char::is_uppercase) || !body.is_ascii() {
                 continue;
