@@ -767,3 +767,23 @@ proptest! {
         }
     }
 }
+
+/// The README's "Checking a post before publishing" output is the real
+/// output of the examples.
+#[test]
+fn the_readme_shows_the_real_output() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(manifest.join("README.md")).unwrap();
+    let examples = manifest.join("examples/sharing");
+    for args in [
+        &["check", "linkedin-post.md", "x-post.md", "--format", "concise"][..],
+        &["check", "linkedin-post.md", "--select", "share/personal-data"][..],
+    ] {
+        let output = stdout(&run_in(&examples, args));
+        assert!(
+            readme.contains(&output),
+            "README is out of date for `copydesk {}`:\n{output}",
+            args.join(" ")
+        );
+    }
+}
