@@ -776,8 +776,19 @@ fn the_readme_shows_the_real_output() {
     let readme = std::fs::read_to_string(manifest.join("README.md")).unwrap();
     let examples = manifest.join("examples/sharing");
     for args in [
-        &["check", "linkedin-post.md", "x-post.md", "--format", "concise"][..],
-        &["check", "linkedin-post.md", "--select", "share/personal-data"][..],
+        &[
+            "check",
+            "linkedin-post.md",
+            "x-post.md",
+            "--format",
+            "concise",
+        ][..],
+        &[
+            "check",
+            "linkedin-post.md",
+            "--select",
+            "share/personal-data",
+        ][..],
     ] {
         let output = stdout(&run_in(&examples, args));
         assert!(
