@@ -14,6 +14,7 @@ use crate::document::{Block, Directive, DirectiveKind, Document, DocumentKind};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Applicability, apply_edits, non_overlapping};
 use crate::guide::{Guide, RuleLevel};
+use crate::rules::share::post::PostMeta;
 use crate::rules::{Context, Rule, Term, TermMatch, registry};
 
 /// Choices made by the caller, not the guide.
@@ -27,6 +28,9 @@ pub struct CheckOptions {
     pub ignore: Vec<String>,
     /// Today's date (year, month, day), for embargoes.
     pub today: (i32, u32, u32),
+    /// Platforms a post is for when its front matter does not say
+    /// (`--platform`); the guide's `[sharing] platforms` come after these.
+    pub platforms: Vec<String>,
 }
 
 impl Default for CheckOptions {
@@ -35,6 +39,7 @@ impl Default for CheckOptions {
             select: Vec::new(),
             ignore: Vec::new(),
             today: today_utc(),
+            platforms: Vec::new(),
         }
     }
 }
@@ -141,6 +146,7 @@ impl Checker {
             document,
             guide: &self.guide,
             today: self.options.today,
+            post: PostMeta::resolve(document, &self.options.platforms, &self.guide),
         }
     }
 
@@ -178,6 +184,7 @@ impl Checker {
                 .any(|selector| rule_matches(selector, &finding.rule))
                 && !is_suppressed(document, &document.directives, finding)
         });
+        crate::finding::conceal_sensitive_values(document.text(), &mut findings);
         findings.sort_by(|a, b| {
             (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
         });
