@@ -134,7 +134,12 @@ impl GuideStore {
         let last_good = previous.map_or_else(|| Arc::clone(&self.builtin), |p| p.checker);
         let text = std::fs::read_to_string(path);
         let result = match &text {
-            Ok(text) => Guide::from_source(text, GuideSource::File(path.to_path_buf())),
+            Ok(text) => Guide::from_source(text, GuideSource::File(path.to_path_buf())).and_then(
+                |mut guide| {
+                    guide.load_key_messages()?;
+                    Ok(guide)
+                },
+            ),
             Err(error) => Err(GuideError::Read {
                 path: path.display().to_string(),
                 source: std::io::Error::new(error.kind(), error.to_string()),
@@ -159,7 +164,7 @@ impl GuideStore {
                         message,
                         ..
                     } => (Some((*line, *column)), message.clone()),
-                    GuideError::Read { source, .. } => (None, source.to_string()),
+                    other => (None, other.to_string()),
                 };
                 let problem = GuideProblem {
                     path: path.to_path_buf(),
