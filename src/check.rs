@@ -14,6 +14,7 @@ use crate::document::{Block, Directive, DirectiveKind, Document, DocumentKind};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Applicability, apply_edits, non_overlapping};
 use crate::guide::{Guide, RuleLevel};
+use crate::rules::external::{RuleSet, RuleState};
 use crate::rules::{Context, Rule, Term, TermMatch, registry};
 
 /// Choices made by the caller, not the guide.
@@ -53,11 +54,19 @@ struct Lexicon {
     owners: Vec<(usize, Term)>,
 }
 
+/// A rule set loaded at run time (Vale styles), with what the guide and the
+/// options decided for each of its rules.
+struct ActiveRuleSet {
+    set: Arc<dyn RuleSet>,
+    states: Vec<RuleState>,
+}
+
 pub struct Checker {
     guide: Arc<Guide>,
     rules: Vec<ActiveRule>,
     lexicon: Lexicon,
     options: CheckOptions,
+    rule_sets: Vec<ActiveRuleSet>,
 }
 
 impl Checker {
@@ -88,12 +97,30 @@ impl Checker {
             })
             .collect();
         let lexicon = Lexicon::new(&rules);
+        let rule_sets = guide
+            .rule_sets
+            .iter()
+            .map(|set| ActiveRuleSet {
+                states: set
+                    .rules()
+                    .iter()
+                    .map(|rule| rule_set_state(&guide, &options, &rule.id))
+                    .collect(),
+                set: Arc::clone(set),
+            })
+            .collect();
         Checker {
             guide,
             rules,
             lexicon,
             options,
+            rule_sets,
         }
+    }
+
+    /// The rule sets loaded at run time (Vale styles) this checker runs.
+    pub fn rule_sets(&self) -> impl Iterator<Item = &Arc<dyn RuleSet>> {
+        self.rule_sets.iter().map(|active| &active.set)
     }
 
     pub fn guide(&self) -> &Arc<Guide> {
@@ -122,7 +149,18 @@ impl Checker {
 
     /// Parse and check a text in one step.
     pub fn check_text(&self, text: &str, kind: DocumentKind) -> (Document, Vec<Finding>) {
-        let document = Document::parse(text, kind);
+        self.check_text_at(text, kind, None)
+    }
+
+    /// [`check_text`](Self::check_text) for a text read from `path`, which
+    /// rules configured per file (Vale's glob sections) match.
+    pub fn check_text_at(
+        &self,
+        text: &str,
+        kind: DocumentKind,
+        path: Option<&std::path::Path>,
+    ) -> (Document, Vec<Finding>) {
+        let document = parse_at(text, kind, path);
         let findings = self.check(&document);
         (document, findings)
     }
@@ -143,12 +181,18 @@ impl Checker {
         for active in &self.rules {
             active.rule.check_block(cx, block, out);
         }
+        for active in &self.rule_sets {
+            active.set.check_block(cx, block, &active.states, out);
+        }
     }
 
     /// Findings that need the whole document.
     pub fn check_document_into(&self, cx: &Context, out: &mut Vec<Finding>) {
         for active in &self.rules {
             active.rule.check_document(cx, out);
+        }
+        for active in &self.rule_sets {
+            active.set.check_document(cx, &active.states, out);
         }
     }
 
@@ -161,6 +205,11 @@ impl Checker {
             {
                 finding.severity = severity;
             }
+        }
+        // Rule sets report at their configured severities themselves; here
+        // they drop what their configuration ignores.
+        for active in &self.rule_sets {
+            active.set.finish(document, &mut findings);
         }
         let disabled = front_matter_disabled(document);
         findings.retain(|finding| {
@@ -246,6 +295,32 @@ impl Lexicon {
             };
             rules[rule].rule.on_term(cx, block, &found, out);
         }
+    }
+}
+
+fn parse_at(text: &str, kind: DocumentKind, path: Option<&std::path::Path>) -> Document {
+    let document = Document::parse(text, kind);
+    match path {
+        Some(path) => document.with_path(path),
+        None => document,
+    }
+}
+
+/// What the guide and the options say about one rule of a rule set: the
+/// guide's `[rules]` entry for its id, then `--ignore`, then `--select`.
+fn rule_set_state(guide: &Guide, options: &CheckOptions, id: &str) -> RuleState {
+    if options.ignore.iter().any(|s| rule_matches(s, id)) {
+        return RuleState::Off;
+    }
+    let selected = options.select.iter().any(|s| rule_matches(s, id));
+    match guide.rule_level(id) {
+        Some(None) => RuleState::Off,
+        Some(Some(severity)) if options.select.is_empty() || selected => {
+            RuleState::On(Some(severity))
+        }
+        _ if options.select.is_empty() => RuleState::Auto,
+        _ if selected => RuleState::On(None),
+        _ => RuleState::Off,
     }
 }
 
@@ -342,13 +417,24 @@ pub const MAX_FIX_PASSES: usize = 10;
 impl Checker {
     /// Apply every fix at or above `min` until the text is stable.
     pub fn fix_text(&self, text: &str, kind: DocumentKind, min: Applicability) -> FixOutcome {
+        self.fix_text_at(text, kind, None, min)
+    }
+
+    /// [`fix_text`](Self::fix_text) for a text read from `path`.
+    pub fn fix_text_at(
+        &self,
+        text: &str,
+        kind: DocumentKind,
+        path: Option<&std::path::Path>,
+        min: Applicability,
+    ) -> FixOutcome {
         let mut current = text.to_owned();
         let mut applied = 0;
         let mut findings;
         let mut document;
         let mut pass = 0;
         loop {
-            document = Document::parse(current.as_str(), kind);
+            document = parse_at(current.as_str(), kind, path);
             findings = self.check(&document);
             if pass == MAX_FIX_PASSES {
                 break;

@@ -15,6 +15,7 @@ pub mod fix;
 pub mod guide;
 pub mod output;
 pub mod rules;
+pub mod vale;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};
