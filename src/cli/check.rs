@@ -17,7 +17,10 @@ use crate::files::{self, decode_draft, expand_paths, read_draft, write_atomicall
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
 use crate::guide::{self, Guide};
-use crate::output::{ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary};
+use crate::output::{
+    ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary, ValeJsonPrinter,
+    ValeLinePrinter,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,6 +30,10 @@ pub enum Format {
     Concise,
     /// One JSON document (version 1; see the README)
     Json,
+    /// Vale's `line` output: path:line:col:Style.Rule:message
+    ValeLine,
+    /// Vale's `JSON` output, to diff against `vale --output=JSON`
+    ValeJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -209,6 +216,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         Format::Human => Box::new(HumanPrinter { summary: false }),
         Format::Concise => Box::new(ConcisePrinter { summary: false }),
         Format::Json => Box::new(JsonPrinter::default()),
+        Format::ValeLine => Box::new(ValeLinePrinter),
+        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
     };
     let threshold = args.fail_on.threshold();
     let mut summary = Summary::default();
@@ -294,7 +303,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
     } else {
         printer.finish(&mut out, &summary)?;
-        if !args.quiet && args.format != Format::Json {
+        let machine_readable = matches!(
+            args.format,
+            Format::Json | Format::ValeLine | Format::ValeJson
+        );
+        if !args.quiet && !machine_readable {
             let mut sentence = summary.sentence();
             if mode.write && files_changed > 0 {
                 sentence.push_str(&format!(
@@ -358,6 +371,7 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         return outcome;
     };
     let limit = files::max_bytes(checker.guide());
+    let unnamed_stdin = input.from_stdin.is_some() && outcome.display == "-";
     let text = match input.from_stdin {
         Some(bytes) => decode_draft(bytes, limit),
         None => read_draft(&input.path, limit),
@@ -370,13 +384,15 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         }
     };
     let kind = DocumentKind::from_path(&input.path);
+    // Standard input has a path only when --stdin-filename names one.
+    let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
-        let (document, findings) = checker.check_text(&text, kind);
+        let (document, findings) = checker.check_text_at(&text, kind, path);
         outcome.findings = findings;
         outcome.document = Some(document);
         return outcome;
     }
-    let fixed = checker.fix_text(&text, kind, mode.min_fix);
+    let fixed = checker.fix_text_at(&text, kind, path, mode.min_fix);
     outcome.fixes_applied = fixed.applied;
     outcome.findings = fixed.findings;
     if fixed.text != text {
@@ -387,7 +403,7 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         {
             outcome.error = Some(error.to_string());
             outcome.fixes_applied = 0;
-            let (document, findings) = checker.check_text(&text, kind);
+            let (document, findings) = checker.check_text_at(&text, kind, path);
             outcome.findings = findings;
             outcome.document = Some(document);
             return outcome;
@@ -445,7 +461,16 @@ impl GuideCache {
                     .map_err(|e| Arc::new(anyhow::Error::new(e))),
                 None => Ok(Guide::builtin()),
             };
-            guide.map(|guide| Arc::new(Checker::new(guide, self.options.clone())))
+            guide.map(|guide| {
+                // Rules a Vale configuration names but copydesk cannot run:
+                // said once per guide, when it is loaded.
+                for set in &guide.rule_sets {
+                    for warning in set.warnings() {
+                        eprintln!("warning: {warning}");
+                    }
+                }
+                Arc::new(Checker::new(guide, self.options.clone()))
+            })
         });
         match entry {
             Ok(checker) => Ok(Arc::clone(checker)),

@@ -19,8 +19,6 @@ use super::rule::Level;
 pub struct Config {
     pub path: PathBuf,
     pub styles_path: PathBuf,
-    /// Where `StylesPath` was given, for errors.
-    pub styles_path_line: usize,
     pub min_alert_level: Level,
     pub vocab: Vec<(String, usize)>,
     pub ignored_scopes: Vec<String>,
@@ -36,7 +34,6 @@ pub struct Config {
 
 #[derive(Debug, Default)]
 pub struct SectionConfig {
-    pub name: String,
     pub matcher: Option<GlobMatcher>,
     /// `BasedOnStyles`, with its line.
     pub based_on: Option<(Vec<String>, usize)>,
@@ -174,10 +171,7 @@ impl Config {
         }
 
         let mut formats = Vec::new();
-        let mut global = SectionConfig {
-            name: "*".to_owned(),
-            ..SectionConfig::default()
-        };
+        let mut global = SectionConfig::default();
         let mut globs = Vec::new();
         for section in &sections[1..] {
             if section.name == "formats" {
@@ -196,7 +190,6 @@ impl Config {
         Ok(Config {
             path: path.to_path_buf(),
             styles_path,
-            styles_path_line,
             min_alert_level,
             vocab,
             ignored_scopes,
@@ -287,7 +280,6 @@ fn parse_section(
         )
     };
     let mut parsed = SectionConfig {
-        name: section.name.clone(),
         matcher,
         ..SectionConfig::default()
     };

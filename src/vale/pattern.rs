@@ -20,7 +20,6 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     engine: Engine,
-    source: String,
 }
 
 #[derive(Debug, Clone)]
@@ -55,7 +54,6 @@ impl Pattern {
         match fast {
             Ok(regex) => Ok(Pattern {
                 engine: Engine::Fast(regex),
-                source: pattern.to_owned(),
             }),
             Err(fast_error) => {
                 let regex = fancy_regex::RegexBuilder::new(pattern)
@@ -73,14 +71,9 @@ impl Pattern {
                     .ok();
                 Ok(Pattern {
                     engine: Engine::Fancy { regex, prefilter },
-                    source: pattern.to_owned(),
                 })
             }
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.source
     }
 
     pub fn is_fancy(&self) -> bool {

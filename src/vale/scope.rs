@@ -130,6 +130,7 @@ impl Scope {
     }
 
     /// Whether this scope reaches units of `kind` at all.
+    #[cfg(test)]
     pub fn reaches(&self, kind: UnitKind) -> bool {
         self.alternatives
             .iter()
@@ -143,15 +144,6 @@ impl Scope {
                     let has_all = term.parts.iter().all(|part| parts.contains(&part.as_str()));
                     has_all != term.negated
                 })
-        })
-    }
-
-    /// Whether this scope names `summary` (and so runs on the body text).
-    pub fn is_summary(&self) -> bool {
-        self.alternatives.iter().any(|terms| {
-            terms
-                .iter()
-                .any(|term| !term.negated && term.parts.first().is_some_and(|p| p == "summary"))
         })
     }
 }
@@ -245,7 +237,6 @@ mod tests {
         assert!(scope(&["sentence"]).matches(UnitKind::Sentence, &["sentence", "md"]));
         assert!(!scope(&["sentence"]).matches(UnitKind::Block, &["text", "md", "paragraph"]));
         assert!(scope(&["raw"]).reaches(UnitKind::Raw));
-        assert!(scope(&["summary"]).is_summary());
     }
 
     #[test]
