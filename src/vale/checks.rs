@@ -479,8 +479,9 @@ impl Occurrence {
         if !over && !under {
             return Vec::new();
         }
-        let start = found.first().map_or(0, |r| r.start);
-        vec![Hit::new(start..text.len(), vec![count.to_string()])]
+        // Vale points at the first match; the finding covers the whole unit
+        // the count is about.
+        vec![Hit::new(0..text.len(), vec![count.to_string()])]
     }
 }
 
