@@ -127,3 +127,32 @@ fn vale_directive(rest: &str, span: &Range<usize>) -> Option<Directive> {
         span: span.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directives(text: &str) -> Vec<Directive> {
+        parse(
+            text,
+            std::slice::from_ref(&(0..text.len())),
+            DocumentKind::Markdown,
+        )
+    }
+
+    #[test]
+    fn vale_comments_become_directives_for_vale_rules() {
+        let off = &directives("<!-- vale off -->")[0];
+        assert_eq!(off.kind, DirectiveKind::Disable);
+        assert!(off.applies_to("Microsoft.Contractions"));
+        assert!(!off.applies_to("concise/wordy-phrase"));
+        let rule = &directives("<!-- vale Microsoft.We = NO, Google.We = NO -->")[0];
+        assert_eq!(rule.rules, ["Microsoft.We", "Google.We"]);
+        let style = &directives("<!-- vale Google = YES -->")[0];
+        assert_eq!(style.kind, DirectiveKind::Enable);
+        assert!(style.applies_to("Google.We"));
+        assert!(!style.applies_to("GoogleX.We"));
+        assert!(directives("<!-- vale Google.We[\"us\"] = NO -->").is_empty());
+        assert!(directives("<!-- vale style = Google -->").is_empty());
+    }
+}

@@ -259,7 +259,7 @@ impl ValeStyles {
                 );
                 let on = match local.or(global) {
                     Some(value) => value.is_on(),
-                    None => base_styles.iter().any(|s| *s == rule.style),
+                    None => base_styles.contains(&rule.style),
                 };
                 if !on {
                     return None;
