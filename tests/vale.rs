@@ -678,3 +678,122 @@ impl<T, E: std::fmt::Display> ExcerptPanic<T> for Result<T, E> {
         self.unwrap_or_else(|error| panic!("{what} does not load: {error}"))
     }
 }
+
+/// A project folder whose `.vale.ini` uses the fixture styles, and no
+/// copydesk.toml.
+fn vale_project(doc: &str) -> tempfile::TempDir {
+    let styles = fixture().join("styles");
+    setup(&[
+        (
+            ".vale.ini",
+            &format!(
+                "StylesPath = {}\nVocab = Blog\n\n[*.md]\nBasedOnStyles = Test\nTest.Grade = NO\nTest.Short = NO\n",
+                styles.display()
+            ),
+        ),
+        ("doc.md", doc),
+    ])
+}
+
+const CLI_DOC: &str = "# notes\n\nBasically, we utilize it.\n\nIt is “great” and masterful.\n";
+
+#[test]
+fn cli_finds_vale_ini_without_a_guide_and_prints_vale_line() {
+    let dir = vale_project(CLI_DOC);
+    let output = common::run_in(
+        dir.path(),
+        &[
+            "check",
+            "doc.md",
+            "--format",
+            "vale-line",
+            "--select",
+            "Test.Titles,Test.Hedge,Test.Swap",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", common::stderr(&output));
+    assert_eq!(
+        common::stdout(&output),
+        "doc.md:1:3:Test.Titles:'notes' should be in title case ('Notes').\n\
+         doc.md:3:1:Test.Hedge:Consider removing 'Basically'.\n\
+         doc.md:3:15:Test.Swap:Use 'use' instead of 'utilize'.\n\
+         doc.md:5:1:Test.Swap:Use 'it's' instead of 'It is'.\n\
+         doc.md:5:19:Test.Swap:Use 'skilled' or 'authoritative' instead of 'masterful'.\n"
+    );
+}
+
+#[test]
+fn cli_prints_vale_json() {
+    let dir = vale_project(CLI_DOC);
+    let output = common::run_in(
+        dir.path(),
+        &[
+            "check",
+            "doc.md",
+            "--format",
+            "vale-json",
+            "--select",
+            "Test.Swap,Test.Hedge",
+        ],
+    );
+    insta::assert_snapshot!("vale_json", common::stdout(&output));
+}
+
+#[test]
+fn cli_lists_vale_rules_with_their_source() {
+    let dir = vale_project(CLI_DOC);
+    let output = common::run_in(dir.path(), &["rules"]);
+    let listing = common::stdout(&output);
+    assert!(listing.contains("concise/wordy-phrase"), "{listing}");
+    let styles = fixture().join("styles");
+    let line = listing
+        .lines()
+        .find(|line| line.starts_with("Test.Swap "))
+        .unwrap_or_else(|| panic!("Test.Swap listed: {listing}"));
+    assert!(line.contains("warning"), "{line}");
+    assert!(line.contains("safe"), "{line}");
+    assert!(
+        line.ends_with(&styles.join("Test/Swap.yml").display().to_string()),
+        "{line}"
+    );
+    let docs = common::stdout(&common::run_in(dir.path(), &["rules", "Test.Hedge"]));
+    assert!(docs.starts_with("# Test.Hedge\n"), "{docs}");
+    assert!(docs.contains("Hedges weaken a claim."), "{docs}");
+}
+
+#[test]
+fn cli_reports_a_broken_vale_ini_with_file_and_line() {
+    let dir = setup(&[
+        (
+            ".vale.ini",
+            "StylesPath = .\n\n[*]\nBasedOnStyles = Nowhere\n",
+        ),
+        ("doc.md", "Hello there.\n"),
+    ]);
+    let output = common::run_in(dir.path(), &["check", "doc.md"]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = common::stderr(&output);
+    assert!(
+        error.contains(".vale.ini:4: style “Nowhere” not found"),
+        "{error}"
+    );
+}
+
+#[test]
+fn cli_prefers_a_copydesk_guide_above_a_vale_ini() {
+    let dir = vale_project(CLI_DOC);
+    std::fs::write(dir.path().join("copydesk.toml"), "").unwrap();
+    let output = common::run_in(dir.path(), &["check", "doc.md", "--format", "concise"]);
+    assert!(
+        !common::stdout(&output).contains("Test."),
+        "{}",
+        common::stdout(&output)
+    );
+    std::fs::write(dir.path().join("copydesk.toml"), "vale = \".vale.ini\"\n").unwrap();
+    let output = common::run_in(dir.path(), &["check", "doc.md", "--format", "concise"]);
+    assert!(
+        common::stdout(&output).contains("[Test.Hedge]"),
+        "{}",
+        common::stdout(&output)
+    );
+}
