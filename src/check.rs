@@ -140,8 +140,24 @@ impl Checker {
     pub fn check(&self, document: &Document) -> Vec<Finding> {
         let cx = self.context(document);
         let mut findings = Vec::new();
-        for block in &document.blocks {
-            self.check_block_into(&cx, block, &mut findings);
+        if document.blocks.len() >= PARALLEL_BLOCKS {
+            // A long document's blocks are independent: check them on
+            // every core (the order is restored by `finish`).
+            use rayon::prelude::*;
+            let per_block: Vec<Vec<Finding>> = document
+                .blocks
+                .par_iter()
+                .map(|block| {
+                    let mut out = Vec::new();
+                    self.check_block_into(&cx, block, &mut out);
+                    out
+                })
+                .collect();
+            findings.extend(per_block.into_iter().flatten());
+        } else {
+            for block in &document.blocks {
+                self.check_block_into(&cx, block, &mut findings);
+            }
         }
         self.check_document_into(&cx, &mut findings);
         self.finish(document, findings)
@@ -409,6 +425,9 @@ pub struct FixOutcome {
     /// The fixed text, parsed.
     pub document: Document,
 }
+
+/// Documents with at least this many blocks are checked in parallel.
+const PARALLEL_BLOCKS: usize = 256;
 
 /// Fixes are applied in passes: check, apply every non-overlapping fix at or
 /// above `min`, check again, until a pass applies nothing (at most this many).

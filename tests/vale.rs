@@ -589,7 +589,7 @@ fn shared_styles() -> Option<PathBuf> {
     None
 }
 
-const POST: &str = "# Why We Migrated Our Docs\n\nWe utilize a lot of tools, and it is very important that the the team be able to ship. In order to do this, we basically rewrote everything!\n\nThe API is extremely fast. He said that it was obviously simple; it was implemented by the rockstar ninja engineers.\n\n- There are many reasons.\n- Click here to learn more e.g. about the CLI.\n";
+const POST: &str = "# Why We Migrated Our Docs\n\nWe utilize a lot of tools, and it is very important that the the team be able to ship. In order to do this, we basically rewrote everything!\n\nThe API is extremely fast. He said that it was obviously simple; it was implemented by the rockstar ninja engineers.\n\n- There are many reasons.\n- Click here to learn more e.g. about the CLI.\n\nOrganizational interoperability considerations necessitate comprehensive institutional documentation standardization initiatives across multidisciplinary departments.\n";
 
 #[test]
 fn the_seven_public_packages_load_and_run() {
@@ -660,7 +660,7 @@ fn the_seven_public_packages_load_and_run() {
             ],
             "proselint" => &["proselint.Very"],
             "alex" => &["alex.Condescending"],
-            "Joblint" => &["Joblint.TechTerms", "Joblint.Gendered"],
+            "Joblint" => &["Joblint.DumbTitles", "Joblint.Gendered"],
             _ => &["Readability.FleschKincaid"],
         };
         for id in expected {

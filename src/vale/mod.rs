@@ -674,7 +674,7 @@ fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, 
             .trim()
             .to_owned()
     };
-    Ok(Rule {
+    let mut rule = Rule {
         id: source.id.clone(),
         style: source.style.clone(),
         source: source.path.clone(),
@@ -690,7 +690,10 @@ fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, 
             .map_or(0, |n| n.max(0.0) as usize),
         action,
         check,
-    })
+        note: None,
+    };
+    rule.note = rule.note();
+    Ok(rule)
 }
 
 /// Vale's built-in style: `Vale.Repetition`, `Vale.Terms` (accepted
@@ -908,6 +911,8 @@ impl RuleSet for ValeStyles {
         let document = cx.document;
         let source = document.text();
         let format = scope::format_part(document.kind());
+        // Counted once for every metric rule.
+        let mut variables: Option<HashMap<&str, f64>> = None;
         for (index, rule) in self.rules.iter().enumerate() {
             let Some(severity) = self.severity(
                 index,
@@ -930,16 +935,18 @@ impl RuleSet for ValeStyles {
             }
             match &rule.check {
                 Check::Metric(metric) => {
-                    let variables = metric::document_variables(document);
+                    let variables =
+                        variables.get_or_insert_with(|| metric::document_variables(document));
                     if variables.get("words").copied().unwrap_or(0.0) == 0.0 {
                         continue;
                     }
-                    let result = metric.formula.eval(&variables);
+                    let result = metric.formula.eval(variables);
                     if result.is_finite() && metric.condition.holds(result) {
                         let message =
                             rule::format_message(&rule.message, &[format!("{result:.2}")]);
                         out.push(
-                            Finding::new(&rule.id, 0..0, severity, message).with_note(rule.note()),
+                            Finding::new(&rule.id, 0..0, severity, message)
+                                .with_note(rule.note.clone()),
                         );
                     }
                 }

@@ -27,6 +27,9 @@ enum Engine {
     Fast(regex::Regex),
     Fancy {
         regex: fancy_regex::Regex,
+        /// `regex` anchored where a search starts (`\G`), to verify one
+        /// candidate without scanning on.
+        anchored: Option<fancy_regex::Regex>,
         prefilter: Option<regex::Regex>,
     },
 }
@@ -69,8 +72,17 @@ impl Pattern {
                     .dfa_size_limit(SIZE_LIMIT)
                     .build()
                     .ok();
+                let anchored = fancy_regex::RegexBuilder::new(&format!("\\G(?:{pattern})"))
+                    .delegate_size_limit(SIZE_LIMIT)
+                    .delegate_dfa_size_limit(SIZE_LIMIT)
+                    .build()
+                    .ok();
                 Ok(Pattern {
-                    engine: Engine::Fancy { regex, prefilter },
+                    engine: Engine::Fancy {
+                        regex,
+                        anchored,
+                        prefilter,
+                    },
                 })
             }
         }
@@ -83,7 +95,9 @@ impl Pattern {
     pub fn is_match(&self, text: &str) -> bool {
         match &self.engine {
             Engine::Fast(regex) => regex.is_match(text),
-            Engine::Fancy { regex, prefilter } => {
+            Engine::Fancy {
+                regex, prefilter, ..
+            } => {
                 prefilter.as_ref().is_none_or(|p| p.is_match(text))
                     && regex.is_match(text).unwrap_or(false)
             }
@@ -94,16 +108,7 @@ impl Pattern {
     pub fn find_ranges(&self, text: &str) -> Vec<Range<usize>> {
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).map(|m| m.range()).collect(),
-            Engine::Fancy { regex, prefilter } => {
-                if prefilter.as_ref().is_some_and(|p| !p.is_match(text)) {
-                    return Vec::new();
-                }
-                regex
-                    .find_iter(text)
-                    .filter_map(Result::ok)
-                    .map(|m| m.range())
-                    .collect()
-            }
+            Engine::Fancy { .. } => self.captures(text).into_iter().map(|m| m.range).collect(),
         }
     }
 
@@ -117,19 +122,16 @@ impl Pattern {
                     groups: caps.iter().map(|g| g.map(|m| m.range())).collect(),
                 })
                 .collect(),
-            Engine::Fancy { regex, prefilter } => {
-                if prefilter.as_ref().is_some_and(|p| !p.is_match(text)) {
-                    return Vec::new();
-                }
-                regex
-                    .captures_iter(text)
-                    .filter_map(Result::ok)
-                    .map(|caps| Found {
-                        range: caps.get(0).map_or(0..0, |m| m.range()),
-                        groups: caps.iter().map(|g| g.map(|m| m.range())).collect(),
-                    })
-                    .collect()
-            }
+            Engine::Fancy {
+                anchored: Some(anchored),
+                prefilter: Some(prefilter),
+                ..
+            } => fancy_at_candidates(anchored, prefilter, text),
+            Engine::Fancy { regex, .. } => regex
+                .captures_iter(text)
+                .filter_map(Result::ok)
+                .map(|caps| fancy_found(&caps))
+                .collect(),
         }
     }
 
@@ -148,6 +150,57 @@ impl Pattern {
             Engine::Fancy { regex, .. } => regex.captures_len(),
         }
     }
+}
+
+fn fancy_found(caps: &fancy_regex::Captures<'_, str>) -> Found {
+    Found {
+        range: caps.get(0).map_or(0..0, |m| m.range()),
+        groups: caps.iter().map(|g| g.map(|m| m.range())).collect(),
+    }
+}
+
+/// How far past a candidate the backtracker may look (for look-aheads).
+const WINDOW: usize = 512;
+
+/// Run the backtracker only where the prefilter found a candidate: the
+/// anchored pattern must match right at the candidate's start, within a
+/// window of text after it (all text before it stays visible to
+/// look-behinds). A rejected candidate moves the search one character on,
+/// so no match is missed.
+fn fancy_at_candidates(
+    anchored: &fancy_regex::Regex,
+    prefilter: &regex::Regex,
+    text: &str,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at <= text.len() {
+        let Some(candidate) = prefilter.find_at(text, at) else {
+            break;
+        };
+        let start = candidate.start();
+        let mut end = (candidate.end() + WINDOW).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let next = text[start..]
+            .chars()
+            .next()
+            .map_or(start + 1, |c| start + c.len_utf8());
+        match anchored.captures_from_pos(&text[..end], start) {
+            Ok(Some(caps)) if caps.get(0).is_some_and(|m| m.start() == start) => {
+                let one = fancy_found(&caps);
+                at = if one.range.end > start {
+                    one.range.end
+                } else {
+                    next
+                };
+                found.push(one);
+            }
+            _ => at = next,
+        }
+    }
+    found
 }
 
 /// Whether a match that an ASCII `\b` accepted also sits on Unicode word

@@ -85,6 +85,8 @@ pub struct Rule {
     pub limit: usize,
     pub action: Action,
     pub check: Check,
+    /// [`Rule::note`], made once.
+    pub note: Option<String>,
 }
 
 /// A match, before it becomes a finding.
@@ -299,7 +301,8 @@ impl Rule {
             format_message(&self.message, &hit.args)
         };
         let span = unit.source_range(start..end);
-        let mut finding = Finding::new(&self.id, span, severity, message).with_note(self.note());
+        let mut finding =
+            Finding::new(&self.id, span, severity, message).with_note(self.note.clone());
         finding.fixes = self.fixes(unit, source, hit, start..end);
         Some(finding)
     }
