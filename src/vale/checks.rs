@@ -694,7 +694,7 @@ enum CaseStyle {
     Sentence,
     Lower,
     Upper,
-    Pattern(Pattern),
+    Pattern(Box<Pattern>),
 }
 
 impl Capitalization {
@@ -711,7 +711,7 @@ impl Capitalization {
             "$sentence" => CaseStyle::Sentence,
             "$lower" => CaseStyle::Lower,
             "$upper" => CaseStyle::Upper,
-            pattern => CaseStyle::Pattern(compile(pattern)?),
+            pattern => CaseStyle::Pattern(Box::new(compile(pattern)?)),
         };
         let threshold = number(yaml, "threshold")?
             .filter(|t| *t > 0.0)

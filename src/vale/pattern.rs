@@ -25,13 +25,16 @@ pub struct Pattern {
 #[derive(Debug, Clone)]
 enum Engine {
     Fast(regex::Regex),
-    Fancy {
-        regex: fancy_regex::Regex,
-        /// `regex` anchored where a search starts (`\G`), to verify one
-        /// candidate without scanning on.
-        anchored: Option<fancy_regex::Regex>,
-        prefilter: Option<regex::Regex>,
-    },
+    Fancy(Box<Fancy>),
+}
+
+#[derive(Debug, Clone)]
+struct Fancy {
+    regex: fancy_regex::Regex,
+    /// `regex` anchored where a search starts (`\G`), to verify one
+    /// candidate without scanning on.
+    anchored: Option<fancy_regex::Regex>,
+    prefilter: Option<regex::Regex>,
 }
 
 /// One match: its range and its capture groups (index 0 is the match).
@@ -78,28 +81,26 @@ impl Pattern {
                     .build()
                     .ok();
                 Ok(Pattern {
-                    engine: Engine::Fancy {
+                    engine: Engine::Fancy(Box::new(Fancy {
                         regex,
                         anchored,
                         prefilter,
-                    },
+                    })),
                 })
             }
         }
     }
 
     pub fn is_fancy(&self) -> bool {
-        matches!(self.engine, Engine::Fancy { .. })
+        matches!(self.engine, Engine::Fancy(_))
     }
 
     pub fn is_match(&self, text: &str) -> bool {
         match &self.engine {
             Engine::Fast(regex) => regex.is_match(text),
-            Engine::Fancy {
-                regex, prefilter, ..
-            } => {
-                prefilter.as_ref().is_none_or(|p| p.is_match(text))
-                    && regex.is_match(text).unwrap_or(false)
+            Engine::Fancy(fancy) => {
+                fancy.prefilter.as_ref().is_none_or(|p| p.is_match(text))
+                    && fancy.regex.is_match(text).unwrap_or(false)
             }
         }
     }
@@ -108,7 +109,7 @@ impl Pattern {
     pub fn find_ranges(&self, text: &str) -> Vec<Range<usize>> {
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).map(|m| m.range()).collect(),
-            Engine::Fancy { .. } => self.captures(text).into_iter().map(|m| m.range).collect(),
+            Engine::Fancy(_) => self.captures(text).into_iter().map(|m| m.range).collect(),
         }
     }
 
@@ -122,16 +123,15 @@ impl Pattern {
                     groups: caps.iter().map(|g| g.map(|m| m.range())).collect(),
                 })
                 .collect(),
-            Engine::Fancy {
-                anchored: Some(anchored),
-                prefilter: Some(prefilter),
-                ..
-            } => fancy_at_candidates(anchored, prefilter, text),
-            Engine::Fancy { regex, .. } => regex
-                .captures_iter(text)
-                .filter_map(Result::ok)
-                .map(|caps| fancy_found(&caps))
-                .collect(),
+            Engine::Fancy(fancy) => match (&fancy.anchored, &fancy.prefilter) {
+                (Some(anchored), Some(prefilter)) => fancy_at_candidates(anchored, prefilter, text),
+                _ => fancy
+                    .regex
+                    .captures_iter(text)
+                    .filter_map(Result::ok)
+                    .map(|caps| fancy_found(&caps))
+                    .collect(),
+            },
         }
     }
 
@@ -139,7 +139,7 @@ impl Pattern {
     pub fn group_index(&self, name: &str) -> Option<usize> {
         match &self.engine {
             Engine::Fast(regex) => regex.capture_names().position(|n| n == Some(name)),
-            Engine::Fancy { regex, .. } => regex.capture_names().position(|n| n == Some(name)),
+            Engine::Fancy(fancy) => fancy.regex.capture_names().position(|n| n == Some(name)),
         }
     }
 
@@ -147,7 +147,7 @@ impl Pattern {
     pub fn group_count(&self) -> usize {
         match &self.engine {
             Engine::Fast(regex) => regex.captures_len(),
-            Engine::Fancy { regex, .. } => regex.captures_len(),
+            Engine::Fancy(fancy) => fancy.regex.captures_len(),
         }
     }
 }
