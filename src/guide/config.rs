@@ -195,6 +195,8 @@ pub struct GuideFile {
     /// path is relative to this guide.
     #[serde(default)]
     pub vale: Option<String>,
+    #[serde(default)]
+    pub sharing: super::SharingConfig,
 }
 
 impl GuideFile {
@@ -229,6 +231,7 @@ impl GuideFile {
         self.files.extensions.extend(other.files.extensions);
         self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
         self.vale = other.vale.or(self.vale);
+        self.sharing = self.sharing.merged(other.sharing);
         self
     }
 
@@ -268,6 +271,7 @@ impl GuideFile {
                 format!("reading_grade {grade} is out of range: expected 1 to 30"),
             ));
         }
+        self.sharing.validate(name, text)?;
         Ok(())
     }
 }

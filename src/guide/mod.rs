@@ -16,6 +16,8 @@
 //! built-in guide plus the Vale styles.
 
 mod config;
+pub mod key_messages;
+mod sharing;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use crate::rules::external::RuleSet;
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
+pub use sharing::*;
 
 use crate::finding::Severity;
 
@@ -56,6 +59,13 @@ pub enum GuideError {
     },
     #[error("{0}")]
     Vale(#[from] crate::vale::ValeError),
+    /// A file or folder named in `[sharing] key_messages`.
+    #[error("could not read key messages {path}: {source}")]
+    KeyMessages {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl GuideError {
@@ -103,6 +113,9 @@ pub struct Guide {
     /// Rule sets loaded from files (Vale styles), run next to the built-in
     /// rules.
     pub rule_sets: Vec<Arc<dyn RuleSet>>,
+    /// The curated messages `[sharing] key_messages` names, read by
+    /// [`Guide::load`] (or [`Guide::load_key_messages`]).
+    pub key_messages: Arc<[key_messages::KeyMessage]>,
 }
 
 impl Guide {
@@ -115,13 +128,14 @@ impl Guide {
                 hash: stable_hash_hex(&[env!("CARGO_PKG_VERSION").as_bytes(), b"builtin"]),
                 config,
                 rule_sets: Vec::new(),
+                key_messages: Arc::from([]),
             })
         });
         Arc::clone(&BUILTIN)
     }
 
-    /// Load a guide file from disk: a `copydesk.toml`, or a Vale
-    /// configuration used on its own.
+    /// Load a guide file from disk: a `copydesk.toml` with the key messages
+    /// it names, or a Vale configuration used on its own.
     pub fn load(path: &Path) -> Result<Guide, GuideError> {
         if crate::vale::is_config_file(path) {
             return Guide::from_vale_config(path);
@@ -130,7 +144,28 @@ impl Guide {
             path: path.display().to_string(),
             source,
         })?;
-        Guide::from_source(&text, GuideSource::File(path.to_path_buf()))
+        let mut guide = Guide::from_source(&text, GuideSource::File(path.to_path_buf()))?;
+        guide.load_key_messages()?;
+        Ok(guide)
+    }
+
+    /// Read the files `[sharing] key_messages` names, relative to the
+    /// guide's folder, and fold their text into the guide's hash. A guide
+    /// with no file (the built-in one) has none.
+    pub fn load_key_messages(&mut self) -> Result<(), GuideError> {
+        let entries = &self.config.sharing.key_messages;
+        let Some(root) = self.root().filter(|_| !entries.is_empty()) else {
+            return Ok(());
+        };
+        let messages = key_messages::load(root, entries)?;
+        let mut parts: Vec<&[u8]> = vec![self.hash.as_bytes()];
+        for message in &messages {
+            parts.push(message.source.as_bytes());
+            parts.push(message.text.as_bytes());
+        }
+        self.hash = stable_hash_hex(&parts);
+        self.key_messages = Arc::from(messages);
+        Ok(())
     }
 
     /// Parse and validate guide text. `source` names it in errors and sets
@@ -179,6 +214,7 @@ impl Guide {
             config,
             hash,
             rule_sets,
+            key_messages: Arc::from([]),
         })
     }
 
@@ -196,6 +232,7 @@ impl Guide {
             config: builtin_config(),
             hash,
             rule_sets: vec![Arc::new(styles)],
+            key_messages: Arc::from([]),
         })
     }
 
