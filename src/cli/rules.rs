@@ -33,7 +33,15 @@ fn external_rules(args: &RulesArgs) -> anyhow::Result<Vec<(String, Vec<ExternalR
     let Some(path) = path else {
         return Ok(Vec::new());
     };
-    let guide = crate::guide::Guide::load(&path)?;
+    let guide = match crate::guide::Guide::load(&path) {
+        Ok(guide) => guide,
+        Err(error) if args.config.is_none() => {
+            // A broken guide nearby should not hide the built-in rules.
+            eprintln!("warning: {error}");
+            return Ok(Vec::new());
+        }
+        Err(error) => return Err(error.into()),
+    };
     Ok(guide
         .rule_sets
         .iter()
