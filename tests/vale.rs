@@ -797,3 +797,21 @@ fn cli_prefers_a_copydesk_guide_above_a_vale_ini() {
         common::stdout(&output)
     );
 }
+
+#[test]
+fn cli_selects_a_whole_style_by_name() {
+    let dir = vale_project(CLI_DOC);
+    let output = common::run_in(
+        dir.path(),
+        &[
+            "check", "doc.md", "--format", "concise", "--quiet", "--select", "Test",
+        ],
+    );
+    let out = common::stdout(&output);
+    let rules: Vec<&str> = out
+        .lines()
+        .filter_map(|line| line.split('[').nth(1)?.split(']').next())
+        .collect();
+    assert!(!rules.is_empty(), "{out}\n{}", common::stderr(&output));
+    assert!(rules.iter().all(|rule| rule.starts_with("Test.")), "{out}");
+}
