@@ -1,0 +1,137 @@
+// The copydesk VS Code extension: a thin client that starts `copydesk lsp`
+// and lets vscode-languageclient do the rest (diagnostics, quick fixes,
+// hover, commands). It holds no copydesk logic of its own: everything a
+// writer sees comes from the server, so VS Code, Neovim and any other LSP
+// editor behave the same.
+
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from "vscode-languageclient/node";
+
+import { findServer, type ServerLookup } from "./server-path";
+
+/** The languages copydesk checks without any setting; `copydesk.extraLanguages` adds more. */
+export const DEFAULT_LANGUAGES = ["markdown", "plaintext", "text", "gitcommit", "mdx"];
+
+/**
+ * Settings whose change needs a new server process (the binary, or the
+ * document selector, which is fixed when the client starts).
+ */
+const RESTART_SETTINGS = ["copydesk.path", "copydesk.extraLanguages"];
+
+let client: LanguageClient | undefined;
+let outputChannel: vscode.LogOutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // One channel for the whole session, so restarts append to the same log
+  // instead of opening a new "copydesk" entry each time.
+  outputChannel = vscode.window.createOutputChannel("copydesk", { log: true });
+  context.subscriptions.push(outputChannel);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("copydesk.restart", () => restart(context)),
+    vscode.commands.registerCommand("copydesk.showOutput", () => outputChannel?.show(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
+        void restart(context);
+      }
+    }),
+  );
+
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const settings = vscode.workspace.getConfiguration("copydesk");
+  const lookup = findServer(settings.get<string>("path", ""), process.env, workspaceFolderPath());
+  if (lookup.kind !== "found") {
+    reportMissingServer(context, lookup);
+    return;
+  }
+  outputChannel?.info(`Starting ${lookup.path} lsp --stdio`);
+
+  const serverOptions: ServerOptions = {
+    command: lookup.path,
+    // vscode-languageclient appends `--stdio` for TransportKind.stdio;
+    // `copydesk lsp` accepts it.
+    args: ["lsp"],
+    transport: TransportKind.stdio,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(settings.get<string[]>("extraLanguages", [])),
+    outputChannel,
+    // The server reads its settings with `workspace/configuration` (section
+    // "copydesk"); this also sends `workspace/didChangeConfiguration` when
+    // they change, so it re-reads them without a restart.
+    synchronize: { configurationSection: "copydesk" },
+  };
+
+  client = new LanguageClient("copydesk", "copydesk", serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (error) {
+    // The client has already logged the details; say where to look.
+    const choice = await vscode.window.showErrorMessage(
+      `copydesk: the language server did not start (${String(error)})`,
+      "Show output",
+    );
+    if (choice === "Show output") {
+      outputChannel?.show(true);
+    }
+  }
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running !== undefined && running.state !== State.Stopped) {
+    await running.stop();
+  }
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await stop();
+  await start(context);
+}
+
+/** Files of every default language plus the extra ones, on disk or unsaved. */
+export function documentSelector(extraLanguages: readonly string[]): { language: string; scheme: string }[] {
+  const languages = [...new Set([...DEFAULT_LANGUAGES, ...extraLanguages.map((id) => id.trim()).filter((id) => id !== "")])];
+  return languages.flatMap((language) => [
+    { language, scheme: "file" },
+    { language, scheme: "untitled" },
+  ]);
+}
+
+function workspaceFolderPath(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+function reportMissingServer(context: vscode.ExtensionContext, lookup: Exclude<ServerLookup, { kind: "found" }>): void {
+  const message =
+    lookup.kind === "bad-setting"
+      ? `copydesk: “${lookup.path}” from the setting copydesk.path is not an executable file`
+      : "copydesk: the copydesk binary was not found on PATH. Install it, or set copydesk.path to where it is";
+  outputChannel?.error(message);
+  void vscode.window.showErrorMessage(message, "Install instructions", "Open settings").then((choice) => {
+    if (choice === "Install instructions") {
+      // The extension ships its README, whose first section is how to
+      // install the binary; opening it works offline.
+      void vscode.commands.executeCommand(
+        "markdown.showPreview",
+        vscode.Uri.joinPath(context.extensionUri, "README.md"),
+      );
+    } else if (choice === "Open settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", "copydesk.path");
+    }
+  });
+}
