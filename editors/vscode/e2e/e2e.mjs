@@ -1,0 +1,142 @@
+// Drives a real VS Code workbench (code-server) in headless Chromium the way
+// a writer would: open the post with Quick Open, open the Problems panel,
+// read copydesk's findings there, put the cursor on one, press Ctrl+. and
+// pick the quick fix, and read the changed line back from the editor.
+// Started by scripts/e2e-vscode.sh, which serves the workbench and passes:
+//   COPYDESK_E2E_URL        the workbench URL with the workspace folder
+//   COPYDESK_E2E_WORKSPACE  that folder (holds post.md)
+//   COPYDESK_E2E_ARTIFACTS  where screenshots go
+//   COPYDESK_PLAYWRIGHT_CORE, COPYDESK_CHROMIUM  from scripts/setup/40-vscode.sh
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(requiredEnv("COPYDESK_PLAYWRIGHT_CORE"));
+
+const url = requiredEnv("COPYDESK_E2E_URL");
+const workspace = requiredEnv("COPYDESK_E2E_WORKSPACE");
+const artifacts = requiredEnv("COPYDESK_E2E_ARTIFACTS");
+const post = path.join(workspace, "post.md");
+const original = fs.readFileSync(post, "utf8");
+// The finding the quick fix removes, and what the line reads afterwards.
+const WORDY = "in order to give";
+const FIXED = "to May to give the team";
+const UI_TIMEOUT_MS = 60_000;
+
+const browser = await chromium.launch({
+  executablePath: process.env.COPYDESK_CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  // This machine has no network but the package registries: without these
+  // flags Chromium keeps trying to reach Google's hosts.
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.setDefaultTimeout(UI_TIMEOUT_MS);
+const consoleLines = [];
+page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+
+let step = "load the workbench";
+try {
+  await page.goto(url);
+  await page.locator(".monaco-workbench").waitFor();
+  // The status bar appears once the workbench has restored its layout.
+  await page.locator("#workbench\\.parts\\.statusbar").waitFor();
+
+  step = "open post.md with Quick Open";
+  await runCommand(page, "workbench.action.quickOpen", "Control+P");
+  await page.keyboard.type("post.md");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "post.md" }).first().waitFor();
+  await page.keyboard.press("Enter");
+  const editor = page.locator(".editor-instance .monaco-editor").first();
+  await editor.locator(".view-lines", { hasText: "Our spring launch" }).waitFor();
+
+  step = "see copydesk's findings in the Problems panel";
+  await page.keyboard.press("Control+Shift+M");
+  const problems = page.locator(".markers-panel");
+  await problems.waitFor();
+  const wordyRow = problems.locator(".monaco-list-row", { hasText: "concise/wordy-phrase" });
+  await wordyRow.first().waitFor();
+  const rows = await problems.locator(".monaco-list-row").allInnerTexts();
+  const findingRows = rows.filter((row) => row.includes("copydesk"));
+  assert.ok(findingRows.length >= 2, `expected copydesk findings in the Problems panel, saw:\n${rows.join("\n")}`);
+  assert.ok(
+    findingRows.some((row) => row.includes("“in order to”")),
+    `the Problems panel quotes the wordy phrase:\n${findingRows.join("\n")}`,
+  );
+  await page.screenshot({ path: path.join(artifacts, "1-problems.png") });
+
+  step = "open the quick fix menu on the finding";
+  // Clicking a problem moves the cursor to it, as a writer would do.
+  await wordyRow.first().click();
+  await editor.locator(".cursors-layer .cursor").first().waitFor();
+  await page.keyboard.press("Control+.");
+  const menu = page.locator(".action-widget");
+  const fix = menu.locator(".action-list-item, .monaco-list-row", { hasText: "Replace with “to”" }).first();
+  await fix.waitFor();
+  await page.screenshot({ path: path.join(artifacts, "2-quick-fix-menu.png") });
+
+  step = "apply the quick fix and see the text change";
+  await fix.click();
+  await editor.locator(".view-lines", { hasText: FIXED }).waitFor();
+  const lines = normalize(await editor.locator(".view-lines").innerText());
+  assert.ok(!lines.includes(WORDY), `the editor still shows “${WORDY}”:\n${lines}`);
+
+  step = "see the finding leave the Problems panel";
+  await wordyRow.first().waitFor({ state: "detached" });
+
+  step = "save, and find the fix on disk";
+  await page.keyboard.press("Control+S");
+  await waitFor(() => fs.readFileSync(post, "utf8") !== original, "post.md to be saved");
+  assert.equal(fs.readFileSync(post, "utf8"), original.replace("in order to give", "to give"));
+  await page.screenshot({ path: path.join(artifacts, "3-fixed.png") });
+  console.log(`e2e-vscode: all steps passed; screenshots in ${artifacts}`);
+} catch (error) {
+  await page.screenshot({ path: path.join(artifacts, "failure.png") }).catch(() => {});
+  fs.writeFileSync(path.join(artifacts, "browser-console.log"), consoleLines.join("\n"));
+  console.error(`e2e-vscode: failed to ${step} (screenshot: ${path.join(artifacts, "failure.png")})`);
+  throw error;
+} finally {
+  await browser.close();
+}
+
+/** Run a workbench command by its keybinding (the command id documents intent). */
+async function runCommand(page, _command, keys) {
+  await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } }).catch(() => {});
+  await page.keyboard.press(keys);
+  await page.locator(".quick-input-widget").waitFor();
+}
+
+/** The editor renders spaces as U+00A0; compare plain text. */
+function normalize(text) {
+  return text.replaceAll("\u00a0", " ");
+}
+
+async function waitFor(condition, what) {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function requiredEnv(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set (run scripts/e2e-vscode.sh)`);
+  }
+  return value;
+}
