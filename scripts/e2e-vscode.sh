@@ -51,6 +51,11 @@ tee "$artifacts/client-to-server.jsonrpc" | "$binary" "\$@"
 EOF
 chmod +x "$server"
 
+# copydesk.path is machine-scoped (a path on the machine that runs the
+# server) and code-server's workbench is a remote one, so the path goes in
+# the Machine settings as well as the User settings.
+mkdir -p "$user_data/Machine"
+printf '{ "copydesk.path": "%s" }\n' "$server" >"$user_data/Machine/settings.json"
 cat >"$user_data/User/settings.json" <<EOF
 {
   "copydesk.path": "$server",

@@ -23,7 +23,7 @@ export COPYDESK_BIN="$PWD/target/debug/copydesk"
   step "vsce package"
   npx vsce package --no-dependencies --skip-license --allow-missing-repository --out copydesk.vsix
   step "protocol check (node --test)"
-  node --test test/
+  node --test test/*.test.mjs
 )
 step "build, package and protocol check took $((SECONDS - started)) s"
 

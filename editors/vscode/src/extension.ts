@@ -79,14 +79,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   try {
     await client.start();
   } catch (error) {
-    // The client has already logged the details; say where to look.
-    const choice = await vscode.window.showErrorMessage(
-      `copydesk: the language server did not start (${String(error)})`,
-      "Show output",
-    );
-    if (choice === "Show output") {
-      outputChannel?.show(true);
-    }
+    // vscode-languageclient has already shown the error with a "Go to
+    // output" button; a second notification would only repeat it.
+    outputChannel?.error(`The language server did not start: ${String(error)}`);
   }
 }
 
