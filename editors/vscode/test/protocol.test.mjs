@@ -1,9 +1,10 @@
 // The fast check of the VS Code path: drive `copydesk lsp --stdio` from Node
 // with the same protocol library vscode-languageclient uses, sending the
 // initialize request VS Code itself sends (captured from code-server into
-// fixtures/vscode-initialize.json by scripts/capture-initialize.mjs), then open a post, wait for diagnostics,
-// ask for code actions the way VS Code does when the writer presses Ctrl+.,
-// apply the quick fix and see the finding go.
+// fixtures/vscode-initialize.json by scripts/capture-initialize.mjs), then
+// open a post, wait for diagnostics, ask for code actions the way VS Code
+// does when the writer presses Ctrl+., apply the quick fix and see the
+// finding go.
 //
 // The binary is $COPYDESK_BIN, else target/debug/copydesk of this clone.
 // Run: `npm run test:protocol` in editors/vscode.
