@@ -31,6 +31,8 @@ cleanup() {
     kill "$code_server_pid" 2>/dev/null || true
     wait "$code_server_pid" 2>/dev/null || true
   fi
+  # VS Code's own logs, the extension's output channel among them.
+  cp -r "$scratch/user-data/logs" "$artifacts/vscode-logs" 2>/dev/null || true
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -61,6 +63,7 @@ cat >"$user_data/User/settings.json" <<EOF
   "copydesk.path": "$server",
   "copydesk.trace.server": "messages",
   "workbench.startupEditor": "none",
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
   "workbench.tips.enabled": false,
   "workbench.welcomePage.walkthroughs.openOnInstall": false,
   "security.workspace.trust.enabled": false,

@@ -78,9 +78,10 @@ try {
   await page.screenshot({ path: path.join(artifacts, "1-problems.png") });
 
   step = "open the quick fix menu on the finding";
-  // Clicking a problem moves the cursor to it, as a writer would do.
-  await wordyRow.first().click();
-  await editor.locator(".cursors-layer .cursor").first().waitFor();
+  // Double-clicking a problem selects its text in the editor, as a writer
+  // would do; the status bar shows the selection (“in order to”, 11 chars).
+  await wordyRow.first().dblclick();
+  await page.locator("#workbench\\.parts\\.statusbar", { hasText: "Ln 3, Col 39 (11 selected)" }).waitFor();
   await page.keyboard.press("Control+.");
   const menu = page.locator(".action-widget");
   const fix = menu.locator(".action-list-item, .monaco-list-row", { hasText: "Replace with “to”" }).first();
