@@ -15,6 +15,7 @@ pub mod fix;
 pub mod guide;
 pub mod output;
 pub mod rules;
+pub mod server;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};
