@@ -61,7 +61,7 @@ printf '{ "copydesk.path": "%s" }\n' "$server" >"$user_data/Machine/settings.jso
 cat >"$user_data/User/settings.json" <<EOF
 {
   "copydesk.path": "$server",
-  "copydesk.trace.server": "messages",
+  "copydesk.trace.server": "verbose",
   "workbench.startupEditor": "none",
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "workbench.tips.enabled": false,

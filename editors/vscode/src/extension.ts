@@ -69,10 +69,33 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(settings.get<string[]>("extraLanguages", [])),
     outputChannel,
-    // The server reads its settings with `workspace/configuration` (section
-    // "copydesk"); this also sends `workspace/didChangeConfiguration` when
-    // they change, so it re-reads them without a restart.
+    // The first check already uses the settings (guidePath above all)...
+    initializationOptions: () => serverSettings(vscode.workspace.getConfiguration("copydesk")),
+    // ...and later changes reach the server as `didChangeConfiguration`,
+    // after which it reads them with `workspace/configuration`.
     synchronize: { configurationSection: "copydesk" },
+    middleware: {
+      workspace: {
+        // Answer the server's `workspace/configuration` for "copydesk" with
+        // the same cleaned-up values as the initialization options.
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) {
+            return answers;
+          }
+          return params.items.map((item, index) =>
+            item.section === "copydesk"
+              ? serverSettings(
+                  vscode.workspace.getConfiguration(
+                    "copydesk",
+                    item.scopeUri === undefined ? undefined : vscode.Uri.parse(item.scopeUri),
+                  ),
+                )
+              : answers[index],
+          );
+        },
+      },
+    },
   };
 
   client = new LanguageClient("copydesk", "copydesk", serverOptions, clientOptions);
@@ -105,6 +128,20 @@ export function documentSelector(extraLanguages: readonly string[]): { language:
     { language, scheme: "file" },
     { language, scheme: "untitled" },
   ]);
+}
+
+/**
+ * The settings the server reads (see src/server/settings.rs), as plain JSON.
+ * The extension's own keys (path, trace) stay out.
+ */
+export function serverSettings(settings: vscode.WorkspaceConfiguration): Record<string, unknown> {
+  // The settings editor leaves "" behind when a path is cleared; that means unset.
+  const guidePath = settings.get<string | null>("guidePath", null)?.trim() || null;
+  return {
+    guidePath,
+    extraLanguages: settings.get<string[]>("extraLanguages", []),
+    maxDocumentBytes: settings.get<number>("maxDocumentBytes", 2 * 1024 * 1024),
+  };
 }
 
 function workspaceFolderPath(): string | undefined {
