@@ -55,6 +55,8 @@ try {
   await page.locator("#workbench\\.parts\\.statusbar").waitFor();
 
   step = "open post.md with Quick Open";
+  // Give the workbench keyboard focus, as a first click would.
+  await page.locator("#workbench\\.parts\\.editor").click();
   await runCommand(page, "workbench.action.quickOpen", "Control+P");
   await page.keyboard.type("post.md");
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "post.md" }).first().waitFor();
@@ -82,10 +84,11 @@ try {
   // would do; the status bar shows the selection (“in order to”, 11 chars).
   await wordyRow.first().dblclick();
   await page.locator("#workbench\\.parts\\.statusbar", { hasText: "Ln 3, Col 39 (11 selected)" }).waitFor();
-  await page.keyboard.press("Control+.");
   const menu = page.locator(".action-widget");
   const fix = menu.locator(".action-list-item, .monaco-list-row", { hasText: "Replace with “to”" }).first();
-  await fix.waitFor();
+  // The editor takes keyboard focus a moment after the double click; a key
+  // pressed before that goes nowhere, so press again as a writer would.
+  await pressUntilVisible(page, "Control+.", fix);
   await page.screenshot({ path: path.join(artifacts, "2-quick-fix-menu.png") });
 
   step = "apply the quick fix and see the text change";
@@ -99,9 +102,20 @@ try {
 
   step = "save, and find the fix on disk";
   await page.keyboard.press("Control+S");
-  await waitFor(() => fs.readFileSync(post, "utf8") !== original, "post.md to be saved");
-  assert.equal(fs.readFileSync(post, "utf8"), original.replace("in order to give", "to give"));
+  // VS Code truncates and then writes, so wait for the whole new text.
+  await waitForFile(post, original.replace("in order to give", "to give"));
   await page.screenshot({ path: path.join(artifacts, "3-fixed.png") });
+
+  step = "apply every safe fix from the command palette";
+  await runCommand(page, "workbench.action.showCommands", "F1");
+  await page.keyboard.type("copydesk: Apply every safe fix");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "Apply every safe fix in this file" }).first().waitFor();
+  await page.keyboard.press("Enter");
+  await editor.locator(".view-lines", { hasText: "The result is an editor" }).waitFor();
+  await problems.locator(".monaco-list-row", { hasText: "copydesk" }).first().waitFor({ state: "detached" });
+  await page.keyboard.press("Control+S");
+  await waitForFile(post, original.replace("in order to give", "to give").replace("The end result", "The result"));
+  await page.screenshot({ path: path.join(artifacts, "4-all-fixed.png") });
   console.log(`e2e-vscode: all steps passed; screenshots in ${artifacts}`);
 } catch (error) {
   await page.screenshot({ path: path.join(artifacts, "failure.png") }).catch(() => {});
@@ -112,11 +126,26 @@ try {
   await browser.close();
 }
 
-/** Run a workbench command by its keybinding (the command id documents intent). */
+/** Run a workbench command by its keybinding (the command id says which it is). */
 async function runCommand(page, _command, keys) {
-  await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } }).catch(() => {});
   await page.keyboard.press(keys);
   await page.locator(".quick-input-widget").waitFor();
+}
+
+/** Press `keys` until `target` shows, a few seconds apart. */
+async function pressUntilVisible(page, keys, target) {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    await page.keyboard.press(keys);
+    try {
+      await target.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+    }
+  }
 }
 
 /** The editor renders spaces as U+00A0; compare plain text. */
@@ -124,11 +153,12 @@ function normalize(text) {
   return text.replaceAll("\u00a0", " ");
 }
 
-async function waitFor(condition, what) {
+/** Wait until `file` holds exactly `expected`; on time-out, show the difference. */
+async function waitForFile(file, expected) {
   const deadline = Date.now() + UI_TIMEOUT_MS;
-  while (!condition()) {
+  while (fs.readFileSync(file, "utf8") !== expected) {
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
+      assert.equal(fs.readFileSync(file, "utf8"), expected, `${file} was not saved with the fix`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

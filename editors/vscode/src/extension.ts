@@ -9,6 +9,7 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  ExecuteCommandRequest,
   State,
   TransportKind,
 } from "vscode-languageclient/node";
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("copydesk.restart", () => restart(context)),
     vscode.commands.registerCommand("copydesk.showOutput", () => outputChannel?.show(true)),
+    vscode.commands.registerCommand("copydesk.fixAllInFile", () => fixAllInActiveEditor()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
         void restart(context);
@@ -119,6 +121,32 @@ async function stop(): Promise<void> {
 async function restart(context: vscode.ExtensionContext): Promise<void> {
   await stop();
   await start(context);
+}
+
+/**
+ * Apply every safe fix in the active document: the server's `copydesk.fixAll`
+ * command computes the edit and applies it with `workspace/applyEdit`. (The
+ * same edit is offered as the `source.fixAll.copydesk` code action, for
+ * `editor.codeActionsOnSave`.)
+ */
+async function fixAllInActiveEditor(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showWarningMessage("copydesk: the language server is not running");
+    return;
+  }
+  if (document === undefined) {
+    void vscode.window.showWarningMessage("copydesk: open a file to fix first");
+    return;
+  }
+  try {
+    await client.sendRequest(ExecuteCommandRequest.type, {
+      command: "copydesk.fixAll",
+      arguments: [document.uri.toString()],
+    });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`copydesk: fix all failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Files of every default language plus the extra ones, on disk or unsaved. */
