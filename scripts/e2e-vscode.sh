@@ -43,13 +43,14 @@ workspace="$scratch/workspace"
 mkdir -p "$user_data/User" "$extensions" "$workspace"
 cp editors/vscode/test/fixtures/post.md "$workspace/post.md"
 
-# The server runs through a wrapper that records what VS Code sends, so a
+# The server runs through a wrapper that records both directions, so a
 # failure can be read message by message (and the initialize request can be
-# re-captured as the protocol test's fixture).
+# re-captured as the protocol test's fixture by
+# editors/vscode/scripts/capture-initialize.mjs).
 server="$scratch/copydesk-recording"
 cat >"$server" <<EOF
 #!/bin/sh
-tee "$artifacts/client-to-server.jsonrpc" | "$binary" "\$@"
+tee "$artifacts/client-to-server.jsonrpc" | "$binary" "\$@" | tee "$artifacts/server-to-client.jsonrpc"
 EOF
 chmod +x "$server"
 
