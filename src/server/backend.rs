@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -43,6 +43,25 @@ impl Backend {
             }),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The stand-in for a frame that was not a JSON-RPC message (see
+    /// `transport`): an error for the client when it had an id.
+    pub async fn invalid_message(&self, params: Value) -> Result<()> {
+        let reason = params
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or("malformed");
+        let code = if reason == "not JSON" {
+            ErrorCode::ParseError
+        } else {
+            ErrorCode::InvalidRequest
+        };
+        Err(Error {
+            code,
+            message: format!("copydesk could not read the message: {reason}").into(),
+            data: None,
+        })
     }
 
     async fn pull_settings(&self) {

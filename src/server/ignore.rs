@@ -2,12 +2,13 @@
 //! placed so that the rendered document does not change.
 //!
 //! The directive applies to the first non-blank line after the line it ends
-//! on. In Markdown, a comment on a line of its own can split a paragraph or
-//! a list (an HTML block interrupts both), so when the nearest non-blank
-//! line above the finding ends inside a paragraph or list item, the comment
-//! is appended to that line as inline HTML, which renders as nothing.
-//! Otherwise it goes on a new line above the finding, after the same
-//! indentation and block-quote markers. Plain text takes the bare directive
+//! on. In Markdown, a paragraph or heading that starts after a blank line
+//! gets the comment on a line of its own above it. Elsewhere a comment line
+//! could split a paragraph or a list (an HTML block interrupts both), so when
+//! the nearest non-blank line above the finding ends inside a paragraph or
+//! list item, the comment is appended to that line as inline HTML, which
+//! renders as nothing; failing that it goes on a new line above the finding,
+//! after the same indentation and block-quote markers. Plain text takes the bare directive
 //! on a line of its own. MDX (where `<!--` is a syntax error) and commit
 //! messages (where a directive line would end up in the commit) get no edit.
 
@@ -44,7 +45,18 @@ pub fn ignore_edit(document: &Document, rule: &str, at: usize) -> Option<Edit> {
                 return None;
             }
             let comment = format!("<!-- copydesk-disable-next-line {rule} -->");
-            if let Some(end) = inline_point_above(document, line) {
+            // A paragraph or heading that starts after a blank line can take
+            // a comment line above it; anywhere else a line of its own could
+            // split the paragraph or list.
+            let starts_after_blank = (line == 0
+                || index.line_text(text, line - 1).trim().is_empty())
+                && document.blocks.iter().any(|block| {
+                    let span = block.span();
+                    matches!(block.kind, BlockKind::Paragraph | BlockKind::Heading(_))
+                        && contains(&span, at)
+                        && index.line_of(span.start) == line
+                });
+            if !starts_after_blank && let Some(end) = inline_point_above(document, line) {
                 return Some(Edit::insert(end, format!(" {comment}")));
             }
             let prefix: String = line_text

@@ -29,15 +29,21 @@ mod hover;
 pub mod ignore;
 mod settings;
 mod state;
+mod transport;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use clap::Args;
+use tokio::sync::Notify;
 use tower_lsp_server::{LspService, Server};
 
 pub use commands::COMMANDS;
+
+/// How long in-flight work may go on after `exit` or the end of input.
+const EXIT_GRACE: Duration = Duration::from_millis(300);
 
 /// `copydesk lsp`.
 #[derive(Debug, Args)]
@@ -54,6 +60,7 @@ pub struct LspArgs {
 /// before `exit`, 1 otherwise (including a client that disappeared).
 pub fn main(_args: LspArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .max_blocking_threads(4)
         .build()
     {
@@ -64,11 +71,25 @@ pub fn main(_args: LspArgs) -> ExitCode {
         }
     };
     let shutdown_requested = runtime.block_on(async {
-        let (service, socket) = LspService::new(backend::Backend::new);
+        let ended = Arc::new(Notify::new());
+        let input = transport::CheckedInput::new(tokio::io::stdin(), Arc::clone(&ended));
+        let (service, socket) = LspService::build(backend::Backend::new)
+            .custom_method(
+                transport::INVALID_MESSAGE,
+                backend::Backend::invalid_message,
+            )
+            .finish();
         let shutdown_requested = Arc::clone(&service.inner().shutdown_requested);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        let serve = Server::new(input, tokio::io::stdout(), socket).serve(service);
+        tokio::pin!(serve);
+        tokio::select! {
+            () = &mut serve => {}
+            () = ended.notified() => {
+                // The client said `exit` or is gone. Handlers waiting on it
+                // would keep `serve` from returning; give the rest a moment.
+                let _ = tokio::time::timeout(EXIT_GRACE, &mut serve).await;
+            }
+        }
         shutdown_requested
     });
     // A check still running on the blocking pool must not hold up the exit.
