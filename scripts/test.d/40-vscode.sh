@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-step() { printf '[vscode] %s\n' "$*" >&2; }
+step() { printf '[vscode] +%ss %s\n' "$((SECONDS - started))" "$*" >&2; }
 started=$SECONDS
 
 # The binary under test; `cargo test` has built it already, so this is quick.

@@ -1,7 +1,9 @@
 // Drives a real VS Code workbench (code-server) in headless Chromium the way
 // a writer would: open the post with Quick Open, open the Problems panel,
 // read copydesk's findings there, put the cursor on one, press Ctrl+. and
-// pick the quick fix, and read the changed line back from the editor.
+// pick the quick fix, read the changed line back from the editor and save;
+// then apply every safe fix from the command palette; then point
+// copydesk.path at a missing file and follow the install hint.
 // Started by scripts/e2e-vscode.sh, which serves the workbench and passes:
 //   COPYDESK_E2E_URL        the workbench URL with the workspace folder
 //   COPYDESK_E2E_WORKSPACE  that folder (holds post.md)
@@ -116,6 +118,19 @@ try {
   await page.keyboard.press("Control+S");
   await waitForFile(post, original.replace("in order to give", "to give").replace("The end result", "The result"));
   await page.screenshot({ path: path.join(artifacts, "4-all-fixed.png") });
+
+  step = "point copydesk.path at a missing binary and get the install hint";
+  // A workspace setting, as a writer would put in .vscode/settings.json;
+  // the extension restarts the server when the path changes.
+  const missing = path.join(workspace, "no-such-copydesk");
+  fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(workspace, ".vscode/settings.json"), JSON.stringify({ "copydesk.path": missing }));
+  const toast = page.locator(".notification-toast", { hasText: `“${missing}” from the setting copydesk.path` });
+  await toast.waitFor();
+  await page.screenshot({ path: path.join(artifacts, "5-missing-binary.png") });
+  await toast.locator(".monaco-button", { hasText: "Install instructions" }).click();
+  // The bundled README opens in the Markdown preview (a webview).
+  await page.locator(".tab", { hasText: "Preview README.md" }).waitFor();
   console.log(`e2e-vscode: all steps passed; screenshots in ${artifacts}`);
 } catch (error) {
   await page.screenshot({ path: path.join(artifacts, "failure.png") }).catch(() => {});
