@@ -27,6 +27,16 @@ const RESTART_SETTINGS = ["copydesk.path", "copydesk.extraLanguages"];
 
 let client: LanguageClient | undefined;
 let outputChannel: vscode.LogOutputChannel | undefined;
+/**
+ * Starts, stops and restarts run one after another: two settings changes in
+ * a row must not start two servers.
+ */
+let lifecycle: Promise<void> = Promise.resolve();
+
+function serially(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step, step);
+  return lifecycle;
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // One channel for the whole session, so restarts append to the same log
@@ -45,11 +55,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  await start(context);
+  await serially(() => start(context));
 }
 
 export async function deactivate(): Promise<void> {
-  await stop();
+  await serially(stop);
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
@@ -118,9 +128,11 @@ async function stop(): Promise<void> {
   }
 }
 
-async function restart(context: vscode.ExtensionContext): Promise<void> {
-  await stop();
-  await start(context);
+function restart(context: vscode.ExtensionContext): Promise<void> {
+  return serially(async () => {
+    await stop();
+    await start(context);
+  });
 }
 
 /**
