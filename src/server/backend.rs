@@ -179,21 +179,21 @@ impl Shared {
                 }
             };
             let generation = snapshot.generation;
-            let result = tokio::task::spawn_blocking(move || snapshot.check()).await;
+            let result = tokio::task::spawn_blocking(move || snapshot.check_and_convert()).await;
 
             let mut state = self.lock();
             let Some(document) = state.documents.get_mut(&uri) else {
                 return;
             };
             match result {
-                Ok(checked)
+                Ok((checked, diagnostics))
                     if checked.generation == document.generation
                         && document.published.is_none_or(|v| v <= checked.version) =>
                 {
                     document.published = Some(checked.version);
                     let message = Outgoing::Diagnostics {
                         uri: uri.clone(),
-                        diagnostics: checked.diagnostics.clone(),
+                        diagnostics,
                         version: Some(checked.version),
                     };
                     document.last = Some(Arc::new(checked));
@@ -507,9 +507,10 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let checked = self.shared.checked_now(&params.text_document.uri).await;
+        let unit = self.shared.features().encoding;
         let (items, result_id) = match checked {
             Some(checked) => (
-                checked.diagnostics.clone(),
+                checked.diagnostics(unit),
                 format!("{}-{}", checked.version, checked.generation),
             ),
             None => (Vec::new(), "closed".to_owned()),

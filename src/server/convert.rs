@@ -3,7 +3,9 @@
 //! Every conversion goes through [`LineIndex`] with the negotiated
 //! [`ColumnUnit`]; nothing else in the server counts columns.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -169,9 +171,19 @@ fn removal_only(finding: &Finding) -> bool {
     }
 }
 
-/// The first link in a rule's docs, when they have one.
+/// The first link in a rule's docs, when they have one (looked up once per
+/// rule: a document can have thousands of findings).
 fn rule_docs_url(rule: &str) -> Option<Uri> {
-    let docs = crate::rules::find_rule(rule)?.meta.docs;
+    static URLS: LazyLock<HashMap<&'static str, Uri>> = LazyLock::new(|| {
+        crate::rules::registry()
+            .iter()
+            .filter_map(|factory| Some((factory.meta.id, first_url(factory.meta.docs)?)))
+            .collect()
+    });
+    URLS.get(rule).cloned()
+}
+
+fn first_url(docs: &str) -> Option<Uri> {
     let start = docs.find("https://")?;
     let url: String = docs[start..]
         .chars()

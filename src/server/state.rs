@@ -98,8 +98,27 @@ pub struct Checked {
     /// not checked, or over the size limit).
     pub document: Option<Document>,
     pub findings: Vec<Finding>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Set when the document was over the size limit: (its size, the limit).
+    pub too_large: Option<(usize, u64)>,
     pub checker: Arc<Checker>,
+}
+
+impl Checked {
+    /// The diagnostics to show, in the client's position encoding. Built
+    /// when needed rather than kept, to keep memory small.
+    pub fn diagnostics(&self, unit: ColumnUnit) -> Vec<Diagnostic> {
+        if let Some((len, max)) = self.too_large {
+            return vec![too_large(len, max)];
+        }
+        let Some(document) = &self.document else {
+            return Vec::new();
+        };
+        let lines = Lines::of(document, unit);
+        self.findings
+            .iter()
+            .map(|finding| convert::diagnostic(&lines, finding, self.version))
+            .collect()
+    }
 }
 
 /// Everything a check needs, taken under the lock and used without it.
@@ -123,28 +142,28 @@ impl Snapshot {
             generation: self.generation,
             document: None,
             findings: Vec::new(),
-            diagnostics: Vec::new(),
+            too_large: None,
             checker: Arc::clone(&self.checker),
         };
         if !self.checked_language {
             return checked;
         }
         if self.text.len() as u64 > self.max_bytes {
-            checked
-                .diagnostics
-                .push(too_large(self.text.len(), self.max_bytes));
+            checked.too_large = Some((self.text.len(), self.max_bytes));
             return checked;
         }
         let document = Document::parse(self.text.as_str(), self.kind);
-        let findings = check_cached(&self.checker, &document, &self.cache);
-        let lines = Lines::of(&document, self.unit);
-        checked.diagnostics = findings
-            .iter()
-            .map(|finding| convert::diagnostic(&lines, finding, self.version))
-            .collect();
-        checked.findings = findings;
+        checked.findings = check_cached(&self.checker, &document, &self.cache);
         checked.document = Some(document);
         checked
+    }
+
+    /// Check, and convert the findings to diagnostics, on this thread.
+    pub fn check_and_convert(self) -> (Checked, Vec<Diagnostic>) {
+        let unit = self.unit;
+        let checked = self.check();
+        let diagnostics = checked.diagnostics(unit);
+        (checked, diagnostics)
     }
 }
 
