@@ -12,6 +12,7 @@ pub mod document;
 pub mod files;
 pub mod finding;
 pub mod fix;
+pub mod fxhash;
 pub mod guide;
 pub mod output;
 pub mod rules;

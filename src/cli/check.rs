@@ -85,6 +85,11 @@ pub struct CheckArgs {
     /// Skip these rules or categories (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+    /// Platforms the posts are for (x, linkedin, bluesky, threads, mastodon,
+    /// instagram), when their front matter does not say; repeatable or
+    /// comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub platform: Vec<String>,
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -120,6 +125,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let options = CheckOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        platforms: args.platform.clone(),
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
@@ -381,7 +387,14 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
     outcome.findings = fixed.findings;
     if fixed.text != text {
         if mode.diff {
-            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
+            // A diff shows whole lines: never one holding a value that
+            // share/personal-data found.
+            let hidden = sensitive_values(&fixed.document, &outcome.findings);
+            outcome.diff = Some(unified_diff(
+                &conceal(&text, &hidden),
+                &conceal(&fixed.text, &hidden),
+                &outcome.display,
+            ));
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
@@ -396,6 +409,36 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
     }
     outcome.document = Some(fixed.document);
     outcome
+}
+
+/// An error for a `--platform` name that neither copydesk nor the guide
+/// knows.
+fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
+    let unknown = names
+        .iter()
+        .find(|name| crate::rules::share::platforms::resolve(guide, name).is_none())?;
+    Some(anyhow::anyhow!(
+        "unknown platform “{unknown}” in --platform: expected one of {}, or one defined under [sharing.limits.{unknown}] in the guide ({})",
+        crate::rules::share::platforms::known_names(),
+        guide.source
+    ))
+}
+
+/// The source text of every sensitive finding.
+fn sensitive_values(document: &Document, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.sensitive)
+        .filter_map(|f| document.text().get(f.span.clone()))
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn conceal(text: &str, values: &[String]) -> String {
+    values.iter().fold(text.to_owned(), |text, value| {
+        text.replace(value.as_str(), crate::finding::CONCEALED)
+    })
 }
 
 /// Guides and their checkers, loaded once per guide file.
@@ -445,7 +488,11 @@ impl GuideCache {
                     .map_err(|e| Arc::new(anyhow::Error::new(e))),
                 None => Ok(Guide::builtin()),
             };
-            guide.map(|guide| Arc::new(Checker::new(guide, self.options.clone())))
+            guide.and_then(|guide| {
+                unknown_platform(&guide, &self.options.platforms)
+                    .map_or(Ok(()), |error| Err(Arc::new(error)))?;
+                Ok(Arc::new(Checker::new(guide, self.options.clone())))
+            })
         });
         match entry {
             Ok(checker) => Ok(Arc::clone(checker)),

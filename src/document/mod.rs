@@ -265,12 +265,13 @@ pub(crate) fn push_text(
     for found in url_or_email_regex().find_iter(text) {
         let (start, end) = (found.start(), found.end());
         // "@mention" has no local part; the regex already requires one, but a
-        // URL glued to a word ("seehttps://") is left as prose.
+        // URL glued to a word ("seehttps://") is left as prose, and so is a
+        // Mastodon handle ("@ana@social.example"), which is no email address.
         if start > 0
             && text[..start]
                 .chars()
                 .next_back()
-                .is_some_and(char::is_alphanumeric)
+                .is_some_and(|c| c.is_alphanumeric() || c == '@')
         {
             continue;
         }
@@ -368,6 +369,21 @@ mod tests {
                     "Mail me at \u{FFFC} today.".to_owned()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn mastodon_handles_are_prose_not_emails() {
+        let got = blocks(
+            "Thanks @ana@social.example, mail jo@example.com.",
+            DocumentKind::Markdown,
+        );
+        assert_eq!(
+            got,
+            [(
+                BlockKind::Paragraph,
+                "Thanks @ana@social.example, mail \u{FFFC}.".to_owned()
+            )]
         );
     }
 

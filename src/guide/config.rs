@@ -191,6 +191,8 @@ pub struct GuideFile {
     pub flow: FlowConfig,
     #[serde(default)]
     pub files: FilesConfig,
+    #[serde(default)]
+    pub sharing: super::SharingConfig,
 }
 
 impl GuideFile {
@@ -224,6 +226,7 @@ impl GuideFile {
 
         self.files.extensions.extend(other.files.extensions);
         self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
+        self.sharing = self.sharing.merged(other.sharing);
         self
     }
 
@@ -263,6 +266,7 @@ impl GuideFile {
                 format!("reading_grade {grade} is out of range: expected 1 to 30"),
             ));
         }
+        self.sharing.validate(name, text)?;
         Ok(())
     }
 }

@@ -11,12 +11,15 @@
 //! files only in [`Guide::load`] and [`discover`]; everything else is pure.
 
 mod config;
+pub mod key_messages;
+mod sharing;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
+pub use sharing::*;
 
 use crate::finding::Severity;
 
@@ -43,6 +46,13 @@ pub enum GuideError {
     },
     #[error("could not read guide {path}: {source}")]
     Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file or folder named in `[sharing] key_messages`.
+    #[error("could not read key messages {path}: {source}")]
+    KeyMessages {
         path: String,
         #[source]
         source: std::io::Error,
@@ -90,6 +100,9 @@ pub struct Guide {
     /// A stable hash of everything that shaped this guide (copydesk's
     /// version, the built-in tables, the file's text), for caches.
     pub hash: String,
+    /// The curated messages `[sharing] key_messages` names, read by
+    /// [`Guide::load`] (or [`Guide::load_key_messages`]).
+    pub key_messages: Arc<[key_messages::KeyMessage]>,
 }
 
 impl Guide {
@@ -101,18 +114,40 @@ impl Guide {
                 source: GuideSource::BuiltIn,
                 hash: stable_hash_hex(&[env!("CARGO_PKG_VERSION").as_bytes(), b"builtin"]),
                 config,
+                key_messages: Arc::from([]),
             })
         });
         Arc::clone(&BUILTIN)
     }
 
-    /// Load a guide file from disk.
+    /// Load a guide file from disk, with the key messages it names.
     pub fn load(path: &Path) -> Result<Guide, GuideError> {
         let text = std::fs::read_to_string(path).map_err(|source| GuideError::Read {
             path: path.display().to_string(),
             source,
         })?;
-        Guide::from_source(&text, GuideSource::File(path.to_path_buf()))
+        let mut guide = Guide::from_source(&text, GuideSource::File(path.to_path_buf()))?;
+        guide.load_key_messages()?;
+        Ok(guide)
+    }
+
+    /// Read the files `[sharing] key_messages` names, relative to the
+    /// guide's folder, and fold their text into the guide's hash. A guide
+    /// with no file (the built-in one) has none.
+    pub fn load_key_messages(&mut self) -> Result<(), GuideError> {
+        let entries = &self.config.sharing.key_messages;
+        let Some(root) = self.root().filter(|_| !entries.is_empty()) else {
+            return Ok(());
+        };
+        let messages = key_messages::load(root, entries)?;
+        let mut parts: Vec<&[u8]> = vec![self.hash.as_bytes()];
+        for message in &messages {
+            parts.push(message.source.as_bytes());
+            parts.push(message.text.as_bytes());
+        }
+        self.hash = stable_hash_hex(&parts);
+        self.key_messages = Arc::from(messages);
+        Ok(())
     }
 
     /// Parse and validate guide text. `source` names it in errors and sets
@@ -137,6 +172,7 @@ impl Guide {
             source,
             config,
             hash,
+            key_messages: Arc::from([]),
         })
     }
 
