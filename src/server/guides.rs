@@ -159,7 +159,9 @@ impl GuideStore {
                         message,
                         ..
                     } => (Some((*line, *column)), message.clone()),
-                    GuideError::Read { source, .. } => (None, source.to_string()),
+                    GuideError::Read { source, .. } | GuideError::KeyMessages { source, .. } => {
+                        (None, source.to_string())
+                    }
                 };
                 let problem = GuideProblem {
                     path: path.to_path_buf(),
