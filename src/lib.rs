@@ -16,6 +16,7 @@ pub mod fxhash;
 pub mod guide;
 pub mod output;
 pub mod rules;
+pub mod server;
 pub mod vale;
 
 pub use check::{CheckOptions, Checker};
