@@ -14,6 +14,7 @@ use crate::document::{Block, Directive, DirectiveKind, Document, DocumentKind};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Applicability, apply_edits, non_overlapping};
 use crate::guide::{Guide, RuleLevel};
+use crate::rules::external::{RuleSet, RuleState};
 use crate::rules::share::post::PostMeta;
 use crate::rules::{Context, Rule, Term, TermMatch, registry};
 
@@ -67,11 +68,19 @@ struct Lexicon {
     owners: Vec<(usize, Term)>,
 }
 
+/// A rule set loaded at run time (Vale styles), with what the guide and the
+/// options decided for each of its rules.
+struct ActiveRuleSet {
+    set: Arc<dyn RuleSet>,
+    states: Vec<RuleState>,
+}
+
 pub struct Checker {
     guide: Arc<Guide>,
     rules: Vec<ActiveRule>,
     lexicon: Lexicon,
     options: CheckOptions,
+    rule_sets: Vec<ActiveRuleSet>,
 }
 
 impl Checker {
@@ -102,12 +111,30 @@ impl Checker {
             })
             .collect();
         let lexicon = Lexicon::new(&rules);
+        let rule_sets = guide
+            .rule_sets
+            .iter()
+            .map(|set| ActiveRuleSet {
+                states: set
+                    .rules()
+                    .iter()
+                    .map(|rule| rule_set_state(&guide, &options, &rule.id))
+                    .collect(),
+                set: Arc::clone(set),
+            })
+            .collect();
         Checker {
             guide,
             rules,
             lexicon,
             options,
+            rule_sets,
         }
+    }
+
+    /// The rule sets loaded at run time (Vale styles) this checker runs.
+    pub fn rule_sets(&self) -> impl Iterator<Item = &Arc<dyn RuleSet>> {
+        self.rule_sets.iter().map(|active| &active.set)
     }
 
     pub fn guide(&self) -> &Arc<Guide> {
@@ -127,8 +154,24 @@ impl Checker {
     pub fn check(&self, document: &Document) -> Vec<Finding> {
         let cx = self.context(document);
         let mut findings = Vec::new();
-        for block in &document.blocks {
-            self.check_block_into(&cx, block, &mut findings);
+        if document.blocks.len() >= PARALLEL_BLOCKS {
+            // A long document's blocks are independent: check them on
+            // every core (the order is restored by `finish`).
+            use rayon::prelude::*;
+            let per_block: Vec<Vec<Finding>> = document
+                .blocks
+                .par_iter()
+                .map(|block| {
+                    let mut out = Vec::new();
+                    self.check_block_into(&cx, block, &mut out);
+                    out
+                })
+                .collect();
+            findings.extend(per_block.into_iter().flatten());
+        } else {
+            for block in &document.blocks {
+                self.check_block_into(&cx, block, &mut findings);
+            }
         }
         self.check_document_into(&cx, &mut findings);
         self.finish(document, findings)
@@ -136,7 +179,18 @@ impl Checker {
 
     /// Parse and check a text in one step.
     pub fn check_text(&self, text: &str, kind: DocumentKind) -> (Document, Vec<Finding>) {
-        let document = Document::parse(text, kind);
+        self.check_text_at(text, kind, None)
+    }
+
+    /// [`check_text`](Self::check_text) for a text read from `path`, which
+    /// rules configured per file (Vale's glob sections) match.
+    pub fn check_text_at(
+        &self,
+        text: &str,
+        kind: DocumentKind,
+        path: Option<&std::path::Path>,
+    ) -> (Document, Vec<Finding>) {
+        let document = parse_at(text, kind, path);
         let findings = self.check(&document);
         (document, findings)
     }
@@ -158,12 +212,18 @@ impl Checker {
         for active in &self.rules {
             active.rule.check_block(cx, block, out);
         }
+        for active in &self.rule_sets {
+            active.set.check_block(cx, block, &active.states, out);
+        }
     }
 
     /// Findings that need the whole document.
     pub fn check_document_into(&self, cx: &Context, out: &mut Vec<Finding>) {
         for active in &self.rules {
             active.rule.check_document(cx, out);
+        }
+        for active in &self.rule_sets {
+            active.set.check_document(cx, &active.states, out);
         }
     }
 
@@ -176,6 +236,11 @@ impl Checker {
             {
                 finding.severity = severity;
             }
+        }
+        // Rule sets report at their configured severities themselves; here
+        // they drop what their configuration ignores.
+        for active in &self.rule_sets {
+            active.set.finish(document, &mut findings);
         }
         let disabled = front_matter_disabled(document);
         findings.retain(|finding| {
@@ -305,6 +370,32 @@ impl Lexicon {
     }
 }
 
+fn parse_at(text: &str, kind: DocumentKind, path: Option<&std::path::Path>) -> Document {
+    let document = Document::parse(text, kind);
+    match path {
+        Some(path) => document.with_path(path),
+        None => document,
+    }
+}
+
+/// What the guide and the options say about one rule of a rule set: the
+/// guide's `[rules]` entry for its id, then `--ignore`, then `--select`.
+fn rule_set_state(guide: &Guide, options: &CheckOptions, id: &str) -> RuleState {
+    if options.ignore.iter().any(|s| rule_matches(s, id)) {
+        return RuleState::Off;
+    }
+    let selected = options.select.iter().any(|s| rule_matches(s, id));
+    match guide.rule_level(id) {
+        Some(None) => RuleState::Off,
+        Some(Some(severity)) if options.select.is_empty() || selected => {
+            RuleState::On(Some(severity))
+        }
+        _ if options.select.is_empty() => RuleState::Auto,
+        _ if selected => RuleState::On(None),
+        _ => RuleState::Off,
+    }
+}
+
 /// The phrase with its apostrophes swapped between straight and curly, if it
 /// has any.
 fn apostrophe_variants(phrase: &str) -> Option<String> {
@@ -403,6 +494,9 @@ pub struct FixOutcome {
     pub document: Document,
 }
 
+/// Documents with at least this many blocks are checked in parallel.
+const PARALLEL_BLOCKS: usize = 256;
+
 /// Fixes are applied in passes: check, apply every non-overlapping fix at or
 /// above `min`, check again, until a pass applies nothing (at most this many).
 pub const MAX_FIX_PASSES: usize = 10;
@@ -410,13 +504,24 @@ pub const MAX_FIX_PASSES: usize = 10;
 impl Checker {
     /// Apply every fix at or above `min` until the text is stable.
     pub fn fix_text(&self, text: &str, kind: DocumentKind, min: Applicability) -> FixOutcome {
+        self.fix_text_at(text, kind, None, min)
+    }
+
+    /// [`fix_text`](Self::fix_text) for a text read from `path`.
+    pub fn fix_text_at(
+        &self,
+        text: &str,
+        kind: DocumentKind,
+        path: Option<&std::path::Path>,
+        min: Applicability,
+    ) -> FixOutcome {
         let mut current = text.to_owned();
         let mut applied = 0;
         let mut findings;
         let mut document;
         let mut pass = 0;
         loop {
-            document = Document::parse(current.as_str(), kind);
+            document = parse_at(current.as_str(), kind, path);
             findings = self.check(&document);
             if pass == MAX_FIX_PASSES {
                 break;

@@ -17,7 +17,10 @@ use crate::files::{self, decode_draft, expand_paths, read_draft, write_atomicall
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
 use crate::guide::{self, Guide};
-use crate::output::{ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary};
+use crate::output::{
+    ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary, ValeJsonPrinter,
+    ValeLinePrinter,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,6 +30,10 @@ pub enum Format {
     Concise,
     /// One JSON document (version 1; see the README)
     Json,
+    /// Vale's `line` output: path:line:col:Style.Rule:message
+    ValeLine,
+    /// Vale's `JSON` output, to diff against `vale --output=JSON`
+    ValeJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -215,6 +222,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         Format::Human => Box::new(HumanPrinter { summary: false }),
         Format::Concise => Box::new(ConcisePrinter { summary: false }),
         Format::Json => Box::new(JsonPrinter::default()),
+        Format::ValeLine => Box::new(ValeLinePrinter),
+        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
     };
     let threshold = args.fail_on.threshold();
     let mut summary = Summary::default();
@@ -300,7 +309,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
     } else {
         printer.finish(&mut out, &summary)?;
-        if !args.quiet && args.format != Format::Json {
+        let machine_readable = matches!(
+            args.format,
+            Format::Json | Format::ValeLine | Format::ValeJson
+        );
+        if !args.quiet && !machine_readable {
             let mut sentence = summary.sentence();
             if mode.write && files_changed > 0 {
                 sentence.push_str(&format!(
@@ -364,6 +377,7 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         return outcome;
     };
     let limit = files::max_bytes(checker.guide());
+    let unnamed_stdin = input.from_stdin.is_some() && outcome.display == "-";
     let text = match input.from_stdin {
         Some(bytes) => decode_draft(bytes, limit),
         None => read_draft(&input.path, limit),
@@ -376,13 +390,15 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         }
     };
     let kind = DocumentKind::from_path(&input.path);
+    // Standard input has a path only when --stdin-filename names one.
+    let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
-        let (document, findings) = checker.check_text(&text, kind);
+        let (document, findings) = checker.check_text_at(&text, kind, path);
         outcome.findings = findings;
         outcome.document = Some(document);
         return outcome;
     }
-    let fixed = checker.fix_text(&text, kind, mode.min_fix);
+    let fixed = checker.fix_text_at(&text, kind, path, mode.min_fix);
     outcome.fixes_applied = fixed.applied;
     outcome.findings = fixed.findings;
     if fixed.text != text {
@@ -400,7 +416,7 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         {
             outcome.error = Some(error.to_string());
             outcome.fixes_applied = 0;
-            let (document, findings) = checker.check_text(&text, kind);
+            let (document, findings) = checker.check_text_at(&text, kind, path);
             outcome.findings = findings;
             outcome.document = Some(document);
             return outcome;
@@ -491,6 +507,13 @@ impl GuideCache {
             guide.and_then(|guide| {
                 unknown_platform(&guide, &self.options.platforms)
                     .map_or(Ok(()), |error| Err(Arc::new(error)))?;
+                // Rules a Vale configuration names but copydesk cannot run:
+                // said once per guide, when it is loaded.
+                for set in &guide.rule_sets {
+                    for warning in set.warnings() {
+                        eprintln!("warning: {warning}");
+                    }
+                }
                 Ok(Arc::new(Checker::new(guide, self.options.clone())))
             })
         });

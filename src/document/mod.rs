@@ -16,7 +16,7 @@ pub mod prose;
 pub mod segment;
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use directives::{Directive, DirectiveKind};
 pub use front_matter::{FrontMatter, FrontMatterFormat};
@@ -188,6 +188,9 @@ pub struct Document {
     /// every directive line (plain text).
     pub comments: Vec<Range<usize>>,
     pub line_index: LineIndex,
+    /// The file this text came from, when known (rules configured per
+    /// file, such as Vale's glob sections, match it).
+    path: Option<PathBuf>,
 }
 
 impl Document {
@@ -202,6 +205,7 @@ impl Document {
             directives: Vec::new(),
             comments: Vec::new(),
             line_index,
+            path: None,
         };
         match kind {
             DocumentKind::Markdown | DocumentKind::Mdx => markdown::parse(&mut document),
@@ -213,6 +217,16 @@ impl Document {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Record the file this text came from.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Document {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     pub fn kind(&self) -> DocumentKind {

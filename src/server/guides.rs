@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::check::{CheckOptions, Checker};
-use crate::guide::{self, Guide, GuideError, GuideSource};
+use crate::guide::{self, Guide, GuideError};
 
 /// A guide file's size and modification time, to notice changes cheaply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,19 +132,8 @@ impl GuideStore {
         let previous = self.files.remove(path);
         let had_problem = previous.as_ref().is_some_and(|p| p.problem.is_some());
         let last_good = previous.map_or_else(|| Arc::clone(&self.builtin), |p| p.checker);
-        let text = std::fs::read_to_string(path);
-        let result = match &text {
-            Ok(text) => Guide::from_source(text, GuideSource::File(path.to_path_buf())).and_then(
-                |mut guide| {
-                    guide.load_key_messages()?;
-                    Ok(guide)
-                },
-            ),
-            Err(error) => Err(GuideError::Read {
-                path: path.display().to_string(),
-                source: std::io::Error::new(error.kind(), error.to_string()),
-            }),
-        };
+        // The same loading as the CLI (key messages, Vale configurations).
+        let result = Guide::load(path);
         let loaded = match result {
             Ok(guide) => {
                 if had_problem {
@@ -164,6 +153,8 @@ impl GuideStore {
                         message,
                         ..
                     } => (Some((*line, *column)), message.clone()),
+                    // Read errors, key messages, Vale styles: the message
+                    // names the file (and line) at fault.
                     other => (None, other.to_string()),
                 };
                 let problem = GuideProblem {
@@ -171,7 +162,8 @@ impl GuideStore {
                     message: error.to_string(),
                     detail,
                     location,
-                    text: text.ok(),
+                    // Read again only to place the diagnostic.
+                    text: std::fs::read_to_string(path).ok(),
                 };
                 events.push(GuideEvent::Broken(problem.clone()));
                 LoadedGuide {
