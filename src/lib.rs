@@ -13,6 +13,7 @@ pub mod files;
 pub mod finding;
 pub mod fix;
 pub mod guide;
+pub mod llm;
 pub mod output;
 pub mod rules;
 

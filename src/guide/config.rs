@@ -191,6 +191,9 @@ pub struct GuideFile {
     pub flow: FlowConfig,
     #[serde(default)]
     pub files: FilesConfig,
+    /// `[llm]`: the model for Tighten and Bridge; absent means no network.
+    #[serde(default)]
+    pub llm: Option<super::LlmConfig>,
 }
 
 impl GuideFile {
@@ -224,6 +227,7 @@ impl GuideFile {
 
         self.files.extensions.extend(other.files.extensions);
         self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
+        self.llm = super::LlmConfig::merge_options(self.llm, other.llm);
         self
     }
 

@@ -11,12 +11,14 @@
 //! files only in [`Guide::load`] and [`discover`]; everything else is pure.
 
 mod config;
+mod llm;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
+pub use llm::LlmConfig;
 
 use crate::finding::Severity;
 
