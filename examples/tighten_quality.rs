@@ -30,7 +30,8 @@ fn main() -> anyhow::Result<()> {
             path => corpus = PathBuf::from(path),
         }
     }
-    let config = config.ok_or_else(|| anyhow::anyhow!("--config FILE (a guide with [llm]) is required"))?;
+    let config =
+        config.ok_or_else(|| anyhow::anyhow!("--config FILE (a guide with [llm]) is required"))?;
     let guide = Arc::new(Guide::load(&config)?);
     let cache = tempfile::tempdir()?;
     let engine = Engine::new(
@@ -128,7 +129,11 @@ fn main() -> anyhow::Result<()> {
             100.0 * part as f64 / whole as f64
         }
     };
-    println!("model:                       {} at {}", engine.model(), engine.endpoint());
+    println!(
+        "model:                       {} at {}",
+        engine.model(),
+        engine.endpoint()
+    );
     println!("paragraphs:                  {n}");
     println!(
         "passed the guard:            {accepted}/{n} ({:.0}%), with one retry",
@@ -147,7 +152,10 @@ fn main() -> anyhow::Result<()> {
         percent(facts_kept, answered)
     );
     println!("request errors:              {errors}");
-    println!("wall time:                   {:.1} s", elapsed.as_secs_f64());
+    println!(
+        "wall time:                   {:.1} s",
+        elapsed.as_secs_f64()
+    );
     println!("rejections (final reason):");
     for (reason, count) in &reasons {
         println!("  {count:>3}  {reason}");
@@ -156,5 +164,8 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn checker(engine: &Engine) -> copydesk::Checker {
-    copydesk::Checker::new(Arc::clone(engine.guide()), copydesk::CheckOptions::default())
+    copydesk::Checker::new(
+        Arc::clone(engine.guide()),
+        copydesk::CheckOptions::default(),
+    )
 }

@@ -35,8 +35,13 @@ impl Project {
     }
 
     fn with_llm(base_url: &str, extra: &str) -> Project {
+        let timeout = if extra.contains("timeout_secs") {
+            ""
+        } else {
+            "timeout_secs = 2\n"
+        };
         Project::new(Some(&format!(
-            "[llm]\nbase_url = \"{base_url}\"\nmodel = \"test-model\"\ntimeout_secs = 2\n{extra}\n"
+            "[llm]\nbase_url = \"{base_url}\"\nmodel = \"test-model\"\n{timeout}{extra}\n"
         )))
     }
 
@@ -98,7 +103,11 @@ async fn without_llm_no_socket_is_ever_opened() {
     );
     let output = project.run(&["check", "post.md"], Some(&trap)).await;
     assert!(output.status.code().is_some());
-    assert_eq!(trap.connections(), 0, "copydesk opened a socket without [llm]");
+    assert_eq!(
+        trap.connections(),
+        0,
+        "copydesk opened a socket without [llm]"
+    );
     assert_eq!(project.post(), format!("# Launch\n\n{PARAGRAPH}\n"));
 }
 
@@ -106,13 +115,21 @@ async fn without_llm_no_socket_is_ever_opened() {
 async fn suggest_prints_a_diff_with_provenance_and_apply_writes_it() {
     let server = FakeServer::always(completion(GOOD)).await;
     let project = Project::with_llm(&server.base_url(), "");
-    let output = project.run(&["suggest", "--tighten", "post.md"], None).await;
+    let output = project
+        .run(&["suggest", "--tighten", "post.md"], None)
+        .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     insta::assert_snapshot!(stdout(&output));
     assert_eq!(stderr(&output).trim(), "1 suggestion from test-model.");
-    assert_eq!(project.post(), format!("# Launch\n\n{PARAGRAPH}\n"), "diff mode writes nothing");
+    assert_eq!(
+        project.post(),
+        format!("# Launch\n\n{PARAGRAPH}\n"),
+        "diff mode writes nothing"
+    );
 
-    let output = project.run(&["suggest", "--tighten", "--apply", "post.md"], None).await;
+    let output = project
+        .run(&["suggest", "--tighten", "--apply", "post.md"], None)
+        .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         stderr(&output).trim(),
@@ -123,7 +140,11 @@ async fn suggest_prints_a_diff_with_provenance_and_apply_writes_it() {
     assert_eq!(server.requests().len(), 1);
 
     let output = project.run(&["cache", "stats"], None).await;
-    assert!(stdout(&output).contains("entries:  1"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("entries:  1"),
+        "{}",
+        stdout(&output)
+    );
     assert!(stdout(&output).contains("  test-model: 1"));
     let output = project.run(&["cache", "clear"], None).await;
     assert!(stdout(&output).starts_with("Removed 1 cached suggestion from "));
@@ -143,7 +164,9 @@ async fn suggest_json_lists_suggestions_and_reasons() {
     .await;
     let project = Project::with_llm(&server.base_url(), "");
     std::fs::write(project.path().join("post.md"), text).unwrap();
-    let output = project.run(&["suggest", "--format", "json", "post.md"], None).await;
+    let output = project
+        .run(&["suggest", "--format", "json", "post.md"], None)
+        .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let file = &json["files"][0];
@@ -188,8 +211,14 @@ async fn faults_leave_files_untouched_with_one_clear_message() {
         .collect();
     assert_eq!(
         errors,
-        [format!("error: post.md: could not connect to http://127.0.0.1:{port}/v1: connection refused (is the server running?)"),
-         format!("error: could not connect to http://127.0.0.1:{port}/v1: connection refused (is the server running?)")]
+        [
+            format!(
+                "error: post.md: could not connect to http://127.0.0.1:{port}/v1: connection refused (is the server running?)"
+            ),
+            format!(
+                "error: could not connect to http://127.0.0.1:{port}/v1: connection refused (is the server running?)"
+            )
+        ]
     );
 }
 
@@ -207,21 +236,39 @@ async fn doctor_diagnoses_the_endpoint() {
     let project = Project::with_llm(&server.base_url(), "api_key_env = \"COPYDESK_DOCTOR_KEY\"");
     let output = project.run(&["doctor"], None).await;
     let text = stdout(&output);
-    assert!(text.contains("api key:   from $COPYDESK_DOCTOR_KEY (NOT SET)"), "{text}");
-    assert!(text.contains("answers:   no: the API key variable $COPYDESK_DOCTOR_KEY is not set"), "{text}");
+    assert!(
+        text.contains("api key:   from $COPYDESK_DOCTOR_KEY (NOT SET)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("answers:   no: the API key variable $COPYDESK_DOCTOR_KEY is not set"),
+        "{text}"
+    );
 
     let project = Project::with_llm(&server.base_url(), "");
     let output = project.run(&["doctor"], None).await;
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains(&format!("endpoint:  {}", server.base_url())), "{text}");
-    assert!(text.contains("prompts:   system@1 (built-in), tighten@1 (built-in), bridge@1 (built-in)"), "{text}");
-    assert!(text.contains("answers:   yes: GET /models lists “test-model”"), "{text}");
+    assert!(
+        text.contains(&format!("endpoint:  {}", server.base_url())),
+        "{text}"
+    );
+    assert!(
+        text.contains("prompts:   system@1 (built-in), tighten@1 (built-in), bridge@1 (built-in)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("answers:   yes: GET /models lists “test-model”"),
+        "{text}"
+    );
 
     // Unknown model: the list lacks it and a completion says 404.
     let server = FakeServer::start(|request, _| {
         if request.path.ends_with("/models") {
-            Reply::json(200, serde_json::json!({"data": [{"id": "llama3.2"}, {"id": "qwen2.5"}]}))
+            Reply::json(
+                200,
+                serde_json::json!({"data": [{"id": "llama3.2"}, {"id": "qwen2.5"}]}),
+            )
         } else {
             error(404, "model not found", "invalid_request_error")
         }

@@ -13,8 +13,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. It is basically going to be a really great place where all of our team members can actually work together in person.";
-const FIRST: &str = "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
-const SECOND: &str = "Berlin will host the partner summit in October, with two days of talks and workshops.";
+const FIRST: &str =
+    "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
+const SECOND: &str =
+    "Berlin will host the partner summit in October, with two days of talks and workshops.";
 
 /// The llama-server child, killed when the test ends however it ends.
 struct Server(Child);
@@ -104,7 +106,8 @@ fn tighten_and_bridge_with_a_real_local_model() {
         .map(PathBuf::from)
         .filter(|p| p.is_file())
         .or_else(|| {
-            let message = "SKIPPED: COPYDESK_LLAMA_MODEL (SmolLM2 GGUF) not set; scripts/test installs it";
+            let message =
+                "SKIPPED: COPYDESK_LLAMA_MODEL (SmolLM2 GGUF) not set; scripts/test installs it";
             if std::env::var("COPYDESK_REQUIRE_E2E").as_deref() == Ok("1") {
                 panic!("{message}, and COPYDESK_REQUIRE_E2E=1 makes a skip a failure");
             }
@@ -159,8 +162,14 @@ fn tighten_and_bridge_with_a_real_local_model() {
     let skipped = file["skipped"].as_array().unwrap();
 
     // Tighten: a guarded suggestion with every fact intact, or a clean refusal.
-    let tighten: Vec<_> = suggestions.iter().filter(|s| s["action"] == "tighten").collect();
-    let tighten_skipped: Vec<_> = skipped.iter().filter(|s| s["action"] == "tighten").collect();
+    let tighten: Vec<_> = suggestions
+        .iter()
+        .filter(|s| s["action"] == "tighten")
+        .collect();
+    let tighten_skipped: Vec<_> = skipped
+        .iter()
+        .filter(|s| s["action"] == "tighten")
+        .collect();
     assert_eq!(tighten.len() + tighten_skipped.len(), 1, "{file}");
     for suggestion in &tighten {
         let replacement = suggestion["replacement"].as_str().unwrap();
@@ -179,7 +188,10 @@ fn tighten_and_bridge_with_a_real_local_model() {
     }
 
     // Bridge: 1–3 one-sentence options of at most 30 words, or a clean refusal.
-    let bridge: Vec<_> = suggestions.iter().filter(|s| s["action"] == "bridge").collect();
+    let bridge: Vec<_> = suggestions
+        .iter()
+        .filter(|s| s["action"] == "bridge")
+        .collect();
     let bridge_skipped: Vec<_> = skipped.iter().filter(|s| s["action"] == "bridge").collect();
     assert!(
         (1..=3).contains(&bridge.len()) || bridge_skipped.len() == 1,

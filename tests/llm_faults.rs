@@ -36,8 +36,13 @@ fn fast_retry() -> RetryPolicy {
 }
 
 fn engine_for(base_url: &str, extra: &str) -> Setup {
+    let timeout = if extra.contains("timeout_secs") {
+        ""
+    } else {
+        "timeout_secs = 2\n"
+    };
     let toml = format!(
-        "[llm]\nbase_url = \"{base_url}\"\nmodel = \"test-model\"\napi_key_env = \"COPYDESK_TEST_KEY\"\ntimeout_secs = 2\n{extra}\n"
+        "[llm]\nbase_url = \"{base_url}\"\nmodel = \"test-model\"\napi_key_env = \"COPYDESK_TEST_KEY\"\n{timeout}{extra}\n"
     );
     let guide = Guide::from_source(&toml, GuideSource::BuiltIn).expect("guide parses");
     let cache_dir = tempfile::tempdir().expect("temp dir");
@@ -76,7 +81,10 @@ fn message(result: Result<Suggestion, SuggestError>) -> String {
     let error = result.expect_err("a fault must not produce a suggestion");
     let text = error.to_string();
     assert!(!text.contains(KEY), "the API key leaked: {text}");
-    assert!(!text.ends_with('.'), "messages have no trailing period: {text}");
+    assert!(
+        !text.ends_with('.'),
+        "messages have no trailing period: {text}"
+    );
     text
 }
 
@@ -84,7 +92,10 @@ fn message(result: Result<Suggestion, SuggestError>) -> String {
 
 #[tokio::test]
 async fn tighten_returns_minimal_edits_diff_and_provenance() {
-    let server = FakeServer::always(completion(&format!("Here is the tightened paragraph:\n\n\"{GOOD}\""))).await;
+    let server = FakeServer::always(completion(&format!(
+        "Here is the tightened paragraph:\n\n\"{GOOD}\""
+    )))
+    .await;
     let setup = engine_for(&server.base_url(), "temperature = 0.1");
     let text = document();
     let suggestion = tighten(&setup.engine, &text).await.expect("a suggestion");
@@ -115,7 +126,10 @@ async fn tighten_returns_minimal_edits_diff_and_provenance() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.path, "/v1/chat/completions");
-    assert_eq!(request.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     let body = request.json();
     assert_eq!(body["model"], "test-model");
     assert!((body["temperature"].as_f64().unwrap() - 0.1).abs() < 1e-6);
@@ -128,7 +142,9 @@ async fn a_rejected_answer_is_retried_once_with_the_reason() {
     let dropped_number = GOOD.replace("12,000 ", "");
     let server = FakeServer::sequence(vec![completion(&dropped_number), completion(GOOD)]).await;
     let setup = engine_for(&server.base_url(), "");
-    let suggestion = tighten(&setup.engine, &document()).await.expect("second answer passes");
+    let suggestion = tighten(&setup.engine, &document())
+        .await
+        .expect("second answer passes");
     assert_eq!(suggestion.replacement, GOOD);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
@@ -163,9 +179,20 @@ async fn cached_suggestion_is_instant_and_key_free() {
     let second = tighten(&setup.engine, &text).await.unwrap();
     assert!(second.cached);
     assert_eq!(second.edits, first.edits);
-    assert_eq!(server.requests().len(), 1, "the cached answer costs no request");
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the cached answer costs no request"
+    );
     // Nothing in the cache folder holds the key.
-    let folder = setup.engine.cache().unwrap().path().parent().unwrap().to_owned();
+    let folder = setup
+        .engine
+        .cache()
+        .unwrap()
+        .path()
+        .parent()
+        .unwrap()
+        .to_owned();
     for entry in std::fs::read_dir(folder).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(
@@ -220,8 +247,14 @@ async fn non_drafts_are_refused_without_a_request() {
     let server = FakeServer::always(completion(GOOD)).await;
     let setup = engine_for(&server.base_url(), "");
     for (text, expected) in [
-        ("# Launch\n\nWe are shipping the new release to everyone this week.\n", "a paragraph needs at least 2 sentences to tighten; select the sentence instead"),
-        ("# Launch\n\n- We are growth\n- hiring plans\n- office\n", "this is an outline of bullet fragments: copydesk edits drafts, it does not write them"),
+        (
+            "# Launch\n\nWe are shipping the new release to everyone this week.\n",
+            "a paragraph needs at least 2 sentences to tighten; select the sentence instead",
+        ),
+        (
+            "# Launch\n\n- We are growth\n- hiring plans\n- office\n",
+            "this is an outline of bullet fragments: copydesk edits drafts, it does not write them",
+        ),
     ] {
         let offset = text.find("We are").unwrap();
         let result = setup
@@ -251,7 +284,10 @@ async fn concurrency_is_capped_and_cancellation_frees_the_slot() {
         Box::new(completion(GOOD)),
     ))
     .await;
-    let setup = Arc::new(engine_for(&server.base_url(), "max_concurrency = 1\ncache = false"));
+    let setup = Arc::new(engine_for(
+        &server.base_url(),
+        "max_concurrency = 1\ncache = false",
+    ));
     // A request that is cancelled (dropped) after 100 ms...
     let cancelled = tokio::time::timeout(Duration::from_millis(100), {
         let setup = Arc::clone(&setup);
@@ -289,7 +325,9 @@ async fn connection_refused() {
     let setup = engine_for(&format!("http://127.0.0.1:{port}/v1"), "");
     assert_eq!(
         message(tighten(&setup.engine, &document()).await),
-        format!("could not connect to http://127.0.0.1:{port}/v1: connection refused (is the server running?)")
+        format!(
+            "could not connect to http://127.0.0.1:{port}/v1: connection refused (is the server running?)"
+        )
     );
 }
 
@@ -312,7 +350,11 @@ async fn dns_failure() {
 
 #[tokio::test]
 async fn timeout() {
-    let server = FakeServer::always(Reply::After(Duration::from_secs(10), Box::new(completion(GOOD)))).await;
+    let server = FakeServer::always(Reply::After(
+        Duration::from_secs(10),
+        Box::new(completion(GOOD)),
+    ))
+    .await;
     let setup = engine_for(&server.base_url(), "timeout_secs = 1");
     let started = Instant::now();
     assert_eq!(
@@ -400,7 +442,9 @@ async fn rate_limited_with_a_long_retry_after_fails_at_once() {
 async fn server_errors_are_retried_then_reported() {
     let server = FakeServer::sequence(vec![Reply::text(500, "boom"), completion(GOOD)]).await;
     let setup = engine_for(&server.base_url(), "");
-    tighten(&setup.engine, &document()).await.expect("retried past a 500");
+    tighten(&setup.engine, &document())
+        .await
+        .expect("retried past a 500");
 
     let server = FakeServer::always(Reply::text(503, "<html>upstream unavailable</html>")).await;
     let setup = engine_for(&server.base_url(), "");
@@ -462,12 +506,14 @@ async fn empty_completion() {
 
 #[tokio::test]
 async fn completion_ten_times_longer_than_the_input() {
-    let long = std::iter::repeat_n(ORIGINAL, 10).collect::<Vec<_>>().join(" ");
+    let long = std::iter::repeat_n(ORIGINAL, 10)
+        .collect::<Vec<_>>()
+        .join(" ");
     let server = FakeServer::always(completion(&long)).await;
     let setup = engine_for(&server.base_url(), "");
     let text = message(tighten(&setup.engine, &document()).await);
     assert!(
-        text.starts_with("no safe suggestion: the rewrite is not short enough: 37 → 370 words"),
+        text.starts_with("no safe suggestion: the rewrite is not short enough: 36 → 360 words"),
         "{text}"
     );
     // Cut off at the token limit: also no suggestion.

@@ -35,8 +35,18 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
         );
         return Ok(Status::Clean);
     };
-    line("model:", config.model.as_deref().or(config.deployment.as_deref()).unwrap_or("(missing)"));
-    line("endpoint:", config.base_url.as_deref().unwrap_or("(missing)"));
+    line(
+        "model:",
+        config
+            .model
+            .as_deref()
+            .or(config.deployment.as_deref())
+            .unwrap_or("(missing)"),
+    );
+    line(
+        "endpoint:",
+        config.base_url.as_deref().unwrap_or("(missing)"),
+    );
     let key = match &config.api_key_env {
         Some(name) if std::env::var(name).is_ok_and(|v| !v.trim().is_empty()) => {
             format!("from ${name} (set)")
@@ -106,13 +116,18 @@ async fn probe(engine: &Engine) -> Result<String, String> {
     let model = client.model().to_owned();
     let listed = match client.list_models().await {
         Ok(models) => Some(models),
-        Err(LlmError::Rejected { status: 404 | 405, .. }) => None,
+        Err(LlmError::Rejected {
+            status: 404 | 405, ..
+        }) => None,
         Err(error) => return Err(error.to_string()),
     };
     if let Some(models) = &listed
-        && models
-            .iter()
-            .any(|id| *id == model || id.strip_prefix(model.as_str()).is_some_and(|rest| rest.starts_with(':')))
+        && models.iter().any(|id| {
+            *id == model
+                || id
+                    .strip_prefix(model.as_str())
+                    .is_some_and(|rest| rest.starts_with(':'))
+        })
     {
         return Ok(format!("GET /models lists “{model}”"));
     }

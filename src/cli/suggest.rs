@@ -78,6 +78,12 @@ struct FileOutcome {
     skipped: Vec<Skipped>,
     error: Option<String>,
     applied: bool,
+    /// Requests that failed talking to the model (not guard refusals).
+    #[serde(skip)]
+    model_errors: usize,
+    /// The 1-based line of each suggestion, for the diff headers.
+    #[serde(skip)]
+    lines: Vec<usize>,
 }
 
 pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
@@ -94,7 +100,7 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
             .map(|g| g.config.files.extensions.clone())
             .unwrap_or_default();
         let expanded = expand_paths(std::slice::from_ref(path), &extensions);
-        for (path, error) in expanded.errors {
+        if let Some((path, error)) = expanded.errors.into_iter().next() {
             bail!("{}: {error}", path.display());
         }
         files_found.extend(expanded.files);
@@ -130,7 +136,11 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
     let mut status = Status::Clean;
     let mut abort: Option<LlmError> = None;
     for (path, engine) in plan {
-        let display = path.strip_prefix("./").unwrap_or(&path).display().to_string();
+        let display = path
+            .strip_prefix("./")
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         if let Some(error) = &abort {
             outcomes.push(FileOutcome {
                 path: display,
@@ -138,13 +148,15 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
                 skipped: Vec::new(),
                 error: Some(format!("not asked: {error}")),
                 applied: false,
+                model_errors: 0,
+                lines: Vec::new(),
             });
             continue;
         }
         let outcome = runtime.block_on(suggest_file(
             &path, &display, engine, tighten, bridge, args.apply, &progress, &mut abort,
         ));
-        if outcome.error.is_some() {
+        if outcome.error.is_some() || outcome.model_errors > 0 {
             status = Status::Findings;
         }
         outcomes.push(outcome);
@@ -207,6 +219,8 @@ async fn suggest_file(
         skipped: Vec::new(),
         error: None,
         applied: false,
+        model_errors: 0,
+        lines: Vec::new(),
     };
     let text = match read_draft(path, files::DEFAULT_MAX_BYTES) {
         Ok(text) => text,
@@ -261,12 +275,22 @@ async fn suggest_file(
     for (index, result) in results {
         let job = &jobs[index];
         match result {
-            Ok(suggestions) => outcome.suggestions.extend(suggestions),
-            Err(error) => outcome.skipped.push(Skipped {
-                action: job.action,
-                line: job.line,
-                reason: error.to_string(),
-            }),
+            Ok(suggestions) => {
+                for suggestion in suggestions {
+                    outcome.lines.push(line_of(&text, suggestion.range.start));
+                    outcome.suggestions.push(suggestion);
+                }
+            }
+            Err(error) => {
+                if matches!(error, SuggestError::Model(_)) {
+                    outcome.model_errors += 1;
+                }
+                outcome.skipped.push(Skipped {
+                    action: job.action,
+                    line: job.line,
+                    reason: error.to_string(),
+                });
+            }
         }
     }
     if apply {
@@ -281,24 +305,33 @@ async fn suggest_file(
                 }
                 seen_bridge_points.push(suggestion.range.start);
             }
-            if taken.iter().any(|t| ranges_touch(&t.range, &suggestion.range)) {
+            if taken
+                .iter()
+                .any(|t| ranges_touch(&t.range, &suggestion.range))
+            {
                 continue;
             }
             taken.push(suggestion);
         }
         let edits: Vec<Edit> = taken.iter().flat_map(|s| s.edits.iter().cloned()).collect();
         match apply_edits(&text, &edits) {
-            Ok(new_text) if new_text != *text => {
-                match write_atomically(path, &text, &new_text) {
-                    Ok(()) => outcome.applied = true,
-                    Err(error) => outcome.error = Some(error.to_string()),
-                }
-            }
+            Ok(new_text) if new_text != *text => match write_atomically(path, &text, &new_text) {
+                Ok(()) => outcome.applied = true,
+                Err(error) => outcome.error = Some(error.to_string()),
+            },
             Ok(_) => {}
             Err(error) => outcome.error = Some(error.to_string()),
         }
     }
     outcome
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn ranges_touch(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
@@ -365,8 +398,8 @@ fn plan_jobs(
 
 fn print_diffs(out: &mut impl Write, outcome: &FileOutcome) -> io::Result<()> {
     let mut shown_bridge_points = Vec::new();
-    for suggestion in &outcome.suggestions {
-        let crate::fix::Provenance::Model { model, prompt } = &suggestion.provenance else {
+    for (suggestion, line) in outcome.suggestions.iter().zip(&outcome.lines) {
+        let crate::fix::Provenance::Model { prompt, .. } = &suggestion.provenance else {
             continue;
         };
         let cached = if suggestion.cached { ", cached" } else { "" };
@@ -379,7 +412,7 @@ fn print_diffs(out: &mut impl Write, outcome: &FileOutcome) -> io::Result<()> {
         }
         writeln!(
             out,
-            "# {}: {} ({model}, {prompt}{cached})",
+            "# {}:{line}: {} ({prompt}{cached})",
             outcome.path, suggestion.title
         )?;
         out.write_all(suggestion.diff.as_bytes())?;

@@ -80,7 +80,9 @@ impl LlmConfig {
     }
 
     pub fn max_concurrency(&self) -> usize {
-        self.max_concurrency.unwrap_or(DEFAULT_MAX_CONCURRENCY).max(1)
+        self.max_concurrency
+            .unwrap_or(DEFAULT_MAX_CONCURRENCY)
+            .max(1)
     }
 
     pub fn temperature(&self) -> f32 {

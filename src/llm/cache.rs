@@ -57,7 +57,11 @@ impl std::fmt::Debug for Cache {
 /// folder (`$XDG_CACHE_HOME/copydesk`, `~/.cache/copydesk`,
 /// `~/Library/Caches/copydesk`, `%LOCALAPPDATA%\copydesk`).
 pub fn default_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(dir) = var("COPYDESK_CACHE_DIR") {
         return Some(dir);
     }
@@ -193,7 +197,9 @@ impl Cache {
             )
             .map_err(|e| self.fail(e))?;
         let models = statement
-            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+            })
             .map_err(|e| self.fail(e))?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.fail(e))?;

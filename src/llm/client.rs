@@ -36,7 +36,9 @@ use crate::guide::LlmConfig;
 /// can act on; none contains the API key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LlmError {
-    #[error("no model is configured: add an [llm] section to copydesk.toml (see `copydesk doctor`)")]
+    #[error(
+        "no model is configured: add an [llm] section to copydesk.toml (see `copydesk doctor`)"
+    )]
     NotConfigured,
     #[error("[llm] {0}")]
     Config(String),
@@ -199,8 +201,9 @@ impl ModelClient {
         };
         let mut headers = HeaderMap::new();
         for (name, value) in &config.extra_headers {
-            let header_name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| LlmError::Config(format!("extra_headers: invalid header name “{name}”")))?;
+            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                LlmError::Config(format!("extra_headers: invalid header name “{name}”"))
+            })?;
             let header_value = HeaderValue::from_str(value).map_err(|_| {
                 LlmError::Config(format!("extra_headers: invalid value for “{name}”"))
             })?;
@@ -328,7 +331,9 @@ impl ModelClient {
                     truncated: choice.finish_reason == Some(FinishReason::Length),
                 })
             }
-            Err(OpenAIError::JSONDeserialize(error, content)) => lenient_completion(&error, &content),
+            Err(OpenAIError::JSONDeserialize(error, content)) => {
+                lenient_completion(&error, &content)
+            }
             Err(error) => Err(self.map_error(error)),
         }
     }
@@ -372,9 +377,10 @@ impl ModelClient {
             }
             Ok(Ok(body)) => body,
         };
-        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| LlmError::NotJson {
-            snippet: snippet(&String::from_utf8_lossy(&body)),
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|_| LlmError::NotJson {
+                snippet: snippet(&String::from_utf8_lossy(&body)),
+            })?;
         let models = value
             .get("data")
             .or_else(|| value.get("models"))
@@ -419,9 +425,9 @@ impl ModelClient {
                     _ => LlmError::Rejected { status, detail },
                 }
             }
-            OpenAIError::JSONDeserialize(error, content) => {
-                lenient_completion(&error, &content).err().unwrap_or(LlmError::EmptyCompletion)
-            }
+            OpenAIError::JSONDeserialize(error, content) => lenient_completion(&error, &content)
+                .err()
+                .unwrap_or(LlmError::EmptyCompletion),
             OpenAIError::StreamError(_) => LlmError::ClosedMidResponse,
             OpenAIError::InvalidArgument(message) => LlmError::Other(message),
             other => LlmError::Other(other.to_string()),
@@ -595,9 +601,23 @@ fn api_error(status: StatusCode, body: &[u8]) -> OpenAIError {
     let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let error = value.as_ref().and_then(|v| v.get("error"));
     let message = error
-        .and_then(|e| e.get("message").and_then(|m| m.as_str()).or_else(|| e.as_str()))
-        .or_else(|| value.as_ref().and_then(|v| v.get("message")).and_then(|m| m.as_str()))
-        .or_else(|| value.as_ref().and_then(|v| v.get("detail")).and_then(|m| m.as_str()))
+        .and_then(|e| {
+            e.get("message")
+                .and_then(|m| m.as_str())
+                .or_else(|| e.as_str())
+        })
+        .or_else(|| {
+            value
+                .as_ref()
+                .and_then(|v| v.get("message"))
+                .and_then(|m| m.as_str())
+        })
+        .or_else(|| {
+            value
+                .as_ref()
+                .and_then(|v| v.get("detail"))
+                .and_then(|m| m.as_str())
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| text.trim().to_owned());
     let field = |name: &str| {
@@ -729,7 +749,8 @@ mod tests {
             api.api_error.message,
             "the request exceeds the available context size"
         );
-        let OpenAIError::ApiError(api) = api_error(StatusCode::NOT_FOUND, br#"{"error":"model 'x' not found"}"#)
+        let OpenAIError::ApiError(api) =
+            api_error(StatusCode::NOT_FOUND, br#"{"error":"model 'x' not found"}"#)
         else {
             panic!("not an ApiError");
         };

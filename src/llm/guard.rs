@@ -181,8 +181,9 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
         .expect("valid")
 });
-static MENTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^\w@])(@[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)").expect("valid"));
+static MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\w@])(@[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)").expect("valid")
+});
 static HASHTAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^\w#&])(#\p{L}[\p{L}\p{N}_]*)").expect("valid"));
 static QUOTATION: LazyLock<Regex> =
@@ -225,7 +226,10 @@ fn starts_sentence(text: &str, start: usize) -> bool {
     let before = text[..start].trim_end_matches(['“', '"', '‘', '\'', '(', '*', '_', ' ', '\t']);
     match before.chars().next_back() {
         None => true,
-        Some(c) => matches!(c, '.' | '!' | '?' | ':' | '\n' | '-' | '•' | '>' | '#' | '…'),
+        Some(c) => matches!(
+            c,
+            '.' | '!' | '?' | ':' | '\n' | '-' | '•' | '>' | '#' | '…'
+        ),
     }
 }
 
@@ -284,7 +288,15 @@ const PREAMBLES: &[&str] = &[
     "options",
 ];
 
-const NOTES: &[&str] = &["note:", "notes:", "(note", "explanation:", "changes:", "i removed", "i cut"];
+const NOTES: &[&str] = &[
+    "note:",
+    "notes:",
+    "(note",
+    "explanation:",
+    "changes:",
+    "i removed",
+    "i cut",
+];
 
 fn strip_wrapping_quotes(text: &str) -> &str {
     for (open, close) in [('"', '"'), ('“', '”'), ('\'', '\''), ('«', '»')] {
@@ -309,7 +321,8 @@ pub fn bridge_options(raw: &str) -> Vec<String> {
         let line = strip_list_number(line);
         let line = strip_wrapping_quotes(line.trim());
         let lower = line.to_lowercase();
-        if line.is_empty() || (line.ends_with(':') && PREAMBLES.iter().any(|p| lower.starts_with(p)))
+        if line.is_empty()
+            || (line.ends_with(':') && PREAMBLES.iter().any(|p| lower.starts_with(p)))
         {
             continue;
         }
@@ -473,8 +486,7 @@ fn contains_number(text: &str, number: &str) -> bool {
     text.match_indices(number).any(|(index, _)| {
         let before = text[..index].chars().next_back();
         let after = text[index + number.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_digit())
-            && !after.is_some_and(|c| c.is_ascii_digit())
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
     })
 }
 
@@ -596,7 +608,8 @@ fn language(text: &str) -> Option<&'static str> {
         }
     }
     // Too few function words to tell: say nothing rather than guess.
-    best.filter(|(_, hits)| *hits >= 2).map(|(language, _)| language)
+    best.filter(|(_, hits)| *hits >= 2)
+        .map(|(language, _)| language)
 }
 
 fn same_language(original: &str, candidate: &str) -> bool {
@@ -752,7 +765,9 @@ mod tests {
 
     #[test]
     fn bridge_options_are_split_and_checked() {
-        let options = bridge_options("Here are three options:\n1. \"That growth needs room.\"\n2) It also changes how we hire.\n- That growth needs room.");
+        let options = bridge_options(
+            "Here are three options:\n1. \"That growth needs room.\"\n2) It also changes how we hire.\n- That growth needs room.",
+        );
         assert_eq!(
             options,
             ["That growth needs room.", "It also changes how we hire."]
@@ -780,7 +795,13 @@ mod tests {
             Err(Rejection::BridgeRepeatsOpening)
         );
         assert!(matches!(
-            check_bridge(first, second, "Partners in Paris saw 40 new sign-ups.", kind, &c),
+            check_bridge(
+                first,
+                second,
+                "Partners in Paris saw 40 new sign-ups.",
+                kind,
+                &c
+            ),
             Err(Rejection::AddedFact { .. })
         ));
         let long = "word ".repeat(31);
@@ -795,11 +816,8 @@ mod tests {
         let facts = Facts::of(
             "Join Ana at the Lisbon meetup on 14 May with @devrel and #RustLang: “bring a laptop”. Details: https://x.example/2026 or ana@x.example.",
         );
-        let kinds: Vec<(FactKind, &str)> = facts
-            .items
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
+        let kinds: Vec<(FactKind, &str)> =
+            facts.items.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
             kinds,
             [
@@ -826,8 +844,12 @@ mod tests {
                 .is_some_and(|m| m.contains("outline"))
         );
         assert!(
-            refuse_tighten("We shipped the new release to every customer today.", kind, true)
-                .is_some_and(|m| m.contains("2 sentences"))
+            refuse_tighten(
+                "We shipped the new release to every customer today.",
+                kind,
+                true
+            )
+            .is_some_and(|m| m.contains("2 sentences"))
         );
         assert_eq!(
             refuse_tighten(

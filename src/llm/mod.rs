@@ -52,7 +52,7 @@ pub enum SuggestError {
     #[error("no safe suggestion: {reason}")]
     NoSafeSuggestion { reason: String },
     /// Talking to the model failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Model(#[from] LlmError),
     #[error("{0}")]
     Prompt(String),
@@ -234,7 +234,9 @@ impl Engine {
         let context_block = if context.trim().is_empty() {
             String::new()
         } else {
-            format!("\nThe text around it, for context only (do not edit or repeat it):\n{context}\n")
+            format!(
+                "\nThe text around it, for context only (do not edit or repeat it):\n{context}\n"
+            )
         };
         vec![
             Message::System(self.prompts.system.render(&[("voice", &self.voice)])),
@@ -279,9 +281,8 @@ impl Engine {
         }
         let context = context_around(&document, &resolved.range);
         let key = self.cache_key(&self.prompts.tighten, original, &context);
-        let check = |candidate: &str| {
-            guard::check_tighten(original, candidate, draft.kind, &self.checker)
-        };
+        let check =
+            |candidate: &str| guard::check_tighten(original, candidate, draft.kind, &self.checker);
         let accept = |candidate: String, cached: bool| {
             self.tighten_suggestion(draft, resolved.range.clone(), candidate, cached)
         };
@@ -336,9 +337,8 @@ impl Engine {
         let first = &draft.text[first_range];
         let second = &draft.text[second_range.clone()];
         let insert_at = second_range.start;
-        let check = |option: &str| {
-            guard::check_bridge(first, second, option, draft.kind, &self.checker)
-        };
+        let check =
+            |option: &str| guard::check_bridge(first, second, option, draft.kind, &self.checker);
         let pair = format!("{first}\n\n{second}");
         let key = self.cache_key(&self.prompts.bridge, &pair, "");
         if let Some(options) = self.cached_answers(&key) {
@@ -391,7 +391,12 @@ impl Engine {
         let original = draft.text[range.clone()].to_owned();
         let edits: Vec<Edit> = word_edits(&original, &replacement)
             .into_iter()
-            .map(|edit| Edit::replace(edit.range.start + range.start..edit.range.end + range.start, edit.replacement))
+            .map(|edit| {
+                Edit::replace(
+                    edit.range.start + range.start..edit.range.end + range.start,
+                    edit.replacement,
+                )
+            })
             .collect();
         let new_text = apply_edits(draft.text, &edits).unwrap_or_else(|_| {
             let mut text = draft.text.to_owned();
@@ -479,7 +484,10 @@ fn retry_note(rejection: &Rejection) -> String {
 
 /// A Bridge option as a sentence that can open a paragraph.
 fn as_sentence(option: &str) -> String {
-    let trimmed = option.trim().trim_end_matches([',', ';', ':', '-', '—']).trim_end();
+    let trimmed = option
+        .trim()
+        .trim_end_matches([',', ';', ':', '-', '—'])
+        .trim_end();
     if trimmed.ends_with(['.', '!', '?', '…']) {
         trimmed.to_owned()
     } else {
@@ -648,15 +656,16 @@ fn leading_markers(prefix: &str, kind: BlockKind) -> usize {
             return position;
         }
         let rest = &prefix[position..];
-        let marker = if rest.starts_with("- ") || rest.starts_with("* ") || rest.starts_with("+ ")
-        {
+        let marker = if rest.starts_with("- ") || rest.starts_with("* ") || rest.starts_with("+ ") {
             2
         } else {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
             if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") "))
             {
                 digits + 2
-            } else if rest.starts_with("[ ] ") || rest.starts_with("[x] ") || rest.starts_with("[X] ")
+            } else if rest.starts_with("[ ] ")
+                || rest.starts_with("[x] ")
+                || rest.starts_with("[X] ")
             {
                 4
             } else {

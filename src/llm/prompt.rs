@@ -54,7 +54,9 @@ impl PromptKind {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PromptError {
-    #[error("{path}: prompt has no front matter with a version (start it with ---, version: 1, ---)")]
+    #[error(
+        "{path}: prompt has no front matter with a version (start it with ---, version: 1, ---)"
+    )]
     NoVersion { path: String },
     #[error("{path}: unknown placeholder “{{{{{name}}}}}” (this prompt accepts: {accepted})")]
     UnknownVariable {
@@ -113,9 +115,8 @@ impl PromptTemplate {
             .iter()
             .find(|(k, ..)| *k == kind)
             .expect("every prompt kind is listed");
-        let (version, body) = split_front_matter(text).ok_or_else(|| PromptError::NoVersion {
-            path: path.clone(),
-        })?;
+        let (version, body) = split_front_matter(text)
+            .ok_or_else(|| PromptError::NoVersion { path: path.clone() })?;
         for name in placeholders(body) {
             if !accepted.contains(&name) {
                 return Err(PromptError::UnknownVariable {

@@ -62,9 +62,11 @@ fn bridge_prompt_renders_both_paragraphs() {
 
 #[test]
 fn builtin_guide_prompt_uses_the_default_limits() {
-    let guide =
-        Guide::from_source("[llm]\nbase_url = \"http://127.0.0.1:9/v1\"\nmodel = \"m\"\ncache = false\n", GuideSource::BuiltIn)
-            .expect("guide parses");
+    let guide = Guide::from_source(
+        "[llm]\nbase_url = \"http://127.0.0.1:9/v1\"\nmodel = \"m\"\ncache = false\n",
+        GuideSource::BuiltIn,
+    )
+    .expect("guide parses");
     let engine = Engine::with_env(Arc::new(guide), EngineOptions::default(), &|_| None).unwrap();
     let messages = engine.tighten_messages("One two three four five six seven.", "sentence", "");
     insta::assert_snapshot!(render(&messages));

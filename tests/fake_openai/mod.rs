@@ -52,10 +52,7 @@ pub enum Reply {
         body: String,
     },
     /// Headers with a Content-Length, then the body a few bytes at a time.
-    Drip {
-        body: String,
-        every: Duration,
-    },
+    Drip { body: String, every: Duration },
     /// Headers promising `body`'s length, half of it, then close.
     CloseMidBody { body: String },
     /// Close the connection without a word.
