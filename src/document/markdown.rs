@@ -59,6 +59,10 @@ impl Builder<'_> {
     fn finish(&mut self) {
         if let Some(mut open) = self.open.take() {
             open.prose.trim_end();
+            // A paragraph written as "• point" reads as a list item.
+            if open.kind == BlockKind::Paragraph && starts_with_bullet_glyph(&open.prose.text) {
+                open.kind = BlockKind::ListItem;
+            }
             if open.prose.text.chars().any(|c| c.is_alphanumeric()) {
                 self.blocks
                     .push(Block::new(open.kind, open.in_quote, open.prose, open.atoms));
@@ -255,6 +259,12 @@ fn end(builder: &mut Builder<'_>, tag: TagEnd) {
         | TagEnd::DefinitionListTitle
         | TagEnd::DefinitionListDefinition => {}
     }
+}
+
+fn starts_with_bullet_glyph(text: &str) -> bool {
+    ["• ", "◦ ", "▪ ", "· ", "‣ ", "– "]
+        .iter()
+        .any(|bullet| text.starts_with(bullet))
 }
 
 fn push_atom(open: &mut OpenBlock, kind: AtomKind, span: Range<usize>, target: Option<String>) {

@@ -69,7 +69,7 @@ fn finish(blocks: &mut Vec<Block>, open: &mut Option<(BlockKind, ProseText, Vec<
 /// Whether a line starts with a list bullet; returns the marker's length
 /// including the space after it.
 fn bullet(line: &str) -> (bool, usize) {
-    for marker in ["- ", "* ", "• ", "– "] {
+    for marker in ["- ", "* ", "• ", "◦ ", "▪ ", "· ", "‣ ", "– "] {
         if line.starts_with(marker) {
             return (true, marker.len());
         }

@@ -82,9 +82,14 @@ impl ProseText {
         match self.text.as_bytes().last() {
             None => {}
             Some(b' ') => {
-                // Widen the previous space so the source run maps to one space.
-                if let Some(last) = self.segments.last_mut() {
-                    last.source_end = last.source_end.max(source.end);
+                // Widen the previous space so a contiguous source run maps to
+                // one space. Across a gap (dropped markup such as an HTML
+                // comment) the gap must stay visible to `clean_source_range`.
+                if let Some(last) = self.segments.last_mut()
+                    && last.kind == SegmentKind::Replaced
+                    && last.source_end == source.start
+                {
+                    last.source_end = source.end;
                 }
             }
             Some(_) => self.push_segment(" ", source, SegmentKind::Replaced),
@@ -289,6 +294,19 @@ mod tests {
         assert_eq!(prose.source_range(0..11), 0..13);
         assert_eq!(prose.clean_source_range(0..11, source), None);
         assert_eq!(prose.clean_source_range(3..8, source), Some(4..9));
+    }
+
+    #[test]
+    fn whitespace_after_dropped_markup_keeps_the_gap() {
+        // "a <!-- c --> b": the comment is dropped; a fix over the space
+        // between "a" and "b" must not be clean.
+        let source = "a <!-- c --> b";
+        let mut prose = ProseText::default();
+        prose.push_source("a ", 0);
+        prose.push_source(" b", 12);
+        assert_eq!(prose.text, "a b");
+        assert_eq!(prose.clean_source_range(0..3, source), None);
+        assert_eq!(prose.clean_source_range(2..3, source), Some(13..14));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::prose::PLACEHOLDER;
 
 /// Abbreviations that end in a period but do not end a sentence, lowercased,
 /// without their final period.
+#[rustfmt::skip]
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "e.g", "i.e", "u.s", "u.k", "u.n",
     "e.u", "inc", "ltd", "co", "corp", "fig", "approx", "dept", "est", "jan", "feb", "mar", "apr",

@@ -9,9 +9,11 @@ use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags a paragraph that opens with no connective and shares almost no
-    /// content words with the paragraph before it, so the reader has to guess
-    /// how the two relate. Paragraphs after a heading, list items, and short
-    /// paragraphs (under eight words) are not checked.
+    /// content words with the paragraph before it (nor with any earlier
+    /// paragraph of its section), so the reader has to guess how it relates.
+    /// Paragraphs after a heading, list items, short paragraphs (under eight
+    /// words), paragraphs that open with a bold lead-in (which act as a
+    /// heading), and paragraphs after one ending in a colon are not checked.
     ///
     /// ## Why is this bad?
     /// A jump between topics with no signal makes a post feel like a list of
@@ -54,112 +56,35 @@ const MIN_WORDS: usize = 8;
 
 /// Openers that signal how a paragraph relates to the one before it.
 /// Multi-word entries are matched against the paragraph's first words.
+#[rustfmt::skip]
 const CONNECTIVES: &[&str] = &[
-    "however",
-    "but",
-    "and",
-    "so",
-    "also",
-    "then",
-    "next",
-    "finally",
-    "first",
-    "second",
-    "third",
-    "meanwhile",
-    "still",
-    "yet",
-    "instead",
-    "besides",
-    "moreover",
-    "furthermore",
-    "additionally",
-    "similarly",
-    "likewise",
-    "consequently",
-    "therefore",
-    "thus",
-    "hence",
-    "otherwise",
-    "later",
-    "afterwards",
-    "after",
-    "before",
-    "since",
-    "because",
-    "while",
-    "although",
-    "though",
-    "even",
-    "again",
-    "now",
-    "today",
-    "here",
-    "there",
-    "this",
-    "that",
-    "these",
-    "those",
-    "such",
-    "it",
-    "they",
-    "he",
-    "she",
-    "both",
-    "another",
-    "other",
-    "others",
-    "same",
-    "overall",
-    "ultimately",
-    "lastly",
-    "above",
-    "below",
-    "in",
-    "for",
-    "as",
-    "on",
-    "at",
-    "by",
-    "with",
-    "what",
-    "which",
-    "when",
-    "why",
-    "how",
-    "one",
-    "or",
-    "nor",
-    "plus",
-    "thanks",
-    "speaking",
-    "beyond",
-    "despite",
-    "unlike",
-    "like",
-    "whether",
-    "if",
-    "unless",
-    "once",
-    "until",
-    "in short",
-    "that said",
-    "of course",
-    "all in all",
+    "however", "but", "and", "so", "also", "then", "next", "finally", "first", "second", "third",
+    "meanwhile", "still", "yet", "instead", "besides", "moreover", "furthermore", "additionally",
+    "similarly", "likewise", "consequently", "therefore", "thus", "hence", "otherwise", "later",
+    "afterwards", "after", "before", "since", "because", "while", "although", "though", "even",
+    "again", "now", "today", "here", "there", "this", "that", "these", "those", "such", "it",
+    "they", "he", "she", "both", "another", "other", "others", "same", "overall", "ultimately",
+    "lastly", "above", "below", "in", "for", "as", "on", "at", "by", "with", "what", "which",
+    "when", "why", "how", "one", "or", "nor", "plus", "thanks", "thank", "speaking", "beyond",
+    "despite", "unlike", "like", "whether", "if", "unless", "once", "until", "during", "only",
+    "their", "its", "none", "to", "just as", "in short", "that said", "of course", "all in all",
+    "in the meantime", "at the same time", "in other words", "to sum up", "in fact",
+    "as a result",
 ];
 
 /// Function words that say nothing about a paragraph's topic.
+#[rustfmt::skip]
 const STOP_WORDS: &[&str] = &[
-    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "for", "with", "at", "by",
-    "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that",
-    "these", "those", "we", "our", "us", "you", "your", "they", "their", "them", "he", "she",
-    "his", "her", "i", "my", "me", "not", "no", "so", "if", "then", "than", "there", "here",
-    "what", "which", "who", "whom", "how", "when", "where", "why", "all", "any", "some", "more",
-    "most", "can", "could", "will", "would", "should", "may", "might", "must", "do", "does", "did",
-    "have", "has", "had", "just", "also", "very", "about", "into", "over", "out", "up", "one",
-    "two", "new", "get", "got", "make", "made", "like", "each", "every", "other", "only", "own",
-    "same", "such", "too", "now", "much", "many", "well", "even", "back", "after", "before",
-    "while", "because", "through", "between", "both", "own", "again", "way", "yes",
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "for", "with", "at", "by", "from",
+    "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these",
+    "those", "we", "our", "us", "you", "your", "they", "their", "them", "he", "she", "his", "her",
+    "i", "my", "me", "not", "no", "so", "if", "then", "than", "there", "here", "what", "which",
+    "who", "whom", "how", "when", "where", "why", "all", "any", "some", "more", "most", "can",
+    "could", "will", "would", "should", "may", "might", "must", "do", "does", "did", "have", "has",
+    "had", "just", "also", "very", "about", "into", "over", "out", "up", "one", "two", "new", "get",
+    "got", "make", "made", "like", "each", "every", "other", "only", "own", "same", "such", "too",
+    "now", "much", "many", "well", "even", "back", "after", "before", "while", "because", "through",
+    "between", "both", "own", "again", "way", "yes",
 ];
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
@@ -222,6 +147,15 @@ fn opening(block: &Block) -> String {
     }
 }
 
+/// Whether the paragraph starts with strong emphasis (`**Lead-in.** Text`),
+/// which reads as an inline heading.
+fn opens_with_bold_lead_in(source: &str, block: &Block) -> bool {
+    let start = block.span().start;
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = source[line_start..start].trim_start();
+    before.starts_with("**") || before.starts_with("__")
+}
+
 impl AbruptTransition {
     fn opens_with_connective(&self, block: &Block) -> bool {
         let first_words: Vec<String> = block
@@ -246,12 +180,19 @@ impl Rule for AbruptTransition {
     }
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let blocks = &cx.document.blocks;
+        let source = cx.document.text();
         let mut paragraph_number = 0usize;
         let mut previous: Option<(usize, &Block, HashSet<String>)> = None;
-        for block in blocks {
+        // Content words of the section so far, before the previous paragraph.
+        let mut section_words: HashSet<String> = HashSet::new();
+        for block in &cx.document.blocks {
+            if block.is_heading() {
+                section_words.clear();
+            }
             if block.kind != BlockKind::Paragraph || block.in_quote {
-                previous = None;
+                if let Some((_, _, words)) = previous.take() {
+                    section_words.extend(words);
+                }
                 continue;
             }
             paragraph_number += 1;
@@ -259,7 +200,10 @@ impl Rule for AbruptTransition {
             if let Some((previous_number, previous_block, previous_words)) = &previous
                 && block.words.len() >= MIN_WORDS
                 && previous_block.words.len() >= MIN_WORDS
+                && !previous_block.prose.text.ends_with(':')
+                && !opens_with_bold_lead_in(source, block)
                 && !self.opens_with_connective(block)
+                && words.is_disjoint(&section_words)
             {
                 let shared = words.intersection(previous_words).count();
                 let smaller = words.len().min(previous_words.len()).max(1);
@@ -280,6 +224,9 @@ impl Rule for AbruptTransition {
                         ),
                     ));
                 }
+            }
+            if let Some((_, _, words)) = previous.take() {
+                section_words.extend(words);
             }
             previous = Some((paragraph_number, block, words));
         }

@@ -46,6 +46,7 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 /// Short words that are shouted, not abbreviated, when written in capitals.
+#[rustfmt::skip]
 const SHOUTED_SHORT_WORDS: &[&str] = &[
     "NOW", "FREE", "NEW", "BIG", "HUGE", "BEST", "MUST", "WOW", "YES", "OMG", "STOP", "LAST",
     "SALE", "HOT", "ALL", "NOT", "NEVER", "EVER", "GET", "BUY", "WIN", "OFF", "OUT", "YOU", "OUR",
