@@ -257,6 +257,16 @@ impl GuideFile {
                 ));
             }
         }
+        if let Some(llm) = &self.llm
+            && let Err((key, message)) = llm.validate()
+        {
+            return Err(GuideError::at(
+                name,
+                text,
+                key_offset(text, key).unwrap_or(0),
+                message,
+            ));
+        }
         if let Some(grade) = self.voice.reading_grade
             && !(1.0..=30.0).contains(&grade)
         {

@@ -93,7 +93,91 @@ impl LlmConfig {
         self.cache.unwrap_or(true)
     }
 
+    /// Checks serde cannot make, as (key, message) for the guide's error.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let Some(url) = &self.base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err((
+                "base_url",
+                format!("base_url “{url}” must start with http:// or https://"),
+            ));
+        }
+        if let Some(name) = &self.api_key_env
+            && (name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            // Most likely the key itself was pasted here: say so without
+            // repeating it.
+            return Err((
+                "api_key_env",
+                "api_key_env must name an environment variable (like OPENAI_API_KEY), not hold the key itself".to_owned(),
+            ));
+        }
+        if let Some(temperature) = self.temperature
+            && !(0.0..=2.0).contains(&temperature)
+        {
+            return Err((
+                "temperature",
+                format!("temperature {temperature} is out of range: expected 0 to 2"),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn is_azure(&self) -> bool {
         self.api_version.is_some() || self.deployment.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::guide::{Guide, GuideError, GuideSource};
+
+    #[track_caller]
+    fn error(text: &str) -> String {
+        match Guide::from_source(text, GuideSource::BuiltIn) {
+            Err(GuideError::Invalid {
+                line,
+                column,
+                message,
+                ..
+            }) => format!("{line}:{column}: {message}"),
+            other => panic!("expected an invalid guide, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pasted_key_is_refused_without_echoing_it() {
+        let message = error("[llm]\nmodel = \"m\"\napi_key_env = \"sk-live-abc123/xyz\"\n");
+        assert_eq!(
+            message,
+            "3:1: api_key_env must name an environment variable (like OPENAI_API_KEY), not hold the key itself"
+        );
+        assert!(!message.contains("sk-live"));
+    }
+
+    #[test]
+    fn an_api_key_field_is_unknown() {
+        assert!(error("[llm]\napi_key = \"sk-1\"\n").contains("unknown field `api_key`"));
+    }
+
+    #[test]
+    fn base_url_needs_a_scheme_and_sections_merge() {
+        assert_eq!(
+            error("[llm]\nbase_url = \"localhost:8080\"\n"),
+            "2:1: base_url “localhost:8080” must start with http:// or https://"
+        );
+        let guide = Guide::from_source(
+            "[llm]\nbase_url = \"http://127.0.0.1:1/v1\"\nmodel = \"m\"\n",
+            GuideSource::BuiltIn,
+        )
+        .unwrap();
+        let llm = guide.config.llm.as_ref().unwrap();
+        assert_eq!(llm.model.as_deref(), Some("m"));
+        assert_eq!(llm.timeout_secs(), super::DEFAULT_TIMEOUT_SECS);
+        assert!(
+            Guide::builtin().config.llm.is_none(),
+            "the built-in guide never configures a model"
+        );
     }
 }
