@@ -16,7 +16,7 @@ const WORDY: &str = "We are really very excited to announce that, in order to be
 const FIRST: &str =
     "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
 const SECOND: &str =
-    "Berlin will host the partner summit in October, with two days of talks and workshops.";
+    "Lisbon will host the partner summit in October, with two days of talks and workshops.";
 
 /// The llama-server child, killed when the test ends however it ends.
 struct Server(Child);

@@ -300,12 +300,7 @@ impl Engine {
         let mut last_rejection = Rejection::Empty;
         for _attempt in 0..2 {
             let completion = self.client.complete(&messages, max_tokens).await?;
-            let candidate = guard::clean_candidate(&completion.text);
-            let verdict = if completion.truncated {
-                Err(Rejection::Truncated)
-            } else {
-                check(&candidate)
-            };
+            let (candidate, verdict) = tighten_candidate(&completion, &check);
             match verdict {
                 Ok(()) => {
                     self.store(&key, std::slice::from_ref(&candidate));
@@ -472,6 +467,32 @@ impl Engine {
         if let (Some(cache), Ok(json)) = (&self.cache, serde_json::to_string(answers)) {
             let _ = cache.put(key, &json);
         }
+    }
+}
+
+/// The candidate in a Tighten answer, and the guard's verdict. An answer
+/// cut off at the token limit is usable only up to its last complete
+/// paragraph (small models often add commentary after the rewrite).
+fn tighten_candidate(
+    completion: &Completion,
+    check: &dyn Fn(&str) -> Result<(), Rejection>,
+) -> (String, Result<(), Rejection>) {
+    let candidate = guard::clean_candidate(&completion.text);
+    if !completion.truncated {
+        let verdict = check(&candidate);
+        return (candidate, verdict);
+    }
+    let complete = completion
+        .text
+        .trim()
+        .rsplit_once("\n\n")
+        .map(|(before, _)| guard::clean_candidate(before));
+    match complete {
+        Some(before) if !before.is_empty() => {
+            let verdict = check(&before);
+            (before, verdict)
+        }
+        _ => (candidate, Err(Rejection::Truncated)),
     }
 }
 
