@@ -12,10 +12,12 @@ pub mod document;
 pub mod files;
 pub mod finding;
 pub mod fix;
+pub mod fxhash;
 pub mod guide;
 pub mod llm;
 pub mod output;
 pub mod rules;
+pub mod vale;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};

@@ -17,7 +17,10 @@ use crate::files::{self, decode_draft, expand_paths, read_draft, write_atomicall
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
 use crate::guide::{self, Guide};
-use crate::output::{ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary};
+use crate::output::{
+    ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary, ValeJsonPrinter,
+    ValeLinePrinter,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,6 +30,10 @@ pub enum Format {
     Concise,
     /// One JSON document (version 1; see the README)
     Json,
+    /// Vale's `line` output: path:line:col:Style.Rule:message
+    ValeLine,
+    /// Vale's `JSON` output, to diff against `vale --output=JSON`
+    ValeJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +92,11 @@ pub struct CheckArgs {
     /// Skip these rules or categories (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+    /// Platforms the posts are for (x, linkedin, bluesky, threads, mastodon,
+    /// instagram), when their front matter does not say; repeatable or
+    /// comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub platform: Vec<String>,
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -120,6 +132,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let options = CheckOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        platforms: args.platform.clone(),
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
@@ -209,6 +222,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         Format::Human => Box::new(HumanPrinter { summary: false }),
         Format::Concise => Box::new(ConcisePrinter { summary: false }),
         Format::Json => Box::new(JsonPrinter::default()),
+        Format::ValeLine => Box::new(ValeLinePrinter),
+        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
     };
     let threshold = args.fail_on.threshold();
     let mut summary = Summary::default();
@@ -294,7 +309,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
     } else {
         printer.finish(&mut out, &summary)?;
-        if !args.quiet && args.format != Format::Json {
+        let machine_readable = matches!(
+            args.format,
+            Format::Json | Format::ValeLine | Format::ValeJson
+        );
+        if !args.quiet && !machine_readable {
             let mut sentence = summary.sentence();
             if mode.write && files_changed > 0 {
                 sentence.push_str(&format!(
@@ -358,6 +377,7 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         return outcome;
     };
     let limit = files::max_bytes(checker.guide());
+    let unnamed_stdin = input.from_stdin.is_some() && outcome.display == "-";
     let text = match input.from_stdin {
         Some(bytes) => decode_draft(bytes, limit),
         None => read_draft(&input.path, limit),
@@ -370,24 +390,33 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         }
     };
     let kind = DocumentKind::from_path(&input.path);
+    // Standard input has a path only when --stdin-filename names one.
+    let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
-        let (document, findings) = checker.check_text(&text, kind);
+        let (document, findings) = checker.check_text_at(&text, kind, path);
         outcome.findings = findings;
         outcome.document = Some(document);
         return outcome;
     }
-    let fixed = checker.fix_text(&text, kind, mode.min_fix);
+    let fixed = checker.fix_text_at(&text, kind, path, mode.min_fix);
     outcome.fixes_applied = fixed.applied;
     outcome.findings = fixed.findings;
     if fixed.text != text {
         if mode.diff {
-            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
+            // A diff shows whole lines: never one holding a value that
+            // share/personal-data found.
+            let hidden = sensitive_values(&fixed.document, &outcome.findings);
+            outcome.diff = Some(unified_diff(
+                &conceal(&text, &hidden),
+                &conceal(&fixed.text, &hidden),
+                &outcome.display,
+            ));
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
             outcome.error = Some(error.to_string());
             outcome.fixes_applied = 0;
-            let (document, findings) = checker.check_text(&text, kind);
+            let (document, findings) = checker.check_text_at(&text, kind, path);
             outcome.findings = findings;
             outcome.document = Some(document);
             return outcome;
@@ -396,6 +425,36 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
     }
     outcome.document = Some(fixed.document);
     outcome
+}
+
+/// An error for a `--platform` name that neither copydesk nor the guide
+/// knows.
+fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
+    let unknown = names
+        .iter()
+        .find(|name| crate::rules::share::platforms::resolve(guide, name).is_none())?;
+    Some(anyhow::anyhow!(
+        "unknown platform “{unknown}” in --platform: expected one of {}, or one defined under [sharing.limits.{unknown}] in the guide ({})",
+        crate::rules::share::platforms::known_names(),
+        guide.source
+    ))
+}
+
+/// The source text of every sensitive finding.
+fn sensitive_values(document: &Document, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.sensitive)
+        .filter_map(|f| document.text().get(f.span.clone()))
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn conceal(text: &str, values: &[String]) -> String {
+    values.iter().fold(text.to_owned(), |text, value| {
+        text.replace(value.as_str(), crate::finding::CONCEALED)
+    })
 }
 
 /// Guides and their checkers, loaded once per guide file.
@@ -445,7 +504,18 @@ impl GuideCache {
                     .map_err(|e| Arc::new(anyhow::Error::new(e))),
                 None => Ok(Guide::builtin()),
             };
-            guide.map(|guide| Arc::new(Checker::new(guide, self.options.clone())))
+            guide.and_then(|guide| {
+                unknown_platform(&guide, &self.options.platforms)
+                    .map_or(Ok(()), |error| Err(Arc::new(error)))?;
+                // Rules a Vale configuration names but copydesk cannot run:
+                // said once per guide, when it is loaded.
+                for set in &guide.rule_sets {
+                    for warning in set.warnings() {
+                        eprintln!("warning: {warning}");
+                    }
+                }
+                Ok(Arc::new(Checker::new(guide, self.options.clone())))
+            })
         });
         match entry {
             Ok(checker) => Ok(Arc::clone(checker)),

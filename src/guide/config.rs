@@ -194,6 +194,12 @@ pub struct GuideFile {
     /// `[llm]`: the model for Tighten and Bridge; absent means no network.
     #[serde(default)]
     pub llm: Option<super::LlmConfig>,
+    /// A Vale configuration (`.vale.ini`) whose styles run as rules; the
+    /// path is relative to this guide.
+    #[serde(default)]
+    pub vale: Option<String>,
+    #[serde(default)]
+    pub sharing: super::SharingConfig,
 }
 
 impl GuideFile {
@@ -228,6 +234,8 @@ impl GuideFile {
         self.files.extensions.extend(other.files.extensions);
         self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
         self.llm = super::LlmConfig::merge_options(self.llm, other.llm);
+        self.vale = other.vale.or(self.vale);
+        self.sharing = self.sharing.merged(other.sharing);
         self
     }
 
@@ -277,12 +285,13 @@ impl GuideFile {
                 format!("reading_grade {grade} is out of range: expected 1 to 30"),
             ));
         }
+        self.sharing.validate(name, text)?;
         Ok(())
     }
 }
 
 /// Where a key (bare or quoted) is written, to point errors at it.
-fn key_offset(text: &str, key: &str) -> Option<usize> {
+pub(super) fn key_offset(text: &str, key: &str) -> Option<usize> {
     text.find(&format!("\"{key}\""))
         .or_else(|| text.find(&format!("'{key}'")))
         .or_else(|| text.find(key))

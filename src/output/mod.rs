@@ -6,12 +6,14 @@
 mod concise;
 mod human;
 mod json;
+mod vale;
 
 use std::io::{self, Write};
 
 pub use concise::ConcisePrinter;
 pub use human::HumanPrinter;
 pub use json::JsonPrinter;
+pub use vale::{ValeJsonPrinter, ValeLinePrinter};
 
 use crate::document::Document;
 use crate::finding::{Finding, Severity};
