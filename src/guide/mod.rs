@@ -16,8 +16,8 @@
 //! built-in guide plus the Vale styles.
 
 mod config;
-mod llm;
 pub mod key_messages;
+mod llm;
 mod sharing;
 
 use std::fmt;
