@@ -17,6 +17,7 @@ pub mod guide;
 pub mod llm;
 pub mod output;
 pub mod rules;
+pub mod server;
 pub mod vale;
 
 pub use check::{CheckOptions, Checker};

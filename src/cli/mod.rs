@@ -52,6 +52,8 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Inspect or clear the persistent suggestion cache
     Cache(doctor::CacheArgs),
+    /// Run the language server over stdio (started by editors)
+    Lsp(crate::server::LspArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -63,6 +65,8 @@ pub fn main() -> ExitCode {
         Command::Suggest(args) => suggest::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Cache(args) => doctor::run_cache(args),
+        // The server has its own exit status rules (the LSP specification's).
+        Command::Lsp(args) => return crate::server::main(args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),
