@@ -14,6 +14,7 @@ pub mod finding;
 pub mod fix;
 pub mod fxhash;
 pub mod guide;
+pub mod llm;
 pub mod output;
 pub mod rules;
 pub mod server;

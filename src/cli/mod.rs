@@ -5,8 +5,10 @@
 //! pipe (`copydesk check | head`) ends the run quietly with status 0.
 
 mod check;
+mod doctor;
 mod init;
 mod rules;
+mod suggest;
 
 use std::io;
 use std::process::ExitCode;
@@ -44,6 +46,12 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Write a commented starter copydesk.toml
     Init(init::InitArgs),
+    /// Ask the configured model to tighten paragraphs and bridge abrupt ones; print diffs
+    Suggest(suggest::SuggestArgs),
+    /// Show the guide in effect and whether the configured model answers
+    Doctor(doctor::DoctorArgs),
+    /// Inspect or clear the persistent suggestion cache
+    Cache(doctor::CacheArgs),
     /// Run the language server over stdio (started by editors)
     Lsp(crate::server::LspArgs),
 }
@@ -54,6 +62,9 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Init(args) => init::run(args),
+        Command::Suggest(args) => suggest::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Cache(args) => doctor::run_cache(args),
         // The server has its own exit status rules (the LSP specification's).
         Command::Lsp(args) => return crate::server::main(args),
     };

@@ -191,6 +191,9 @@ pub struct GuideFile {
     pub flow: FlowConfig,
     #[serde(default)]
     pub files: FilesConfig,
+    /// `[llm]`: the model for Tighten and Bridge; absent means no network.
+    #[serde(default)]
+    pub llm: Option<super::LlmConfig>,
     /// A Vale configuration (`.vale.ini`) whose styles run as rules; the
     /// path is relative to this guide.
     #[serde(default)]
@@ -230,6 +233,7 @@ impl GuideFile {
 
         self.files.extensions.extend(other.files.extensions);
         self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
+        self.llm = super::LlmConfig::merge_options(self.llm, other.llm);
         self.vale = other.vale.or(self.vale);
         self.sharing = self.sharing.merged(other.sharing);
         self
@@ -260,6 +264,16 @@ impl GuideFile {
                     format!("unknown rule “{rule}” in [rules]{hint}"),
                 ));
             }
+        }
+        if let Some(llm) = &self.llm
+            && let Err((key, message)) = llm.validate()
+        {
+            return Err(GuideError::at(
+                name,
+                text,
+                key_offset(text, key).unwrap_or(0),
+                message,
+            ));
         }
         if let Some(grade) = self.voice.reading_grade
             && !(1.0..=30.0).contains(&grade)

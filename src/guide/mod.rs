@@ -17,6 +17,7 @@
 
 mod config;
 pub mod key_messages;
+mod llm;
 mod sharing;
 
 use std::fmt;
@@ -26,6 +27,7 @@ use crate::rules::external::RuleSet;
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
+pub use llm::LlmConfig;
 pub use sharing::*;
 
 use crate::finding::Severity;

@@ -1,0 +1,220 @@
+//! `copydesk doctor`: the guide in effect, the model it configures, and
+//! whether that model answers, with a diagnosis when it does not.
+//!
+//! Without `[llm]` it says so and sends nothing anywhere.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::Status;
+use super::suggest::GuideLoader;
+use crate::llm::{self, Engine, EngineOptions, LlmError, Message, cache};
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The file or folder whose guide to examine (default: the current folder)
+    pub path: Option<PathBuf>,
+    /// Use this guide file instead of the nearest copydesk.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
+    let path = args.path.unwrap_or_else(|| PathBuf::from("."));
+    let guide = GuideLoader::new(args.config).guide_for(&path)?;
+    let line = |label: &str, value: &str| println!("{label:<10} {value}");
+    line("guide:", &guide.source.to_string());
+    let Some(config) = llm::configured(&guide) else {
+        line(
+            "model:",
+            "not configured: no network calls are made (add [llm] to copydesk.toml for Tighten and Bridge)",
+        );
+        return Ok(Status::Clean);
+    };
+    line(
+        "model:",
+        config
+            .model
+            .as_deref()
+            .or(config.deployment.as_deref())
+            .unwrap_or("(missing)"),
+    );
+    line(
+        "endpoint:",
+        config.base_url.as_deref().unwrap_or("(missing)"),
+    );
+    let key = match &config.api_key_env {
+        Some(name) if std::env::var(name).is_ok_and(|v| !v.trim().is_empty()) => {
+            format!("from ${name} (set)")
+        }
+        Some(name) => format!("from ${name} (NOT SET)"),
+        None => "none sent (api_key_env is not set)".to_owned(),
+    };
+    line("api key:", &key);
+    line(
+        "limits:",
+        &format!(
+            "timeout {} s, {} at once, temperature {}",
+            config.timeout_secs(),
+            config.max_concurrency(),
+            config.temperature()
+        ),
+    );
+    let engine = match Engine::new(Arc::clone(&guide), EngineOptions::default()) {
+        Ok(engine) => engine,
+        Err(error) => {
+            line("answers:", &format!("no: {error}"));
+            return Ok(Status::Findings);
+        }
+    };
+    let prompts = engine.prompts();
+    line(
+        "prompts:",
+        &[&prompts.system, &prompts.tighten, &prompts.bridge]
+            .iter()
+            .map(|p| format!("{} ({})", p.id(), p.origin))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let cache_line = match (engine.cache(), &engine.cache_warning) {
+        (Some(cache), _) => match cache.stats() {
+            Ok(stats) => format!("{} ({} entries)", cache.path().display(), stats.entries),
+            Err(error) => error.to_string(),
+        },
+        (None, Some(warning)) => format!("unavailable: {warning}"),
+        (None, None) => "off ([llm] cache = false)".to_owned(),
+    };
+    line("cache:", &cache_line);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let started = Instant::now();
+    let verdict = runtime.block_on(probe(&engine));
+    let elapsed = started.elapsed().as_millis();
+    match verdict {
+        Ok(how) => {
+            line("answers:", &format!("yes: {how} ({elapsed} ms)"));
+            Ok(Status::Clean)
+        }
+        Err(diagnosis) => {
+            line("answers:", &format!("no: {diagnosis}"));
+            Ok(Status::Findings)
+        }
+    }
+}
+
+/// Ask the server for its models; if it has no list (or does not list the
+/// configured model), ask for a one-token completion.
+async fn probe(engine: &Engine) -> Result<String, String> {
+    let client = engine.client();
+    let model = client.model().to_owned();
+    let listed = match client.list_models().await {
+        Ok(models) => Some(models),
+        Err(LlmError::Rejected {
+            status: 404 | 405, ..
+        }) => None,
+        Err(error) => return Err(error.to_string()),
+    };
+    if let Some(models) = &listed
+        && models.iter().any(|id| {
+            *id == model
+                || id
+                    .strip_prefix(model.as_str())
+                    .is_some_and(|rest| rest.starts_with(':'))
+        })
+    {
+        return Ok(format!("GET /models lists “{model}”"));
+    }
+    let reply = client
+        .complete(&[Message::User("Reply with OK.".to_owned())], 1)
+        .await;
+    match (reply, &listed) {
+        (Ok(_), None) => Ok(format!("a one-token completion from “{model}” worked")),
+        (Ok(_), Some(models)) => Ok(format!(
+            "a one-token completion worked, though GET /models lists only {}",
+            list(models)
+        )),
+        (Err(LlmError::EmptyCompletion), _) => Ok(format!(
+            "“{model}” answered a one-token completion (with no text)"
+        )),
+        (Err(LlmError::UnknownModel { .. }), Some(models)) if !models.is_empty() => Err(format!(
+            "the server does not know the model “{model}”; it offers {}",
+            list(models)
+        )),
+        (Err(error), _) => Err(error.to_string()),
+    }
+}
+
+fn list(models: &[String]) -> String {
+    const MAX: usize = 8;
+    let mut shown: Vec<String> = models.iter().take(MAX).map(|m| format!("“{m}”")).collect();
+    if models.len() > MAX {
+        shown.push(format!("and {} more", models.len() - MAX));
+    }
+    shown.join(", ")
+}
+
+/// `copydesk cache stats|clear`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub command: CacheCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum CacheCommand {
+    /// Show where the suggestion cache is and what it holds
+    Stats,
+    /// Delete every cached suggestion
+    Clear,
+}
+
+pub fn run_cache(args: CacheArgs) -> anyhow::Result<Status> {
+    let path = cache::default_path()
+        .ok_or(crate::llm::CacheError::NoFolder)
+        .context("finding the cache")?;
+    if !path.exists() {
+        println!("No suggestion cache yet at {}.", path.display());
+        return Ok(Status::Clean);
+    }
+    let store = crate::llm::Cache::open(&path)?;
+    match args.command {
+        CacheCommand::Stats => {
+            let stats = store.stats()?;
+            println!("cache:    {}", stats.path.display());
+            println!(
+                "entries:  {} ({} of text)",
+                stats.entries,
+                human_bytes(stats.bytes)
+            );
+            for (model, count) in &stats.models {
+                println!("  {model}: {count}");
+            }
+        }
+        CacheCommand::Clear => {
+            let removed = store.clear()?;
+            println!(
+                "Removed {} from {}.",
+                crate::output::plural(removed as usize, "cached suggestion"),
+                path.display()
+            );
+        }
+    }
+    Ok(Status::Clean)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
