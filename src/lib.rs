@@ -14,7 +14,9 @@ pub mod finding;
 pub mod fix;
 pub mod guide;
 pub mod output;
+pub mod result_cache;
 pub mod rules;
+pub mod score;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};

@@ -6,6 +6,7 @@
 
 mod check;
 mod init;
+mod progress;
 mod rules;
 
 use std::io;

@@ -17,7 +17,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
-use super::{FileReport, Printer, Summary, line_column};
+use super::{FileReport, Printer, Summary, line_column, plural};
 use crate::document::Document;
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
@@ -54,10 +54,26 @@ impl Printer for HumanPrinter {
         for finding in report.findings {
             write_finding(out, report.path, report.document, finding)?;
         }
+        if let Some(tally) = &report.score {
+            writeln!(
+                out,
+                "{BOLD}score{BOLD:#}: {}: {}",
+                report.path,
+                tally.score().describe()
+            )?;
+        }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if let Some(tally) = &summary.score {
+            writeln!(
+                out,
+                "{BOLD}score{BOLD:#}: {}: {}",
+                plural(summary.files, "file"),
+                tally.score().describe()
+            )?;
+        }
         if self.summary {
             writeln!(out, "{BOLD}{}{BOLD:#}", summary.sentence())?;
         }
