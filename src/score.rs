@@ -38,6 +38,8 @@ const QUARTER_POINTS: [u64; 4] = [0, 1, 4, 16];
 /// in total. Tallies add up over files.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// Files scored.
+    pub files: usize,
     /// Words of prose, each file counting at least [`MIN_SCORED_WORDS`].
     pub scored_words: usize,
     /// Words of prose as counted.
@@ -52,6 +54,7 @@ impl Tally {
     /// The tally of one file with `words` words of prose.
     pub fn of_file(words: usize, findings: &[Finding]) -> Tally {
         let mut tally = Tally {
+            files: 1,
             scored_words: words.max(MIN_SCORED_WORDS),
             words,
             ..Tally::default()
@@ -70,6 +73,7 @@ impl Tally {
     }
 
     pub fn add(&mut self, other: &Tally) {
+        self.files += other.files;
         self.scored_words += other.scored_words;
         self.words += other.words;
         for (sum, points) in self.by_category.iter_mut().zip(other.by_category) {

@@ -77,7 +77,11 @@ fn draft_text() -> impl Strategy<Value = String> {
 }
 
 fn kinds() -> impl Strategy<Value = DocumentKind> {
-    prop_oneof![Just(DocumentKind::Markdown), Just(DocumentKind::PlainText), Just(DocumentKind::GitCommit)]
+    prop_oneof![
+        Just(DocumentKind::Markdown),
+        Just(DocumentKind::PlainText),
+        Just(DocumentKind::GitCommit)
+    ]
 }
 
 proptest! {

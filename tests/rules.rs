@@ -23,7 +23,10 @@ why = "Say what the job is."
 "#;
 
 fn guide(text: &str) -> Arc<Guide> {
-    Arc::new(Guide::from_source(text, GuideSource::File(PathBuf::from("copydesk.toml"))).expect("test guide is valid"))
+    Arc::new(
+        Guide::from_source(text, GuideSource::File(PathBuf::from("copydesk.toml")))
+            .expect("test guide is valid"),
+    )
 }
 
 fn checker_for(rule: &str, guide_text: &str) -> Checker {
@@ -43,8 +46,14 @@ fn check(input: &str, rule: &str) -> (Document, Vec<Finding>) {
 #[track_caller]
 fn assert_flags(input: &str, rule: &str, expected: &[&str]) {
     let (document, findings) = check(input, rule);
-    let flagged: Vec<&str> = findings.iter().map(|f| &document.text()[f.span.clone()]).collect();
-    assert_eq!(flagged, expected, "findings of {rule} in {input:?}: {findings:#?}");
+    let flagged: Vec<&str> = findings
+        .iter()
+        .map(|f| &document.text()[f.span.clone()])
+        .collect();
+    assert_eq!(
+        flagged, expected,
+        "findings of {rule} in {input:?}: {findings:#?}"
+    );
 }
 
 #[track_caller]
@@ -57,7 +66,11 @@ fn assert_no_findings(input: &str, rule: &str) {
 fn assert_fix(input: &str, rule: &str, expected: &str) {
     let (_, findings) = check(input, rule);
     assert!(!findings.is_empty(), "{rule} found nothing in {input:?}");
-    let fixed = checker_for(rule, TEST_GUIDE).fix_text(input, DocumentKind::Markdown, Applicability::Unsafe);
+    let fixed = checker_for(rule, TEST_GUIDE).fix_text(
+        input,
+        DocumentKind::Markdown,
+        Applicability::Unsafe,
+    );
     assert_eq!(fixed.text, expected, "fixing {rule} in {input:?}");
 }
 
@@ -65,10 +78,17 @@ fn assert_fix(input: &str, rule: &str, expected: &str) {
 #[track_caller]
 fn assert_suggests(input: &str, rule: &str, expected: &[&str]) {
     let (_, findings) = check(input, rule);
-    let first = findings.first().unwrap_or_else(|| panic!("{rule} found nothing in {input:?}"));
+    let first = findings
+        .first()
+        .unwrap_or_else(|| panic!("{rule} found nothing in {input:?}"));
     let titles: Vec<&str> = first.fixes.iter().map(|f| f.title.as_str()).collect();
     assert_eq!(titles, expected);
-    assert!(first.fixes.iter().all(|f| f.applicability == Applicability::DisplayOnly));
+    assert!(
+        first
+            .fixes
+            .iter()
+            .all(|f| f.applicability == Applicability::DisplayOnly)
+    );
 }
 
 // ---------------------------------------------------------------- fixtures
@@ -88,10 +108,19 @@ fn rule_fixtures() {
     fixtures.sort();
     assert!(fixtures.len() >= 18, "a fixture per rule");
     for path in fixtures {
-        let category = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let category = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let name = path.file_stem().unwrap().to_str().unwrap();
         let rule = format!("{category}/{name}");
-        assert!(copydesk::rules::find_rule(&rule).is_some(), "fixture for unknown rule {rule}");
+        assert!(
+            copydesk::rules::find_rule(&rule).is_some(),
+            "fixture for unknown rule {rule}"
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         let checker = checker_for(&rule, TEST_GUIDE);
         let (document, findings) = checker.check_text(&text, DocumentKind::Markdown);
@@ -100,7 +129,12 @@ fn rule_fixtures() {
             let before = &text[..offset];
             ["# Regressions", "# OK", "# Bad"]
                 .into_iter()
-                .max_by_key(|heading| before.rfind(&format!("\n{heading}\n")).or_else(|| before.starts_with(heading).then_some(0)).map_or(-1, |i| i as i64))
+                .max_by_key(|heading| {
+                    before
+                        .rfind(&format!("\n{heading}\n"))
+                        .or_else(|| before.starts_with(heading).then_some(0))
+                        .map_or(-1, |i| i as i64)
+                })
                 .unwrap()
         };
         for finding in &findings {
@@ -118,12 +152,17 @@ fn rule_fixtures() {
             .filter(|b| !b.is_heading() && section_of(b.span().start) != "# OK")
             .collect();
         if category == "flow" {
-            assert!(!findings.is_empty(), "{rule}: the Bad section produced nothing");
+            assert!(
+                !findings.is_empty(),
+                "{rule}: the Bad section produced nothing"
+            );
         } else {
             for block in bad_blocks {
                 let span = block.span();
                 assert!(
-                    findings.iter().any(|f| f.span.start >= span.start && f.span.start < span.end),
+                    findings
+                        .iter()
+                        .any(|f| f.span.start >= span.start && f.span.start < span.end),
                     "{rule}: no finding in bad paragraph {:?}",
                     block.text()
                 );
@@ -133,14 +172,21 @@ fn rule_fixtures() {
         let mut snapshot = String::new();
         for finding in &findings {
             let (line, column) = document.line_column(finding.span.start);
-            snapshot.push_str(&format!("{line}:{column} {} {}\n", finding.severity, finding.message));
+            snapshot.push_str(&format!(
+                "{line}:{column} {} {}\n",
+                finding.severity, finding.message
+            ));
             for fix in &finding.fixes {
                 snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
             }
         }
         let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
         snapshot.push_str("\n--- diff with every fix applied ---\n");
-        snapshot.push_str(&copydesk::diff::unified_diff(&text, &fixed.text, &format!("{rule}.md")));
+        snapshot.push_str(&copydesk::diff::unified_diff(
+            &text,
+            &fixed.text,
+            &format!("{rule}.md"),
+        ));
         insta::assert_snapshot!(format!("{category}__{name}"), snapshot);
     }
 }
@@ -154,7 +200,11 @@ fn every_rule_has_a_fixture_and_complete_docs() {
         if category == "share" {
             continue; // The sharing rules keep their fixtures beside their own tests.
         }
-        assert!(root.join(category).join(format!("{name}.md")).is_file(), "no fixture for {}", meta.id);
+        assert!(
+            root.join(category).join(format!("{name}.md")).is_file(),
+            "no fixture for {}",
+            meta.id
+        );
     }
 }
 
@@ -162,8 +212,16 @@ fn every_rule_has_a_fixture_and_complete_docs() {
 
 #[test]
 fn terms_match_across_line_breaks_and_keep_case() {
-    assert_fix("We did this in order\nto ship.", "concise/wordy-phrase", "We did this to ship.");
-    assert_fix("In order to apply, write to us.", "concise/wordy-phrase", "To apply, write to us.");
+    assert_fix(
+        "We did this in order\nto ship.",
+        "concise/wordy-phrase",
+        "We did this to ship.",
+    );
+    assert_fix(
+        "In order to apply, write to us.",
+        "concise/wordy-phrase",
+        "To apply, write to us.",
+    );
     assert_fix("IN ORDER TO WIN", "concise/wordy-phrase", "TO WIN");
 }
 
@@ -171,7 +229,10 @@ fn terms_match_across_line_breaks_and_keep_case() {
 fn terms_across_emphasis_are_flagged_without_a_fix() {
     let (_, findings) = check("We did it in *order* to ship.", "concise/wordy-phrase");
     assert_eq!(findings.len(), 1);
-    assert!(findings[0].fixes.is_empty(), "a fix would cut through the emphasis markers");
+    assert!(
+        findings[0].fixes.is_empty(),
+        "a fix would cut through the emphasis markers"
+    );
 }
 
 #[test]
@@ -192,7 +253,11 @@ fn terms_ignore_code_urls_and_front_matter() {
 fn spans_stay_exact_after_emoji_and_cjk() {
     let input = "😀 东京 café: we did this in order to ship.";
     assert_flags(input, "concise/wordy-phrase", &["in order to"]);
-    assert_fix(input, "concise/wordy-phrase", "😀 东京 café: we did this to ship.");
+    assert_fix(
+        input,
+        "concise/wordy-phrase",
+        "😀 东京 café: we did this to ship.",
+    );
 }
 
 #[test]
@@ -219,20 +284,35 @@ fn preferred_terms_come_from_the_guide_with_case_kept() {
 
 #[test]
 fn several_candidates_are_offered_not_applied() {
-    assert_suggests("Our chairman spoke.", "voice/inclusive", &["Replace with “chair”", "Replace with “chairperson”"]);
-    let fixed = checker_for("voice/inclusive", TEST_GUIDE).fix_text("Our chairman spoke.", DocumentKind::Markdown, Applicability::Unsafe);
+    assert_suggests(
+        "Our chairman spoke.",
+        "voice/inclusive",
+        &["Replace with “chair”", "Replace with “chairperson”"],
+    );
+    let fixed = checker_for("voice/inclusive", TEST_GUIDE).fix_text(
+        "Our chairman spoke.",
+        DocumentKind::Markdown,
+        Applicability::Unsafe,
+    );
     assert_eq!(fixed.text, "Our chairman spoke.");
 }
 
 #[test]
 fn casing_fixes_names_but_not_tags_or_domains() {
     assert_fix("Star us on Github.", "voice/casing", "Star us on GitHub.");
-    assert_no_findings("Tag #github, ping @github, see github.com/x.", "voice/casing");
+    assert_no_findings(
+        "Tag #github, ping @github, see github.com/x.",
+        "voice/casing",
+    );
 }
 
 #[test]
 fn passive_skips_adjectival_participles() {
-    assert_flags("The post was written by Ana.", "voice/passive", &["was written"]);
+    assert_flags(
+        "The post was written by Ana.",
+        "voice/passive",
+        &["was written"],
+    );
     assert_no_findings("We are excited and we are based in Leeds.", "voice/passive");
 }
 
@@ -240,28 +320,38 @@ fn passive_skips_adjectival_participles() {
 fn shouting_accepts_acronyms_from_the_list_and_the_guide() {
     assert_flags("The CEO said it is FREE.", "voice/shouting", &["FREE"]);
     let guide_text = "[voice]\nacronyms = [\"ACMEX\"]\n";
-    let (_, findings) = checker_for("voice/shouting", guide_text).check_text("ACMEX ships.", DocumentKind::Markdown);
+    let (_, findings) = checker_for("voice/shouting", guide_text)
+        .check_text("ACMEX ships.", DocumentKind::Markdown);
     assert!(findings.is_empty(), "{findings:?}");
 }
 
 #[test]
 fn exclamation_runs_become_one_mark() {
-    assert_fix("We did it!!! Really.", "voice/exclamation", "We did it! Really.");
+    assert_fix(
+        "We did it!!! Really.",
+        "voice/exclamation",
+        "We did it! Really.",
+    );
 }
 
 #[test]
 fn sentence_length_follows_the_guide() {
     let text = "One two three four five six.";
-    let (_, findings) = checker_for("voice/sentence-length", "[voice]\nmax_sentence_words = 5\n").check_text(text, DocumentKind::Markdown);
+    let (_, findings) = checker_for("voice/sentence-length", "[voice]\nmax_sentence_words = 5\n")
+        .check_text(text, DocumentKind::Markdown);
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].message, "Sentence of 6 words; the guide's limit is 5");
+    assert_eq!(
+        findings[0].message,
+        "Sentence of 6 words; the guide's limit is 5"
+    );
 }
 
 // ------------------------------------------------------- configuration
 
 #[test]
 fn allow_list_silences_table_terms() {
-    let (_, findings) = checker_for("voice/jargon", "allow = [\"synergy\"]\n").check_text("We love synergy.", DocumentKind::Markdown);
+    let (_, findings) = checker_for("voice/jargon", "allow = [\"synergy\"]\n")
+        .check_text("We love synergy.", DocumentKind::Markdown);
     assert!(findings.is_empty());
 }
 
@@ -269,25 +359,41 @@ fn allow_list_silences_table_terms() {
 fn guide_levels_override_and_turn_off() {
     let guide = guide("[rules]\n\"concise/wordy-phrase\" = \"error\"\n\"voice/hedge\" = \"off\"\n");
     let checker = Checker::new(guide, CheckOptions::default());
-    let (_, findings) = checker.check_text("It is very good in order to win.", DocumentKind::Markdown);
-    let rules: Vec<(&str, Severity)> = findings.iter().map(|f| (f.rule.as_str(), f.severity)).collect();
+    let (_, findings) =
+        checker.check_text("It is very good in order to win.", DocumentKind::Markdown);
+    let rules: Vec<(&str, Severity)> = findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.severity))
+        .collect();
     assert_eq!(rules, [("concise/wordy-phrase", Severity::Error)]);
 }
 
 #[test]
 fn extends_none_runs_only_the_rules_the_guide_names() {
-    let guide = guide("extends = \"none\"\n[rules]\n\"voice/avoid-term\" = \"error\"\n[[voice.avoid]]\nterms = [\"acme\"]\n");
+    let guide = guide(
+        "extends = \"none\"\n[rules]\n\"voice/avoid-term\" = \"error\"\n[[voice.avoid]]\nterms = [\"acme\"]\n",
+    );
     let checker = Checker::new(guide, CheckOptions::default());
-    let (_, findings) = checker.check_text("In order to win, ACME ships!! Really.", DocumentKind::Markdown);
+    let (_, findings) = checker.check_text(
+        "In order to win, ACME ships!! Really.",
+        DocumentKind::Markdown,
+    );
     let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["voice/avoid-term"]);
 }
 
 #[test]
 fn select_and_ignore_take_categories() {
-    let options = CheckOptions { select: vec!["concise".into()], ignore: vec!["concise/filler".into()], ..CheckOptions::default() };
+    let options = CheckOptions {
+        select: vec!["concise".into()],
+        ignore: vec!["concise/filler".into()],
+        ..CheckOptions::default()
+    };
     let checker = Checker::new(Guide::builtin(), options);
-    let (_, findings) = checker.check_text("It is really very good in order to win!!", DocumentKind::Markdown);
+    let (_, findings) = checker.check_text(
+        "It is really very good in order to win!!",
+        DocumentKind::Markdown,
+    );
     let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["concise/wordy-phrase"]);
 }
@@ -295,14 +401,28 @@ fn select_and_ignore_take_categories() {
 // ----------------------------------------------------------- suppression
 
 fn rules_found(input: &str, kind: DocumentKind) -> Vec<String> {
-    let checker = Checker::new(Guide::builtin(), CheckOptions { select: vec!["concise".into()], ..CheckOptions::default() });
-    checker.check_text(input, kind).1.into_iter().map(|f| f.rule).collect()
+    let checker = Checker::new(
+        Guide::builtin(),
+        CheckOptions {
+            select: vec!["concise".into()],
+            ..CheckOptions::default()
+        },
+    );
+    checker
+        .check_text(input, kind)
+        .1
+        .into_iter()
+        .map(|f| f.rule)
+        .collect()
 }
 
 #[test]
 fn inline_directives_disable_and_enable() {
     let input = "<!-- copydesk-disable concise/wordy-phrase -->\n\nIn order to win.\n\n<!-- copydesk-enable concise/wordy-phrase -->\n\nIn order to lose.\n";
-    assert_eq!(rules_found(input, DocumentKind::Markdown), ["concise/wordy-phrase"]);
+    assert_eq!(
+        rules_found(input, DocumentKind::Markdown),
+        ["concise/wordy-phrase"]
+    );
     let all = "<!-- copydesk-disable -->\n\nIn order to win. The end result.\n";
     assert!(rules_found(all, DocumentKind::Markdown).is_empty());
     let category = "<!-- copydesk-disable concise -->\n\nIn order to win.\n";
@@ -312,22 +432,38 @@ fn inline_directives_disable_and_enable() {
 #[test]
 fn disable_next_line_covers_only_the_next_line() {
     let input = "<!-- copydesk-disable-next-line concise/wordy-phrase -->\nIn order to win.\nIn order to lose.\n";
-    let checker = Checker::new(Guide::builtin(), CheckOptions { select: vec!["concise".into()], ..CheckOptions::default() });
+    let checker = Checker::new(
+        Guide::builtin(),
+        CheckOptions {
+            select: vec!["concise".into()],
+            ..CheckOptions::default()
+        },
+    );
     let (document, findings) = checker.check_text(input, DocumentKind::Markdown);
-    let lines: Vec<usize> = findings.iter().map(|f| document.line_column(f.span.start).0).collect();
+    let lines: Vec<usize> = findings
+        .iter()
+        .map(|f| document.line_column(f.span.start).0)
+        .collect();
     assert_eq!(lines, [3]);
 }
 
 #[test]
 fn plain_text_takes_directives_on_their_own_line() {
-    let input = "copydesk-disable-next-line concise/wordy-phrase\nIn order to win.\n\nIn order to lose.\n";
-    assert_eq!(rules_found(input, DocumentKind::PlainText), ["concise/wordy-phrase"]);
+    let input =
+        "copydesk-disable-next-line concise/wordy-phrase\nIn order to win.\n\nIn order to lose.\n";
+    assert_eq!(
+        rules_found(input, DocumentKind::PlainText),
+        ["concise/wordy-phrase"]
+    );
 }
 
 #[test]
 fn front_matter_disables_rules_for_one_post() {
     let input = "---\ncopydesk:\n  disable: [concise/wordy-phrase]\n---\nIn order to win. The end result.\n";
-    assert_eq!(rules_found(input, DocumentKind::Markdown), ["concise/redundancy"]);
+    assert_eq!(
+        rules_found(input, DocumentKind::Markdown),
+        ["concise/redundancy"]
+    );
 }
 
 // ------------------------------------------------------------ clean posts
@@ -346,7 +482,15 @@ fn clean_posts_have_no_warnings() {
         let loud: Vec<String> = findings
             .iter()
             .filter(|f| f.severity >= Severity::Warning)
-            .map(|f| format!("{}:{}: {} {}", path.display(), document.line_column(f.span.start).0, f.rule, f.message))
+            .map(|f| {
+                format!(
+                    "{}:{}: {} {}",
+                    path.display(),
+                    document.line_column(f.span.start).0,
+                    f.rule,
+                    f.message
+                )
+            })
             .collect();
         assert!(loud.is_empty(), "false positives:\n{}", loud.join("\n"));
         checked += 1;

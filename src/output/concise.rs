@@ -34,7 +34,7 @@ impl Printer for ConcisePrinter {
             writeln!(
                 out,
                 "{}: score {}",
-                plural(summary.files, "file"),
+                plural(tally.files, "file"),
                 tally.score().describe()
             )?;
         }

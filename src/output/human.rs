@@ -70,7 +70,7 @@ impl Printer for HumanPrinter {
             writeln!(
                 out,
                 "{BOLD}score{BOLD:#}: {}: {}",
-                plural(summary.files, "file"),
+                plural(tally.files, "file"),
                 tally.score().describe()
             )?;
         }
