@@ -104,33 +104,50 @@ struct AbruptTransition {
     connectives: Vec<String>,
 }
 
-/// A crude stem: lowercase, without common inflections, so "ship", "ships"
-/// and "shipped" count as one word.
-fn stem(word: &str) -> String {
-    let lower = word.to_lowercase();
-    let lower = lower
+/// A crude stem of a word already in lower case: without common
+/// inflections, so "ship", "ships" and "shipped" count as one word. Reuses
+/// the word's allocation: this runs on every word of every paragraph.
+fn stem_lowercase(mut lower: String) -> String {
+    let kept = lower
         .trim_end_matches(['\'', '’'])
         .trim_end_matches("'s")
-        .to_owned();
+        .len();
+    lower.truncate(kept);
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(base) = lower.strip_suffix(suffix)
             && base.chars().count() >= 4
         {
-            return base.trim_end_matches('e').to_owned();
+            let kept = base.trim_end_matches('e').len();
+            lower.truncate(kept);
+            return lower;
         }
     }
-    lower.trim_end_matches('e').to_owned()
+    let kept = lower.trim_end_matches('e').len();
+    lower.truncate(kept);
+    lower
+}
+
+fn is_stop_word(lower: &str) -> bool {
+    static SET: std::sync::LazyLock<HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(lower)
 }
 
 fn content_words(block: &Block) -> HashSet<String> {
     let prose = &block.prose.text;
-    block
-        .words
-        .iter()
-        .map(|w| &prose[w.clone()])
-        .filter(|w| w.chars().count() >= 3 && !STOP_WORDS.contains(&w.to_lowercase().as_str()))
-        .map(stem)
-        .collect()
+    let mut words = HashSet::with_capacity(block.words.len());
+    for range in &block.words {
+        let word = &prose[range.clone()];
+        if word.chars().count() < 3 {
+            continue;
+        }
+        // Lowercase once, for the stop-word test and the stem both.
+        let lower = word.to_lowercase();
+        if !is_stop_word(&lower) {
+            words.insert(stem_lowercase(lower));
+        }
+    }
+    words
 }
 
 /// The first few words of a paragraph, for naming it in a message.

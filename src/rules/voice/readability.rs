@@ -96,11 +96,27 @@ impl TextStats {
 /// English syllables in a word, by vowel groups with the usual corrections
 /// (silent final e, "-le", "-ed"); at least one per word.
 pub fn syllables(word: &str) -> usize {
+    // Nearly every word is short ASCII: lowercase it into a buffer on the
+    // stack (this runs on every word, twice).
+    let mut buffer = ['\0'; 32];
+    if word.is_ascii() && word.len() <= buffer.len() {
+        let mut len = 0;
+        for byte in word.bytes().filter(u8::is_ascii_alphabetic) {
+            buffer[len] = char::from(byte.to_ascii_lowercase());
+            len += 1;
+        }
+        return syllables_of_letters(&buffer[..len], word);
+    }
     let lower: Vec<char> = word
         .chars()
         .filter(|c| c.is_alphabetic())
         .flat_map(char::to_lowercase)
         .collect();
+    syllables_of_letters(&lower, word)
+}
+
+/// [`syllables`] of a word's letters, lowercased.
+fn syllables_of_letters(lower: &[char], word: &str) -> usize {
     if lower.is_empty() {
         return if word.chars().any(|c| c.is_ascii_digit()) {
             1
@@ -114,7 +130,7 @@ pub fn syllables(word: &str) -> usize {
     let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut count = 0;
     let mut previous_vowel = false;
-    for &c in &lower {
+    for &c in lower {
         let vowel = is_vowel(c);
         if vowel && !previous_vowel {
             count += 1;
@@ -122,17 +138,9 @@ pub fn syllables(word: &str) -> usize {
         previous_vowel = vowel;
     }
     let n = lower.len();
-    let ends = |suffix: &str| {
-        lower
-            .iter()
-            .rev()
-            .take(suffix.len())
-            .rev()
-            .copied()
-            .eq(suffix.chars())
-    };
-    let silent_e = ends("e") && !ends("le") && !ends("ee");
-    let silent_ed = (ends("ed") || ends("es"))
+    let ends = |suffix: &[char]| lower.ends_with(suffix);
+    let silent_e = ends(&['e']) && !ends(&['l', 'e']) && !ends(&['e', 'e']);
+    let silent_ed = (ends(&['e', 'd']) || ends(&['e', 's']))
         && n > 4
         && !is_vowel(lower[n - 3])
         && !matches!(lower[n - 3], 'd' | 't' | 's' | 'x' | 'z' | 'c' | 'g');
