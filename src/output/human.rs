@@ -146,10 +146,11 @@ fn expand_tabs(text: &str) -> String {
 }
 
 fn display_width(text: &str) -> usize {
-    // Printable ASCII is one column a byte; this runs once per finding over
-    // the line up to it, which for a Markdown paragraph is a long line.
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return text.len();
+    // This runs once per finding over the line up to it, which for a
+    // Markdown paragraph is a long line: expand tabs only when there are any.
+    if text.contains('\t') {
+        expand_tabs(text).width()
+    } else {
+        text.width()
     }
-    expand_tabs(text).width()
 }
