@@ -440,6 +440,9 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
     if args.stdin && !args.paths.is_empty() {
         bail!("--stdin checks standard input; do not name paths too");
     }
+    if args.output.is_some() && (args.diff || (args.stdin && args.fix)) {
+        bail!("--output writes findings; --diff and --stdin --fix print text instead");
+    }
     if args.stdin_filename.is_some() && !args.stdin {
         bail!("--stdin-filename needs --stdin");
     }
