@@ -63,6 +63,11 @@ pub struct Finding {
     /// Candidate fixes, best first. Several fixes mean several candidates:
     /// rules mark those `DisplayOnly` so none is applied automatically.
     pub fixes: Vec<Fix>,
+    /// The span holds a secret or personal value (share/personal-data).
+    /// Nothing may print the source text it covers: printers mask it in
+    /// excerpts, and [`conceal_sensitive_values`] scrubs it from every other
+    /// finding's text.
+    pub sensitive: bool,
 }
 
 impl Finding {
@@ -74,6 +79,7 @@ impl Finding {
             severity,
             note: None,
             fixes: Vec::new(),
+            sensitive: false,
         }
     }
 
@@ -95,6 +101,59 @@ impl Finding {
     /// The category part of the rule id (`concise` for `concise/wordy-phrase`).
     pub fn category(&self) -> &str {
         self.rule.split('/').next().unwrap_or(&self.rule)
+    }
+}
+
+/// Stands in for a sensitive value in other findings' text.
+pub const CONCEALED: &str = "[hidden]";
+
+/// Make sure no finding repeats a value that a sensitive finding covers: a
+/// finding that lies wholly inside a sensitive span (a casing or shouting
+/// finding on an API key) is dropped; any other finding's message, note and
+/// fix titles have the value replaced by [`CONCEALED`], and fixes whose
+/// edits would write the value are dropped.
+pub fn conceal_sensitive_values(text: &str, findings: &mut Vec<Finding>) {
+    let secrets: Vec<(Range<usize>, String)> = findings
+        .iter()
+        .filter(|f| f.sensitive)
+        .filter_map(|f| Some((f.span.clone(), text.get(f.span.clone())?.to_owned())))
+        .filter(|(_, value)| !value.is_empty())
+        .flat_map(|(span, value)| {
+            // Messages quote prose, where whitespace runs are one space.
+            let collapsed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            let extra = (collapsed != value).then(|| (span.clone(), collapsed));
+            std::iter::once((span, value)).chain(extra)
+        })
+        .collect();
+    if secrets.is_empty() {
+        return;
+    }
+    findings.retain(|finding| {
+        finding.sensitive
+            || !secrets
+                .iter()
+                .any(|(span, _)| span.start <= finding.span.start && finding.span.end <= span.end)
+    });
+    for finding in findings.iter_mut().filter(|f| !f.sensitive) {
+        for (_, value) in &secrets {
+            let hide = |text: &mut String| {
+                if text.contains(value.as_str()) {
+                    *text = text.replace(value.as_str(), CONCEALED);
+                }
+            };
+            hide(&mut finding.message);
+            if let Some(note) = &mut finding.note {
+                hide(note);
+            }
+            for fix in &mut finding.fixes {
+                hide(&mut fix.title);
+            }
+            finding.fixes.retain(|fix| {
+                !fix.edits
+                    .iter()
+                    .any(|edit| edit.replacement.contains(value.as_str()))
+            });
+        }
     }
 }
 

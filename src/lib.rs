@@ -12,11 +12,13 @@ pub mod document;
 pub mod files;
 pub mod finding;
 pub mod fix;
+pub mod fxhash;
 pub mod guide;
 pub mod output;
 pub mod result_cache;
 pub mod rules;
 pub mod score;
+pub mod vale;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};

@@ -20,7 +20,8 @@ use crate::fix::Applicability;
 use crate::guide::{self, Guide};
 use crate::output::{
     CheckstylePrinter, ConcisePrinter, FileReport, GithubPrinter, HumanPrinter, JsonLinesPrinter,
-    JsonPrinter, JunitPrinter, PlainWriter, Printer, SarifPrinter, Summary,
+    JsonPrinter, JunitPrinter, PlainWriter, Printer, SarifPrinter, Summary, ValeJsonPrinter,
+    ValeLinePrinter,
 };
 use crate::result_cache::{self, ResultCache};
 use crate::rules::RuleMeta;
@@ -34,6 +35,10 @@ pub enum Format {
     Concise,
     /// One JSON document (version 1; see the README)
     Json,
+    /// Vale's `line` output: path:line:col:Style.Rule:message
+    ValeLine,
+    /// Vale's `JSON` output, to diff against `vale --output=JSON`
+    ValeJson,
     /// One JSON object per finding, one per line
     JsonLines,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
@@ -51,7 +56,13 @@ impl Format {
     fn is_machine_readable(self) -> bool {
         matches!(
             self,
-            Format::Json | Format::JsonLines | Format::Sarif | Format::Junit | Format::Checkstyle
+            Format::Json
+                | Format::JsonLines
+                | Format::Sarif
+                | Format::Junit
+                | Format::Checkstyle
+                | Format::ValeLine
+                | Format::ValeJson
         )
     }
 }
@@ -112,6 +123,11 @@ pub struct CheckArgs {
     /// Skip these rules or categories (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
+    /// Platforms the posts are for (x, linkedin, bluesky, threads, mastodon,
+    /// instagram), when their front matter does not say; repeatable or
+    /// comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAME")]
+    pub platform: Vec<String>,
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -161,6 +177,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let options = CheckOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        platforms: args.platform.clone(),
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
@@ -467,6 +484,8 @@ fn new_printer(format: Format, active_rules: &[&'static RuleMeta]) -> Box<dyn Pr
         Format::Github => Box::new(GithubPrinter),
         Format::Junit => Box::new(JunitPrinter::default()),
         Format::Checkstyle => Box::new(CheckstylePrinter::default()),
+        Format::ValeLine => Box::new(ValeLinePrinter),
+        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
     }
 }
 
@@ -496,6 +515,7 @@ fn check_input(
         return outcome;
     };
     let limit = files::max_bytes(checker.guide());
+    let unnamed_stdin = input.from_stdin.is_some() && outcome.display == "-";
     let text = match input.from_stdin {
         Some(bytes) => decode_draft(bytes, limit),
         None => read_draft(&input.path, limit),
@@ -508,6 +528,8 @@ fn check_input(
         }
     };
     let kind = DocumentKind::from_path(&input.path);
+    // Standard input has a path only when --stdin-filename names one.
+    let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
         let key = cache.map(|cache| {
             let options = format!("{:?}", checker.options());
@@ -518,10 +540,14 @@ fn check_input(
         {
             outcome.findings = hit.findings;
             outcome.words = hit.words;
-            outcome.document = Some(Document::unparsed(text, kind));
+            let document = Document::unparsed(text, kind);
+            outcome.document = Some(match path {
+                Some(path) => document.with_path(path),
+                None => document,
+            });
             return outcome;
         }
-        let (document, findings) = checker.check_text(&text, kind);
+        let (document, findings) = checker.check_text_at(&text, kind, path);
         outcome.words = document.word_count();
         if let (Some(cache), Some(key)) = (cache, &key) {
             cache.put(key, &text, outcome.words, &findings);
@@ -530,18 +556,25 @@ fn check_input(
         outcome.document = Some(document);
         return outcome;
     }
-    let fixed = checker.fix_text(&text, kind, mode.min_fix);
+    let fixed = checker.fix_text_at(&text, kind, path, mode.min_fix);
     outcome.fixes_applied = fixed.applied;
     outcome.findings = fixed.findings;
     if fixed.text != text {
         if mode.diff {
-            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
+            // A diff shows whole lines: never one holding a value that
+            // share/personal-data found.
+            let hidden = sensitive_values(&fixed.document, &outcome.findings);
+            outcome.diff = Some(unified_diff(
+                &conceal(&text, &hidden),
+                &conceal(&fixed.text, &hidden),
+                &outcome.display,
+            ));
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
             outcome.error = Some(error.to_string());
             outcome.fixes_applied = 0;
-            let (document, findings) = checker.check_text(&text, kind);
+            let (document, findings) = checker.check_text_at(&text, kind, path);
             outcome.words = document.word_count();
             outcome.findings = findings;
             outcome.document = Some(document);
@@ -552,6 +585,36 @@ fn check_input(
     outcome.words = fixed.document.word_count();
     outcome.document = Some(fixed.document);
     outcome
+}
+
+/// An error for a `--platform` name that neither copydesk nor the guide
+/// knows.
+fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
+    let unknown = names
+        .iter()
+        .find(|name| crate::rules::share::platforms::resolve(guide, name).is_none())?;
+    Some(anyhow::anyhow!(
+        "unknown platform “{unknown}” in --platform: expected one of {}, or one defined under [sharing.limits.{unknown}] in the guide ({})",
+        crate::rules::share::platforms::known_names(),
+        guide.source
+    ))
+}
+
+/// The source text of every sensitive finding.
+fn sensitive_values(document: &Document, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.sensitive)
+        .filter_map(|f| document.text().get(f.span.clone()))
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn conceal(text: &str, values: &[String]) -> String {
+    values.iter().fold(text.to_owned(), |text, value| {
+        text.replace(value.as_str(), crate::finding::CONCEALED)
+    })
 }
 
 /// Guides and their checkers, loaded once per guide file.
@@ -601,7 +664,18 @@ impl GuideCache {
                     .map_err(|e| Arc::new(anyhow::Error::new(e))),
                 None => Ok(Guide::builtin()),
             };
-            guide.map(|guide| Arc::new(Checker::new(guide, self.options.clone())))
+            guide.and_then(|guide| {
+                unknown_platform(&guide, &self.options.platforms)
+                    .map_or(Ok(()), |error| Err(Arc::new(error)))?;
+                // Rules a Vale configuration names but copydesk cannot run:
+                // said once per guide, when it is loaded.
+                for set in &guide.rule_sets {
+                    for warning in set.warnings() {
+                        eprintln!("warning: {warning}");
+                    }
+                }
+                Ok(Arc::new(Checker::new(guide, self.options.clone())))
+            })
         });
         match entry {
             Ok(checker) => Ok(Arc::clone(checker)),

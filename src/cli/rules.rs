@@ -1,11 +1,13 @@
 //! `copydesk rules [ID]`.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args;
 
 use super::Status;
+use crate::rules::external::ExternalRule;
 use crate::rules::{find_rule, registry};
 
 #[derive(Debug, Args)]
@@ -15,13 +17,91 @@ pub struct RulesArgs {
     /// Print as JSON
     #[arg(long)]
     pub json: bool,
+    /// List the rules of this guide (copydesk.toml or .vale.ini) too; by
+    /// default the nearest one is used
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Rules loaded from files (Vale styles) by the guide in effect: each set's
+/// description and rules.
+fn external_rules(args: &RulesArgs) -> anyhow::Result<Vec<(String, Vec<ExternalRule>)>> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => crate::guide::discover(&std::env::current_dir()?),
+    };
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let guide = match crate::guide::Guide::load(&path) {
+        Ok(guide) => guide,
+        Err(error) if args.config.is_none() => {
+            // A broken guide nearby should not hide the built-in rules.
+            eprintln!("warning: {error}");
+            return Ok(Vec::new());
+        }
+        Err(error) => return Err(error.into()),
+    };
+    Ok(guide
+        .rule_sets
+        .iter()
+        .map(|set| (set.describe(), set.rules().to_vec()))
+        .collect())
+}
+
+fn external_level(rule: &ExternalRule) -> &'static str {
+    if rule.enabled {
+        rule.severity.as_str()
+    } else {
+        "off"
+    }
+}
+
+fn external_json(rule: &ExternalRule) -> serde_json::Value {
+    serde_json::json!({
+        "id": rule.id,
+        "category": "vale",
+        "default": external_level(rule),
+        "severity": rule.severity,
+        "fix": rule.fixable.as_str(),
+        "summary": rule.summary,
+        "docs": rule.docs,
+        "source": rule.source,
+    })
 }
 
 pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let external = external_rules(&args)?;
     match &args.rule {
         Some(id) => {
+            if find_rule(id).is_none()
+                && let Some(rule) = external
+                    .iter()
+                    .flat_map(|(_, rules)| rules)
+                    .find(|r| r.id == *id)
+            {
+                if args.json {
+                    serde_json::to_writer_pretty(&mut out, &external_json(rule))?;
+                    writeln!(out)?;
+                } else {
+                    writeln!(
+                        out,
+                        "# {}
+",
+                        rule.id
+                    )?;
+                    writeln!(
+                        out,
+                        "Default: {}. Fix: {}.\n",
+                        external_level(rule),
+                        rule.fixable.as_str()
+                    )?;
+                    write!(out, "{}", rule.docs)?;
+                }
+                return Ok(Status::Clean);
+            }
             let Some(factory) = find_rule(id) else {
                 let hint = crate::rules::closest_rule_id(id)
                     .map(|id| format!("; did you mean “{id}”?"))
@@ -44,7 +124,16 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
             }
         }
         None if args.json => {
-            let rules: Vec<_> = registry().iter().map(|f| rule_json(f.meta)).collect();
+            let rules: Vec<_> = registry()
+                .iter()
+                .map(|f| rule_json(f.meta))
+                .chain(
+                    external
+                        .iter()
+                        .flat_map(|(_, rules)| rules)
+                        .map(external_json),
+                )
+                .collect();
             serde_json::to_writer_pretty(&mut out, &rules)?;
             writeln!(out)?;
         }
@@ -69,6 +158,25 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
                     meta.fixable.as_str(),
                     meta.summary()
                 )?;
+            }
+            for (description, rules) in &external {
+                writeln!(out, "\n{description}:")?;
+                let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0).max(4);
+                writeln!(
+                    out,
+                    "{:width$}  {:8}  {:7}  SOURCE",
+                    "RULE", "DEFAULT", "FIX"
+                )?;
+                for rule in rules {
+                    writeln!(
+                        out,
+                        "{:width$}  {:8}  {:7}  {}",
+                        rule.id,
+                        external_level(rule),
+                        rule.fixable.as_str(),
+                        rule.source
+                    )?;
+                }
             }
         }
     }

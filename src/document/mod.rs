@@ -16,7 +16,7 @@ pub mod prose;
 pub mod segment;
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use directives::{Directive, DirectiveKind};
 pub use front_matter::{FrontMatter, FrontMatterFormat};
@@ -188,6 +188,9 @@ pub struct Document {
     /// every directive line (plain text).
     pub comments: Vec<Range<usize>>,
     pub line_index: LineIndex,
+    /// The file this text came from, when known (rules configured per
+    /// file, such as Vale's glob sections, match it).
+    path: Option<PathBuf>,
 }
 
 impl Document {
@@ -202,6 +205,7 @@ impl Document {
             directives: Vec::new(),
             comments: Vec::new(),
             line_index,
+            path: None,
         };
         match kind {
             DocumentKind::Markdown | DocumentKind::Mdx => markdown::parse(&mut document),
@@ -223,11 +227,22 @@ impl Document {
             blocks: Vec::new(),
             directives: Vec::new(),
             comments: Vec::new(),
+            path: None,
         }
     }
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Record the file this text came from.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Document {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     pub fn kind(&self) -> DocumentKind {
@@ -280,12 +295,13 @@ pub(crate) fn push_text(
     for found in url_or_email_regex().find_iter(text) {
         let (start, end) = (found.start(), found.end());
         // "@mention" has no local part; the regex already requires one, but a
-        // URL glued to a word ("seehttps://") is left as prose.
+        // URL glued to a word ("seehttps://") is left as prose, and so is a
+        // Mastodon handle ("@ana@social.example"), which is no email address.
         if start > 0
             && text[..start]
                 .chars()
                 .next_back()
-                .is_some_and(char::is_alphanumeric)
+                .is_some_and(|c| c.is_alphanumeric() || c == '@')
         {
             continue;
         }
@@ -383,6 +399,21 @@ mod tests {
                     "Mail me at \u{FFFC} today.".to_owned()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn mastodon_handles_are_prose_not_emails() {
+        let got = blocks(
+            "Thanks @ana@social.example, mail jo@example.com.",
+            DocumentKind::Markdown,
+        );
+        assert_eq!(
+            got,
+            [(
+                BlockKind::Paragraph,
+                "Thanks @ana@social.example, mail \u{FFFC}.".to_owned()
+            )]
         );
     }
 

@@ -37,25 +37,44 @@ pub struct ProseText {
 
 impl ProseText {
     /// Append source text that reads as it is written, collapsing whitespace
-    /// runs to one space (and dropping whitespace at the very start).
+    /// runs to one space (and dropping whitespace at the very start). A single
+    /// space stays inside the copied run, so ordinary prose is one segment.
     pub fn push_source(&mut self, source: &str, source_start: usize) {
         let bytes = source.as_bytes();
+        // Most text has only single spaces inside: one copied run.
+        let plain_inside = memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none()
+            && memchr::memmem::find(bytes, b"  ").is_none()
+            && !bytes.contains(&0x0c);
+        if plain_inside && bytes.first().is_some_and(|b| *b != b' ') {
+            self.push_copy(source, source_start);
+            return;
+        }
         let mut run_start = 0;
         let mut i = 0;
         while i < bytes.len() {
-            if is_space_byte(bytes[i]) {
-                let ws_start = i;
-                while i < bytes.len() && is_space_byte(bytes[i]) {
-                    i += 1;
-                }
-                if ws_start > run_start {
-                    self.push_copy(&source[run_start..ws_start], source_start + run_start);
-                }
-                self.push_space(source_start + ws_start..source_start + i);
-                run_start = i;
-            } else {
+            if !is_space_byte(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let ws_start = i;
+            while i < bytes.len() && is_space_byte(bytes[i]) {
                 i += 1;
             }
+            let at_start = ws_start == 0 && self.text.is_empty();
+            let copied_prefix_ends_in_space =
+                ws_start == run_start && ws_start == 0 && self.text.ends_with(' ');
+            let plain_space = i - ws_start == 1
+                && bytes[ws_start] == b' '
+                && !at_start
+                && !copied_prefix_ends_in_space;
+            if plain_space {
+                continue; // Keep it in the copied run.
+            }
+            if ws_start > run_start {
+                self.push_copy(&source[run_start..ws_start], source_start + run_start);
+            }
+            self.push_space(source_start + ws_start..source_start + i);
+            run_start = i;
         }
         if run_start < bytes.len() {
             self.push_copy(&source[run_start..], source_start + run_start);
@@ -80,6 +99,8 @@ impl ProseText {
     /// whitespace), unless the prose already ends in whitespace or is empty.
     pub fn push_space(&mut self, source: Range<usize>) {
         match self.text.as_bytes().last() {
+            // A space already ends the prose (inside a copied run or a
+            // replaced space): the new run joins it, or stays a whitespace gap.
             None => {}
             Some(b' ') => {
                 // Widen the previous space so a contiguous source run maps to
@@ -140,13 +161,20 @@ impl ProseText {
 
     /// Drop a trailing space, so prose never ends in whitespace.
     pub fn trim_end(&mut self) {
-        if self.text.ends_with(' ')
-            && let Some(last) = self.segments.last()
-            && last.kind == SegmentKind::Replaced
-            && last.prose_end - last.prose_start == 1
-        {
+        while self.text.ends_with(' ') {
+            let Some(last) = self.segments.last_mut() else {
+                break;
+            };
             self.text.pop();
-            self.segments.pop();
+            if last.kind == SegmentKind::Copy {
+                last.prose_end -= 1;
+                last.source_end -= 1;
+            } else {
+                last.prose_end = last.prose_end.min(self.text.len());
+            }
+            if last.prose_end <= last.prose_start {
+                self.segments.pop();
+            }
         }
     }
 

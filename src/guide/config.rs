@@ -191,6 +191,12 @@ pub struct GuideFile {
     pub flow: FlowConfig,
     #[serde(default)]
     pub files: FilesConfig,
+    /// A Vale configuration (`.vale.ini`) whose styles run as rules; the
+    /// path is relative to this guide.
+    #[serde(default)]
+    pub vale: Option<String>,
+    #[serde(default)]
+    pub sharing: super::SharingConfig,
 }
 
 impl GuideFile {
@@ -224,6 +230,8 @@ impl GuideFile {
 
         self.files.extensions.extend(other.files.extensions);
         self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
+        self.vale = other.vale.or(self.vale);
+        self.sharing = self.sharing.merged(other.sharing);
         self
     }
 
@@ -263,12 +271,13 @@ impl GuideFile {
                 format!("reading_grade {grade} is out of range: expected 1 to 30"),
             ));
         }
+        self.sharing.validate(name, text)?;
         Ok(())
     }
 }
 
 /// Where a key (bare or quoted) is written, to point errors at it.
-fn key_offset(text: &str, key: &str) -> Option<usize> {
+pub(super) fn key_offset(text: &str, key: &str) -> Option<usize> {
     text.find(&format!("\"{key}\""))
         .or_else(|| text.find(&format!("'{key}'")))
         .or_else(|| text.find(key))

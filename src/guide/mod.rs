@@ -8,15 +8,25 @@
 //!
 //! Loading validates everything (unknown keys, wrong types, unknown rule ids,
 //! bad severities) and reports the file, line and column. This module reads
-//! files only in [`Guide::load`] and [`discover`]; everything else is pure.
+//! files only in [`Guide::load`], [`Guide::from_source`] (the Vale styles a
+//! `vale` key names) and [`discover`]; everything else is pure.
+//!
+//! Without any `copydesk.toml` above a file, a Vale configuration
+//! (`.vale.ini`, `_vale.ini`, `.vale`) found the same way is used: the
+//! built-in guide plus the Vale styles.
 
 mod config;
+pub mod key_messages;
+mod sharing;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::rules::external::RuleSet;
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
+pub use sharing::*;
 
 use crate::finding::Severity;
 
@@ -43,6 +53,15 @@ pub enum GuideError {
     },
     #[error("could not read guide {path}: {source}")]
     Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Vale(#[from] crate::vale::ValeError),
+    /// A file or folder named in `[sharing] key_messages`.
+    #[error("could not read key messages {path}: {source}")]
+    KeyMessages {
         path: String,
         #[source]
         source: std::io::Error,
@@ -88,8 +107,15 @@ pub struct Guide {
     /// The effective configuration every rule reads.
     pub config: GuideFile,
     /// A stable hash of everything that shaped this guide (copydesk's
-    /// version, the built-in tables, the file's text), for caches.
+    /// version, the built-in tables, the file's text, loaded Vale styles),
+    /// for caches.
     pub hash: String,
+    /// Rule sets loaded from files (Vale styles), run next to the built-in
+    /// rules.
+    pub rule_sets: Vec<Arc<dyn RuleSet>>,
+    /// The curated messages `[sharing] key_messages` names, read by
+    /// [`Guide::load`] (or [`Guide::load_key_messages`]).
+    pub key_messages: Arc<[key_messages::KeyMessage]>,
 }
 
 impl Guide {
@@ -101,18 +127,45 @@ impl Guide {
                 source: GuideSource::BuiltIn,
                 hash: stable_hash_hex(&[env!("CARGO_PKG_VERSION").as_bytes(), b"builtin"]),
                 config,
+                rule_sets: Vec::new(),
+                key_messages: Arc::from([]),
             })
         });
         Arc::clone(&BUILTIN)
     }
 
-    /// Load a guide file from disk.
+    /// Load a guide file from disk: a `copydesk.toml` with the key messages
+    /// it names, or a Vale configuration used on its own.
     pub fn load(path: &Path) -> Result<Guide, GuideError> {
+        if crate::vale::is_config_file(path) {
+            return Guide::from_vale_config(path);
+        }
         let text = std::fs::read_to_string(path).map_err(|source| GuideError::Read {
             path: path.display().to_string(),
             source,
         })?;
-        Guide::from_source(&text, GuideSource::File(path.to_path_buf()))
+        let mut guide = Guide::from_source(&text, GuideSource::File(path.to_path_buf()))?;
+        guide.load_key_messages()?;
+        Ok(guide)
+    }
+
+    /// Read the files `[sharing] key_messages` names, relative to the
+    /// guide's folder, and fold their text into the guide's hash. A guide
+    /// with no file (the built-in one) has none.
+    pub fn load_key_messages(&mut self) -> Result<(), GuideError> {
+        let entries = &self.config.sharing.key_messages;
+        let Some(root) = self.root().filter(|_| !entries.is_empty()) else {
+            return Ok(());
+        };
+        let messages = key_messages::load(root, entries)?;
+        let mut parts: Vec<&[u8]> = vec![self.hash.as_bytes()];
+        for message in &messages {
+            parts.push(message.source.as_bytes());
+            parts.push(message.text.as_bytes());
+        }
+        self.hash = stable_hash_hex(&parts);
+        self.key_messages = Arc::from(messages);
+        Ok(())
     }
 
     /// Parse and validate guide text. `source` names it in errors and sets
@@ -128,16 +181,64 @@ impl Guide {
             Extends::Default => builtin_config().merged(file),
             Extends::None => file,
         };
-        let hash = stable_hash_hex(&[
+        let mut rule_sets: Vec<Arc<dyn RuleSet>> = Vec::new();
+        if let Some(vale) = &config.vale {
+            let base = match &source {
+                GuideSource::File(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+                GuideSource::BuiltIn => PathBuf::new(),
+            };
+            let path = base.join(vale);
+            if !path.is_file() {
+                return Err(GuideError::at(
+                    &name,
+                    text,
+                    config::key_offset(text, "vale").unwrap_or(0),
+                    format!("Vale configuration “{}” not found", path.display()),
+                ));
+            }
+            rule_sets.push(Arc::new(crate::vale::ValeStyles::load(&path)?));
+        }
+        let set_hashes: Vec<[u8; 8]> = rule_sets
+            .iter()
+            .map(|s| s.content_hash().to_le_bytes())
+            .collect();
+        let mut parts: Vec<&[u8]> = vec![
             env!("CARGO_PKG_VERSION").as_bytes(),
             text.as_bytes(),
             name.as_bytes(),
-        ]);
+        ];
+        parts.extend(set_hashes.iter().map(|h| h.as_slice()));
+        let hash = stable_hash_hex(&parts);
         Ok(Guide {
             source,
             config,
             hash,
+            rule_sets,
+            key_messages: Arc::from([]),
         })
+    }
+
+    /// The built-in guide with the styles of a Vale configuration.
+    pub fn from_vale_config(path: &Path) -> Result<Guide, GuideError> {
+        let styles = crate::vale::ValeStyles::load(path)?;
+        let hash = stable_hash_hex(&[
+            env!("CARGO_PKG_VERSION").as_bytes(),
+            b"vale",
+            path.display().to_string().as_bytes(),
+            &styles.content_hash().to_le_bytes(),
+        ]);
+        Ok(Guide {
+            source: GuideSource::File(path.to_path_buf()),
+            config: builtin_config(),
+            hash,
+            rule_sets: vec![Arc::new(styles)],
+            key_messages: Arc::from([]),
+        })
+    }
+
+    /// Whether this guide is a Vale configuration used on its own.
+    pub fn is_vale_only(&self) -> bool {
+        matches!(&self.source, GuideSource::File(path) if crate::vale::is_config_file(path))
     }
 
     /// The directory relative paths in the guide resolve against.
@@ -190,7 +291,8 @@ fn builtin_config() -> GuideFile {
     CONFIG.clone()
 }
 
-/// Find the nearest guide file at or above `start` (a file or folder).
+/// Find the nearest guide file at or above `start` (a file or folder); when
+/// there is none, the nearest Vale configuration.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = if start.is_dir() {
         start
@@ -201,6 +303,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())
+        .or_else(|| crate::vale::discover(start))
 }
 
 /// toml's messages end with a newline and sometimes a period; ours do not.

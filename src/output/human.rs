@@ -13,6 +13,7 @@
 //! is off (anstream).
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
@@ -51,8 +52,16 @@ impl Printer for HumanPrinter {
             )?;
             writeln!(out)?;
         }
+        // Source excerpts never show a sensitive value, whichever finding
+        // they illustrate.
+        let concealed: Vec<Range<usize>> = report
+            .findings
+            .iter()
+            .filter(|f| f.sensitive)
+            .map(|f| f.span.clone())
+            .collect();
         for finding in report.findings {
-            write_finding(out, report.path, report.document, finding)?;
+            write_finding(out, report.path, report.document, finding, &concealed)?;
         }
         if let Some(tally) = &report.score {
             writeln!(
@@ -86,6 +95,7 @@ fn write_finding(
     path: &str,
     document: Option<&Document>,
     finding: &Finding,
+    concealed: &[Range<usize>],
 ) -> io::Result<()> {
     let style = severity_style(finding.severity);
     writeln!(
@@ -103,17 +113,17 @@ fn write_finding(
         let line_index = index.line_of(finding.span.start);
         let line_start = index.line_start(line_index);
         let line_end = index.line_content_end(text, line_index);
-        let source_line = &text[line_start..line_end];
         let start = finding.span.start.clamp(line_start, line_end);
         let end = finding.span.end.clamp(start, line_end);
-        let prefix_width = display_width(&text[line_start..start]);
-        let marker_width = display_width(&text[start..end]).max(1);
+        let shown = |range: Range<usize>| conceal(text, range, concealed);
+        let prefix_width = display_width(&shown(line_start..start));
+        let marker_width = display_width(&shown(start..end)).max(1);
         let continues = finding.span.end > line_end;
         writeln!(out, "{pad} {GUTTER}|{GUTTER:#}")?;
         writeln!(
             out,
             "{GUTTER}{line:>gutter_width$} |{GUTTER:#} {}",
-            expand_tabs(source_line)
+            expand_tabs(&shown(line_start..line_end))
         )?;
         writeln!(
             out,
@@ -139,6 +149,29 @@ fn write_finding(
         writeln!(out, "{pad} {GUTTER}={GUTTER:#} {BOLD}note{BOLD:#}: {note}")?;
     }
     writeln!(out)
+}
+
+/// `text[range]` with every letter and digit inside a concealed range
+/// replaced by `*` (punctuation kept, so the shape and width stay).
+fn conceal(text: &str, range: Range<usize>, concealed: &[Range<usize>]) -> String {
+    let slice = &text[range.clone()];
+    if !concealed
+        .iter()
+        .any(|c| c.start < range.end && range.start < c.end)
+    {
+        return slice.to_owned();
+    }
+    slice
+        .char_indices()
+        .map(|(i, c)| {
+            let at = range.start + i;
+            if c.is_alphanumeric() && concealed.iter().any(|r| r.contains(&at)) {
+                '*'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn expand_tabs(text: &str) -> String {

@@ -12,6 +12,7 @@ mod json_lines;
 mod junit;
 mod plain;
 mod sarif;
+mod vale;
 mod xml;
 
 use std::io::{self, Write};
@@ -19,6 +20,7 @@ use std::io::{self, Write};
 pub use concise::ConcisePrinter;
 pub use human::HumanPrinter;
 pub use json::JsonPrinter;
+pub use vale::{ValeJsonPrinter, ValeLinePrinter};
 
 pub use checkstyle::CheckstylePrinter;
 pub use github::GithubPrinter;

@@ -16,8 +16,10 @@
 //! and never panic on any input.
 
 pub mod concise;
+pub mod external;
 pub mod flow;
 pub mod replace;
+pub mod share;
 pub mod table;
 pub mod voice;
 
@@ -160,6 +162,11 @@ pub struct Context<'a> {
     /// Today's date as (year, month, day), for embargoes. Passed in so that
     /// rules stay pure and tests can pin it.
     pub today: (i32, u32, u32),
+    /// The post's platforms, sponsorship and author, resolved once per
+    /// document (front matter, then the caller's options, then the guide).
+    /// Only `check_document` may read it: per-block findings are cached by
+    /// block text and guide, which do not include it.
+    pub post: share::post::PostMeta,
 }
 
 /// A phrase a rule asks the shared term matcher to find.
@@ -228,6 +235,17 @@ pub fn registry() -> &'static [RuleFactory] {
         concise::nominalization::FACTORY,
         flow::abrupt_transition::FACTORY,
         flow::repeated_opener::FACTORY,
+        share::length_limit::FACTORY,
+        share::hashtags::FACTORY,
+        share::mentions::FACTORY,
+        share::links::FACTORY,
+        share::disclosure::FACTORY,
+        share::personal_data::FACTORY,
+        share::confidential::FACTORY,
+        share::sensitive_topic::FACTORY,
+        share::unsubstantiated_claim::FACTORY,
+        share::reputation::FACTORY,
+        share::key_message_copy::FACTORY,
     ];
     REGISTRY
 }
@@ -260,6 +278,18 @@ pub fn default_fragments() -> &'static [(&'static str, &'static str)] {
         (
             "concise/nominalization.toml",
             include_str!("concise/nominalization.toml"),
+        ),
+        (
+            "share/sensitive_topic.toml",
+            include_str!("share/sensitive_topic.toml"),
+        ),
+        (
+            "share/unsubstantiated_claim.toml",
+            include_str!("share/unsubstantiated_claim.toml"),
+        ),
+        (
+            "share/reputation.toml",
+            include_str!("share/reputation.toml"),
         ),
     ]
 }

@@ -48,14 +48,21 @@ pub fn replacement_fix(
     let prose = &block.prose.text;
     let original = prose.get(found.clone())?;
     if replacement.is_empty() {
-        let edits = removal_edits(block, source, found)?;
+        let removal = removal_edits(block, source, found)?;
+        // Dropping a phrase from between two commas may also drop a comma the
+        // sentence needs ("Hey team, needless to say, …"): never Safe.
+        let applicability = if removal.parenthetical {
+            applicability.min(Applicability::Unsafe)
+        } else {
+            applicability
+        };
         return Some(Fix::new(
             format!("Remove {}", quote(original)),
-            edits,
+            removal.edits,
             applicability,
         ));
     }
-    let replacement = match_case(original, replacement);
+    let replacement = match_apostrophes(original, &match_case(original, replacement));
     let range = block.prose.clean_source_range(found, source)?;
     Some(Fix::new(
         format!("Replace with {}", quote(&replacement)),
@@ -64,14 +71,34 @@ pub fn replacement_fix(
     ))
 }
 
+/// Use the original's apostrophe style in the replacement: a draft written
+/// with curly apostrophes keeps them.
+pub fn match_apostrophes(original: &str, replacement: &str) -> String {
+    if original.contains('’') && !original.contains('\'') {
+        replacement.replace('\'', "’")
+    } else if original.contains('\'') && !original.contains('’') {
+        replacement.replace('’', "'")
+    } else {
+        replacement.to_owned()
+    }
+}
+
+/// The edits that remove a phrase.
+pub struct Removal {
+    pub edits: Vec<Edit>,
+    /// The phrase stood between two commas, and both went with it.
+    pub parenthetical: bool,
+}
+
 /// Edits that remove a phrase and leave no double space, no space before
 /// punctuation, no stray comma, and a capital at a sentence start.
-pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option<Vec<Edit>> {
+pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option<Removal> {
     let prose = block.prose.text.as_str();
     let before = &prose[..found.start];
     let after = &prose[found.end..];
     let sentence_start = block.sentences.iter().any(|s| s.start == found.start);
 
+    let parenthetical = before.ends_with(", ") && after.starts_with(',');
     // The prose range to delete, and where the following word starts.
     let (delete, next_word): (Range<usize>, Option<usize>) = if let Some(rest) = after
         .strip_prefix(", ")
@@ -79,7 +106,7 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
     {
         // "Basically, we ship" → "We ship".
         (found.start..found.end + 2, Some(prose.len() - rest.len()))
-    } else if before.ends_with(", ") && after.starts_with(',') {
+    } else if parenthetical {
         // "It is, basically, done" → "It is done".
         (found.start - 2..found.end + 1, None)
     } else if before.ends_with(", ") && (after.is_empty() || starts_with_closing_punctuation(after))
@@ -111,7 +138,10 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
             first.to_uppercase().collect::<String>(),
         ));
     }
-    Some(edits)
+    Some(Removal {
+        edits,
+        parenthetical,
+    })
 }
 
 fn starts_with_closing_punctuation(text: &str) -> bool {
@@ -128,8 +158,8 @@ mod tests {
         let document = Document::parse(text, DocumentKind::Markdown);
         let block = &document.blocks[0];
         let start = block.prose.text.find(phrase)?;
-        let edits = removal_edits(block, text, start..start + phrase.len())?;
-        apply_edits(text, &edits).ok()
+        let removal = removal_edits(block, text, start..start + phrase.len())?;
+        apply_edits(text, &removal.edits).ok()
     }
 
     #[test]
@@ -168,6 +198,13 @@ mod tests {
     #[test]
     fn removal_refuses_to_cut_markup() {
         assert_eq!(remove("It is **really** good.", "really"), None);
+    }
+
+    #[test]
+    fn apostrophes_follow_the_original() {
+        assert_eq!(match_apostrophes("it’s kind of", "it's"), "it’s");
+        assert_eq!(match_apostrophes("it's kind of", "it’s"), "it's");
+        assert_eq!(match_apostrophes("kind of", "it's"), "it's");
     }
 
     #[test]

@@ -1,8 +1,9 @@
-use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use crate::declare_rule;
 use crate::document::{Block, BlockKind};
 use crate::finding::{Finding, quote};
+use crate::fxhash::{FxHashSet, hash_bytes};
 use crate::guide::Guide;
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
@@ -104,48 +105,61 @@ struct AbruptTransition {
     connectives: Vec<String>,
 }
 
-/// A crude stem of a word already in lower case: without common
-/// inflections, so "ship", "ships" and "shipped" count as one word. Reuses
-/// the word's allocation: this runs on every word of every paragraph.
-fn stem_lowercase(mut lower: String) -> String {
-    let kept = lower
-        .trim_end_matches(['\'', '’'])
-        .trim_end_matches("'s")
-        .len();
-    lower.truncate(kept);
+fn stop_words() -> &'static FxHashSet<&'static str> {
+    static SET: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    &SET
+}
+
+/// A crude stem of a lowercased word, without common inflections, so
+/// "ship", "ships" and "shipped" count as one word.
+fn stem(lower: &str) -> &str {
+    let lower = lower.trim_end_matches(['\'', '’']);
+    let lower = lower
+        .strip_suffix("'s")
+        .or_else(|| lower.strip_suffix("’s"))
+        .unwrap_or(lower);
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(base) = lower.strip_suffix(suffix)
-            && base.chars().count() >= 4
+            && base.len() >= 4
         {
-            let kept = base.trim_end_matches('e').len();
-            lower.truncate(kept);
-            return lower;
+            return base.trim_end_matches('e');
         }
     }
-    let kept = lower.trim_end_matches('e').len();
-    lower.truncate(kept);
-    lower
+    lower.trim_end_matches('e')
 }
 
-fn is_stop_word(lower: &str) -> bool {
-    static SET: std::sync::LazyLock<HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    SET.contains(lower)
-}
-
-fn content_words(block: &Block) -> HashSet<String> {
+/// The paragraph's content words, as hashes of their stems.
+fn content_words(block: &Block) -> FxHashSet<u64> {
     let prose = &block.prose.text;
-    let mut words = HashSet::with_capacity(block.words.len());
+    let mut words = FxHashSet::with_capacity_and_hasher(block.words.len(), Default::default());
+    let mut buffer = [0u8; 48];
+    let mut owned = String::new();
     for range in &block.words {
         let word = &prose[range.clone()];
-        if word.chars().count() < 3 {
+        if word.len() < 3 {
             continue;
         }
-        // Lowercase once, for the stop-word test and the stem both.
-        let lower = word.to_lowercase();
-        if !is_stop_word(&lower) {
-            words.insert(stem_lowercase(lower));
+        // Lowercase into a stack buffer when we can; allocate only for long
+        // or non-ASCII words.
+        let lower: &str = if word.is_ascii() && word.len() <= buffer.len() {
+            let slot = &mut buffer[..word.len()];
+            for (out, byte) in slot.iter_mut().zip(word.bytes()) {
+                *out = byte.to_ascii_lowercase();
+            }
+            std::str::from_utf8(slot).unwrap_or(word)
+        } else {
+            owned.clear();
+            owned.extend(word.chars().flat_map(char::to_lowercase));
+            if owned.chars().count() < 3 {
+                continue;
+            }
+            &owned
+        };
+        if stop_words().contains(lower) {
+            continue;
         }
+        words.insert(hash_bytes(stem(lower).as_bytes()));
     }
     words
 }
@@ -198,54 +212,95 @@ impl Rule for AbruptTransition {
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
         let source = cx.document.text();
-        let mut paragraph_number = 0usize;
-        let mut previous: Option<(usize, &Block, HashSet<String>)> = None;
-        // Content words of the section so far, before the previous paragraph.
-        let mut section_words: HashSet<String> = HashSet::new();
+        // Paragraphs in order: (number, block, index of its section).
+        let mut paragraphs: Vec<(usize, &Block, usize)> = Vec::new();
+        let mut section = 0usize;
+        // A paragraph only counts as "previous" when nothing stands between.
+        let mut adjacent_to_previous: Vec<bool> = Vec::new();
+        let mut last_was_paragraph = false;
         for block in &cx.document.blocks {
             if block.is_heading() {
-                section_words.clear();
+                section += 1;
             }
             if block.kind != BlockKind::Paragraph || block.in_quote {
-                if let Some((_, _, words)) = previous.take() {
-                    section_words.extend(words);
-                }
+                last_was_paragraph = false;
                 continue;
             }
-            paragraph_number += 1;
-            let words = content_words(block);
-            if let Some((previous_number, previous_block, previous_words)) = &previous
+            adjacent_to_previous.push(last_was_paragraph);
+            paragraphs.push((paragraphs.len() + 1, block, section));
+            last_was_paragraph = true;
+        }
+
+        // Content words are computed only for paragraphs that need them.
+        let mut words: Vec<Option<FxHashSet<u64>>> = vec![None; paragraphs.len()];
+        let words_of = |index: usize, words: &mut Vec<Option<FxHashSet<u64>>>| {
+            if words[index].is_none() {
+                words[index] = Some(content_words(paragraphs[index].1));
+            }
+        };
+        // The union of content words of a section's paragraphs before the
+        // previous one, grown lazily.
+        let mut union: FxHashSet<u64> = FxHashSet::default();
+        let mut union_section = usize::MAX;
+        let mut union_upto = 0usize;
+
+        for index in 1..paragraphs.len() {
+            let (number, block, block_section) = paragraphs[index];
+            let (previous_number, previous_block, _) = paragraphs[index - 1];
+            let candidate = adjacent_to_previous[index]
                 && block.words.len() >= MIN_WORDS
                 && previous_block.words.len() >= MIN_WORDS
                 && !previous_block.prose.text.ends_with(':')
                 && !opens_with_bold_lead_in(source, block)
-                && !self.opens_with_connective(block)
-                && words.is_disjoint(&section_words)
-            {
-                let shared = words.intersection(previous_words).count();
-                let smaller = words.len().min(previous_words.len()).max(1);
-                if shared <= 1 && (shared as f64) / (smaller as f64) < 0.1 {
-                    let first_sentence = block
-                        .sentences
-                        .first()
-                        .cloned()
-                        .unwrap_or(0..block.prose.text.len());
-                    out.push(Finding::new(
-                        META.id,
-                        block.source_range(first_sentence),
-                        META.severity,
-                        format!(
-                            "Paragraph {paragraph_number} ({}) opens with no transition from paragraph {previous_number} ({})",
-                            quote(&opening(block)),
-                            quote(&opening(previous_block)),
-                        ),
-                    ));
+                && !self.opens_with_connective(block);
+            if !candidate {
+                continue;
+            }
+            words_of(index, &mut words);
+            words_of(index - 1, &mut words);
+            let (Some(current), Some(previous)) = (&words[index], &words[index - 1]) else {
+                continue;
+            };
+            let shared = current.intersection(previous).count();
+            let smaller = current.len().min(previous.len()).max(1);
+            if shared > 1 || (shared as f64) / (smaller as f64) >= 0.1 {
+                continue;
+            }
+            // New to its whole section too? Grow the union up to the
+            // paragraph before the previous one.
+            if union_section != block_section {
+                union.clear();
+                union_section = block_section;
+                union_upto = paragraphs.partition_point(|p| p.2 < block_section);
+            }
+            while union_upto + 1 < index {
+                words_of(union_upto, &mut words);
+                if let Some(earlier) = &words[union_upto] {
+                    union.extend(earlier.iter().copied());
                 }
+                union_upto += 1;
             }
-            if let Some((_, _, words)) = previous.take() {
-                section_words.extend(words);
+            let Some(current) = &words[index] else {
+                continue;
+            };
+            if !current.is_disjoint(&union) {
+                continue;
             }
-            previous = Some((paragraph_number, block, words));
+            let first_sentence = block
+                .sentences
+                .first()
+                .cloned()
+                .unwrap_or(0..block.prose.text.len());
+            out.push(Finding::new(
+                META.id,
+                block.source_range(first_sentence),
+                META.severity,
+                format!(
+                    "Paragraph {number} ({}) opens with no transition from paragraph {previous_number} ({})",
+                    quote(&opening(block)),
+                    quote(&opening(previous_block)),
+                ),
+            ));
         }
     }
 }

@@ -59,19 +59,19 @@ impl Rule for RepeatedOpener {
     fn check_block(&self, _cx: &Context, block: &Block, out: &mut Vec<Finding>) {
         let prose = &block.prose.text;
         let mut run = 0usize;
-        let mut previous: Option<String> = None;
+        let mut previous: Option<&str> = None;
         for sentence in 0..block.sentences.len() {
             let Some(word) = first_word(block, sentence) else {
                 previous = None;
                 run = 0;
                 continue;
             };
-            let lower = prose[word.clone()].to_lowercase();
-            if previous.as_deref() == Some(lower.as_str()) {
+            let text = &prose[word.clone()];
+            if previous.is_some_and(|p| same_word(p, text)) {
                 run += 1;
             } else {
                 run = 1;
-                previous = Some(lower);
+                previous = Some(text);
             }
             if run == SENTENCE_RUN {
                 out.push(Finding::new(
@@ -88,7 +88,7 @@ impl Rule for RepeatedOpener {
     }
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let mut previous: Option<String> = None;
+        let mut previous: Option<&str> = None;
         for block in &cx.document.blocks {
             if block.kind != BlockKind::Paragraph {
                 previous = None;
@@ -98,8 +98,8 @@ impl Rule for RepeatedOpener {
                 previous = None;
                 continue;
             };
-            let lower = block.prose.text[word.clone()].to_lowercase();
-            if previous.as_deref() == Some(lower.as_str()) {
+            let text = &block.prose.text[word.clone()];
+            if previous.is_some_and(|p| same_word(p, text)) {
                 out.push(Finding::new(
                     META.id,
                     block.source_range(word.clone()),
@@ -110,7 +110,11 @@ impl Rule for RepeatedOpener {
                     ),
                 ));
             }
-            previous = Some(lower);
+            previous = Some(text);
         }
     }
+}
+
+fn same_word(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b.to_lowercase())
 }

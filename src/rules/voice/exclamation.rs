@@ -57,11 +57,8 @@ impl Rule for Exclamation {
             let prose = &block.prose.text;
             let bytes = prose.as_bytes();
             let mut index = 0;
-            while index < bytes.len() {
-                if bytes[index] != b'!' {
-                    index += 1;
-                    continue;
-                }
+            while let Some(found) = memchr::memchr(b'!', &bytes[index..]) {
+                index += found;
                 let start = index;
                 while index < bytes.len() && bytes[index] == b'!' {
                     index += 1;

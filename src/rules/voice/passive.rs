@@ -104,12 +104,26 @@ const NOT_PARTICIPLES: &[&str] = &[
     "embed", "proceed", "succeed", "exceed", "breed", "greed", "deed", "weed", "steed",
 ];
 
+/// "am", "is", "are", "was", "were", "be", "been", "being".
+fn is_be_verb(word: &str) -> bool {
+    (2..=5).contains(&word.len())
+        && matches!(word.as_bytes()[0] | 0x20, b'a' | b'i' | b'w' | b'b')
+        && is_in(BE_VERBS, word)
+}
+
+fn is_in(list: &[&str], word: &str) -> bool {
+    list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
+}
+
 fn is_participle(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    if ADJECTIVAL.contains(&lower.as_str()) || NOT_PARTICIPLES.contains(&lower.as_str()) {
+    let ends_in_ed = word.len() > 4
+        && word
+            .get(word.len() - 2..)
+            .is_some_and(|end| end.eq_ignore_ascii_case("ed"));
+    if !ends_in_ed && !is_in(IRREGULAR_PARTICIPLES, word) {
         return false;
     }
-    (lower.len() > 4 && lower.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&lower.as_str())
+    !is_in(ADJECTIVAL, word) && !is_in(NOT_PARTICIPLES, word)
 }
 
 impl Rule for Passive {
@@ -126,15 +140,14 @@ impl Rule for Passive {
             let words = block.sentence_words(sentence);
             let mut index = 0;
             while index < words.len() {
-                let word = prose[words[index].clone()].to_lowercase();
-                if !BE_VERBS.contains(&word.as_str()) {
+                if !is_be_verb(&prose[words[index].clone()]) {
                     index += 1;
                     continue;
                 }
                 let mut next = index + 1;
                 while next < words.len()
                     && next - index <= 3
-                    && (INTERVENING.contains(&prose[words[next].clone()].to_lowercase().as_str())
+                    && (is_in(INTERVENING, &prose[words[next].clone()])
                         || prose[words[next].clone()].ends_with("ly"))
                 {
                     next += 1;

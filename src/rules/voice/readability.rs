@@ -94,56 +94,114 @@ impl TextStats {
 }
 
 /// English syllables in a word, by vowel groups with the usual corrections
-/// (silent final e, "-le", "-ed"); at least one per word.
+/// (silent final e, "-ed"/"-es" after most consonants); at least one per
+/// word. Allocation-free: it runs for every word of every paragraph.
 pub fn syllables(word: &str) -> usize {
-    // Nearly every word is short ASCII: lowercase it into a buffer on the
-    // stack (this runs on every word, twice).
-    let mut buffer = ['\0'; 32];
-    if word.is_ascii() && word.len() <= buffer.len() {
-        let mut len = 0;
-        for byte in word.bytes().filter(u8::is_ascii_alphabetic) {
-            buffer[len] = char::from(byte.to_ascii_lowercase());
-            len += 1;
-        }
-        return syllables_of_letters(&buffer[..len], word);
+    if word.is_ascii() {
+        count_ascii_syllables(word.as_bytes())
+    } else {
+        count_syllables(word.chars())
     }
-    let lower: Vec<char> = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    syllables_of_letters(&lower, word)
 }
 
-/// [`syllables`] of a word's letters, lowercased.
-fn syllables_of_letters(lower: &[char], word: &str) -> usize {
-    if lower.is_empty() {
-        return if word.chars().any(|c| c.is_ascii_digit()) {
-            1
-        } else {
-            0
-        };
+/// The same count as [`count_syllables`], for ASCII words, on bytes.
+fn count_ascii_syllables(word: &[u8]) -> usize {
+    let is_vowel = |b: u8| matches!(b | 0x20, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let mut letters = 0usize;
+    let mut count = 0usize;
+    let mut previous_vowel = false;
+    for &byte in word {
+        if byte.is_ascii_alphabetic() {
+            letters += 1;
+            let vowel = is_vowel(byte);
+            count += usize::from(vowel && !previous_vowel);
+            previous_vowel = vowel;
+        }
     }
-    if lower.len() <= 3 {
+    if letters == 0 {
+        return usize::from(word.iter().any(u8::is_ascii_digit));
+    }
+    if letters <= 3 {
         return 1;
     }
-    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let mut count = 0;
+    // The last three letters, lowercased, oldest first.
+    let mut tail = [b' '; 3];
+    let mut found = 0;
+    for &byte in word.iter().rev() {
+        if byte.is_ascii_alphabetic() {
+            tail[2 - found] = byte | 0x20;
+            found += 1;
+            if found == 3 {
+                break;
+            }
+        }
+    }
+    let [third_last, second_last, last] = tail;
+    let silent_e = last == b'e' && second_last != b'l' && second_last != b'e';
+    let silent_ed = (second_last == b'e' && (last == b'd' || last == b's'))
+        && letters > 4
+        && !is_vowel(third_last)
+        && !matches!(third_last, b'd' | b't' | b's' | b'x' | b'z' | b'c' | b'g');
+    if (silent_e || silent_ed) && count > 1 {
+        count -= 1;
+    }
+    count.max(1)
+}
+
+/// Accented Latin vowels count as their plain vowel ("naïve", "café").
+fn fold_vowel(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'æ' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'é',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'œ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        _ => c,
+    }
+}
+
+fn count_syllables(chars: impl Iterator<Item = char>) -> usize {
+    // An accented e stays distinct from "e" so it is never a silent final e.
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'é' | 'i' | 'o' | 'u' | 'y');
+    let mut letters = 0usize;
+    let mut count = 0usize;
     let mut previous_vowel = false;
-    for &c in lower {
-        let vowel = is_vowel(c);
-        if vowel && !previous_vowel {
+    // The last three letters, lowercased, newest last.
+    let mut tail = [' '; 3];
+    let mut has_digit = false;
+    for c in chars {
+        if !c.is_alphabetic() {
+            has_digit |= c.is_ascii_digit();
+            continue;
+        }
+        let lower = fold_vowel(if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        });
+        letters += 1;
+        let vowel = is_vowel(lower);
+        // A diaeresis marks a vowel said on its own ("naïve", "Zoë").
+        let hiatus = matches!(c, 'ä' | 'ë' | 'ï' | 'ö' | 'ü' | 'ÿ');
+        if vowel && (!previous_vowel || hiatus) {
             count += 1;
         }
         previous_vowel = vowel;
+        tail = [tail[1], tail[2], lower];
     }
-    let n = lower.len();
-    let ends = |suffix: &[char]| lower.ends_with(suffix);
-    let silent_e = ends(&['e']) && !ends(&['l', 'e']) && !ends(&['e', 'e']);
-    let silent_ed = (ends(&['e', 'd']) || ends(&['e', 's']))
-        && n > 4
-        && !is_vowel(lower[n - 3])
-        && !matches!(lower[n - 3], 'd' | 't' | 's' | 'x' | 'z' | 'c' | 'g');
+    if letters == 0 {
+        return usize::from(has_digit);
+    }
+    if letters <= 3 {
+        return 1;
+    }
+    let [third_last, second_last, last] = tail;
+    let silent_e = last == 'e' && second_last != 'l' && second_last != 'e';
+    let silent_ed = (second_last == 'e' && (last == 'd' || last == 's'))
+        && letters > 4
+        && !is_vowel(third_last)
+        && !matches!(third_last, 'd' | 't' | 's' | 'x' | 'z' | 'c' | 'g');
     if (silent_e || silent_ed) && count > 1 {
         count -= 1;
     }
@@ -155,48 +213,41 @@ impl Rule for Readability {
         &META
     }
 
-    fn check_block(&self, _cx: &Context, block: &Block, out: &mut Vec<Finding>) {
-        if block.kind != BlockKind::Paragraph || block.words.len() < MIN_PARAGRAPH_WORDS {
-            return;
-        }
-        let stats = TextStats::of_block(block);
-        if let Some(grade) = stats.grade()
-            && grade > self.target
-        {
-            out.push(Finding::new(
-                META.id,
-                block.span(),
-                META.severity,
-                format!(
-                    "Paragraph reads at grade {grade:.1}; the guide aims for {} or below",
-                    self.target
-                ),
-            ));
-        }
-    }
-
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        let mut stats = TextStats::default();
+        // Paragraphs and the whole document in one pass: each block's
+        // syllables are counted once.
+        let mut total = TextStats::default();
         let mut flagged_paragraph = false;
         for block in &cx.document.blocks {
             if block.is_heading() {
                 continue;
             }
-            let block_stats = TextStats::of_block(block);
-            if block.kind == BlockKind::Paragraph
-                && block.words.len() >= MIN_PARAGRAPH_WORDS
-                && block_stats.grade().is_some_and(|g| g > self.target)
+            let stats = TextStats::of_block(block);
+            total.add(stats);
+            if block.kind != BlockKind::Paragraph || block.words.len() < MIN_PARAGRAPH_WORDS {
+                continue;
+            }
+            if let Some(grade) = stats.grade()
+                && grade > self.target
             {
                 flagged_paragraph = true;
+                out.push(Finding::new(
+                    META.id,
+                    block.span(),
+                    META.severity,
+                    format!(
+                        "Paragraph reads at grade {grade:.1}; the guide aims for {} or below",
+                        self.target
+                    ),
+                ));
             }
-            stats.add(block_stats);
         }
         // A document whose long paragraphs are already flagged needs no
         // second, vaguer finding.
-        if flagged_paragraph || stats.words < MIN_DOCUMENT_WORDS {
+        if flagged_paragraph || total.words < MIN_DOCUMENT_WORDS {
             return;
         }
-        if let Some(grade) = stats.grade()
+        if let Some(grade) = total.grade()
             && grade > self.target
             && let Some(first) = cx.document.blocks.iter().find(|b| !b.is_heading())
             && let Some(sentence) = first.sentences.first()
@@ -230,8 +281,26 @@ mod tests {
             ("organisation", 5),
             ("the", 1),
             ("2026", 1),
+            ("naïve", 2),
+            ("café", 2),
         ] {
             assert_eq!(syllables(word), expected, "{word}");
+        }
+        // The ASCII fast path agrees with the general one.
+        for word in [
+            "readability",
+            "walked",
+            "table",
+            "organisation",
+            "rhythm",
+            "queue",
+            "A1b2",
+        ] {
+            assert_eq!(
+                count_ascii_syllables(word.as_bytes()),
+                count_syllables(word.chars()),
+                "{word}"
+            );
         }
     }
 }

@@ -65,6 +65,9 @@ struct Shouting {
 }
 
 fn is_capitalised_word(word: &str) -> bool {
+    if word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return false; // Nearly every word: reject it at once.
+    }
     let mut letters = 0;
     for c in word.chars() {
         if c.is_alphabetic() {

@@ -1,0 +1,257 @@
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+use crate::declare_rule;
+use crate::document::{AtomKind, Block, Document};
+use crate::finding::{Finding, quote};
+use crate::guide::Guide;
+use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+
+use super::at_word_boundaries;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags objective claims that need a source: rankings (“#1”, “number
+    /// one”, “best-in-class”), guarantees, “100%”, “proven”, “clinically”,
+    /// “studies show”, “3x faster”, percentages about results (“cut costs
+    /// by 40%”), and generic green claims (“eco-friendly”, “sustainable”,
+    /// “carbon neutral”, “non-toxic”). It stays silent when the same
+    /// sentence or the next one carries a link, a footnote reference
+    /// (`[^1]`), “according to …” or “source:”.
+    ///
+    /// ## Why is this bad?
+    /// Readers, and advertising regulators, expect an objective claim to be
+    /// backed. Without a source it reads as hype, and a green or health claim
+    /// without one can be a legal problem (greenwashing rules).
+    ///
+    /// ## Example
+    /// ```markdown
+    /// Our platform makes teams 3x faster and is 100% carbon neutral.
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```markdown
+    /// In our 2026 customer study, teams closed tickets 3x faster
+    /// ([report](https://example.com/study)). Our offices run on certified
+    /// renewable power[^1].
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: only the writer knows the source.
+    ///
+    /// ## Options
+    /// `[[sharing.claims]]` rows (`find`, `why`: what substantiation the
+    /// claim needs) add phrases; the top-level `allow` list removes them.
+    pub static META = {
+        id: "share/unsubstantiated-claim",
+        category: Share,
+        severity: Warning,
+        fixable: No,
+    }
+}
+
+pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
+
+/// Result claims no word list can hold: “3x faster”, “cut costs by 40%”,
+/// “40% more leads”.
+static RESULT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b\d+(?:[.,]\d+)?\s?(?:x|×|times)\s+(?:faster|quicker|more|better|cheaper|higher|bigger|greater|less|fewer|lower|the)\b",
+        r"|\b(?:increas|reduc|cut|cutting|boost|improv|grow|grew|sav|lift|rais|lower|doubl|tripl|slash|drop)\w*\s+(?:\w+\s+){0,3}?by\s+(?:up\s+to\s+|over\s+|more\s+than\s+)?\d+(?:[.,]\d+)?\s?(?:%|percent\b|x\b|times\b)",
+        r"|\b\d+(?:[.,]\d+)?\s?(?:%|percent)\s+(?:faster|quicker|more|better|cheaper|higher|less|fewer|lower|increase|decrease|reduction|improvement|growth|savings|uplift|boost)\b",
+    ))
+    .expect("result claim pattern is valid")
+});
+
+/// “The best CRM on the market”: a superlative with a field to rank in.
+static BEST_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:the|our|is) (?:very )?(?:best|fastest|cheapest|safest|most \w+) (?:[\w-]+ ){0,3}?",
+        r"(?:on the market|in the (?:world|industry|business|country|market)|available|ever (?:made|built)|money can buy|out there)\b",
+    ))
+    .expect("superlative pattern is valid")
+});
+
+/// Words that show a source follows or precedes.
+const SOURCE_MARKERS: &[&str] = &[
+    "according to",
+    "source:",
+    "sources:",
+    "(source",
+    "data from",
+    "study by",
+    "survey by",
+    "report by",
+];
+
+/// A “100%” that is effort, not a claim: “give 100%”.
+const EFFORT_VERBS: &[&str] = &["give", "gave", "giving", "gives"];
+
+/// A “#1” that numbers a list item, not a rank: “Lesson #1”.
+const COUNTED_NOUNS: &[&str] = &[
+    "tip", "lesson", "step", "rule", "reason", "mistake", "part", "day", "week", "episode", "ep",
+    "chapter", "issue", "item", "question", "point", "takeaway", "myth", "sign", "habit", "truth",
+    "priority", "goal", "fan", "level", "round", "phase", "option", "idea", "hack",
+];
+
+struct Claims {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern: its row's `why`.
+    needs: Vec<String>,
+}
+
+fn build(guide: &Guide) -> Box<dyn Rule> {
+    let mut phrases = Vec::new();
+    let mut needs = Vec::new();
+    for row in &guide.config.sharing.claims {
+        for phrase in row.find.as_slice() {
+            if guide.allows(phrase) || phrase.trim().is_empty() {
+                continue;
+            }
+            phrases.push(phrase.to_ascii_lowercase());
+            needs.push(row.why.clone().unwrap_or_else(|| "a source".to_owned()));
+        }
+    }
+    // This rule keeps its own automaton instead of the shared term matcher:
+    // whether a claim is backed depends on the next sentence, which can be
+    // in the next block, and per-block findings must depend on their block
+    // alone.
+    let automaton = (!phrases.is_empty())
+        .then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&phrases)
+                .ok()
+        })
+        .flatten();
+    Box::new(Claims { automaton, needs })
+}
+
+/// Sentence `(block, sentence)` positions in reading order.
+fn sentences(document: &Document) -> Vec<(usize, usize)> {
+    document
+        .blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(b, block)| (0..block.sentences.len()).map(move |s| (b, s)))
+        .collect()
+}
+
+/// Whether a sentence carries a source: a link, a URL, a footnote
+/// reference, or a source marker.
+fn has_source(block: &Block, sentence: &Range<usize>) -> bool {
+    let linked = block.atoms.iter().any(|atom| {
+        matches!(
+            atom.kind,
+            AtomKind::Link | AtomKind::Url | AtomKind::FootnoteRef
+        ) && atom.prose.start < sentence.end.max(sentence.start + 1)
+            && sentence.start < atom.prose.end.max(atom.prose.start + 1)
+    });
+    if linked {
+        return true;
+    }
+    let text = block.prose.text[sentence.clone()].to_lowercase();
+    SOURCE_MARKERS.iter().any(|marker| text.contains(marker))
+}
+
+impl Claims {
+    fn claims_in(&self, block: &Block) -> Vec<(Range<usize>, String)> {
+        let text = block.prose.text.as_str();
+        let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        if let Some(automaton) = &self.automaton {
+            for hit in automaton.find_iter(text) {
+                let range = hit.start()..hit.end();
+                if !at_word_boundaries(text, &range) {
+                    continue;
+                }
+                let phrase = &text[range.clone()];
+                if phrase.starts_with("100") && follows_one_of(text, range.start, EFFORT_VERBS)
+                    || phrase == "#1" && follows_one_of(text, range.start, COUNTED_NOUNS)
+                {
+                    continue;
+                }
+                found.push((range, self.needs[hit.pattern().as_usize()].clone()));
+            }
+        }
+        let shapes = [
+            (
+                &*RESULT_CLAIM,
+                "the data behind the result, and who measured it",
+            ),
+            (
+                &*BEST_CLAIM,
+                "a ranking, award or market data, with who measured it",
+            ),
+        ];
+        for (pattern, needs) in shapes {
+            for hit in pattern.find_iter(text) {
+                let range = hit.range();
+                if found
+                    .iter()
+                    .any(|(other, _)| other.start < range.end && range.start < other.end)
+                {
+                    continue;
+                }
+                found.push((range, needs.to_owned()));
+            }
+        }
+        found.sort_by_key(|(range, _)| range.start);
+        found
+    }
+}
+
+/// Whether the word before `at` is one of `words` (any case).
+fn follows_one_of(text: &str, at: usize, words: &[&str]) -> bool {
+    let before = text[..at].trim_end().to_ascii_lowercase();
+    words.iter().any(|verb| {
+        before.strip_suffix(verb).is_some_and(|rest| {
+            rest.chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+impl Rule for Claims {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let document = cx.document;
+        let order = sentences(document);
+        for (position, &(b, s)) in order.iter().enumerate() {
+            let block = &document.blocks[b];
+            let sentence = block.sentences[s].clone();
+            let claims: Vec<_> = self
+                .claims_in(block)
+                .into_iter()
+                .filter(|(range, _)| sentence.start <= range.start && range.start < sentence.end)
+                .collect();
+            if claims.is_empty() {
+                continue;
+            }
+            let backed = has_source(block, &sentence)
+                || order.get(position + 1).is_some_and(|&(nb, ns)| {
+                    let next = &document.blocks[nb];
+                    has_source(next, &next.sentences[ns])
+                });
+            if backed {
+                continue;
+            }
+            for (range, needs) in claims {
+                let written = &block.prose.text[range.clone()];
+                out.push(Finding::new(
+                    META.id,
+                    block.source_range(range),
+                    META.severity,
+                    format!("Claim {} needs a source: {needs}", quote(written)),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,1203 @@
+//! Vale's extension points ("checks"), each with the semantics Vale's
+//! documentation gives it.
+//!
+//! `existence`, `substitution`, `occurrence`, `repetition`,
+//! `capitalization`, `sequence` and `spelling` run on one unit of text at a
+//! time. `consistency` and `conditional` remember what earlier blocks said,
+//! and `metric` measures the whole body text, so those three run over the
+//! document.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::metric::{Condition, Formula};
+use super::pattern::{Pattern, unicode_edges};
+use super::rule::{Exceptions, Hit, Unit};
+use super::spelling::Speller;
+use super::yaml::Value;
+use crate::document::segment;
+
+/// Why a rule could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// The definition is wrong (a missing or mistyped key): an error.
+    Invalid(String),
+    /// copydesk cannot run this rule (a pattern its engines reject, a
+    /// feature it lacks): reported once, and the rule is skipped.
+    Unsupported(String),
+}
+
+/// What building a rule may consult.
+pub struct BuildContext<'a> {
+    /// Accepted vocabulary terms (exceptions for rules with `vocab: true`).
+    pub accepted: &'a [String],
+    /// `WordTemplate` from `.vale.ini`, if set.
+    pub word_template: Option<&'a str>,
+    /// Spelling dictionaries and ignore files, found from `StylesPath`.
+    pub spelling: &'a dyn Fn(&Value) -> Result<Speller, BuildError>,
+}
+
+#[derive(Debug)]
+pub enum Check {
+    Existence(Existence),
+    Substitution(Substitution),
+    Occurrence(Occurrence),
+    Repetition(Repetition),
+    Consistency(Consistency),
+    Conditional(Conditional),
+    Capitalization(Capitalization),
+    Metric(Metric),
+    Sequence(Sequence),
+    Spelling(Spelling),
+}
+
+pub const EXTENSION_POINTS: &[&str] = &[
+    "existence",
+    "substitution",
+    "occurrence",
+    "repetition",
+    "consistency",
+    "conditional",
+    "capitalization",
+    "metric",
+    "sequence",
+    "spelling",
+    "script",
+    "readability",
+];
+
+impl Check {
+    pub fn build(extends: &str, yaml: &Value, cx: &BuildContext) -> Result<Check, BuildError> {
+        Ok(match extends {
+            "existence" => Check::Existence(Existence::build(yaml, cx)?),
+            "substitution" => Check::Substitution(Substitution::build(yaml, cx)?),
+            "occurrence" => Check::Occurrence(Occurrence::build(yaml)?),
+            "repetition" => Check::Repetition(Repetition::build(yaml, cx)?),
+            "consistency" => Check::Consistency(Consistency::build(yaml, cx)?),
+            "conditional" => Check::Conditional(Conditional::build(yaml, cx)?),
+            "capitalization" => Check::Capitalization(Capitalization::build(yaml, cx)?),
+            "metric" => Check::Metric(Metric::build(yaml)?),
+            "sequence" => Check::Sequence(Sequence::build(yaml)?),
+            "spelling" => Check::Spelling(Spelling::build(yaml, cx)?),
+            "script" => {
+                return Err(BuildError::Unsupported(
+                    "`script` rules run Tengo scripts, which copydesk does not run".to_owned(),
+                ));
+            }
+            "readability" => {
+                return Err(BuildError::Unsupported(
+                    "`readability` is Vale's older form of `metric`; rewrite it as a `metric` rule"
+                        .to_owned(),
+                ));
+            }
+            other => {
+                return Err(BuildError::Invalid(format!(
+                    "“extends: {other}” is not a Vale extension point (expected one of {})",
+                    EXTENSION_POINTS.join(", ")
+                )));
+            }
+        })
+    }
+
+    /// Whether `%s` in a `replace` message lists the swap's replacements.
+    pub fn formats_replacements(&self) -> bool {
+        matches!(self, Check::Substitution(_))
+    }
+
+    pub fn ignores_case(&self) -> bool {
+        match self {
+            Check::Existence(c) => c.ignorecase,
+            Check::Substitution(c) => c.ignorecase,
+            _ => false,
+        }
+    }
+
+    /// Whether this check needs the whole document (see the module docs).
+    pub fn is_document_level(&self) -> bool {
+        matches!(
+            self,
+            Check::Consistency(_) | Check::Conditional(_) | Check::Metric(_)
+        )
+    }
+
+    /// Run a unit-level check.
+    pub fn run(&self, unit: &Unit) -> Vec<Hit> {
+        match self {
+            Check::Existence(c) => c.run(unit.text),
+            Check::Substitution(c) => c.run(unit.text),
+            Check::Occurrence(c) => c.run(unit.text),
+            Check::Repetition(c) => c.run(unit.text),
+            Check::Capitalization(c) => c.run(unit.text),
+            Check::Sequence(c) => c.run(unit),
+            Check::Spelling(c) => c.run(unit),
+            Check::Consistency(_) | Check::Conditional(_) | Check::Metric(_) => Vec::new(),
+        }
+    }
+}
+
+fn flag(yaml: &Value, key: &str, default: bool) -> bool {
+    yaml.get(key).and_then(Value::as_bool).unwrap_or(default)
+}
+
+fn strings(yaml: &Value, key: &str) -> Vec<String> {
+    yaml.get(key).map(Value::as_strings).unwrap_or_default()
+}
+
+fn number(yaml: &Value, key: &str) -> Result<Option<f64>, BuildError> {
+    match yaml.get(key) {
+        None => Ok(None),
+        Some(value) if value.is_null() => Ok(None),
+        Some(value) => value.as_f64().map(Some).ok_or_else(|| {
+            BuildError::Invalid(format!("“{key}” must be a number, found {value:?}"))
+        }),
+    }
+}
+
+fn compile(pattern: &str) -> Result<Pattern, BuildError> {
+    Pattern::compile(pattern).map_err(|error| {
+        BuildError::Unsupported(format!(
+            "its pattern does not compile here: {}",
+            error.lines().last().unwrap_or(&error).trim()
+        ))
+    })
+}
+
+const WORD_TEMPLATE: &str = r"(?m)\b(?:%s)\b";
+const NONWORD_TEMPLATE: &str = r"(?m)(?:%s)";
+
+/// One or two patterns for an alternation of `tokens`: when the whole needs
+/// the backtracker, the tokens that do not are split off so that most text
+/// is searched by the fast engine. Matches are merged by [`merged_ranges`].
+fn alternation(flags: &str, template: &str, tokens: &[String]) -> Result<Vec<Pattern>, BuildError> {
+    let whole = compile(&format!(
+        "{flags}{}",
+        template.replace("%s", &tokens.join("|"))
+    ))?;
+    if !whole.is_fancy() || tokens.len() < 2 {
+        return Ok(vec![whole]);
+    }
+    let (fast, fancy): (Vec<String>, Vec<String>) = tokens
+        .iter()
+        .cloned()
+        .partition(|token| Pattern::compile(token).is_ok_and(|p| !p.is_fancy()));
+    let mut patterns = Vec::new();
+    for group in [fast, fancy] {
+        if !group.is_empty() {
+            patterns.push(compile(&format!(
+                "{flags}{}",
+                template.replace("%s", &group.join("|"))
+            ))?);
+        }
+    }
+    Ok(patterns)
+}
+
+/// Match ranges of several patterns, leftmost first, without overlaps.
+fn merged_ranges(patterns: &[Pattern], text: &str) -> Vec<Range<usize>> {
+    if let [one] = patterns {
+        return one.find_ranges(text);
+    }
+    let mut all: Vec<Range<usize>> = patterns.iter().flat_map(|p| p.find_ranges(text)).collect();
+    all.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(all.len());
+    for range in all {
+        if out.last().is_none_or(|last| range.start >= last.end) {
+            out.push(range);
+        }
+    }
+    out
+}
+
+fn case_flag(ignorecase: bool) -> &'static str {
+    if ignorecase { "(?i)" } else { "" }
+}
+
+/// `existence`: report every match of `tokens` (word-bounded unless
+/// `nonword`) or of the `raw` pattern.
+#[derive(Debug)]
+pub struct Existence {
+    patterns: Vec<Pattern>,
+    whole_words: bool,
+    ignorecase: bool,
+    exceptions: Exceptions,
+}
+
+impl Existence {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Existence, BuildError> {
+        let tokens: Vec<String> = strings(yaml, "tokens")
+            .into_iter()
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        let raw = strings(yaml, "raw").concat();
+        let ignorecase = flag(yaml, "ignorecase", false);
+        let nonword = flag(yaml, "nonword", false);
+        let append = flag(yaml, "append", false);
+        let vocab = flag(yaml, "vocab", true);
+        if tokens.is_empty() && raw.is_empty() {
+            return Err(BuildError::Invalid(
+                "an existence rule needs `tokens` or `raw`".to_owned(),
+            ));
+        }
+        let word = !nonword && !tokens.is_empty();
+        let template = if word {
+            cx.word_template.unwrap_or(WORD_TEMPLATE)
+        } else {
+            NONWORD_TEMPLATE
+        };
+        let flags = case_flag(ignorecase);
+        let patterns = if raw.is_empty() {
+            alternation(flags, template, &tokens)?
+        } else if tokens.is_empty() {
+            vec![compile(&format!("{flags}(?m){raw}"))?]
+        } else {
+            let group = template.replace("%s", &tokens.join("|"));
+            let joined = if append {
+                format!("{flags}{group}{raw}")
+            } else {
+                format!("{flags}{raw}{group}")
+            };
+            vec![compile(&joined)?]
+        };
+        // Vocabulary words are exceptions for word rules only: in a nonword
+        // pattern a vocabulary word would excuse any match containing it.
+        let exceptions =
+            Exceptions::new(&strings(yaml, "exceptions"), cx.accepted, vocab && !nonword);
+        Ok(Existence {
+            patterns,
+            whole_words: word && raw.is_empty(),
+            ignorecase,
+            exceptions,
+        })
+    }
+
+    fn run(&self, text: &str) -> Vec<Hit> {
+        merged_ranges(&self.patterns, text)
+            .into_iter()
+            .filter(|range| !range.is_empty())
+            .filter(|range| !self.whole_words || unicode_edges(text, range))
+            .filter(|range| !self.exceptions.excepts(text, range))
+            .map(|range| {
+                let mut hit = Hit::new(range.clone(), vec![text[range].trim().to_owned()]);
+                hit.whole_words = self.whole_words;
+                hit
+            })
+            .collect()
+    }
+}
+
+/// `substitution`: a `swap` of observed → expected; a match that is not
+/// already the expected form is reported with it.
+#[derive(Debug)]
+pub struct Substitution {
+    /// Each pattern with the swap entries (by index) it holds.
+    patterns: Vec<Pattern>,
+    swaps: Vec<Swap>,
+    ignorecase: bool,
+    whole_words: bool,
+    exceptions: Exceptions,
+}
+
+#[derive(Debug)]
+struct Swap {
+    expected: String,
+    /// Capture groups of the observed pattern, for `$1` in `expected`.
+    groups: usize,
+}
+
+impl Substitution {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Substitution, BuildError> {
+        let Some(Value::Map(entries)) = yaml.get("swap") else {
+            return Err(BuildError::Invalid(
+                "a substitution rule needs a `swap` map".to_owned(),
+            ));
+        };
+        let ignorecase = flag(yaml, "ignorecase", false);
+        let nonword = flag(yaml, "nonword", false);
+        let vocab = flag(yaml, "vocab", true);
+        let template = if nonword {
+            NONWORD_TEMPLATE
+        } else {
+            cx.word_template.unwrap_or(WORD_TEMPLATE)
+        };
+        let mut swaps = Vec::with_capacity(entries.len());
+        let mut fast: Vec<String> = Vec::new();
+        let mut fancy: Vec<String> = Vec::new();
+        for (index, (observed, expected)) in entries.iter().enumerate() {
+            let alone = compile(observed)?;
+            swaps.push(Swap {
+                expected: expected.as_str().unwrap_or("").to_owned(),
+                groups: alone.group_count() - 1,
+            });
+            let named = format!("(?P<s{index}>{observed})");
+            if alone.is_fancy() {
+                fancy.push(named);
+            } else {
+                fast.push(named);
+            }
+        }
+        let flags = case_flag(ignorecase);
+        let mut patterns = Vec::new();
+        for group in [fast, fancy] {
+            if !group.is_empty() {
+                patterns.push(compile(&format!(
+                    "{flags}{}",
+                    template.replace("%s", &group.join("|"))
+                ))?);
+            }
+        }
+        Ok(Substitution {
+            patterns,
+            swaps,
+            ignorecase,
+            whole_words: !nonword,
+            exceptions: Exceptions::new(&strings(yaml, "exceptions"), cx.accepted, vocab),
+        })
+    }
+
+    fn run(&self, text: &str) -> Vec<Hit> {
+        let mut found: Vec<(Range<usize>, usize, Vec<String>)> = Vec::new();
+        for pattern in &self.patterns {
+            for m in pattern.captures(text) {
+                let Some((index, at)) = (0..self.swaps.len()).find_map(|index| {
+                    let at = pattern.group_index(&format!("s{index}"))?;
+                    m.groups.get(at)?.as_ref().map(|_| (index, at))
+                }) else {
+                    continue;
+                };
+                let groups = (1..=self.swaps[index].groups)
+                    .map(|k| {
+                        m.groups
+                            .get(at + k)
+                            .and_then(|g| g.clone())
+                            .map_or(String::new(), |g| text[g].to_owned())
+                    })
+                    .collect();
+                found.push((m.range, index, groups));
+            }
+        }
+        if self.patterns.len() > 1 {
+            found.sort_by_key(|(range, index, _)| (range.start, *index));
+            let mut last_end = 0;
+            found.retain(|(range, _, _)| {
+                let keep = range.start >= last_end;
+                if keep {
+                    last_end = range.end;
+                }
+                keep
+            });
+        }
+        let mut hits = Vec::new();
+        for (range, index, groups) in found {
+            if range.is_empty() || (self.whole_words && !unicode_edges(text, &range)) {
+                continue;
+            }
+            let observed = text[range.clone()].trim();
+            let expected = expand_groups(&self.swaps[index].expected, &groups);
+            if match_token(&expected, observed, self.ignorecase)
+                || self.exceptions.excepts(text, &range)
+            {
+                continue;
+            }
+            let mut hit = Hit::new(range, vec![expected.clone(), observed.to_owned()]);
+            hit.replacements = expected.split('|').map(|s| s.trim().to_owned()).collect();
+            hit.whole_words = self.whole_words;
+            hits.push(hit);
+        }
+        hits
+    }
+}
+
+/// Replace `$1`…`$9` with capture groups.
+fn expand_groups(template: &str, groups: &[String]) -> String {
+    if !template.contains('$') {
+        return template.to_owned();
+    }
+    let mut out = String::with_capacity(template.len());
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$'
+            && let Some(digit) = chars.peek().and_then(|d| d.to_digit(10))
+            && digit > 0
+        {
+            chars.next();
+            out.push_str(groups.get(digit as usize - 1).map_or("", |g| g.trim()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether an observed match already is the expected form (Vale's
+/// `matchToken`): a plain phrase must be equal, a pattern must match.
+fn match_token(expected: &str, observed: &str, ignorecase: bool) -> bool {
+    if is_phrase(expected) {
+        return expected == observed;
+    }
+    let pattern = format!("{}^(?:{expected})$", case_flag(ignorecase));
+    match Pattern::compile(&pattern) {
+        Ok(pattern) => pattern.is_match(observed),
+        Err(_) => expected == observed,
+    }
+}
+
+/// Letters, digits, spaces and hyphens only (Vale's `IsPhrase`).
+fn is_phrase(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+}
+
+/// `occurrence`: `token` may appear at most `max` / at least `min` times in
+/// a unit; the message's `%s` is the count.
+#[derive(Debug)]
+pub struct Occurrence {
+    pattern: Pattern,
+    max: usize,
+    min: usize,
+}
+
+impl Occurrence {
+    fn build(yaml: &Value) -> Result<Occurrence, BuildError> {
+        let token = yaml
+            .get("token")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BuildError::Invalid("an occurrence rule needs a `token`".to_owned()))?;
+        let ignorecase = flag(yaml, "ignorecase", false);
+        let count = |key| number(yaml, key).map(|n| n.map_or(0, |n| n.max(0.0) as usize));
+        Ok(Occurrence {
+            pattern: compile(&format!("{}(?:{token})", case_flag(ignorecase)))?,
+            max: count("max")?,
+            min: count("min")?,
+        })
+    }
+
+    fn run(&self, text: &str) -> Vec<Hit> {
+        let found = self.pattern.find_ranges(text);
+        let count = found.len();
+        let over = self.max > 0 && count > self.max;
+        let under = self.min > 0 && count < self.min;
+        if !over && !under {
+            return Vec::new();
+        }
+        // Vale points at the first match; the finding covers the whole unit
+        // the count is about.
+        vec![Hit::new(0..text.len(), vec![count.to_string()])]
+    }
+}
+
+/// `repetition`: the same token twice in a row ("the the").
+#[derive(Debug)]
+pub struct Repetition {
+    pattern: Pattern,
+    max: usize,
+    ignorecase: bool,
+    alpha: bool,
+    exceptions: Exceptions,
+}
+
+impl Repetition {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Repetition, BuildError> {
+        let tokens = strings(yaml, "tokens");
+        if tokens.is_empty() {
+            return Err(BuildError::Invalid(
+                "a repetition rule needs `tokens`".to_owned(),
+            ));
+        }
+        let ignorecase = flag(yaml, "ignorecase", false);
+        Ok(Repetition {
+            pattern: compile(&format!("{}({})", case_flag(ignorecase), tokens.join("|")))?,
+            max: number(yaml, "max")?.map_or(0, |n| n.max(0.0) as usize),
+            ignorecase,
+            alpha: flag(yaml, "alpha", false),
+            exceptions: Exceptions::new(
+                &strings(yaml, "exceptions"),
+                cx.accepted,
+                flag(yaml, "vocab", true),
+            ),
+        })
+    }
+
+    fn run(&self, text: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut previous: Option<(Range<usize>, &str)> = None;
+        let mut count = 0;
+        for range in self.pattern.find_ranges(text) {
+            let current = text[range.clone()].trim();
+            let hit = previous.as_ref().is_some_and(|(_, prev)| {
+                !current.is_empty()
+                    && if self.ignorecase {
+                        current.to_lowercase() == prev.to_lowercase()
+                    } else {
+                        current == *prev
+                    }
+            }) && (!self.alpha || current.chars().all(char::is_alphabetic));
+            if hit {
+                count += 1;
+            }
+            if hit
+                && count > self.max
+                && let Some((previous_range, _)) = &previous
+            {
+                let span = previous_range.start..range.end;
+                let one_sentence = segment::sentences(&text[span.clone()]).len() <= 1;
+                if one_sentence && !self.exceptions.excepts(text, &span) {
+                    let mut found = Hit::new(span, vec![current.to_owned()]);
+                    found.whole_words = true;
+                    hits.push(found);
+                    count = 0;
+                }
+            }
+            previous = Some((range, current));
+        }
+        hits
+    }
+}
+
+/// `consistency`: of each `either` pair, only one spelling per document.
+/// The spelling used first wins; every use of the other is reported.
+#[derive(Debug)]
+pub struct Consistency {
+    pairs: Vec<Pattern>,
+}
+
+impl Consistency {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Consistency, BuildError> {
+        let Some(Value::Map(entries)) = yaml.get("either") else {
+            return Err(BuildError::Invalid(
+                "a consistency rule needs an `either` map".to_owned(),
+            ));
+        };
+        let ignorecase = flag(yaml, "ignorecase", false);
+        let template = if flag(yaml, "nonword", false) {
+            NONWORD_TEMPLATE
+        } else {
+            cx.word_template.unwrap_or(WORD_TEMPLATE)
+        };
+        let pairs = entries
+            .iter()
+            .map(|(first, second)| {
+                let second = second.as_str().unwrap_or("");
+                let body = format!("(?P<a>{first})|(?P<b>{second})");
+                compile(&format!(
+                    "{}{}",
+                    case_flag(ignorecase),
+                    template.replace("%s", &body)
+                ))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Consistency { pairs })
+    }
+
+    /// Findings over units in document order; `state` remembers, per pair,
+    /// which spelling came first.
+    pub fn run(&self, unit_text: &str, state: &mut Vec<Option<bool>>) -> Vec<Hit> {
+        state.resize(self.pairs.len(), None);
+        let mut hits = Vec::new();
+        for (index, pattern) in self.pairs.iter().enumerate() {
+            let Some(a) = pattern.group_index("a") else {
+                continue;
+            };
+            for m in pattern.captures(unit_text) {
+                let is_first = m.groups.get(a).is_some_and(Option::is_some);
+                match state[index] {
+                    None => state[index] = Some(is_first),
+                    Some(winner) if winner != is_first => {
+                        let text = unit_text[m.range.clone()].trim().to_owned();
+                        hits.push(Hit::new(m.range, vec![text]));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        hits
+    }
+}
+
+/// `conditional`: every match of `first` needs `second` — with a capture
+/// group, `second` must have captured the same text earlier in the document
+/// (an acronym defined before use); without one, `second` must appear in
+/// the same unit.
+#[derive(Debug)]
+pub struct Conditional {
+    first: Pattern,
+    second: Pattern,
+    second_has_group: bool,
+    exceptions: Exceptions,
+}
+
+impl Conditional {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Conditional, BuildError> {
+        let get = |key: &str| {
+            yaml.get(key)
+                .and_then(Value::as_str)
+                .ok_or_else(|| BuildError::Invalid(format!("a conditional rule needs `{key}`")))
+        };
+        let flags = case_flag(flag(yaml, "ignorecase", false));
+        let second = compile(&format!("{flags}{}", get("second")?))?;
+        Ok(Conditional {
+            first: compile(&format!("{flags}{}", get("first")?))?,
+            second_has_group: second.group_count() > 1,
+            second,
+            exceptions: Exceptions::new(
+                &strings(yaml, "exceptions"),
+                cx.accepted,
+                flag(yaml, "vocab", true),
+            ),
+        })
+    }
+
+    pub fn run(&self, text: &str, defined: &mut HashSet<String>) -> Vec<Hit> {
+        let first = self.first.find_ranges(text);
+        if first.is_empty() {
+            return Vec::new();
+        }
+        if !self.second_has_group {
+            if self.second.is_match(text) {
+                return Vec::new();
+            }
+        } else {
+            for m in self.second.captures(text) {
+                for group in m.groups.iter().skip(1).flatten() {
+                    if !group.is_empty() {
+                        defined.insert(text[group.clone()].to_owned());
+                    }
+                }
+            }
+        }
+        first
+            .into_iter()
+            .filter(|range| !range.is_empty())
+            .filter(|range| !self.second_has_group || !defined.contains(&text[range.clone()]))
+            .filter(|range| !self.exceptions.excepts(text, range))
+            .map(|range| {
+                let matched = text[range.clone()].to_owned();
+                Hit::new(range, vec![matched])
+            })
+            .collect()
+    }
+}
+
+/// `capitalization`: a unit must be in title, sentence, lower or upper
+/// case, or match a pattern.
+#[derive(Debug)]
+pub struct Capitalization {
+    style: CaseStyle,
+    exceptions: Exceptions,
+    indicators: Vec<String>,
+    threshold: f64,
+    prefix: Option<Pattern>,
+}
+
+#[derive(Debug)]
+enum CaseStyle {
+    Title { chicago: bool },
+    Sentence,
+    Lower,
+    Upper,
+    Pattern(Box<Pattern>),
+}
+
+impl Capitalization {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Capitalization, BuildError> {
+        let Some(matching) = yaml.get("match").and_then(Value::as_str) else {
+            return Err(BuildError::Invalid(
+                "a capitalization rule needs `match`".to_owned(),
+            ));
+        };
+        let style = match matching {
+            "$title" => CaseStyle::Title {
+                chicago: yaml.get("style").and_then(Value::as_str) == Some("Chicago"),
+            },
+            "$sentence" => CaseStyle::Sentence,
+            "$lower" => CaseStyle::Lower,
+            "$upper" => CaseStyle::Upper,
+            pattern => CaseStyle::Pattern(Box::new(compile(pattern)?)),
+        };
+        let threshold = number(yaml, "threshold")?
+            .filter(|t| *t > 0.0)
+            .unwrap_or(0.8);
+        let prefix = match yaml.get("prefix").and_then(Value::as_str) {
+            Some(prefix) if !prefix.is_empty() => Some(compile(&format!("^(?:{prefix})"))?),
+            _ => None,
+        };
+        Ok(Capitalization {
+            style,
+            exceptions: Exceptions::new(
+                &strings(yaml, "exceptions"),
+                cx.accepted,
+                flag(yaml, "vocab", true),
+            ),
+            indicators: strings(yaml, "indicators"),
+            threshold,
+            prefix,
+        })
+    }
+
+    fn run(&self, text: &str) -> Vec<Hit> {
+        let mut checked = text.trim();
+        if let Some(prefix) = &self.prefix
+            && let Some(range) = prefix.find_ranges(checked).first()
+        {
+            checked = &checked[range.end..];
+        }
+        if checked.is_empty() {
+            return Vec::new();
+        }
+        let (ok, expected) = match &self.style {
+            CaseStyle::Title { chicago } => {
+                let expected = title_case(checked, *chicago);
+                (self.title_ok(checked, &expected), expected)
+            }
+            CaseStyle::Sentence => (self.sentence_ok(checked), sentence_case(checked)),
+            CaseStyle::Lower => (
+                checked == checked.to_lowercase() || self.exceptions.matches_word(checked),
+                checked.to_lowercase(),
+            ),
+            CaseStyle::Upper => (
+                checked == checked.to_uppercase() || self.exceptions.matches_word(checked),
+                checked.to_uppercase(),
+            ),
+            CaseStyle::Pattern(pattern) => (
+                pattern.is_match(checked) || self.exceptions.matches_word(checked),
+                String::new(),
+            ),
+        };
+        if ok {
+            return Vec::new();
+        }
+        vec![Hit::new(
+            0..text.len(),
+            vec![text.trim().to_owned(), expected],
+        )]
+    }
+
+    fn tokens<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"[\p{N}\p{L}*]+[^\s]*").expect("the word pattern is valid")
+        });
+        // Exceptions are tokens of their own, so "Visual Studio" counts once.
+        let mut tokens = Vec::new();
+        let mut cursor = 0;
+        let exception_spans: Vec<Range<usize>> = self
+            .exceptions
+            .pattern()
+            .map(|p| p.find_ranges(text))
+            .unwrap_or_default();
+        for span in exception_spans
+            .iter()
+            .chain(std::iter::once(&(text.len()..text.len())))
+        {
+            if span.start < cursor {
+                continue;
+            }
+            tokens.extend(
+                WORD.find_iter(&text[cursor..span.start])
+                    .map(|m| m.as_str()),
+            );
+            if !span.is_empty() {
+                tokens.push(&text[span.clone()]);
+            }
+            cursor = span.end;
+        }
+        tokens
+    }
+
+    fn title_ok(&self, text: &str, expected: &str) -> bool {
+        let words = self.tokens(text);
+        let wanted = self.tokens(expected);
+        if words.is_empty() {
+            return true;
+        }
+        let good = words
+            .iter()
+            .enumerate()
+            .filter(|(i, word)| {
+                wanted.get(*i).is_none_or(|w| w == *word)
+                    || self.exceptions.matches_word(word)
+                    || **word == word.to_uppercase()
+            })
+            .count();
+        good as f64 / words.len() as f64 >= self.threshold
+    }
+
+    fn sentence_ok(&self, text: &str) -> bool {
+        let trimmed = text.trim_end_matches(['?', '!', '.', ':']);
+        let tokens = self.tokens(trimmed);
+        if tokens.is_empty() {
+            return true;
+        }
+        let mut count = 0usize;
+        for (i, token) in tokens.iter().enumerate() {
+            let previous = if i > 0 { tokens[i - 1] } else { "" };
+            let word = token.split(['-', '\'', '’']).next().unwrap_or(token);
+            if word == word.to_uppercase()
+                || self
+                    .indicators
+                    .iter()
+                    .any(|s| previous.ends_with(s.as_str()))
+                || self.exceptions.matches_word(token)
+            {
+                count += 1;
+            } else if i == 0 && word != go_title(&word.to_lowercase()) {
+                return false;
+            } else if i == 0 || word == word.to_lowercase() {
+                count += 1;
+            }
+        }
+        count as f64 / tokens.len() as f64 >= self.threshold
+    }
+}
+
+/// Go's `strings.Title`: the first letter of every word in upper case.
+fn go_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous_letter = false;
+    for c in text.chars() {
+        if !previous_letter && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        previous_letter = c.is_alphanumeric() || c == '\'' || c == '’';
+    }
+    out
+}
+
+/// Small words title case keeps lower (AP: articles, conjunctions and
+/// prepositions of three letters or fewer).
+const AP_SMALL: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "en", "for", "if", "in", "nor", "of", "off", "on",
+    "or", "per", "so", "the", "to", "up", "via", "vs", "yet",
+];
+
+/// Chicago: articles, coordinating conjunctions, and prepositions of any
+/// length.
+const CHICAGO_SMALL: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "and",
+    "but",
+    "or",
+    "for",
+    "nor",
+    "yet",
+    "so",
+    "about",
+    "above",
+    "across",
+    "after",
+    "against",
+    "along",
+    "among",
+    "around",
+    "as",
+    "at",
+    "before",
+    "behind",
+    "below",
+    "beneath",
+    "beside",
+    "between",
+    "beyond",
+    "by",
+    "down",
+    "during",
+    "except",
+    "from",
+    "in",
+    "inside",
+    "into",
+    "like",
+    "near",
+    "of",
+    "off",
+    "on",
+    "onto",
+    "out",
+    "outside",
+    "over",
+    "past",
+    "per",
+    "since",
+    "through",
+    "throughout",
+    "till",
+    "to",
+    "toward",
+    "towards",
+    "under",
+    "underneath",
+    "until",
+    "up",
+    "upon",
+    "via",
+    "vs",
+    "with",
+    "within",
+    "without",
+];
+
+/// Title case: first and last word capitalized, small words lower, words
+/// with capitals of their own (iPhone, API) kept.
+pub fn title_case(text: &str, chicago: bool) -> String {
+    let small = if chicago { CHICAGO_SMALL } else { AP_SMALL };
+    let words: Vec<(usize, &str)> = text
+        .split(' ')
+        .scan(0usize, |offset, word| {
+            let start = *offset;
+            *offset += word.len() + 1;
+            Some((start, word))
+        })
+        .collect();
+    let last = words.iter().rposition(|(_, w)| !w.is_empty()).unwrap_or(0);
+    let mut out = String::with_capacity(text.len());
+    for (index, (_, word)) in words.iter().enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        let bare = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let has_inner_capital = word.chars().skip(1).any(char::is_uppercase);
+        let follows_colon = index > 0 && words[index - 1].1.ends_with(':');
+        if has_inner_capital {
+            out.push_str(word);
+        } else if index != 0 && index != last && !follows_colon && small.contains(&bare.as_str()) {
+            out.push_str(&word.to_lowercase());
+        } else {
+            out.push_str(&capitalize_word(word));
+        }
+    }
+    out
+}
+
+fn capitalize_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut done = false;
+    for c in word.chars() {
+        if !done && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+            done = true;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Sentence case: the first word capitalized, the rest as written when they
+/// look like names or acronyms, else lower.
+fn sentence_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, word) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+            let keeps_case = word.chars().skip(1).any(char::is_uppercase);
+            if keeps_case {
+                out.push_str(word);
+            } else {
+                out.push_str(&word.to_lowercase());
+            }
+        } else {
+            out.push_str(&capitalize_word(word));
+        }
+    }
+    out
+}
+
+/// `metric`: a formula over the body text's counts, compared with a
+/// condition; reported once, at the start of the document.
+#[derive(Debug)]
+pub struct Metric {
+    pub formula: Formula,
+    pub condition: Condition,
+}
+
+impl Metric {
+    fn build(yaml: &Value) -> Result<Metric, BuildError> {
+        let formula = yaml
+            .get("formula")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BuildError::Invalid("a metric rule needs a `formula`".to_owned()))?;
+        let condition = yaml
+            .get("condition")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BuildError::Invalid("a metric rule needs a `condition`".to_owned()))?;
+        Ok(Metric {
+            formula: Formula::parse(formula).map_err(BuildError::Invalid)?,
+            condition: Condition::parse(condition).map_err(BuildError::Invalid)?,
+        })
+    }
+}
+
+/// `sequence`, without part-of-speech tags: a run of words, each matching
+/// its token's `pattern` (or not, with `negate`), with up to `skip` other
+/// words allowed after a token.
+#[derive(Debug)]
+pub struct Sequence {
+    tokens: Vec<SequenceToken>,
+}
+
+#[derive(Debug)]
+struct SequenceToken {
+    pattern: Pattern,
+    negate: bool,
+    skip: usize,
+}
+
+impl Sequence {
+    fn build(yaml: &Value) -> Result<Sequence, BuildError> {
+        let Some(Value::List(items)) = yaml.get("tokens") else {
+            return Err(BuildError::Invalid(
+                "a sequence rule needs a list of `tokens`".to_owned(),
+            ));
+        };
+        let ignorecase = flag(yaml, "ignorecase", false);
+        let mut tokens = Vec::new();
+        for item in items {
+            if item
+                .get("tag")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.is_empty())
+            {
+                return Err(BuildError::Unsupported(
+                    "its tokens use part-of-speech `tag`s, which need a tagger copydesk does not have"
+                        .to_owned(),
+                ));
+            }
+            let Some(pattern) = item.get("pattern").and_then(Value::as_str) else {
+                return Err(BuildError::Invalid(
+                    "every sequence token needs a `pattern` or a `tag`".to_owned(),
+                ));
+            };
+            tokens.push(SequenceToken {
+                pattern: compile(&format!("{}^(?:{pattern})$", case_flag(ignorecase)))?,
+                negate: flag(item, "negate", false),
+                skip: number(item, "skip")?.map_or(0, |n| n.max(0.0) as usize),
+            });
+        }
+        if tokens.is_empty() {
+            return Err(BuildError::Invalid(
+                "a sequence rule needs tokens".to_owned(),
+            ));
+        }
+        Ok(Sequence { tokens })
+    }
+
+    fn run(&self, unit: &Unit) -> Vec<Hit> {
+        let words: Vec<Range<usize>> = segment::words(unit.text);
+        let mut hits = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let mut matched = Vec::with_capacity(self.tokens.len());
+            if self.match_from(unit.text, &words, start, 0, &mut matched) {
+                let first = words[matched[0]].start;
+                let last = words[*matched.last().unwrap_or(&matched[0])].end;
+                let args = matched
+                    .iter()
+                    .map(|&w| unit.text[words[w].clone()].to_owned())
+                    .collect();
+                hits.push(Hit::new(first..last, args));
+                start = matched.last().map_or(start + 1, |&w| w + 1);
+            } else {
+                start += 1;
+            }
+        }
+        hits
+    }
+
+    fn match_from(
+        &self,
+        text: &str,
+        words: &[Range<usize>],
+        word: usize,
+        token: usize,
+        matched: &mut Vec<usize>,
+    ) -> bool {
+        let Some(current) = self.tokens.get(token) else {
+            return true;
+        };
+        let Some(range) = words.get(word) else {
+            return false;
+        };
+        if current.pattern.is_match(&text[range.clone()]) == current.negate {
+            return false;
+        }
+        matched.push(word);
+        if token + 1 == self.tokens.len() {
+            return true;
+        }
+        for next in word + 1..=word + 1 + current.skip {
+            if self.match_from(text, words, next, token + 1, matched) {
+                return true;
+            }
+        }
+        matched.pop();
+        false
+    }
+}
+
+/// `spelling`, with the dictionaries and ignore files the rule names (no
+/// dictionary is bundled).
+#[derive(Debug)]
+pub struct Spelling {
+    speller: Speller,
+}
+
+impl Spelling {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<Spelling, BuildError> {
+        Ok(Spelling {
+            speller: (cx.spelling)(yaml)?,
+        })
+    }
+
+    fn run(&self, unit: &Unit) -> Vec<Hit> {
+        self.speller
+            .misspelled(unit.text)
+            .into_iter()
+            .map(|(range, suggestions)| {
+                let mut hit = Hit::new(range.clone(), vec![unit.text[range].to_owned()]);
+                hit.replacements = suggestions;
+                hit
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_case_styles() {
+        assert_eq!(
+            title_case("a tale of two cities", false),
+            "A Tale of Two Cities"
+        );
+        assert_eq!(title_case("what to look for", false), "What to Look For");
+        assert_eq!(
+            title_case("working with the iPhone API", true),
+            "Working with the iPhone API"
+        );
+        assert_eq!(
+            title_case("jump over the fence", true),
+            "Jump over the Fence"
+        );
+        assert_eq!(
+            title_case("jump over the fence", false),
+            "Jump Over the Fence"
+        );
+    }
+
+    #[test]
+    fn swaps_expand_groups_and_compare_tokens() {
+        assert_eq!(
+            expand_groups("in the $1 directory", &["config ".to_owned()]),
+            "in the config directory"
+        );
+        assert!(match_token("MongoDB", "MongoDB", true));
+        assert!(!match_token("MongoDB", "mongodb", true));
+        assert!(match_token("[Oo]bservability", "observability", false));
+    }
+}

@@ -1,0 +1,1075 @@
+//! Vale styles as copydesk rules.
+//!
+//! [`ValeStyles::load`] reads a `.vale.ini`, the styles it names under
+//! `StylesPath` (each `Style/Rule.yml` is the rule `Style.Rule`), the
+//! vocabularies (`config/vocabularies/<Name>/accept.txt`, `reject.txt`) and
+//! Vale's built-in `Vale` style, and compiles every rule once. All file
+//! reading happens there, when the guide is loaded; errors name the file
+//! (and line). Rules copydesk cannot run (`script`, `sequence` with
+//! part-of-speech tags, `spelling` without a dictionary on disk, patterns
+//! its regex engines reject) are skipped and reported once as warnings.
+//!
+//! Checking is pure: [`ValeStyles`] is a [`RuleSet`] the checker runs next
+//! to the built-in rules. Which rules run for a file, and at which level,
+//! follows Vale: a section's `BasedOnStyles` (the last matching glob
+//! section wins, else `[*]`), then rule and style settings (a matching glob
+//! section first, then `[*]`), then `MinAlertLevel`. copydesk's own
+//! `[rules]` entries for a `Style.Rule` id come first of all.
+
+mod checks;
+mod config;
+mod ini;
+mod metric;
+mod pattern;
+mod rule;
+mod scope;
+mod spelling;
+mod yaml;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use rayon::prelude::*;
+
+use self::checks::{BuildContext, BuildError, Check};
+use self::config::{Config, SettingValue};
+use self::pattern::Pattern;
+pub use self::rule::Level;
+use self::rule::{Action, Hit, Rule, Unit};
+use self::scope::{Scope, UnitKind};
+use self::spelling::{Speller, SpellerSource};
+use self::yaml::Value;
+use crate::document::{Block, BlockKind, Document};
+use crate::finding::{Finding, Severity};
+use crate::rules::external::{ExternalRule, RuleSet, RuleState};
+use crate::rules::{Context, Fixable};
+
+/// File names of a Vale configuration, in the order Vale looks for them.
+pub const CONFIG_NAMES: &[&str] = &[".vale.ini", "_vale.ini", ".vale"];
+
+/// Whether a path names a Vale configuration file.
+pub fn is_config_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|name| CONFIG_NAMES.contains(&name))
+}
+
+/// The nearest Vale configuration at or above `start` (a file or folder).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_dir() {
+        start
+    } else {
+        start.parent()?
+    };
+    start.ancestors().find_map(|dir| {
+        CONFIG_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+/// What went wrong loading Vale's configuration or styles.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ValeError {
+    #[error("{path}:{line}: {message}")]
+    At {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+}
+
+/// Vale's built-in style.
+const BUILT_IN_STYLE: &str = "Vale";
+
+/// A loaded `.vale.ini` with its compiled rules.
+#[derive(Debug)]
+pub struct ValeStyles {
+    config: Config,
+    rules: Vec<Rule>,
+    infos: Vec<ExternalRule>,
+    warnings: Vec<String>,
+    hash: u64,
+    /// Per-file rule choices, by path.
+    files: RwLock<HashMap<PathBuf, Arc<FileRules>>>,
+}
+
+/// Which rules run for one file, and what it ignores.
+#[derive(Debug)]
+struct FileRules {
+    /// Per rule: the level it runs at, or `None` when this file leaves it off.
+    levels: Vec<Option<Level>>,
+    token_ignores: Vec<Pattern>,
+    block_ignores: Vec<Pattern>,
+}
+
+struct Source {
+    id: String,
+    style: String,
+    path: Option<PathBuf>,
+    text: String,
+}
+
+impl ValeStyles {
+    /// Read and compile a Vale configuration and everything it names.
+    pub fn load(config_path: &Path) -> Result<ValeStyles, ValeError> {
+        let display = config_path.display().to_string();
+        let text = std::fs::read_to_string(config_path).map_err(|e| ValeError::File {
+            path: display.clone(),
+            message: format!("could not read Vale configuration: {e}"),
+        })?;
+        let config = Config::parse(config_path, &text)?;
+        let mut warnings = config.warnings.clone();
+        let mut hash_parts: Vec<Vec<u8>> = vec![text.clone().into_bytes()];
+
+        let (accepted, rejected) = load_vocabularies(&config, &mut hash_parts)?;
+        let sources = collect_sources(&config, &mut hash_parts)?;
+        let uses_built_in = config
+            .based_on_styles()
+            .iter()
+            .any(|(s, _)| s == BUILT_IN_STYLE)
+            || config
+                .all_settings()
+                .any(|s| style_of(&s.key) == BUILT_IN_STYLE && s.value.is_on());
+
+        let accepted_ref = &accepted;
+        let word_template = config.word_template.as_deref();
+        let compiled: Vec<Result<Option<Rule>, ValeError>> = sources
+            .par_iter()
+            .map(|source| {
+                let cx = BuildContext {
+                    accepted: accepted_ref,
+                    word_template,
+                    spelling: &|yaml: &Value| speller_for(&config.styles_path, yaml, accepted_ref),
+                };
+                compile_rule(source, &cx)
+            })
+            .collect();
+        let mut rules = Vec::new();
+        for (result, source) in compiled.into_iter().zip(&sources) {
+            match result {
+                Ok(Some(rule)) => rules.push(rule),
+                Ok(None) => {}
+                Err(ValeError::File { message, .. }) if message.starts_with("skipped: ") => {
+                    warnings.push(format!(
+                        "{} ({}): {message}",
+                        source.id,
+                        source
+                            .path
+                            .as_ref()
+                            .map_or("built-in".to_owned(), |p| p.display().to_string())
+                    ));
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        if uses_built_in {
+            let built_in = built_in_rules(&config, &accepted, &rejected, &mut warnings)?;
+            rules.extend(built_in);
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        for rule in &rules {
+            let unknown = rule.scope.unknown_parts();
+            if !unknown.is_empty() && !rule.scope.can_match() {
+                warnings.push(format!(
+                    "{} ({}): scope “{}” has no counterpart in copydesk's documents; the rule never runs",
+                    rule.id,
+                    source_label(rule),
+                    unknown.join(", ")
+                ));
+            }
+        }
+        let infos = rules.iter().map(|rule| info(&config, rule)).collect();
+        let parts: Vec<&[u8]> = hash_parts.iter().map(Vec::as_slice).collect();
+        let hash = crate::guide::stable_hash(&parts);
+        Ok(ValeStyles {
+            config,
+            rules,
+            infos,
+            warnings,
+            hash,
+            files: RwLock::new(HashMap::new()),
+        })
+    }
+
+    pub fn config_path(&self) -> &Path {
+        &self.config.path
+    }
+
+    fn file_rules(&self, document: &Document) -> Arc<FileRules> {
+        let path = document_path(document);
+        if let Ok(files) = self.files.read()
+            && let Some(found) = files.get(&path)
+        {
+            return Arc::clone(found);
+        }
+        let computed = Arc::new(self.compute_file_rules(&path));
+        if let Ok(mut files) = self.files.write() {
+            if files.len() > 4096 {
+                files.clear();
+            }
+            files.insert(path, Arc::clone(&computed));
+        }
+        computed
+    }
+
+    fn compute_file_rules(&self, path: &Path) -> FileRules {
+        let sections = self.config.sections_for(path);
+        let mut base_styles: &[String] = self
+            .config
+            .global
+            .based_on
+            .as_ref()
+            .map_or(&[], |(styles, _)| styles.as_slice());
+        for section in &sections {
+            if let Some((styles, _)) = &section.based_on {
+                base_styles = styles;
+            }
+        }
+        let lookup =
+            |settings: &mut dyn Iterator<Item = &config::Setting>, id: &str, style: &str| {
+                let mut by_rule = None;
+                let mut by_style = None;
+                for setting in settings {
+                    if setting.key == id {
+                        by_rule = Some(setting.value);
+                    } else if setting.key == style {
+                        by_style = Some(setting.value);
+                    }
+                }
+                by_rule.or(by_style)
+            };
+        let levels = self
+            .rules
+            .iter()
+            .map(|rule| {
+                let local = lookup(
+                    &mut sections.iter().flat_map(|s| &s.settings),
+                    &rule.id,
+                    &rule.style,
+                );
+                let global = lookup(
+                    &mut self.config.global.settings.iter(),
+                    &rule.id,
+                    &rule.style,
+                );
+                let on = match local.or(global) {
+                    Some(value) => value.is_on(),
+                    None => base_styles.contains(&rule.style),
+                };
+                if !on {
+                    return None;
+                }
+                let level = [local, global]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|value| match value {
+                        SettingValue::Level(level) => Some(level),
+                        _ => None,
+                    })
+                    .unwrap_or(rule.level);
+                Some(level)
+            })
+            .collect();
+        let compile_all = |patterns: &mut dyn Iterator<Item = &String>| {
+            patterns
+                .filter_map(|p| Pattern::compile(p).ok())
+                .collect::<Vec<_>>()
+        };
+        let token_ignores = compile_all(
+            &mut self
+                .config
+                .global
+                .token_ignores
+                .iter()
+                .chain(sections.iter().flat_map(|s| &s.token_ignores)),
+        );
+        let block_ignores = compile_all(
+            &mut self
+                .config
+                .global
+                .block_ignores
+                .iter()
+                .chain(sections.iter().flat_map(|s| &s.block_ignores)),
+        );
+        FileRules {
+            levels,
+            token_ignores,
+            block_ignores,
+        }
+    }
+
+    /// The severity a rule reports at in a file, or `None` when it does not
+    /// run there.
+    fn severity(&self, index: usize, state: RuleState, file: &FileRules) -> Option<Severity> {
+        match state {
+            RuleState::Off => None,
+            RuleState::On(Some(severity)) => Some(severity),
+            RuleState::On(None) => Some(
+                file.levels[index]
+                    .unwrap_or(self.rules[index].level)
+                    .severity(),
+            ),
+            RuleState::Auto => file.levels[index]
+                .filter(|level| *level >= self.config.min_alert_level)
+                .map(Level::severity),
+        }
+    }
+
+    fn skips(&self, block: &Block) -> bool {
+        self.config
+            .skipped_scopes
+            .iter()
+            .any(|tag| match tag.as_str() {
+                "blockquote" => block.in_quote,
+                "li" | "ul" | "ol" => block.kind == BlockKind::ListItem,
+                "table" | "td" | "th" | "tr" | "thead" | "tbody" => {
+                    block.kind == BlockKind::TableCell
+                }
+                "p" => block.kind == BlockKind::Paragraph,
+                heading => match block.kind {
+                    BlockKind::Heading(level) => heading == format!("h{level}"),
+                    _ => false,
+                },
+            })
+    }
+
+    fn emit(
+        &self,
+        rule: &Rule,
+        unit: &Unit,
+        source: &str,
+        hits: Vec<Hit>,
+        severity: Severity,
+        out: &mut Vec<Finding>,
+    ) {
+        out.extend(
+            hits.iter()
+                .filter_map(|hit| rule.finding(unit, source, hit, severity)),
+        );
+    }
+}
+
+fn source_label(rule: &Rule) -> String {
+    rule.source
+        .as_ref()
+        .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string())
+}
+
+/// The path Vale's sections are matched against: the document's own, or a
+/// stand-in named for its kind (as Vale names standard input).
+fn document_path(document: &Document) -> PathBuf {
+    match document.path() {
+        Some(path) => path.to_path_buf(),
+        None => PathBuf::from(format!("stdin.{}", scope::format_part(document.kind()))),
+    }
+}
+
+fn style_of(key: &str) -> &str {
+    key.split('.').next().unwrap_or(key)
+}
+
+fn read_lines(path: &Path, hash_parts: &mut Vec<Vec<u8>>) -> Result<Vec<String>, ValeError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ValeError::File {
+        path: path.display().to_string(),
+        message: format!("could not read: {e}"),
+    })?;
+    hash_parts.push(text.clone().into_bytes());
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
+}
+
+fn load_vocabularies(
+    config: &Config,
+    hash_parts: &mut Vec<Vec<u8>>,
+) -> Result<(Vec<String>, Vec<String>), ValeError> {
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (name, line) in &config.vocab {
+        let candidates = [
+            config
+                .styles_path
+                .join("config")
+                .join("vocabularies")
+                .join(name),
+            config.styles_path.join("Vocab").join(name),
+        ];
+        let Some(dir) = candidates.iter().find(|dir| dir.is_dir()) else {
+            return Err(ValeError::At {
+                path: config.path.display().to_string(),
+                line: *line,
+                message: format!(
+                    "vocabulary “{name}” not found: expected the folder {}",
+                    candidates[0].display()
+                ),
+            });
+        };
+        for (file, list) in [("accept.txt", &mut accepted), ("reject.txt", &mut rejected)] {
+            let path = dir.join(file);
+            if path.is_file() {
+                list.extend(read_lines(&path, hash_parts)?);
+            }
+        }
+    }
+    Ok((accepted, rejected))
+}
+
+/// Rule files of every style the configuration names, and of rules it
+/// turns on one by one.
+fn collect_sources(
+    config: &Config,
+    hash_parts: &mut Vec<Vec<u8>>,
+) -> Result<Vec<Source>, ValeError> {
+    let config_display = config.path.display().to_string();
+    let mut loaded_styles: HashSet<String> = HashSet::new();
+    let mut sources: Vec<Source> = Vec::new();
+    for (style, line) in config.based_on_styles() {
+        if style == BUILT_IN_STYLE || !loaded_styles.insert(style.clone()) {
+            continue;
+        }
+        let dir = config.styles_path.join(&style);
+        if !dir.is_dir() {
+            return Err(ValeError::At {
+                path: config_display.clone(),
+                line,
+                message: format!(
+                    "style “{style}” not found: expected the folder {} (StylesPath is {})",
+                    dir.display(),
+                    config.styles_path.display()
+                ),
+            });
+        }
+        let mut files = Vec::new();
+        walk_style(&dir, &dir, &mut files);
+        files.sort();
+        for file in files {
+            let relative = file.strip_prefix(&dir).unwrap_or(&file).with_extension("");
+            let name: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            sources.push(read_source(
+                &style,
+                &format!("{style}.{}", name.join(".")),
+                file,
+                hash_parts,
+            )?);
+        }
+    }
+    for setting in config.all_settings() {
+        let style = style_of(&setting.key);
+        if !setting.key.contains('.')
+            || style == BUILT_IN_STYLE
+            || loaded_styles.contains(style)
+            || !setting.value.is_on()
+            || sources.iter().any(|s| s.id == setting.key)
+        {
+            continue;
+        }
+        let parts: Vec<&str> = setting.key.split('.').collect();
+        let mut file = config.styles_path.join(parts[0]);
+        for part in &parts[1..] {
+            file = file.join(part);
+        }
+        let file = file.with_extension("yml");
+        if !file.is_file() {
+            return Err(ValeError::At {
+                path: config_display.clone(),
+                line: setting.line,
+                message: format!(
+                    "rule “{}” not found: expected the file {}",
+                    setting.key,
+                    file.display()
+                ),
+            });
+        }
+        sources.push(read_source(style, &setting.key, file, hash_parts)?);
+    }
+    Ok(sources)
+}
+
+fn read_source(
+    style: &str,
+    id: &str,
+    path: PathBuf,
+    hash_parts: &mut Vec<Vec<u8>>,
+) -> Result<Source, ValeError> {
+    let text = std::fs::read_to_string(&path).map_err(|e| ValeError::File {
+        path: path.display().to_string(),
+        message: format!("could not read rule: {e}"),
+    })?;
+    hash_parts.push(path.display().to_string().into_bytes());
+    hash_parts.push(text.clone().into_bytes());
+    Ok(Source {
+        id: id.to_owned(),
+        style: style.to_owned(),
+        path: Some(path),
+        text,
+    })
+}
+
+/// `.yml` files under a style folder; folders starting with `.` or `_`
+/// are skipped, as Vale skips them.
+fn walk_style(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if path != root && !name.starts_with('.') && !name.starts_with('_') {
+                walk_style(root, &path, out);
+            }
+        } else if name.ends_with(".yml") && !name.ends_with("_test.yml") {
+            out.push(path);
+        }
+    }
+}
+
+/// A rule's spelling dictionaries and ignore files, from `StylesPath`.
+fn speller_for(
+    styles_path: &Path,
+    yaml: &Value,
+    accepted: &[String],
+) -> Result<Speller, BuildError> {
+    let names = yaml
+        .get("dictionaries")
+        .map(Value::as_strings)
+        .unwrap_or_default();
+    let names = if names.is_empty() {
+        vec!["en_US".to_owned()]
+    } else {
+        names
+    };
+    let dic_dir = yaml
+        .get("dicpath")
+        .and_then(Value::as_str)
+        .map(|p| styles_path.join(p))
+        .or_else(|| std::env::var_os("DICPATH").map(PathBuf::from))
+        .unwrap_or_else(|| styles_path.join("config").join("dictionaries"));
+    let mut dictionaries = Vec::new();
+    for name in &names {
+        let dic = dic_dir.join(format!("{name}.dic"));
+        if !dic.is_file() {
+            return Err(BuildError::Unsupported(format!(
+                "no Hunspell dictionary {} (copydesk bundles none; put {name}.dic and {name}.aff there)",
+                dic.display()
+            )));
+        }
+        dictionaries.push(dic);
+    }
+    let mut ignore_files = Vec::new();
+    for name in yaml
+        .get("ignore")
+        .map(Value::as_strings)
+        .unwrap_or_default()
+    {
+        let candidates = [
+            styles_path.join("config").join("ignore").join(&name),
+            styles_path.join(&name),
+        ];
+        match candidates.iter().find(|p| p.is_file()) {
+            Some(found) => ignore_files.push(found.clone()),
+            None => {
+                return Err(BuildError::Invalid(format!(
+                    "ignore file “{name}” not found: expected {}",
+                    candidates[0].display()
+                )));
+            }
+        }
+    }
+    let filters = yaml
+        .get("filters")
+        .map(Value::as_strings)
+        .unwrap_or_default();
+    Speller::load(&SpellerSource {
+        dictionaries,
+        ignore_files,
+        filters: &filters,
+        custom_filters_only: yaml.get("custom").and_then(Value::as_bool).unwrap_or(false),
+        accepted,
+    })
+    .map_err(BuildError::Invalid)
+}
+
+fn compile_rule(source: &Source, cx: &BuildContext) -> Result<Option<Rule>, ValeError> {
+    let display = source
+        .path
+        .as_ref()
+        .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string());
+    let yaml = yaml::parse(&source.text).map_err(|e| ValeError::At {
+        path: display.clone(),
+        line: e.line,
+        message: format!("invalid YAML: {}", e.message),
+    })?;
+    build_rule(source, &yaml, cx)
+        .map_err(|error| match error {
+            BuildError::Invalid(message) => ValeError::File {
+                path: display.clone(),
+                message,
+            },
+            BuildError::Unsupported(message) => ValeError::File {
+                path: display.clone(),
+                message: format!("skipped: {message}"),
+            },
+        })
+        .map(Some)
+}
+
+fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, BuildError> {
+    if !matches!(yaml, Value::Map(_)) {
+        return Err(BuildError::Invalid(
+            "a rule file must be a YAML map".to_owned(),
+        ));
+    }
+    let extends = yaml
+        .get("extends")
+        .and_then(Value::as_str)
+        .ok_or_else(|| BuildError::Invalid("missing the required key “extends”".to_owned()))?;
+    let message = yaml
+        .get("message")
+        .and_then(Value::as_str)
+        .ok_or_else(|| BuildError::Invalid("missing the required key “message”".to_owned()))?;
+    let level = match yaml.get("level").and_then(Value::as_str) {
+        Some(text) => Level::parse(text).ok_or_else(|| {
+            BuildError::Invalid(format!(
+                "level “{text}” must be suggestion, warning or error"
+            ))
+        })?,
+        None => Level::Warning,
+    };
+    let check = Check::build(extends, yaml, cx)?;
+    let scope = match &check {
+        Check::Metric(_) => Scope::summary(),
+        Check::Sequence(_) if yaml.get("scope").is_none() => Scope::parse(&["sentence".to_owned()]),
+        _ => Scope::parse(&yaml.get("scope").map(Value::as_strings).unwrap_or_default()),
+    };
+    let action = match yaml.get("action") {
+        Some(action) => Action {
+            name: action
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            params: action
+                .get("params")
+                .map(Value::as_strings)
+                .unwrap_or_default(),
+        },
+        None => Action::default(),
+    };
+    let text = |key: &str| {
+        yaml.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    };
+    let mut rule = Rule {
+        id: source.id.clone(),
+        style: source.style.clone(),
+        source: source.path.clone(),
+        extends: extends.to_owned(),
+        message: message.to_owned(),
+        description: text("description"),
+        link: text("link"),
+        level,
+        scope,
+        limit: yaml
+            .get("limit")
+            .and_then(Value::as_f64)
+            .map_or(0, |n| n.max(0.0) as usize),
+        action,
+        check,
+        note: None,
+    };
+    rule.note = rule.note();
+    Ok(rule)
+}
+
+/// Vale's built-in style: `Vale.Repetition`, `Vale.Terms` (accepted
+/// vocabulary, exact case), `Vale.Avoid` (rejected vocabulary) and
+/// `Vale.Spelling` (needs a dictionary on disk).
+fn built_in_rules(
+    config: &Config,
+    accepted: &[String],
+    rejected: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Rule>, ValeError> {
+    let quote_yaml = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let mut definitions = vec![(
+        "Repetition",
+        "extends: repetition\nmessage: \"'%s' is repeated!\"\nlevel: error\nalpha: true\naction:\n  name: edit\n  params: [truncate, ' ']\ntokens: ['[^\\s]+']\n".to_owned(),
+    )];
+    definitions.push((
+        "Spelling",
+        "extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n".to_owned(),
+    ));
+    if !accepted.is_empty() {
+        let swaps: String = accepted
+            .iter()
+            .map(|term| {
+                format!(
+                    "  {}: {}\n",
+                    quote_yaml(&term.to_lowercase()),
+                    quote_yaml(term)
+                )
+            })
+            .collect();
+        definitions.push((
+            "Terms",
+            format!("extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\naction:\n  name: replace\nswap:\n{swaps}"),
+        ));
+    }
+    if !rejected.is_empty() {
+        let tokens: String = rejected
+            .iter()
+            .map(|t| format!("  - {}\n", quote_yaml(t)))
+            .collect();
+        definitions.push((
+            "Avoid",
+            format!("extends: existence\nmessage: \"Avoid using '%s'.\"\nlevel: error\nignorecase: false\nvocab: false\ntokens:\n{tokens}"),
+        ));
+    }
+    let cx = BuildContext {
+        accepted,
+        word_template: config.word_template.as_deref(),
+        spelling: &|yaml: &Value| speller_for(&config.styles_path, yaml, accepted),
+    };
+    let mut rules = Vec::new();
+    for (name, text) in definitions {
+        let source = Source {
+            id: format!("{BUILT_IN_STYLE}.{name}"),
+            style: BUILT_IN_STYLE.to_owned(),
+            path: None,
+            text,
+        };
+        let yaml = yaml::parse(&source.text).map_err(|e| ValeError::File {
+            path: config.path.display().to_string(),
+            message: format!("built-in rule {}: {}", source.id, e.message),
+        })?;
+        match build_rule(&source, &yaml, &cx) {
+            Ok(rule) => rules.push(rule),
+            Err(BuildError::Unsupported(message)) => {
+                warnings.push(format!("{} (built-in): skipped: {message}", source.id));
+            }
+            Err(BuildError::Invalid(message)) => {
+                // A vocabulary entry that does not compile.
+                return Err(ValeError::File {
+                    path: config.path.display().to_string(),
+                    message: format!("{}: {message}", source.id),
+                });
+            }
+        }
+    }
+    Ok(rules)
+}
+
+fn info(config: &Config, rule: &Rule) -> ExternalRule {
+    let enabled = config
+        .based_on_styles()
+        .iter()
+        .any(|(s, _)| *s == rule.style)
+        || config
+            .all_settings()
+            .any(|s| (s.key == rule.id || s.key == rule.style) && s.value.is_on());
+    let fixable = match rule.action.name.as_str() {
+        "replace" if matches!(rule.check, Check::Substitution(_)) => Fixable::Safe,
+        "replace" => Fixable::Unsafe,
+        "remove" | "edit" => Fixable::Unsafe,
+        "suggest" => Fixable::DisplayOnly,
+        _ => Fixable::No,
+    };
+    let summary = if rule.description.is_empty() {
+        rule::format_message(&rule.message, &[])
+    } else {
+        rule.description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut docs = format!(
+        "## What it does\n\nA Vale `{}` rule from the style {}.\n\nMessage: {}\n",
+        rule.extends,
+        rule.style,
+        rule.message
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    if !rule.description.is_empty() {
+        docs.push_str(&format!("\n{}\n", rule.description));
+    }
+    if !rule.link.is_empty() {
+        docs.push_str(&format!("\nSee {}\n", rule.link));
+    }
+    docs.push_str(&format!("\nDefined in {}.\n", source_label(rule)));
+    ExternalRule {
+        id: rule.id.clone(),
+        severity: rule.level.severity(),
+        enabled,
+        fixable,
+        summary,
+        docs,
+        source: source_label(rule),
+    }
+}
+
+impl RuleSet for ValeStyles {
+    fn describe(&self) -> String {
+        format!(
+            "Vale styles from {} ({} rules)",
+            self.config.path.display(),
+            self.rules.len()
+        )
+    }
+
+    fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    fn content_hash(&self) -> u64 {
+        self.hash
+    }
+
+    fn rules(&self) -> &[ExternalRule] {
+        &self.infos
+    }
+
+    fn owns(&self, rule: &str) -> bool {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(rule))
+            .is_ok()
+    }
+
+    fn check_block(
+        &self,
+        cx: &Context,
+        block: &Block,
+        states: &[RuleState],
+        out: &mut Vec<Finding>,
+    ) {
+        if self.skips(block) {
+            return;
+        }
+        let file = self.file_rules(cx.document);
+        let format = scope::format_part(cx.document.kind());
+        let mut parts: Vec<&str> = vec!["text", format];
+        scope::block_parts(block, &mut parts);
+        if scope::is_summary_block(block) {
+            parts.push("summary");
+        }
+        let mut sentence_parts: Vec<&str> = vec!["sentence", format];
+        scope::block_parts(block, &mut sentence_parts);
+        let source = cx.document.text();
+        let block_unit = Unit {
+            text: block.text(),
+            base: 0,
+            block: Some(block),
+        };
+        let sentences = scope::is_summary_block(block);
+        for (index, rule) in self.rules.iter().enumerate() {
+            if rule.check.is_document_level() {
+                continue;
+            }
+            let Some(severity) = self.severity(
+                index,
+                states.get(index).copied().unwrap_or(RuleState::Auto),
+                &file,
+            ) else {
+                continue;
+            };
+            if rule.scope.matches(UnitKind::Block, &parts) {
+                let hits = rule.check.run(&block_unit);
+                self.emit(rule, &block_unit, source, hits, severity, out);
+            }
+            if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
+                for sentence in &block.sentences {
+                    let unit = Unit {
+                        text: &block.text()[sentence.clone()],
+                        base: sentence.start,
+                        block: Some(block),
+                    };
+                    let hits = rule.check.run(&unit);
+                    self.emit(rule, &unit, source, hits, severity, out);
+                }
+            }
+        }
+    }
+
+    fn check_document(&self, cx: &Context, states: &[RuleState], out: &mut Vec<Finding>) {
+        let file = self.file_rules(cx.document);
+        let document = cx.document;
+        let source = document.text();
+        let format = scope::format_part(document.kind());
+        // Counted once for every metric rule.
+        let mut variables: Option<HashMap<&str, f64>> = None;
+        for (index, rule) in self.rules.iter().enumerate() {
+            let Some(severity) = self.severity(
+                index,
+                states.get(index).copied().unwrap_or(RuleState::Auto),
+                &file,
+            ) else {
+                continue;
+            };
+            if rule.scope.matches(UnitKind::Raw, &["raw", format])
+                && !rule.check.is_document_level()
+            {
+                let unit = Unit {
+                    text: source,
+                    base: 0,
+                    block: None,
+                };
+                let hits = rule.check.run(&unit);
+                self.emit(rule, &unit, source, hits, severity, out);
+                continue;
+            }
+            match &rule.check {
+                Check::Metric(metric) => {
+                    let variables =
+                        variables.get_or_insert_with(|| metric::document_variables(document));
+                    if variables.get("words").copied().unwrap_or(0.0) == 0.0 {
+                        continue;
+                    }
+                    let result = metric.formula.eval(variables);
+                    if result.is_finite() && metric.condition.holds(result) {
+                        let message =
+                            rule::format_message(&rule.message, &[format!("{result:.2}")]);
+                        out.push(
+                            Finding::new(&rule.id, 0..0, severity, message)
+                                .with_note(rule.note.clone()),
+                        );
+                    }
+                }
+                Check::Consistency(consistency) => {
+                    let mut state = Vec::new();
+                    for_each_unit(document, rule, format, |unit| {
+                        let hits = consistency.run(unit.text, &mut state);
+                        self.emit(rule, &unit, source, hits, severity, out);
+                    });
+                }
+                Check::Conditional(conditional) => {
+                    let mut defined = HashSet::new();
+                    for_each_unit(document, rule, format, |unit| {
+                        let hits = conditional.run(unit.text, &mut defined);
+                        self.emit(rule, &unit, source, hits, severity, out);
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(&self, document: &Document, findings: &mut Vec<Finding>) {
+        if !findings.iter().any(|f| self.owns(&f.rule)) {
+            return;
+        }
+        let file = self.file_rules(document);
+        let source = document.text();
+        let mut ignored: Vec<std::ops::Range<usize>> = Vec::new();
+        for pattern in &file.token_ignores {
+            for found in pattern.captures(source) {
+                ignored.push(
+                    found
+                        .groups
+                        .get(1)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or(found.range),
+                );
+            }
+        }
+        for pattern in &file.block_ignores {
+            for found in pattern.captures(source) {
+                ignored.push(
+                    found
+                        .groups
+                        .get(1)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or(found.range),
+                );
+            }
+        }
+        let ignore_links = self.config.ignored_scopes.iter().any(|s| s == "a");
+        if ignore_links {
+            for block in &document.blocks {
+                for atom in &block.atoms {
+                    if atom.kind == crate::document::AtomKind::Link {
+                        ignored.push(atom.span.clone());
+                    }
+                }
+            }
+        }
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        findings.sort_by_key(|f| f.span.start);
+        findings.retain(|finding| {
+            if !self.owns(&finding.rule) {
+                return true;
+            }
+            if ignored.iter().any(|range| {
+                range.start < finding.span.end.max(finding.span.start + 1)
+                    && finding.span.start < range.end
+            }) {
+                return false;
+            }
+            let limit = self
+                .rules
+                .binary_search_by(|r| r.id.as_str().cmp(&finding.rule))
+                .map_or(0, |i| self.rules[i].limit);
+            if limit > 0 {
+                let count = counts.entry(finding.rule.clone()).or_default();
+                *count += 1;
+                return *count <= limit;
+            }
+            true
+        });
+    }
+}
+
+/// Units of a document in order, for the rules that remember earlier ones.
+fn for_each_unit<'d>(
+    document: &'d Document,
+    rule: &Rule,
+    format: &'static str,
+    mut run: impl FnMut(Unit<'d>),
+) {
+    for block in &document.blocks {
+        let mut parts: Vec<&str> = vec!["text", format];
+        scope::block_parts(block, &mut parts);
+        if scope::is_summary_block(block) {
+            parts.push("summary");
+        }
+        if rule.scope.matches(UnitKind::Block, &parts) {
+            run(Unit {
+                text: block.text(),
+                base: 0,
+                block: Some(block),
+            });
+        }
+        let mut sentence_parts: Vec<&str> = vec!["sentence", format];
+        scope::block_parts(block, &mut sentence_parts);
+        if scope::is_summary_block(block) && rule.scope.matches(UnitKind::Sentence, &sentence_parts)
+        {
+            for sentence in &block.sentences {
+                run(Unit {
+                    text: &block.text()[sentence.clone()],
+                    base: sentence.start,
+                    block: Some(block),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

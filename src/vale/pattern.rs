@@ -1,0 +1,414 @@
+//! Vale's regular expressions, on the fastest engine that can run each.
+//!
+//! Vale's patterns are Go regexps plus look-around and back-references. The
+//! `regex` crate runs most of them in linear time with literal prefilters;
+//! `fancy-regex` (a backtracker) runs the rest. Fancy patterns get a
+//! prefilter of their own: the pattern with its look-arounds dropped and its
+//! back-references widened, which matches wherever the real one could, so
+//! the backtracker only sees text that might match.
+//!
+//! Word boundaries: Go's `\b` is ASCII-only, and so is the `regex` crate's
+//! `(?-u:\b)`, which its DFA runs at full speed on any text (a Unicode `\b`
+//! sends non-ASCII text to a much slower engine). Patterns are compiled with
+//! ASCII boundaries, like Vale; [`unicode_edges`] then drops the matches an
+//! ASCII boundary lets through next to a non-ASCII letter ("caf" in "café").
+//! A pattern that spells non-ASCII letters itself keeps Unicode boundaries.
+
+use std::ops::Range;
+
+/// A compiled pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    engine: Engine,
+}
+
+#[derive(Debug, Clone)]
+enum Engine {
+    Fast(regex::Regex),
+    Fancy(Box<Fancy>),
+}
+
+#[derive(Debug, Clone)]
+struct Fancy {
+    regex: fancy_regex::Regex,
+    /// `regex` anchored where a search starts (`\G`), to verify one
+    /// candidate without scanning on.
+    anchored: Option<fancy_regex::Regex>,
+    prefilter: Option<regex::Regex>,
+}
+
+/// One match: its range and its capture groups (index 0 is the match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub range: Range<usize>,
+    pub groups: Vec<Option<Range<usize>>>,
+}
+
+const SIZE_LIMIT: usize = 64 * 1024 * 1024;
+
+impl Pattern {
+    pub fn compile(pattern: &str) -> Result<Pattern, String> {
+        let translated = if has_non_ascii_word_char(pattern) {
+            pattern.to_owned()
+        } else {
+            ascii_boundaries(pattern)
+        };
+        let fast = regex::RegexBuilder::new(&translated)
+            .size_limit(SIZE_LIMIT)
+            .dfa_size_limit(SIZE_LIMIT)
+            .build();
+        match fast {
+            Ok(regex) => Ok(Pattern {
+                engine: Engine::Fast(regex),
+            }),
+            Err(fast_error) => {
+                let regex = fancy_regex::RegexBuilder::new(pattern)
+                    .delegate_size_limit(SIZE_LIMIT)
+                    .delegate_dfa_size_limit(SIZE_LIMIT)
+                    .build()
+                    .map_err(|fancy_error| match fast_error {
+                        regex::Error::CompiledTooBig(_) => fast_error.to_string(),
+                        _ => fancy_error.to_string(),
+                    })?;
+                let prefilter = regex::RegexBuilder::new(&relaxed(&translated))
+                    .size_limit(SIZE_LIMIT)
+                    .dfa_size_limit(SIZE_LIMIT)
+                    .build()
+                    .ok();
+                let anchored = fancy_regex::RegexBuilder::new(&format!("\\G(?:{pattern})"))
+                    .delegate_size_limit(SIZE_LIMIT)
+                    .delegate_dfa_size_limit(SIZE_LIMIT)
+                    .build()
+                    .ok();
+                Ok(Pattern {
+                    engine: Engine::Fancy(Box::new(Fancy {
+                        regex,
+                        anchored,
+                        prefilter,
+                    })),
+                })
+            }
+        }
+    }
+
+    pub fn is_fancy(&self) -> bool {
+        matches!(self.engine, Engine::Fancy(_))
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.engine {
+            Engine::Fast(regex) => regex.is_match(text),
+            Engine::Fancy(fancy) => {
+                fancy.prefilter.as_ref().is_none_or(|p| p.is_match(text))
+                    && fancy.regex.is_match(text).unwrap_or(false)
+            }
+        }
+    }
+
+    /// Match ranges, left to right, without overlaps.
+    pub fn find_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        match &self.engine {
+            Engine::Fast(regex) => regex.find_iter(text).map(|m| m.range()).collect(),
+            Engine::Fancy(_) => self.captures(text).into_iter().map(|m| m.range).collect(),
+        }
+    }
+
+    /// Matches with their capture groups.
+    pub fn captures(&self, text: &str) -> Vec<Found> {
+        match &self.engine {
+            Engine::Fast(regex) => regex
+                .captures_iter(text)
+                .map(|caps| Found {
+                    range: caps.get(0).map_or(0..0, |m| m.range()),
+                    groups: caps.iter().map(|g| g.map(|m| m.range())).collect(),
+                })
+                .collect(),
+            Engine::Fancy(fancy) => match (&fancy.anchored, &fancy.prefilter) {
+                (Some(anchored), Some(prefilter)) => fancy_at_candidates(anchored, prefilter, text),
+                _ => fancy
+                    .regex
+                    .captures_iter(text)
+                    .filter_map(Result::ok)
+                    .map(|caps| fancy_found(&caps))
+                    .collect(),
+            },
+        }
+    }
+
+    /// The index of a named group.
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        match &self.engine {
+            Engine::Fast(regex) => regex.capture_names().position(|n| n == Some(name)),
+            Engine::Fancy(fancy) => fancy.regex.capture_names().position(|n| n == Some(name)),
+        }
+    }
+
+    /// Number of groups, the whole match included.
+    pub fn group_count(&self) -> usize {
+        match &self.engine {
+            Engine::Fast(regex) => regex.captures_len(),
+            Engine::Fancy(fancy) => fancy.regex.captures_len(),
+        }
+    }
+}
+
+fn fancy_found(caps: &fancy_regex::Captures<'_, str>) -> Found {
+    Found {
+        range: caps.get(0).map_or(0..0, |m| m.range()),
+        groups: caps.iter().map(|g| g.map(|m| m.range())).collect(),
+    }
+}
+
+/// How far past a candidate the backtracker may look (for look-aheads).
+const WINDOW: usize = 512;
+
+/// Run the backtracker only where the prefilter found a candidate: the
+/// anchored pattern must match right at the candidate's start, within a
+/// window of text after it (all text before it stays visible to
+/// look-behinds). A rejected candidate moves the search one character on,
+/// so no match is missed.
+fn fancy_at_candidates(
+    anchored: &fancy_regex::Regex,
+    prefilter: &regex::Regex,
+    text: &str,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at <= text.len() {
+        let Some(candidate) = prefilter.find_at(text, at) else {
+            break;
+        };
+        let start = candidate.start();
+        let mut end = (candidate.end() + WINDOW).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let next = text[start..]
+            .chars()
+            .next()
+            .map_or(start + 1, |c| start + c.len_utf8());
+        match anchored.captures_from_pos(&text[..end], start) {
+            Ok(Some(caps)) if caps.get(0).is_some_and(|m| m.start() == start) => {
+                let one = fancy_found(&caps);
+                at = if one.range.end > start {
+                    one.range.end
+                } else {
+                    next
+                };
+                found.push(one);
+            }
+            _ => at = next,
+        }
+    }
+    found
+}
+
+/// Whether a match that an ASCII `\b` accepted also sits on Unicode word
+/// edges: a match starting (ending) with an ASCII word character must not
+/// continue a non-ASCII word on that side.
+pub fn unicode_edges(text: &str, range: &Range<usize>) -> bool {
+    let is_ascii_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let starts_word = text[range.clone()]
+        .chars()
+        .next()
+        .is_some_and(is_ascii_word);
+    let ends_word = text[range.clone()]
+        .chars()
+        .next_back()
+        .is_some_and(is_ascii_word);
+    let before_ok = !starts_word
+        || text[..range.start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_ascii() || !c.is_alphanumeric());
+    let after_ok = !ends_word
+        || text[range.end..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_ascii() || !c.is_alphanumeric());
+    before_ok && after_ok
+}
+
+fn has_non_ascii_word_char(pattern: &str) -> bool {
+    pattern
+        .chars()
+        .any(|c| !c.is_ascii() && c.is_alphanumeric())
+}
+
+/// Rewrite `\b` and `\B` outside character classes as their ASCII forms.
+fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('B') if class_depth == 0 => out.push_str("(?-u:\\B)"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A pattern that matches wherever `pattern` can: look-arounds removed,
+/// back-references widened to any text, atomic groups made plain.
+fn relaxed(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut i = 0;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            let next = chars[i + 1];
+            if !in_class && next.is_ascii_digit() && next != '0' {
+                out.push_str("(?s:.*?)");
+            } else {
+                out.push(c);
+                out.push(next);
+            }
+            i += 2;
+            continue;
+        }
+        if in_class {
+            if c == ']' {
+                in_class = false;
+            }
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if c == '[' {
+            in_class = true;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if c == '(' {
+            let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+            if rest.starts_with("(?=")
+                || rest.starts_with("(?!")
+                || rest.starts_with("(?<=")
+                || rest.starts_with("(?<!")
+            {
+                i = skip_group(&chars, i);
+                continue;
+            }
+            if rest.starts_with("(?>") {
+                out.push_str("(?:");
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The index just after the group opening at `start`.
+fn skip_group(chars: &[char], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    let mut in_class = false;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    chars.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_patterns_use_the_fast_engine_with_ascii_boundaries() {
+        let pattern = Pattern::compile(r"(?i)\b(?:very|really)\b").unwrap();
+        assert!(!pattern.is_fancy());
+        let text = "It’s “really” very — done";
+        let found: Vec<&str> = pattern
+            .find_ranges(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["really", "very"]);
+    }
+
+    #[test]
+    fn non_ascii_neighbours_are_not_boundaries() {
+        let pattern = Pattern::compile(r"\b(?:caf)\b").unwrap();
+        let text = "café caf";
+        let kept: Vec<Range<usize>> = pattern
+            .find_ranges(text)
+            .into_iter()
+            .filter(|r| unicode_edges(text, r))
+            .collect();
+        assert_eq!(kept, std::slice::from_ref(&(6..9)));
+    }
+
+    #[test]
+    fn look_around_and_backreferences_use_fancy_regex() {
+        let pattern = Pattern::compile(r"(?i)\b(?:it is(?!\.))\b").unwrap();
+        assert!(pattern.is_fancy());
+        assert_eq!(
+            pattern.find_ranges("It is done. So it is."),
+            std::slice::from_ref(&(0..5))
+        );
+        let repeated = Pattern::compile(r"\b(\w+) \1\b").unwrap();
+        assert_eq!(
+            repeated.find_ranges("the the end"),
+            std::slice::from_ref(&(0..7))
+        );
+        // Variable-length look-behind (Google.Colons).
+        let colons = Pattern::compile(r"(?<!:[^ ]+?):\s[A-Z]").unwrap();
+        assert_eq!(
+            colons.find_ranges("Note: Use it. a:b: X"),
+            std::slice::from_ref(&(4..7))
+        );
+    }
+
+    #[test]
+    fn relaxed_patterns_drop_look_arounds() {
+        assert_eq!(relaxed(r"it is(?!\.)"), "it is");
+        assert_eq!(relaxed(r"(?<=\s)-\d+"), r"-\d+");
+        assert_eq!(relaxed(r"(\w+) \1"), r"(\w+) (?s:.*?)");
+        assert_eq!(relaxed(r"[(?=]x"), r"[(?=]x");
+    }
+}

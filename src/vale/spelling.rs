@@ -1,0 +1,301 @@
+//! Spelling for Vale `spelling` rules: Hunspell `.dic`/`.aff` dictionaries
+//! the rule names (prefixes and suffixes expanded; compounding and the rarer
+//! flags are not), ignore files, filters and the vocabulary.
+//!
+//! copydesk bundles no dictionary: a spelling rule whose dictionary is not
+//! on disk is reported at load time and skipped.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::pattern::Pattern;
+use crate::document::segment;
+
+#[derive(Debug, Default)]
+pub struct Speller {
+    /// Every word form, as spelled in the dictionary.
+    words: HashSet<String>,
+    /// Ignore-file entries and accepted vocabulary words, lower-cased.
+    ignored: HashSet<String>,
+    /// Accepted vocabulary patterns (case-insensitive for spelling).
+    accepted: Option<Pattern>,
+    filters: Vec<Pattern>,
+    /// Dictionary stems, for suggestions.
+    stems: Vec<String>,
+}
+
+/// Vale's built-in filters: mixed case (MongoDB), anything but ASCII
+/// letters, apostrophes and underscores, and all capitals.
+const DEFAULT_FILTERS: &[&str] = &[r"[A-Z]{1}[a-z]+[A-Z]+\w+", r"[^a-zA-Z_']", r"[A-Z]+$"];
+
+pub struct SpellerSource<'a> {
+    pub dictionaries: Vec<PathBuf>,
+    pub ignore_files: Vec<PathBuf>,
+    pub filters: &'a [String],
+    pub custom_filters_only: bool,
+    pub accepted: &'a [String],
+}
+
+impl Speller {
+    pub fn load(source: &SpellerSource) -> Result<Speller, String> {
+        let mut speller = Speller::default();
+        for dic in &source.dictionaries {
+            let aff = dic.with_extension("aff");
+            let dic_text = read(dic)?;
+            let aff_text = std::fs::read_to_string(&aff).unwrap_or_default();
+            let affixes = Affixes::parse(&aff_text);
+            for line in dic_text.lines().skip(1) {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let entry = line.split(['\t', ' ']).next().unwrap_or(line);
+                let (word, flags) = split_entry(entry);
+                speller.stems.push(word.to_owned());
+                affixes.expand(word, &affixes.flags(flags), &mut speller.words);
+            }
+        }
+        for file in &source.ignore_files {
+            for line in read(file)?.lines() {
+                let word = line.trim();
+                if !word.is_empty() && !word.starts_with('#') {
+                    speller.ignored.insert(word.to_lowercase());
+                }
+            }
+        }
+        let accepted: Vec<&String> = source.accepted.iter().filter(|a| !a.is_empty()).collect();
+        if !accepted.is_empty() {
+            let joined: Vec<&str> = accepted.iter().map(|a| a.as_str()).collect();
+            speller.accepted = Pattern::compile(&format!("(?i)^(?:{})$", joined.join("|"))).ok();
+        }
+        let defaults = if source.custom_filters_only {
+            &[][..]
+        } else {
+            DEFAULT_FILTERS
+        };
+        for filter in defaults
+            .iter()
+            .copied()
+            .chain(source.filters.iter().map(String::as_str))
+        {
+            speller
+                .filters
+                .push(Pattern::compile(filter).map_err(|e| format!("filter “{filter}”: {e}"))?);
+        }
+        Ok(speller)
+    }
+
+    /// Misspelled words in `text`, each with up to five suggestions.
+    pub fn misspelled(&self, text: &str) -> Vec<(Range<usize>, Vec<String>)> {
+        segment::words(text)
+            .into_iter()
+            .filter(|range| !self.knows(&text[range.clone()]))
+            .map(|range| {
+                let suggestions = self.suggest(&text[range.clone()]);
+                (range, suggestions)
+            })
+            .collect()
+    }
+
+    fn knows(&self, word: &str) -> bool {
+        let word = word.strip_suffix("'s").unwrap_or(word);
+        if segment::is_number(word) || self.filters.iter().any(|f| f.is_match(word)) {
+            return true;
+        }
+        let lower = word.to_lowercase();
+        self.words.contains(word)
+            || self.words.contains(&lower)
+            || self.ignored.contains(&lower)
+            || self.accepted.as_ref().is_some_and(|a| a.is_match(word))
+    }
+
+    fn suggest(&self, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase();
+        let mut scored: Vec<(usize, &String)> = self
+            .stems
+            .iter()
+            .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
+            .filter_map(|stem| {
+                let distance = edit_distance(&lower, &stem.to_lowercase());
+                (distance <= 2).then_some((distance, stem))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))
+}
+
+fn split_entry(entry: &str) -> (&str, &str) {
+    match entry.find('/') {
+        Some(at) if at > 0 && !entry[..at].ends_with('\\') => (&entry[..at], &entry[at + 1..]),
+        _ => (entry, ""),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(ca != cb))
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FlagMode {
+    Char,
+    Long,
+    Numeric,
+}
+
+#[derive(Debug)]
+struct Affix {
+    flag: String,
+    suffix: bool,
+    cross: bool,
+    strip: String,
+    add: String,
+    condition: Option<regex::Regex>,
+}
+
+#[derive(Debug)]
+struct Affixes {
+    mode: FlagMode,
+    rules: Vec<Affix>,
+}
+
+impl Affixes {
+    fn parse(text: &str) -> Affixes {
+        let mut mode = FlagMode::Char;
+        let mut rules = Vec::new();
+        let mut cross: Vec<(String, bool)> = Vec::new();
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            match fields.as_slice() {
+                ["FLAG", "long", ..] => mode = FlagMode::Long,
+                ["FLAG", "num", ..] => mode = FlagMode::Numeric,
+                [kind @ ("PFX" | "SFX"), flag, yes, count]
+                    if count.parse::<usize>().is_ok() && (*yes == "Y" || *yes == "N") =>
+                {
+                    let _ = kind;
+                    cross.push(((*flag).to_owned(), *yes == "Y"));
+                }
+                [kind @ ("PFX" | "SFX"), flag, strip, add, rest @ ..] => {
+                    let suffix = *kind == "SFX";
+                    let add = add.split('/').next().unwrap_or("");
+                    let condition = rest.first().copied().unwrap_or(".");
+                    let condition = if condition == "." {
+                        None
+                    } else if suffix {
+                        regex::Regex::new(&format!("(?:{condition})$")).ok()
+                    } else {
+                        regex::Regex::new(&format!("^(?:{condition})")).ok()
+                    };
+                    rules.push(Affix {
+                        flag: (*flag).to_owned(),
+                        suffix,
+                        cross: cross
+                            .iter()
+                            .rev()
+                            .find(|(f, _)| f == flag)
+                            .is_some_and(|(_, y)| *y),
+                        strip: if *strip == "0" {
+                            String::new()
+                        } else {
+                            (*strip).to_owned()
+                        },
+                        add: if add == "0" {
+                            String::new()
+                        } else {
+                            add.to_owned()
+                        },
+                        condition,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Affixes { mode, rules }
+    }
+
+    fn flags(&self, text: &str) -> Vec<String> {
+        match self.mode {
+            FlagMode::Char => text.chars().map(String::from).collect(),
+            FlagMode::Long => text
+                .chars()
+                .collect::<Vec<_>>()
+                .chunks(2)
+                .map(|pair| pair.iter().collect())
+                .collect(),
+            FlagMode::Numeric => text.split(',').map(|f| f.trim().to_owned()).collect(),
+        }
+    }
+
+    fn apply(&self, affix: &Affix, word: &str) -> Option<String> {
+        if affix.condition.as_ref().is_some_and(|c| !c.is_match(word)) {
+            return None;
+        }
+        if affix.suffix {
+            let stem = word.strip_suffix(affix.strip.as_str())?;
+            Some(format!("{stem}{}", affix.add))
+        } else {
+            let stem = word.strip_prefix(affix.strip.as_str())?;
+            Some(format!("{}{stem}", affix.add))
+        }
+    }
+
+    fn expand(&self, word: &str, flags: &[String], out: &mut HashSet<String>) {
+        out.insert(word.to_owned());
+        let matching: Vec<&Affix> = self
+            .rules
+            .iter()
+            .filter(|rule| flags.contains(&rule.flag))
+            .collect();
+        for suffix in matching.iter().filter(|r| r.suffix) {
+            if let Some(form) = self.apply(suffix, word) {
+                if suffix.cross {
+                    for prefix in matching.iter().filter(|r| !r.suffix && r.cross) {
+                        if let Some(both) = self.apply(prefix, &form) {
+                            out.insert(both);
+                        }
+                    }
+                }
+                out.insert(form);
+            }
+        }
+        for prefix in matching.iter().filter(|r| !r.suffix) {
+            if let Some(form) = self.apply(prefix, word) {
+                out.insert(form);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affixes_expand_dictionary_words() {
+        let affixes = Affixes::parse(
+            "SET UTF-8\nPFX U Y 1\nPFX U 0 un .\nSFX D Y 2\nSFX D 0 d e\nSFX D y ied [^aeiou]y\n",
+        );
+        let mut words = HashSet::new();
+        affixes.expand("move", &affixes.flags("DU"), &mut words);
+        affixes.expand("carry", &affixes.flags("D"), &mut words);
+        for expected in ["move", "moved", "unmove", "unmoved", "carry", "carried"] {
+            assert!(words.contains(expected), "{expected} in {words:?}");
+        }
+    }
+}
