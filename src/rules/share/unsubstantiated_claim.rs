@@ -224,13 +224,20 @@ impl Rule for Claims {
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
         let document = cx.document;
         let order = sentences(document);
+        // A block's claims, found once for all its sentences: finding them
+        // per sentence scanned each paragraph once per sentence in it.
+        let mut block_claims: Option<(usize, Vec<(Range<usize>, String)>)> = None;
         for (position, &(b, s)) in order.iter().enumerate() {
             let block = &document.blocks[b];
             let sentence = block.sentences[s].clone();
-            let claims: Vec<_> = self
-                .claims_in(block)
-                .into_iter()
+            if block_claims.as_ref().is_none_or(|(index, _)| *index != b) {
+                block_claims = Some((b, self.claims_in(block)));
+            }
+            let claims: Vec<_> = block_claims
+                .iter()
+                .flat_map(|(_, claims)| claims)
                 .filter(|(range, _)| sentence.start <= range.start && range.start < sentence.end)
+                .cloned()
                 .collect();
             if claims.is_empty() {
                 continue;
