@@ -148,12 +148,21 @@ impl ResultCache {
             return;
         };
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(folder)?;
-            let mut temporary = tempfile::Builder::new()
-                .prefix(".entry-")
-                .tempfile_in(folder)?;
-            serde_json::to_writer(&mut temporary, &entry)?;
-            temporary.flush()?;
+            let create = || {
+                tempfile::Builder::new()
+                    .prefix(".entry-")
+                    .tempfile_in(folder)
+            };
+            // The shard folder exists after its first entry: make it only then.
+            let mut temporary = match create() {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    std::fs::create_dir_all(folder)?;
+                    create()?
+                }
+                other => other?,
+            };
+            // One write: serde_json on a bare File writes token by token.
+            temporary.write_all(&serde_json::to_vec(&entry)?)?;
             temporary.persist(&path).map_err(|error| error.error)?;
             Ok(())
         };

@@ -226,16 +226,17 @@ impl Rule for Claims {
         let order = sentences(document);
         // A block's claims, found once for all its sentences: finding them
         // per sentence scanned each paragraph once per sentence in it.
-        let mut block_claims: Option<(usize, Vec<(Range<usize>, String)>)> = None;
+        let mut claims_of: Option<usize> = None;
+        let mut block_claims = Vec::new();
         for (position, &(b, s)) in order.iter().enumerate() {
             let block = &document.blocks[b];
             let sentence = block.sentences[s].clone();
-            if block_claims.as_ref().is_none_or(|(index, _)| *index != b) {
-                block_claims = Some((b, self.claims_in(block)));
+            if claims_of != Some(b) {
+                claims_of = Some(b);
+                block_claims = self.claims_in(block);
             }
             let claims: Vec<_> = block_claims
                 .iter()
-                .flat_map(|(_, claims)| claims)
                 .filter(|(range, _)| sentence.start <= range.start && range.start < sentence.end)
                 .cloned()
                 .collect();
