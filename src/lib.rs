@@ -18,6 +18,7 @@ pub mod output;
 pub mod result_cache;
 pub mod rules;
 pub mod score;
+pub mod server;
 pub mod vale;
 
 pub use check::{CheckOptions, Checker};

@@ -560,3 +560,19 @@ fn the_examples_show_findings() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).lines().count() > 10);
 }
+
+#[test]
+fn a_category_typo_is_an_error_but_a_style_name_is_accepted() {
+    let dir = folder(&[("post.md", b"We did this in order to ship.\n")]);
+    let typo = run_in(dir.path(), &["check", "--select", "concsie", "post.md"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("did you mean “concise”"),
+        "{}",
+        stderr(&typo)
+    );
+    // A bare name may be a Vale style the guide loads; with none loaded it
+    // selects nothing, and nothing is found.
+    let style = run_in(dir.path(), &["check", "--select", "Microsoft", "post.md"]);
+    assert_eq!(style.status.code(), Some(0), "{}", stderr(&style));
+}

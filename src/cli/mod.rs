@@ -45,6 +45,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Write a commented starter copydesk.toml
     Init(init::InitArgs),
+    /// Run the language server over stdio (started by editors)
+    Lsp(crate::server::LspArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -53,6 +55,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Init(args) => init::run(args),
+        // The server has its own exit status rules (the LSP specification's).
+        Command::Lsp(args) => return crate::server::main(args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -303,6 +303,18 @@ pub fn is_known_selector(selector: &str) -> bool {
         || selector == "review"
         || selector.starts_with("review/")
         || (selector.contains('.') && !selector.contains('/'))
+        || is_style_name(selector)
+}
+
+/// A bare name such as `Microsoft` or `write-good` may name a whole Vale
+/// style, loaded later from the guide. A name a typo away from a category
+/// (`concsie`) is taken for the typo, not a style.
+fn is_style_name(selector: &str) -> bool {
+    !selector.is_empty()
+        && !selector.contains(['/', '.', ' '])
+        && !Category::ALL
+            .iter()
+            .any(|c| edit_distance(c.as_str(), &selector.to_lowercase()) <= 2)
 }
 
 /// The built-in rule id nearest to a misspelt one, for "did you mean".
@@ -310,6 +322,7 @@ pub fn closest_rule_id(selector: &str) -> Option<&'static str> {
     registry()
         .iter()
         .map(|factory| factory.meta.id)
+        .chain(Category::ALL.iter().map(|c| c.as_str()))
         .map(|id| (edit_distance(id, selector), id))
         .filter(|&(distance, _)| distance <= 3)
         .min()

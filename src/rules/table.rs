@@ -51,6 +51,21 @@ impl TableRow {
     }
 }
 
+/// Every phrase of every row, for the shared term matcher; a match's
+/// `entry` is the row's index.
+pub fn table_terms(rows: &[TableRow]) -> Vec<Term> {
+    rows.iter()
+        .enumerate()
+        .flat_map(|(entry, row)| {
+            row.phrases.iter().map(move |phrase| Term {
+                phrase: phrase.clone(),
+                case_sensitive: row.case_sensitive,
+                entry,
+            })
+        })
+        .collect()
+}
+
 /// How a table rule words its findings and how safe its single fixes are.
 pub struct TableStyle {
     /// The message for a match; gets the quoted matched text.
@@ -86,17 +101,7 @@ impl Rule for TableRule {
     }
 
     fn terms(&self) -> Vec<Term> {
-        self.rows
-            .iter()
-            .enumerate()
-            .flat_map(|(entry, row)| {
-                row.phrases.iter().map(move |phrase| Term {
-                    phrase: phrase.clone(),
-                    case_sensitive: row.case_sensitive,
-                    entry,
-                })
-            })
-            .collect()
+        table_terms(&self.rows)
     }
 
     fn on_term(&self, cx: &Context, block: &Block, found: &TermMatch, out: &mut Vec<Finding>) {

@@ -44,12 +44,21 @@ pub fn require_tool(name: &str, env_var: &str) -> Option<PathBuf> {
     }) {
         return Some(found);
     }
-    let message = format!(
-        "SKIPPED: {name} not found (set {env_var} or put it on PATH; scripts/test installs it)"
-    );
+    skip(&format!(
+        "{name} not found (set {env_var} or put it on PATH; scripts/test installs it)"
+    ));
+    None
+}
+
+/// Skip an end-to-end test with a visible message, or fail it when
+/// `COPYDESK_REQUIRE_E2E=1` (set by `scripts/test`), where nothing may skip.
+pub fn skip(reason: &str) {
+    let message = format!("SKIPPED: {reason}");
     if std::env::var("COPYDESK_REQUIRE_E2E").as_deref() == Ok("1") {
         panic!("{message}, and COPYDESK_REQUIRE_E2E=1 makes a skip a failure");
     }
-    eprintln!("{message}");
-    None
+    // Not `eprintln!`: the test harness captures that. Writing to the
+    // stderr handle shows the skip in a plain `cargo test` run.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }

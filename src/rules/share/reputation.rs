@@ -191,17 +191,7 @@ impl Rule for Reputation {
     }
 
     fn terms(&self) -> Vec<Term> {
-        self.rows
-            .iter()
-            .enumerate()
-            .flat_map(|(entry, row)| {
-                row.phrases.iter().map(move |phrase| Term {
-                    phrase: phrase.clone(),
-                    case_sensitive: row.case_sensitive,
-                    entry,
-                })
-            })
-            .collect()
+        crate::rules::table::table_terms(&self.rows)
     }
 
     fn on_term(&self, _cx: &Context, block: &Block, found: &TermMatch, out: &mut Vec<Finding>) {

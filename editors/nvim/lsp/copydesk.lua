@@ -1,0 +1,9 @@
+-- The copydesk server for Neovim 0.11's `vim.lsp.config`: with this folder
+-- on 'runtimepath', `vim.lsp.enable("copydesk")` is all it takes.
+-- require("copydesk").setup() does the same and adds :CopydeskFixAll.
+return {
+  cmd = { "copydesk", "lsp" },
+  filetypes = { "markdown", "text", "gitcommit", "mdx" },
+  root_markers = { "copydesk.toml", ".git" },
+  settings = { copydesk = {} },
+}

@@ -1,0 +1,118 @@
+//! Hover on a finding: its message, the guide's note, the fix as a small
+//! diff, and the rule's documentation.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
+
+use super::convert::Lines;
+use super::state::Checked;
+use crate::diff::unified_diff;
+use crate::document::{ColumnUnit, Document};
+use crate::finding::Finding;
+use crate::fix::{Edit, Fix, apply_edits};
+use crate::rules::find_rule;
+
+/// At most this many fixes are shown as diffs per finding.
+const MAX_FIX_DIFFS: usize = 3;
+
+pub fn hover(checked: &Checked, position: Position, unit: ColumnUnit) -> Option<Hover> {
+    let document = checked.document.as_ref()?;
+    if position.line as usize >= document.line_index.line_count() {
+        return None;
+    }
+    let lines = Lines::of(document, unit);
+    let offset = lines.offset(position);
+    let hits: Vec<&Finding> = checked
+        .findings
+        .iter()
+        .filter(|finding| {
+            finding.span.start <= offset && offset < finding.span.end.max(finding.span.start + 1)
+        })
+        .collect();
+    let first = hits.first()?;
+    let mut range = first.span.clone();
+    let mut value = String::new();
+    for (index, finding) in hits.iter().enumerate() {
+        if index > 0 {
+            value.push_str("\n\n---\n\n");
+        }
+        range = range.start.min(finding.span.start)..range.end.max(finding.span.end);
+        render(&mut value, document, finding);
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: Some(lines.range(&range)),
+    })
+}
+
+fn render(out: &mut String, document: &Document, finding: &Finding) {
+    let _ = write!(
+        out,
+        "**{}** · `{}` · {}",
+        finding.message, finding.rule, finding.severity
+    );
+    if let Some(note) = finding.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        out.push_str("\n\n");
+        for line in note.lines() {
+            let _ = writeln!(out, "> {line}");
+        }
+    }
+    for fix in finding.fixes.iter().take(MAX_FIX_DIFFS) {
+        let _ = write!(out, "\n\n{} ({}):", fix.title, fix.applicability);
+        if let Some(diff) = small_diff(document, fix) {
+            let _ = write!(out, "\n\n```diff\n{diff}```");
+        }
+    }
+    if let Some(factory) = find_rule(&finding.rule) {
+        out.push_str("\n\n---\n\n");
+        for line in factory.meta.docs.lines() {
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            // Rule docs use `##` sections; in a hover they are sub-headings.
+            match line.strip_prefix("## ") {
+                Some(heading) => {
+                    let _ = writeln!(out, "#### {heading}");
+                }
+                None => {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+        }
+    }
+}
+
+/// The lines a fix touches, before and after, without diff headers.
+fn small_diff(document: &Document, fix: &Fix) -> Option<String> {
+    let text = document.text();
+    let range = fix.range()?;
+    let index = &document.line_index;
+    let start = index.line_start(index.line_of(range.start));
+    let end = index
+        .line_content_end(text, index.line_of(range.end))
+        .max(range.end);
+    let snippet: Range<usize> = start..end.min(text.len());
+    let old = text.get(snippet.clone())?;
+    let rebased: Vec<Edit> = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            Some(Edit::replace(
+                edit.range.start.checked_sub(start)?..edit.range.end.checked_sub(start)?,
+                edit.replacement.clone(),
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let new = apply_edits(old, &rebased).ok()?;
+    let diff = unified_diff(&format!("{old}\n"), &format!("{new}\n"), "draft");
+    let body: String = diff
+        .lines()
+        .skip(2) // the ---/+++ headers
+        .filter(|line| !line.starts_with("@@"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    (!body.is_empty()).then_some(body)
+}

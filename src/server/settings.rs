@@ -1,0 +1,175 @@
+//! Editor settings (`initializationOptions`, `workspace/configuration`,
+//! `didChangeConfiguration`) and what the client said it can do.
+
+use serde::Deserialize;
+use serde_json::Value;
+use tower_lsp_server::ls_types::{ClientCapabilities, PositionEncodingKind};
+
+use crate::document::ColumnUnit;
+
+/// Documents above this size get one informational diagnostic instead of a
+/// check, unless the settings say otherwise.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Language ids checked without any setting.
+pub const LANGUAGES: [&str; 5] = ["markdown", "plaintext", "text", "gitcommit", "mdx"];
+
+/// The `copydesk` section of the editor's settings. Every key is optional;
+/// keys this server does not know (the VS Code extension's own, like
+/// `path`) are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// A guide file to use for every document instead of the nearest
+    /// `copydesk.toml`; relative paths resolve against the workspace root.
+    pub guide_path: Option<String>,
+    /// Language ids to check besides the built-in ones (as plain text,
+    /// unless the id is one copydesk parses as Markdown).
+    pub extra_languages: Vec<String>,
+    /// Documents larger than this many bytes are not checked.
+    pub max_document_bytes: Option<u64>,
+    /// `"push"` (default): publish diagnostics. `"pull"`: answer
+    /// `textDocument/diagnostic` only, for clients that prefer it. Read at
+    /// `initialize` only.
+    pub diagnostic_mode: Option<String>,
+}
+
+impl Settings {
+    /// Read settings from a JSON value that is either the `copydesk` section
+    /// itself or an object holding it under `copydesk`. Anything malformed
+    /// yields `None`, so a typo in the editor's settings never stops checks.
+    pub fn from_value(value: &Value) -> Option<Settings> {
+        let section = match value.get("copydesk") {
+            Some(inner) if inner.is_object() => inner,
+            _ => value,
+        };
+        if !section.is_object() {
+            return None;
+        }
+        serde_json::from_value(section.clone()).ok()
+    }
+
+    pub fn max_document_bytes(&self) -> u64 {
+        self.max_document_bytes
+            .unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
+    }
+
+    /// Whether documents with this language id are checked.
+    pub fn checks_language(&self, language_id: &str) -> bool {
+        LANGUAGES.contains(&language_id) || self.extra_languages.iter().any(|id| id == language_id)
+    }
+
+    pub fn pull_diagnostics(&self) -> bool {
+        self.diagnostic_mode.as_deref() == Some("pull")
+    }
+}
+
+/// What the client can do, read once from `initialize`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientFeatures {
+    /// The unit of `Position.character`.
+    pub encoding: ColumnUnit,
+    /// `workspace/configuration` requests.
+    pub configuration: bool,
+    /// Dynamic registration of `workspace/didChangeWatchedFiles`.
+    pub watch_files: bool,
+    /// `WorkspaceEdit.documentChanges` (versioned edits).
+    pub document_changes: bool,
+    /// `create` resource operations in workspace edits.
+    pub create_files: bool,
+    /// `codeAction/resolve` for the `edit` property.
+    pub resolve_edits: bool,
+    /// `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
+}
+
+impl Default for ClientFeatures {
+    fn default() -> ClientFeatures {
+        ClientFeatures {
+            encoding: ColumnUnit::Utf16,
+            configuration: false,
+            watch_files: false,
+            document_changes: false,
+            create_files: false,
+            resolve_edits: false,
+            diagnostic_refresh: false,
+        }
+    }
+}
+
+impl ClientFeatures {
+    pub fn from_capabilities(capabilities: &ClientCapabilities) -> ClientFeatures {
+        let offers_utf8 = capabilities
+            .general
+            .as_ref()
+            .and_then(|general| general.position_encodings.as_ref())
+            .is_some_and(|encodings| encodings.contains(&PositionEncodingKind::UTF8));
+        let workspace = capabilities.workspace.as_ref();
+        let workspace_edit = workspace.and_then(|w| w.workspace_edit.as_ref());
+        let code_action = capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref());
+        ClientFeatures {
+            encoding: if offers_utf8 {
+                ColumnUnit::Utf8
+            } else {
+                ColumnUnit::Utf16
+            },
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            watch_files: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            document_changes: workspace_edit
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+            create_files: workspace_edit
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| {
+                    ops.contains(&tower_lsp_server::ls_types::ResourceOperationKind::Create)
+                }),
+            resolve_edits: code_action
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+        }
+    }
+
+    pub fn position_encoding(self) -> PositionEncodingKind {
+        match self.encoding {
+            ColumnUnit::Utf8 => PositionEncodingKind::UTF8,
+            ColumnUnit::Utf16 => PositionEncodingKind::UTF16,
+            ColumnUnit::Char => PositionEncodingKind::UTF32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn settings_accept_the_section_or_its_parent_and_ignore_unknown_keys() {
+        let direct = json!({"guidePath": "brand/copydesk.toml", "path": "/usr/bin/copydesk"});
+        let nested = json!({"copydesk": {"extraLanguages": ["rst"], "maxDocumentBytes": 10}});
+        assert_eq!(
+            Settings::from_value(&direct).and_then(|s| s.guide_path),
+            Some("brand/copydesk.toml".to_owned())
+        );
+        let nested = Settings::from_value(&nested).expect("nested settings parse");
+        assert!(nested.checks_language("rst"));
+        assert!(nested.checks_language("markdown"));
+        assert!(!nested.checks_language("rust"));
+        assert_eq!(nested.max_document_bytes(), 10);
+        assert_eq!(Settings::from_value(&json!(null)), None);
+        assert_eq!(
+            Settings::from_value(&json!({"maxDocumentBytes": "big"})),
+            None
+        );
+    }
+}

@@ -1,0 +1,428 @@
+//! The server's state: open documents, settings, guides. Everything here is
+//! synchronous and runs under one `std::sync::Mutex`, never across an
+//! `.await`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticSeverity, MessageType, Position, Range as LspRange,
+    TextDocumentContentChangeEvent, Uri,
+};
+
+use super::cache::{BlockCache, check_cached};
+use super::convert::{self, Lines, SOURCE};
+use super::guides::{GuideEvent, GuideProblem, GuideStore, guide_path_for};
+use super::settings::{ClientFeatures, Settings};
+use crate::check::Checker;
+use crate::document::{ColumnUnit, Document, DocumentKind, LineCol, LineIndex};
+use crate::finding::Finding;
+
+/// Something to send to the client, in order.
+#[derive(Debug)]
+pub enum Outgoing {
+    Diagnostics {
+        uri: Uri,
+        diagnostics: Vec<Diagnostic>,
+        version: Option<i32>,
+    },
+    Message {
+        kind: MessageType,
+        text: String,
+    },
+    /// Ask a pull-diagnostics client to pull again (the guide changed).
+    RefreshDiagnostics,
+}
+
+/// One document the client opened.
+pub struct OpenDocument {
+    /// Shared with running checks; edits copy it only while a check holds it.
+    pub text: Arc<String>,
+    pub version: i32,
+    pub language_id: String,
+    pub guide_path: Option<PathBuf>,
+    /// Bumped on every change that can alter the diagnostics (text, guide,
+    /// settings); a check result is used only if this has not moved.
+    pub generation: u64,
+    /// The newest version whose diagnostics were published.
+    pub published: Option<i32>,
+    /// A check task is running for this document.
+    pub checking: bool,
+    /// Something changed while the check task was running.
+    pub rerun: bool,
+    pub cache: Arc<Mutex<BlockCache>>,
+    /// The newest result, for hover, code actions and pull diagnostics.
+    pub last: Option<Arc<Checked>>,
+}
+
+impl OpenDocument {
+    pub fn kind(&self) -> DocumentKind {
+        DocumentKind::from_language_id(&self.language_id)
+    }
+
+    /// The newest result if it still describes the document as it is now.
+    pub fn current(&self) -> Option<Arc<Checked>> {
+        self.last
+            .as_ref()
+            .filter(|checked| checked.generation == self.generation)
+            .cloned()
+    }
+
+    /// Apply one `didChange` content change: a full replacement, or a range
+    /// in the negotiated encoding (clamped to the text when past its end).
+    pub fn apply_change(&mut self, change: TextDocumentContentChangeEvent, unit: ColumnUnit) {
+        match change.range {
+            None => self.text = Arc::new(change.text),
+            Some(range) => {
+                let byte_range = {
+                    let index = LineIndex::new(&self.text);
+                    Lines {
+                        text: &self.text,
+                        index: &index,
+                        unit,
+                    }
+                    .byte_range(range)
+                };
+                Arc::make_mut(&mut self.text).replace_range(byte_range, &change.text);
+            }
+        }
+    }
+}
+
+/// A document's text checked at one generation.
+pub struct Checked {
+    pub version: i32,
+    pub generation: u64,
+    /// The parsed text; `None` when the document was not checked (a language
+    /// not checked, or over the size limit).
+    pub document: Option<Document>,
+    pub findings: Vec<Finding>,
+    /// Set when the document was over the size limit: (its size, the limit).
+    pub too_large: Option<(usize, u64)>,
+    pub checker: Arc<Checker>,
+}
+
+impl Checked {
+    /// The diagnostics to show, in the client's position encoding. Built
+    /// when needed rather than kept, to keep memory small.
+    pub fn diagnostics(&self, unit: ColumnUnit) -> Vec<Diagnostic> {
+        if let Some((len, max)) = self.too_large {
+            return vec![too_large(len, max)];
+        }
+        let Some(document) = &self.document else {
+            return Vec::new();
+        };
+        let lines = Lines::of(document, unit);
+        self.findings
+            .iter()
+            .map(|finding| convert::diagnostic(&lines, finding, self.version))
+            .collect()
+    }
+}
+
+/// Everything a check needs, taken under the lock and used without it.
+pub struct Snapshot {
+    pub text: Arc<String>,
+    pub version: i32,
+    pub generation: u64,
+    pub kind: DocumentKind,
+    pub checked_language: bool,
+    pub checker: Arc<Checker>,
+    pub cache: Arc<Mutex<BlockCache>>,
+    pub unit: ColumnUnit,
+    pub max_bytes: u64,
+}
+
+impl Snapshot {
+    /// Check the snapshot. Runs on a blocking thread.
+    pub fn check(self) -> Checked {
+        let mut checked = Checked {
+            version: self.version,
+            generation: self.generation,
+            document: None,
+            findings: Vec::new(),
+            too_large: None,
+            checker: Arc::clone(&self.checker),
+        };
+        if !self.checked_language {
+            return checked;
+        }
+        if self.text.len() as u64 > self.max_bytes {
+            checked.too_large = Some((self.text.len(), self.max_bytes));
+            return checked;
+        }
+        let document = Document::parse(self.text.as_str(), self.kind);
+        checked.findings = check_cached(&self.checker, &document, &self.cache);
+        checked.document = Some(document);
+        checked
+    }
+
+    /// Check, and convert the findings to diagnostics, on this thread.
+    pub fn check_and_convert(self) -> (Checked, Vec<Diagnostic>) {
+        let unit = self.unit;
+        let checked = self.check();
+        let diagnostics = checked.diagnostics(unit);
+        (checked, diagnostics)
+    }
+}
+
+fn too_large(len: usize, max: u64) -> Diagnostic {
+    Diagnostic {
+        range: LspRange::new(Position::new(0, 0), Position::new(0, 0)),
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+            "document-too-large".to_owned(),
+        )),
+        source: Some(SOURCE.to_owned()),
+        message: format!(
+            "Not checked: the document is {} and the limit is {} (setting “copydesk.maxDocumentBytes”)",
+            human_size(len as u64),
+            human_size(max)
+        ),
+        ..Diagnostic::default()
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
+#[derive(Default)]
+pub struct State {
+    pub features: ClientFeatures,
+    pub settings: Settings,
+    /// Workspace folders, as paths.
+    pub roots: Vec<PathBuf>,
+    pub guides: GuideStore,
+    pub documents: HashMap<Uri, OpenDocument>,
+    /// Answer `textDocument/diagnostic` instead of publishing (fixed at
+    /// `initialize`).
+    pub pull_diagnostics: bool,
+    /// Guide problems already shown in a message, so each shows once.
+    shown_problems: HashSet<String>,
+    next_generation: u64,
+}
+
+impl State {
+    fn bump(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    pub fn open(&mut self, uri: Uri, language_id: String, version: i32, text: String) {
+        let generation = self.bump();
+        let guide_path = self.guide_path(&uri);
+        self.documents.insert(
+            uri,
+            OpenDocument {
+                text: Arc::new(text),
+                version,
+                language_id,
+                guide_path,
+                generation,
+                published: None,
+                checking: false,
+                rerun: false,
+                cache: Arc::default(),
+                last: None,
+            },
+        );
+    }
+
+    /// Apply a `didChange`. Returns false when the document is not open.
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> bool {
+        let generation = self.bump();
+        let unit = self.features.encoding;
+        let Some(document) = self.documents.get_mut(uri) else {
+            return false;
+        };
+        for change in changes {
+            document.apply_change(change, unit);
+        }
+        document.version = version;
+        document.generation = generation;
+        true
+    }
+
+    /// Re-resolve every document's guide and mark every result stale (after
+    /// a settings or guide change).
+    pub fn invalidate_all(&mut self) {
+        let uris: Vec<Uri> = self.documents.keys().cloned().collect();
+        for uri in uris {
+            let guide_path = self.guide_path(&uri);
+            let generation = self.bump();
+            if let Some(document) = self.documents.get_mut(&uri) {
+                document.guide_path = guide_path;
+                document.generation = generation;
+            }
+        }
+    }
+
+    fn guide_path(&self, uri: &Uri) -> Option<PathBuf> {
+        guide_path_for(
+            file_path(uri).as_deref(),
+            self.settings.guide_path.as_deref(),
+            &self.roots,
+        )
+    }
+
+    /// What a check of `uri` needs, loading its guide if needed.
+    pub fn snapshot(&mut self, uri: &Uri, outbox: &mut Vec<Outgoing>) -> Option<Snapshot> {
+        let mut events = Vec::new();
+        let (guide_path, language_id) = {
+            let document = self.documents.get(uri)?;
+            (document.guide_path.clone(), document.language_id.clone())
+        };
+        if let Some(path) = &guide_path
+            && !self.features.watch_files
+        {
+            // Without file watching, notice guide edits on the next check.
+            self.guides.refresh_if_changed(path, &mut events);
+        }
+        let checker = self.guides.checker(guide_path.as_deref(), &mut events);
+        outbox.extend(self.guide_messages(events));
+        let checked_language = self.settings.checks_language(&language_id);
+        let max_bytes = self.settings.max_document_bytes();
+        let unit = self.features.encoding;
+        let document = self.documents.get(uri)?;
+        Some(Snapshot {
+            text: Arc::clone(&document.text),
+            version: document.version,
+            generation: document.generation,
+            kind: document.kind(),
+            checked_language,
+            checker,
+            cache: Arc::clone(&document.cache),
+            unit,
+            max_bytes,
+        })
+    }
+
+    /// A guide file changed, appeared or disappeared on disk.
+    pub fn guide_file_changed(&mut self, path: &Path, deleted: bool) -> Vec<Outgoing> {
+        let mut events = Vec::new();
+        if deleted {
+            self.guides.forget(path, &mut events);
+        } else {
+            self.guides.reload(path, &mut events);
+        }
+        self.invalidate_all();
+        self.guide_messages(events)
+    }
+
+    /// Without file watching, a saved document may have a new nearest
+    /// guide, and its guide may have changed. Returns the messages to send
+    /// and whether anything changed.
+    pub fn recheck_guides_on_save(&mut self, uri: &Uri) -> (Vec<Outgoing>, bool) {
+        let mut events = Vec::new();
+        let guide_path = self.guide_path(uri);
+        let mut changed = false;
+        if let Some(path) = &guide_path {
+            changed |= self.guides.refresh_if_changed(path, &mut events);
+        }
+        if let Some(document) = self.documents.get(uri) {
+            changed |= document.guide_path != guide_path;
+        }
+        (self.guide_messages(events), changed)
+    }
+
+    /// Turn guide load events into a diagnostic on the guide file and one
+    /// message per distinct problem.
+    fn guide_messages(&mut self, events: Vec<GuideEvent>) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for event in events {
+            match event {
+                GuideEvent::Broken(problem) => {
+                    if let Some(uri) = file_uri(&problem.path) {
+                        out.push(Outgoing::Diagnostics {
+                            uri,
+                            diagnostics: guide_diagnostic(&problem, self.features.encoding)
+                                .into_iter()
+                                .collect(),
+                            version: None,
+                        });
+                    }
+                    if self.shown_problems.insert(problem.message.clone()) {
+                        out.push(Outgoing::Message {
+                            kind: MessageType::WARNING,
+                            text: format!(
+                                "copydesk: {}; checks keep using the last good guide until it is fixed",
+                                problem.message
+                            ),
+                        });
+                    }
+                }
+                GuideEvent::Repaired(path) => {
+                    let prefix = path.display().to_string();
+                    self.shown_problems
+                        .retain(|message| !message.starts_with(&prefix));
+                    if let Some(uri) = file_uri(&path) {
+                        out.push(Outgoing::Diagnostics {
+                            uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The diagnostic on a broken guide file, at the line and column of the
+/// problem (to the end of that line).
+fn guide_diagnostic(problem: &GuideProblem, unit: ColumnUnit) -> Option<Diagnostic> {
+    let text = problem.text.as_deref().unwrap_or("");
+    let index = LineIndex::new(text);
+    let (line, column) = problem.location.unwrap_or((1, 1));
+    let start = index.offset(
+        text,
+        LineCol {
+            line: u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX),
+            col: u32::try_from(column.saturating_sub(1)).unwrap_or(u32::MAX),
+        },
+        ColumnUnit::Char,
+    );
+    let end = index
+        .line_content_end(text, index.line_of(start))
+        .max(start);
+    let lines = Lines {
+        text,
+        index: &index,
+        unit,
+    };
+    Some(Diagnostic {
+        range: lines.range(&(start..end)),
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+            "invalid-guide".to_owned(),
+        )),
+        source: Some(SOURCE.to_owned()),
+        message: problem.detail.clone(),
+        ..Diagnostic::default()
+    })
+}
+
+/// The path of a `file:` URI.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    uri.to_file_path().map(|path| path.into_owned())
+}
+
+pub fn file_uri(path: &Path) -> Option<Uri> {
+    Uri::from_file_path(path)
+}
