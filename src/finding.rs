@@ -50,7 +50,7 @@ impl fmt::Display for Severity {
 /// `span` is a byte range into the document's full text (front matter
 /// included), end-exclusive. Messages quote the offending text and have no
 /// trailing period.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Rule id, `category/name` for built-in rules (`concise/wordy-phrase`);
     /// other sources (Vale styles, model review) use their own id shapes.

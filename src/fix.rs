@@ -75,7 +75,7 @@ pub enum Provenance {
 }
 
 /// One way to resolve a finding: a titled set of non-overlapping edits.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// Imperative, no trailing period: "Replace with “to”".
     pub title: String,

@@ -16,7 +16,9 @@ pub mod fxhash;
 pub mod guide;
 pub mod llm;
 pub mod output;
+pub mod result_cache;
 pub mod rules;
+pub mod score;
 pub mod server;
 pub mod vale;
 

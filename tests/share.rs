@@ -13,7 +13,11 @@ use copydesk::check::{CheckOptions, Checker};
 use copydesk::document::DocumentKind;
 use copydesk::fix::Applicability;
 use copydesk::guide::{Guide, GuideSource};
-use copydesk::output::{ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary};
+use copydesk::output::{
+    CheckstylePrinter, ConcisePrinter, FileReport, GithubPrinter, HumanPrinter, JsonLinesPrinter,
+    JsonPrinter, JunitPrinter, Printer, SarifPrinter, Summary,
+};
+use copydesk::rules::registry;
 use copydesk::{Finding, Severity};
 use proptest::prelude::*;
 
@@ -633,6 +637,7 @@ fn printed(path: &str, text: &str) -> Vec<String> {
         document: Some(&document),
         findings: &found,
         error: None,
+        score: None,
     };
     let mut summary = Summary::default();
     summary.add(&report);
@@ -641,6 +646,11 @@ fn printed(path: &str, text: &str) -> Vec<String> {
         Box::new(HumanPrinter { summary: true }),
         Box::new(ConcisePrinter { summary: true }),
         Box::new(JsonPrinter::default()),
+        Box::new(JsonLinesPrinter),
+        Box::new(SarifPrinter::new(registry().iter().map(|f| f.meta))),
+        Box::new(GithubPrinter),
+        Box::new(JunitPrinter::default()),
+        Box::new(CheckstylePrinter::default()),
     ];
     for mut printer in printers {
         let mut out = Vec::new();

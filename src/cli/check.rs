@@ -9,6 +9,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
+use super::progress::Progress;
 use super::{ColorWhen, Status};
 use crate::check::{CheckOptions, Checker};
 use crate::diff::unified_diff;
@@ -18,9 +19,13 @@ use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
 use crate::guide::{self, Guide};
 use crate::output::{
-    ConcisePrinter, FileReport, HumanPrinter, JsonPrinter, Printer, Summary, ValeJsonPrinter,
+    CheckstylePrinter, ConcisePrinter, FileReport, GithubPrinter, HumanPrinter, JsonLinesPrinter,
+    JsonPrinter, JunitPrinter, PlainWriter, Printer, SarifPrinter, Summary, ValeJsonPrinter,
     ValeLinePrinter,
 };
+use crate::result_cache::{self, ResultCache};
+use crate::rules::RuleMeta;
+use crate::score::Tally;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -34,6 +39,32 @@ pub enum Format {
     ValeLine,
     /// Vale's `JSON` output, to diff against `vale --output=JSON`
     ValeJson,
+    /// One JSON object per finding, one per line
+    JsonLines,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    Github,
+    /// JUnit XML: a test suite per file, a failing test case per finding
+    Junit,
+    /// Checkstyle XML, for reviewdog and CI plugins
+    Checkstyle,
+}
+
+impl Format {
+    /// Formats read by programs: nothing but the format goes to their stream.
+    fn is_machine_readable(self) -> bool {
+        matches!(
+            self,
+            Format::Json
+                | Format::JsonLines
+                | Format::Sarif
+                | Format::Junit
+                | Format::Checkstyle
+                | Format::ValeLine
+                | Format::ValeJson
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,9 +131,21 @@ pub struct CheckArgs {
     /// Exit 1 when a finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
-    /// Print findings only, no summary
+    /// Print findings only: no summary, no progress bar
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write the --format output to FILE; the terminal still gets the human format
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print a 0–100 score per file and overall, per category (see the README)
+    #[arg(long)]
+    pub score: bool,
+    /// Exit 1 when any file scores below N (implies --score)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min_score: Option<u8>,
+    /// Neither read nor write the per-file result cache
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// One input: a file on disk or standard input.
@@ -125,6 +168,8 @@ struct Outcome {
     /// The unified diff, in --diff mode.
     diff: Option<String>,
     fixes_applied: usize,
+    /// Words of prose in the checked text, for scores.
+    words: usize,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
@@ -217,14 +262,36 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     };
 
     let stdout = io::stdout();
-    let mut out = anstream::AutoStream::new(stdout.lock(), args.color.choice());
-    let mut printer: Box<dyn Printer> = match args.format {
-        Format::Human => Box::new(HumanPrinter { summary: false }),
-        Format::Concise => Box::new(ConcisePrinter { summary: false }),
-        Format::Json => Box::new(JsonPrinter::default()),
-        Format::ValeLine => Box::new(ValeLinePrinter),
-        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
+    let stream = anstream::AutoStream::new(stdout.lock(), args.color.choice());
+    // Without colour, styles are dropped by a fast writer of our own, and
+    // output is written in blocks rather than line by line.
+    let mut out: Box<dyn Write> = if stream.current_choice() == anstream::ColorChoice::Never {
+        Box::new(PlainWriter::new(io::BufWriter::new(stream.into_inner())))
+    } else {
+        Box::new(stream)
     };
+    let active_rules = guides.active_rules();
+    let mut printer = new_printer(args.format, &active_rules);
+    // With --output, the format goes to the file and the terminal keeps the
+    // human format.
+    let mut file_output = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
+            Some((path, writer, new_printer(Format::Human, &active_rules)))
+        }
+        None => None,
+    };
+    let cache = if args.no_cache || mode.fix || args.stdin {
+        None
+    } else {
+        result_cache::default_root().and_then(|root| ResultCache::open(&root))
+    };
+    let scoring = args.score || args.min_score.is_some();
+    let mut below_min_score = 0;
+    let mut progress = Progress::new(jobs.len(), !args.quiet);
+    let counter = progress.counter();
     let threshold = args.fail_on.threshold();
     let mut summary = Summary::default();
     let mut fixes_applied = 0;
@@ -238,53 +305,80 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
         let outcomes: Vec<Outcome> = chunk
             .into_par_iter()
-            .map(|(input, checker)| check_input(input, checker.as_deref(), mode))
+            .map(|(input, checker)| {
+                let outcome = check_input(input, checker.as_deref(), mode, cache.as_ref());
+                counter.inc(1);
+                outcome
+            })
             .collect();
-        for outcome in outcomes {
-            let report = FileReport {
-                path: &outcome.display,
-                document: outcome.document.as_ref(),
-                findings: &outcome.findings,
-                error: outcome.error.as_deref(),
-            };
-            summary.add(&report);
-            fixes_applied += outcome.fixes_applied;
-            if outcome.error.is_some() && status == Status::Clean {
-                status = Status::Findings;
-            }
-            if threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t))
-                && status == Status::Clean
-            {
-                status = Status::Findings;
-            }
-            if mode.diff {
-                if let Some(diff) = &outcome.diff {
+        progress.tick();
+        progress.suspend(|| -> anyhow::Result<()> {
+            for outcome in outcomes {
+                let score = (scoring && outcome.document.is_some())
+                    .then(|| Tally::of_file(outcome.words, &outcome.findings));
+                if let (Some(minimum), Some(tally)) = (args.min_score, &score)
+                    && tally.score().overall < minimum
+                {
+                    below_min_score += 1;
+                    if status == Status::Clean {
+                        status = Status::Findings;
+                    }
+                }
+                let report = FileReport {
+                    path: &outcome.display,
+                    document: outcome.document.as_ref(),
+                    findings: &outcome.findings,
+                    error: outcome.error.as_deref(),
+                    score,
+                };
+                summary.add(&report);
+                fixes_applied += outcome.fixes_applied;
+                if outcome.error.is_some() && status == Status::Clean {
+                    status = Status::Findings;
+                }
+                if threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t))
+                    && status == Status::Clean
+                {
+                    status = Status::Findings;
+                }
+                if mode.diff {
+                    if let Some(diff) = &outcome.diff {
+                        files_changed += 1;
+                        out.write_all(diff.as_bytes())?;
+                    }
+                    if let Some(error) = &outcome.error {
+                        eprintln!("error: {}: {error}", outcome.display);
+                    }
+                    continue;
+                }
+                if stdin_fix {
+                    let text = outcome
+                        .fixed_text
+                        .as_deref()
+                        .or_else(|| outcome.document.as_ref().map(Document::text))
+                        .unwrap_or_default();
+                    out.write_all(text.as_bytes())?;
+                    if let Some(error) = &outcome.error {
+                        eprintln!("error: {}: {error}", outcome.display);
+                    }
+                    continue;
+                }
+                if outcome.fixed_text.is_some() {
                     files_changed += 1;
-                    out.write_all(diff.as_bytes())?;
                 }
-                if let Some(error) = &outcome.error {
-                    eprintln!("error: {}: {error}", outcome.display);
+                match &mut file_output {
+                    Some((_, file, terminal)) => {
+                        printer.file(file, &report)?;
+                        terminal.file(&mut out, &report)?;
+                    }
+                    None => printer.file(&mut out, &report)?,
                 }
-                continue;
             }
-            if stdin_fix {
-                let text = outcome
-                    .fixed_text
-                    .as_deref()
-                    .or_else(|| outcome.document.as_ref().map(Document::text))
-                    .unwrap_or_default();
-                out.write_all(text.as_bytes())?;
-                if let Some(error) = &outcome.error {
-                    eprintln!("error: {}: {error}", outcome.display);
-                }
-                continue;
-            }
-            if outcome.fixed_text.is_some() {
-                files_changed += 1;
-            }
-            printer.file(&mut out, &report)?;
-        }
+            out.flush()?;
+            Ok(())
+        })?;
     }
+    progress.finish();
 
     if mode.fix {
         summary.fixes_applied = Some(fixes_applied);
@@ -308,12 +402,32 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             eprintln!("{}", summary.sentence());
         }
     } else {
-        printer.finish(&mut out, &summary)?;
-        let machine_readable = matches!(
-            args.format,
-            Format::Json | Format::ValeLine | Format::ValeJson
-        );
-        if !args.quiet && !machine_readable {
+        let terminal_format = match &mut file_output {
+            Some((path, file, terminal)) => {
+                printer.finish(file, &summary)?;
+                file.flush()
+                    .with_context(|| format!("writing {}", path.display()))?;
+                terminal.finish(&mut out, &summary)?;
+                Format::Human
+            }
+            None => {
+                printer.finish(&mut out, &summary)?;
+                args.format
+            }
+        };
+        if let Some(minimum) = args.min_score
+            && below_min_score > 0
+            && !args.quiet
+        {
+            eprintln!(
+                "{} below --min-score {minimum}.",
+                match below_min_score {
+                    1 => "1 file scores".to_owned(),
+                    n => format!("{n} files score"),
+                }
+            );
+        }
+        if !args.quiet && !terminal_format.is_machine_readable() {
             let mut sentence = summary.sentence();
             if mode.write && files_changed > 0 {
                 sentence.push_str(&format!(
@@ -343,6 +457,9 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
     if args.stdin && !args.paths.is_empty() {
         bail!("--stdin checks standard input; do not name paths too");
     }
+    if args.output.is_some() && (args.diff || (args.stdin && args.fix)) {
+        bail!("--output writes findings; --diff and --stdin --fix print text instead");
+    }
     if args.stdin_filename.is_some() && !args.stdin {
         bail!("--stdin-filename needs --stdin");
     }
@@ -357,12 +474,32 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn new_printer(format: Format, active_rules: &[&'static RuleMeta]) -> Box<dyn Printer> {
+    match format {
+        Format::Human => Box::new(HumanPrinter { summary: false }),
+        Format::Concise => Box::new(ConcisePrinter { summary: false }),
+        Format::Json => Box::new(JsonPrinter::default()),
+        Format::JsonLines => Box::new(JsonLinesPrinter),
+        Format::Sarif => Box::new(SarifPrinter::new(active_rules.iter().copied())),
+        Format::Github => Box::new(GithubPrinter),
+        Format::Junit => Box::new(JunitPrinter::default()),
+        Format::Checkstyle => Box::new(CheckstylePrinter::default()),
+        Format::ValeLine => Box::new(ValeLinePrinter),
+        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
+    }
+}
+
 fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix("./").unwrap_or(path);
     shown.display().to_string()
 }
 
-fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
+fn check_input(
+    input: Input,
+    checker: Option<&Checker>,
+    mode: Mode,
+    cache: Option<&ResultCache>,
+) -> Outcome {
     let mut outcome = Outcome {
         display: input.display,
         document: None,
@@ -371,6 +508,7 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
         fixed_text: None,
         diff: None,
         fixes_applied: 0,
+        words: 0,
     };
     let Some(checker) = checker else {
         outcome.error = Some("not checked: its guide could not be loaded".to_owned());
@@ -393,7 +531,27 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
     // Standard input has a path only when --stdin-filename names one.
     let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
+        let key = cache.map(|cache| {
+            let options = format!("{:?}", checker.options());
+            cache.key(&input.path, &checker.guide().hash, &options)
+        });
+        if let (Some(cache), Some(key)) = (cache, &key)
+            && let Some(hit) = cache.get(key, &text)
+        {
+            outcome.findings = hit.findings;
+            outcome.words = hit.words;
+            let document = Document::unparsed(text, kind);
+            outcome.document = Some(match path {
+                Some(path) => document.with_path(path),
+                None => document,
+            });
+            return outcome;
+        }
         let (document, findings) = checker.check_text_at(&text, kind, path);
+        outcome.words = document.word_count();
+        if let (Some(cache), Some(key)) = (cache, &key) {
+            cache.put(key, &text, outcome.words, &findings);
+        }
         outcome.findings = findings;
         outcome.document = Some(document);
         return outcome;
@@ -417,12 +575,14 @@ fn check_input(input: Input, checker: Option<&Checker>, mode: Mode) -> Outcome {
             outcome.error = Some(error.to_string());
             outcome.fixes_applied = 0;
             let (document, findings) = checker.check_text_at(&text, kind, path);
+            outcome.words = document.word_count();
             outcome.findings = findings;
             outcome.document = Some(document);
             return outcome;
         }
         outcome.fixed_text = Some(fixed.text);
     }
+    outcome.words = fixed.document.word_count();
     outcome.document = Some(fixed.document);
     outcome
 }
@@ -521,6 +681,21 @@ impl GuideCache {
             Ok(checker) => Ok(Arc::clone(checker)),
             Err(error) => Err(anyhow::anyhow!("{error:#}")),
         }
+    }
+
+    /// The rules any of the loaded guides runs, in registry order.
+    fn active_rules(&self) -> Vec<&'static RuleMeta> {
+        let active: std::collections::HashSet<&str> = self
+            .by_guide
+            .values()
+            .filter_map(|checker| checker.as_ref().ok())
+            .flat_map(|checker| checker.active_rule_ids())
+            .collect();
+        crate::rules::registry()
+            .iter()
+            .map(|factory| factory.meta)
+            .filter(|meta| active.contains(meta.id))
+            .collect()
     }
 
     fn report_once(&mut self, error: &anyhow::Error) -> bool {

@@ -7,6 +7,7 @@
 mod check;
 mod doctor;
 mod init;
+mod progress;
 mod rules;
 mod suggest;
 

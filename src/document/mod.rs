@@ -215,6 +215,22 @@ impl Document {
         document
     }
 
+    /// The text and its line index, without parsing: enough to print
+    /// findings computed earlier (the CLI's result cache), not to check.
+    pub fn unparsed(text: impl Into<String>, kind: DocumentKind) -> Document {
+        let text = text.into();
+        Document {
+            line_index: LineIndex::new(&text),
+            text,
+            kind,
+            front_matter: None,
+            blocks: Vec::new(),
+            directives: Vec::new(),
+            comments: Vec::new(),
+            path: None,
+        }
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{FileReport, Printer, Summary, line_column};
+use super::{FileReport, Printer, Summary, line_column, plural};
 
 #[derive(Default)]
 pub struct ConcisePrinter {
@@ -23,10 +23,21 @@ impl Printer for ConcisePrinter {
                 report.path, finding.severity, finding.rule, finding.message
             )?;
         }
+        if let Some(tally) = &report.score {
+            writeln!(out, "{}: score {}", report.path, tally.score().describe())?;
+        }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if let Some(tally) = &summary.score {
+            writeln!(
+                out,
+                "{}: score {}",
+                plural(tally.files, "file"),
+                tally.score().describe()
+            )?;
+        }
         if self.summary {
             writeln!(out, "{}", summary.sentence())?;
         }

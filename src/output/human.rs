@@ -18,7 +18,7 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
-use super::{FileReport, Printer, Summary, line_column};
+use super::{FileReport, Printer, Summary, line_column, plural};
 use crate::document::Document;
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
@@ -63,10 +63,26 @@ impl Printer for HumanPrinter {
         for finding in report.findings {
             write_finding(out, report.path, report.document, finding, &concealed)?;
         }
+        if let Some(tally) = &report.score {
+            writeln!(
+                out,
+                "{BOLD}score{BOLD:#}: {}: {}",
+                report.path,
+                tally.score().describe()
+            )?;
+        }
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if let Some(tally) = &summary.score {
+            writeln!(
+                out,
+                "{BOLD}score{BOLD:#}: {}: {}",
+                plural(tally.files, "file"),
+                tally.score().describe()
+            )?;
+        }
         if self.summary {
             writeln!(out, "{BOLD}{}{BOLD:#}", summary.sentence())?;
         }
@@ -163,5 +179,11 @@ fn expand_tabs(text: &str) -> String {
 }
 
 fn display_width(text: &str) -> usize {
-    expand_tabs(text).width()
+    // This runs once per finding over the line up to it, which for a
+    // Markdown paragraph is a long line: expand tabs only when there are any.
+    if text.contains('\t') {
+        expand_tabs(text).width()
+    } else {
+        text.width()
+    }
 }

@@ -44,7 +44,7 @@ impl Printer for JsonPrinter {
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         self.start(out)?;
         self.started = true;
-        let summary = json!({
+        let mut summary_json = json!({
             "files": summary.files,
             "findings": summary.findings,
             "errors": summary.errors,
@@ -52,13 +52,16 @@ impl Printer for JsonPrinter {
             "unsafe_fixable": summary.unsafe_fixable,
             "fixes_applied": summary.fixes_applied,
         });
-        write!(out, "],\"summary\":{summary}}}")?;
+        if let Some(tally) = &summary.score {
+            summary_json["score"] = json!(tally.score());
+        }
+        write!(out, "],\"summary\":{summary_json}}}")?;
         writeln!(out)
     }
 }
 
 pub fn file_json(report: &FileReport) -> Value {
-    json!({
+    let mut value = json!({
         "path": report.path,
         "error": report.error,
         "findings": report
@@ -66,7 +69,11 @@ pub fn file_json(report: &FileReport) -> Value {
             .iter()
             .map(|finding| finding_json(report.document, finding))
             .collect::<Vec<_>>(),
-    })
+    });
+    if let Some(tally) = &report.score {
+        value["score"] = json!(tally.score());
+    }
+    value
 }
 
 pub fn finding_json(document: Option<&Document>, finding: &Finding) -> Value {

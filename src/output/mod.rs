@@ -3,10 +3,17 @@
 //! A printer receives one [`FileReport`] at a time, in path order, and a
 //! [`Summary`] at the end, so a batch of any size streams through it.
 
+mod checkstyle;
 mod concise;
+mod github;
 mod human;
 mod json;
+mod json_lines;
+mod junit;
+mod plain;
+mod sarif;
 mod vale;
+mod xml;
 
 use std::io::{self, Write};
 
@@ -15,9 +22,17 @@ pub use human::HumanPrinter;
 pub use json::JsonPrinter;
 pub use vale::{ValeJsonPrinter, ValeLinePrinter};
 
+pub use checkstyle::CheckstylePrinter;
+pub use github::GithubPrinter;
+pub use json_lines::JsonLinesPrinter;
+pub use junit::JunitPrinter;
+pub use plain::PlainWriter;
+pub use sarif::SarifPrinter;
+
 use crate::document::Document;
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
+use crate::score::Tally;
 
 /// What the batch found in one file.
 pub struct FileReport<'a> {
@@ -28,6 +43,9 @@ pub struct FileReport<'a> {
     pub findings: &'a [Finding],
     /// Why the file could not be checked.
     pub error: Option<&'a str>,
+    /// What the file's score is computed from, when scores were asked for
+    /// (`--score`, `--min-score`).
+    pub score: Option<Tally>,
 }
 
 /// Totals over a batch.
@@ -44,6 +62,8 @@ pub struct Summary {
     pub unsafe_fixable: usize,
     /// Fixes applied by `--fix`, when it ran.
     pub fixes_applied: Option<usize>,
+    /// All scored files' tallies added up, when scores were asked for.
+    pub score: Option<Tally>,
 }
 
 impl Summary {
@@ -51,6 +71,9 @@ impl Summary {
         self.files += 1;
         if report.error.is_some() {
             self.errors += 1;
+        }
+        if let Some(tally) = &report.score {
+            self.score.get_or_insert_default().add(tally);
         }
         for finding in report.findings {
             self.findings += 1;

@@ -224,13 +224,21 @@ impl Rule for Claims {
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
         let document = cx.document;
         let order = sentences(document);
+        // A block's claims, found once for all its sentences: finding them
+        // per sentence scanned each paragraph once per sentence in it.
+        let mut claims_of: Option<usize> = None;
+        let mut block_claims = Vec::new();
         for (position, &(b, s)) in order.iter().enumerate() {
             let block = &document.blocks[b];
             let sentence = block.sentences[s].clone();
-            let claims: Vec<_> = self
-                .claims_in(block)
-                .into_iter()
+            if claims_of != Some(b) {
+                claims_of = Some(b);
+                block_claims = self.claims_in(block);
+            }
+            let claims: Vec<_> = block_claims
+                .iter()
                 .filter(|(range, _)| sentence.start <= range.start && range.start < sentence.end)
+                .cloned()
                 .collect();
             if claims.is_empty() {
                 continue;
