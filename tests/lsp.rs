@@ -758,3 +758,39 @@ fn clients_without_watchers_or_resolve_still_follow_the_guide() {
         "{after:#?}"
     );
 }
+
+#[test]
+fn the_platforms_setting_feeds_the_sharing_rules() {
+    // Over 280 characters: too long for X, fine with no platform known.
+    let sentence = "We are excited to announce that, to better serve our 12,000 customers in Berlin, we will be opening a new office on 3 March.";
+    let long = format!("# Launch\n\n{sentence} {sentence} {sentence}\n");
+    let workspace = Workspace::new();
+    let (_, uri) = workspace.write("post.md", &long);
+    let run = |options: Value| {
+        let mut client = workspace.server(&["utf-16"], options);
+        client.open(&uri, "markdown", 1, &long);
+        let diagnostics = client.diagnostics(&uri, 1);
+        client.drain_for(Duration::from_millis(200));
+        (client, diagnostics)
+    };
+    let length_limit = |diagnostics: &[Value]| {
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "share/length-limit")
+    };
+    let (_, without) = run(Value::Null);
+    assert!(!length_limit(&without), "no platform, no limit");
+    let (client, with) = run(json!({ "platforms": ["x", "myspace"] }));
+    assert!(length_limit(&with), "{with:#?}");
+    let unknown = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "window/showMessage")
+        .filter(|n| {
+            n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("unknown platform “myspace”"))
+        })
+        .count();
+    assert_eq!(unknown, 1, "{:?}", client.notifications);
+}

@@ -292,6 +292,7 @@ impl LanguageServer for Backend {
         {
             let mut state = self.shared.lock();
             state.features = features;
+            state.guides.set_platforms(&settings.platforms);
             state.settings = settings;
             state.pull_diagnostics = pull;
             state.roots = workspace_roots(&params);

@@ -32,6 +32,9 @@ pub struct Settings {
     /// `textDocument/diagnostic` only, for clients that prefer it. Read at
     /// `initialize` only.
     pub diagnostic_mode: Option<String>,
+    /// Platforms a post is for when its front matter does not say (the
+    /// CLI's `--platform`), for the sharing rules.
+    pub platforms: Vec<String>,
 }
 
 impl Settings {

@@ -18,6 +18,8 @@ use super::settings::{ClientFeatures, Settings};
 use crate::check::Checker;
 use crate::document::{ColumnUnit, Document, DocumentKind, LineCol, LineIndex};
 use crate::finding::Finding;
+use crate::guide::Guide;
+use crate::rules::share::platforms;
 
 /// Something to send to the client, in order.
 #[derive(Debug)]
@@ -258,6 +260,8 @@ impl State {
     /// Re-resolve every document's guide and mark every result stale (after
     /// a settings or guide change).
     pub fn invalidate_all(&mut self) {
+        let platforms = self.settings.platforms.clone();
+        self.guides.set_platforms(&platforms);
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for uri in uris {
             let guide_path = self.guide_path(&uri);
@@ -292,6 +296,7 @@ impl State {
         }
         let checker = self.guides.checker(guide_path.as_deref(), &mut events);
         outbox.extend(self.guide_messages(events));
+        outbox.extend(self.unknown_platform_messages(checker.guide()));
         let checked_language = self.settings.checks_language(&language_id);
         let max_bytes = self.settings.max_document_bytes();
         let unit = self.features.encoding;
@@ -307,6 +312,29 @@ impl State {
             unit,
             max_bytes,
         })
+    }
+
+    /// One message per platform in the `platforms` setting that neither
+    /// copydesk nor `guide` knows (the sharing rules skip it).
+    fn unknown_platform_messages(&mut self, guide: &Guide) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for name in self.guides.platforms() {
+            if platforms::resolve(guide, name).is_some() {
+                continue;
+            }
+            let text = format!(
+                "copydesk: unknown platform “{name}” in the “platforms” setting, ignored: expected one of {}, or one defined under [sharing.limits.{name}] in the guide ({})",
+                platforms::known_names(),
+                guide.source
+            );
+            if self.shown_problems.insert(text.clone()) {
+                out.push(Outgoing::Message {
+                    kind: MessageType::WARNING,
+                    text,
+                });
+            }
+        }
+        out
     }
 
     /// A guide file changed, appeared or disappeared on disk.
