@@ -697,13 +697,14 @@ fn settings_pushed_by_clients_without_configuration_requests() {
 }
 
 #[test]
-fn reserved_model_commands_fail_politely() {
+fn commands_check_their_arguments() {
     let (_workspace, mut client, uri, _) = open_post();
+    // Tighten needs a position or range (tests/lsp_model.rs covers the rest).
     let response = client.request(
         "workspace/executeCommand",
         json!({ "command": "copydesk.tighten", "arguments": [{ "uri": uri }] }),
     );
-    assert_eq!(response["error"]["code"], -32803, "{response}");
+    assert_eq!(response["error"]["code"], -32602, "{response}");
     let response = client.request(
         "workspace/executeCommand",
         json!({ "command": "copydesk.ignoreRule", "arguments": [{ "uri": uri }] }),

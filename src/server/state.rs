@@ -11,14 +11,18 @@ use tower_lsp_server::ls_types::{
     TextDocumentContentChangeEvent, Uri,
 };
 
+use tokio::sync::watch;
+
 use super::cache::{BlockCache, check_cached};
 use super::convert::{self, Lines, SOURCE};
 use super::guides::{GuideEvent, GuideProblem, GuideStore, guide_path_for};
+use super::model::{EngineKey, Remembered};
 use super::settings::{ClientFeatures, Settings};
 use crate::check::Checker;
 use crate::document::{ColumnUnit, Document, DocumentKind, LineCol, LineIndex};
 use crate::finding::Finding;
 use crate::guide::Guide;
+use crate::llm::Engine;
 use crate::rules::share::platforms;
 
 /// Something to send to the client, in order.
@@ -30,6 +34,12 @@ pub enum Outgoing {
         version: Option<i32>,
     },
     Message {
+        kind: MessageType,
+        text: String,
+    },
+    /// A line for the client's log (`window/logMessage`), for what the
+    /// writer need not be interrupted with.
+    Log {
         kind: MessageType,
         text: String,
     },
@@ -56,6 +66,12 @@ pub struct OpenDocument {
     pub cache: Arc<Mutex<BlockCache>>,
     /// The newest result, for hover, code actions and pull diagnostics.
     pub last: Option<Arc<Checked>>,
+    /// Tells model requests running for this document that its text
+    /// changed (the new version); dropped on close.
+    pub edits: watch::Sender<i32>,
+    /// Model suggestions computed for the current version, so listing can
+    /// show each Bridge option and picking one costs no model call.
+    pub suggestions: Vec<Remembered>,
 }
 
 impl OpenDocument {
@@ -208,6 +224,11 @@ pub struct State {
     pub pull_diagnostics: bool,
     /// Guide problems already shown in a message, so each shows once.
     shown_problems: HashSet<String>,
+    /// One model engine per guide (with the editor's model settings), made
+    /// when first used; cleared when guides or settings change.
+    pub engines: HashMap<EngineKey, Arc<Engine>>,
+    /// The "Cancel" handle of each model request showing progress, by token.
+    pub progress_cancels: HashMap<String, Arc<tokio::sync::Notify>>,
     next_generation: u64,
 }
 
@@ -233,6 +254,8 @@ impl State {
                 rerun: false,
                 cache: Arc::default(),
                 last: None,
+                edits: watch::Sender::new(version),
+                suggestions: Vec::new(),
             },
         );
     }
@@ -254,12 +277,17 @@ impl State {
         }
         document.version = version;
         document.generation = generation;
+        // Model suggestions belong to the old text: forget them, and stop
+        // any request still computing one.
+        document.suggestions.clear();
+        document.edits.send_replace(version);
         true
     }
 
     /// Re-resolve every document's guide and mark every result stale (after
     /// a settings or guide change).
     pub fn invalidate_all(&mut self) {
+        self.engines.clear();
         let platforms = self.settings.platforms.clone();
         self.guides.set_platforms(&platforms);
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
