@@ -37,6 +37,8 @@ struct Session {
     uri: String,
     text: String,
     diagnostics: Vec<Value>,
+    /// Positions in UTF-16 (else UTF-8, when the client offered it).
+    utf16: bool,
 }
 
 /// What VS Code says it can do, for what these tests use.
@@ -65,6 +67,17 @@ fn session(
     capabilities: Value,
     options: Value,
 ) -> Session {
+    session_for(post(), script, llm, capabilities, options)
+}
+
+/// [`session`] with `text` as the post.
+fn session_for(
+    text: String,
+    script: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    llm: Option<&str>,
+    capabilities: Value,
+    options: Value,
+) -> Session {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -80,10 +93,12 @@ fn session(
     let options: Value =
         serde_json::from_str(&options.to_string().replace("{url}", &server.base_url()))
             .expect("options");
-    let text = post();
     let path = dir.path().join("post.md");
     std::fs::write(&path, &text).expect("post");
     let uri = file_uri(&path);
+    let utf16 = !capabilities["general"]["positionEncodings"]
+        .as_array()
+        .is_some_and(|offered| offered.iter().any(|e| e == "utf-8"));
     let mut client = LspClient::spawn(dir.path());
     client.initialize(capabilities, options, Some(dir.path()));
     client.open(&uri, "markdown", 1, &text);
@@ -96,18 +111,19 @@ fn session(
         uri,
         text,
         diagnostics,
+        utf16,
     }
 }
 
 const LLM: &str = "base_url = \"{url}\"\nmodel = \"test-model\"\ntimeout_secs = 10\ncache = false";
 
-fn position(text: &str, offset: usize) -> Value {
-    lsp_client::position_of(text, offset, true)
-}
-
 impl Session {
+    fn position(&self, offset: usize) -> Value {
+        lsp_client::position_of(&self.text, offset, self.utf16)
+    }
+
     fn at(&self, needle: &str) -> Value {
-        position(&self.text, self.text.find(needle).expect("needle"))
+        self.position(self.text.find(needle).expect("needle"))
     }
 
     /// The code actions at `start..end` (byte offsets), as the writer's
@@ -123,7 +139,7 @@ impl Session {
             "textDocument/codeAction",
             json!({
                 "textDocument": { "uri": self.uri },
-                "range": { "start": position(&self.text, start), "end": position(&self.text, end) },
+                "range": { "start": self.position(start), "end": self.position(end) },
                 "context": context,
             }),
         );
@@ -306,7 +322,9 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
     );
     assert_eq!(s.server.requests().len(), 1);
 
-    // Progress: created, begun and ended.
+    // Progress: created, begun and ended (the end may come after the
+    // response: tower-lsp-server does not order notifications and responses).
+    s.client.drain_for(Duration::from_millis(300));
     assert!(
         s.client
             .server_requests
@@ -337,6 +355,54 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
         value.contains("**Tighten with test-model**") && value.contains(&format!("+{GOOD}")),
         "{value}"
     );
+}
+
+const WIDE: &str = "Our 😀 team in 東京 is really very excited to announce that, in order to better serve our 12,000 customers, we will be opening a brand new office on 3 March. The new office will be open to all of our customers.";
+const WIDE_TIGHT: &str = "Our 😀 team in 東京 is excited that, to better serve our 12,000 customers, we open a new office on 3 March. It is open to all our customers.";
+
+#[test]
+fn edits_have_exact_positions_on_a_line_with_emoji_and_cjk() {
+    // (offered encodings, UTF-16?, the column of “really” on its line)
+    for (encodings, utf16, column) in [
+        (&["utf-16"][..], true, 21),
+        (&["utf-8", "utf-16"][..], false, 27),
+    ] {
+        let mut capabilities = vscode_like(true);
+        capabilities["general"]["positionEncodings"] = json!(encodings);
+        let text = format!("# 東京 launch 🎉\n\n{WIDE}\n");
+        let mut s = session_for(
+            text,
+            |_, _| completion(WIDE_TIGHT),
+            Some(LLM),
+            capabilities,
+            Value::Null,
+        );
+        assert_eq!(s.utf16, utf16);
+        let actions = s.actions_at("really very");
+        let action = titled(&actions, "Tighten paragraph with test-model").clone();
+        let resolved = s.resolve(&action);
+        let mut edits = edits_for(&resolved["edit"], &s.uri);
+        assert!(edits.len() > 1, "{edits:#?}");
+        assert_eq!(
+            apply_text_edits(&s.text, &edits, utf16),
+            s.text.replace(WIDE, WIDE_TIGHT),
+            "{encodings:?}: {edits:#?}"
+        );
+        // The first edit removes “really very” and starts exactly there.
+        edits.sort_by_key(|e| {
+            (
+                e["range"]["start"]["line"].as_u64(),
+                e["range"]["start"]["character"].as_u64(),
+            )
+        });
+        assert_eq!(
+            edits[0]["range"]["start"],
+            json!({ "line": 2, "character": column }),
+            "{encodings:?}: {edits:#?}"
+        );
+        // Nothing before it on the line (the emoji, the CJK) is touched.
+        assert!(edits.iter().all(|e| e["range"]["start"]["line"] == 2));
+    }
 }
 
 #[test]
@@ -500,46 +566,85 @@ fn a_cancelled_request_frees_the_concurrency_slot() {
     assert_eq!(ends, 2);
 }
 
+/// A port on 127.0.0.1 with nothing listening.
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
 #[test]
-fn a_failing_or_junk_model_gives_a_message_and_no_edit() {
-    let cases: [(Reply, &str); 3] = [
+fn a_failing_slow_or_junk_model_gives_one_message_and_diagnostics_keep_flowing() {
+    let down = format!(
+        "base_url = \"http://127.0.0.1:{}/v1\"\nmodel = \"test-model\"\ncache = false",
+        dead_port()
+    );
+    let slow = "base_url = \"{url}\"\nmodel = \"test-model\"\ntimeout_secs = 1\ncache = false";
+    let cases: Vec<(&str, Reply, &str, &str)> = vec![
         (
+            "down",
+            completion(GOOD),
+            &down,
+            "copydesk: test-model gave no suggestion: could not connect to http://127.0.0.1:",
+        ),
+        (
+            "slow",
+            Reply::After(Duration::from_secs(8), Box::new(completion(GOOD))),
+            slow,
+            "copydesk: test-model gave no suggestion: the model did not answer within 1 s",
+        ),
+        (
+            "rate limited",
+            error(429, "Rate limit reached", "requests"),
+            LLM,
+            "copydesk: test-model gave no suggestion: rate limited by the server (429)",
+        ),
+        (
+            "bad key",
             error(401, "Incorrect API key provided", "invalid_request_error"),
+            LLM,
             "copydesk: test-model gave no suggestion: the server refused the API key (401)",
         ),
         (
+            "not JSON",
             Reply::text(200, "<html>not an API</html>"),
+            LLM,
             "copydesk: test-model gave no suggestion: the server's answer is not JSON",
         ),
         (
             // Drops “12,000” and “Berlin”: the guard refuses it twice.
+            "unsafe rewrite",
             completion("We open a new office on 3 March. Read https://acme.example/berlin."),
-            "copydesk: No safe suggestion: ",
+            LLM,
+            "copydesk: no safe suggestion: ",
         ),
     ];
-    for (reply, expected) in cases {
+    for (name, reply, llm, expected) in cases {
         let mut s = session(
             move |_, _| reply.clone(),
-            Some(LLM),
+            Some(llm),
             vscode_like(true),
             Value::Null,
         );
         let actions = s.actions_at("in order to better");
         let action = titled(&actions, "Tighten paragraph with test-model").clone();
+        let started = Instant::now();
         let resolved = s.resolve(&action);
-        assert!(resolved.get("edit").is_none(), "{resolved}");
+        eprintln!("{name}: resolved in {:?}", started.elapsed());
+        assert!(resolved.get("edit").is_none(), "{name}: {resolved}");
         s.client.drain_for(Duration::from_millis(200));
         let messages = s.shown_messages();
         assert!(
-            messages.iter().any(|m| m.starts_with(expected)),
-            "expected “{expected}…” among {messages:?}"
+            messages.len() == 1 && messages[0].starts_with(expected),
+            "{name}: expected one message “{expected}…”, got {messages:?}"
         );
-        assert!(messages.iter().all(|m| !m.ends_with('.')), "{messages:?}");
+        assert!(!messages[0].ends_with('.'), "{name}: {messages:?}");
         // The server is fine: diagnostics keep flowing.
         let edited = s.text.replace("# Launch", "# Launch day");
         s.change(2, &edited);
-        assert!(!s.client.diagnostics(&s.uri, 2).is_empty());
-        assert!(s.client.applied_edits.is_empty());
+        assert!(!s.client.diagnostics(&s.uri, 2).is_empty(), "{name}");
+        assert!(s.client.applied_edits.is_empty(), "{name}");
     }
 }
 

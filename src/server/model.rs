@@ -924,7 +924,7 @@ fn tell_stopped(shared: &Shared, engine: &Engine, stopped: Stopped) {
         Stopped::Engine(SuggestError::NoSafeSuggestion { reason }) => tell(
             shared,
             MessageType::WARNING,
-            format!("copydesk: No safe suggestion: {reason}"),
+            format!("copydesk: no safe suggestion: {reason}"),
         ),
         Stopped::Engine(SuggestError::NotADraft(reason)) => {
             tell(shared, MessageType::INFO, format!("copydesk: {reason}"));
