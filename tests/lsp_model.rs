@@ -355,6 +355,32 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
         value.contains("**Tighten with test-model**") && value.contains(&format!("+{GOOD}")),
         "{value}"
     );
+    // So does a hover anywhere in the paragraph, finding or not.
+    let berlin = s.at("Berlin");
+    assert!(
+        !s.diagnostics
+            .iter()
+            .any(|d| d["range"]["start"]["line"] == berlin["line"]
+                && d["range"]["start"]["character"].as_u64() <= berlin["character"].as_u64()
+                && berlin["character"].as_u64() < d["range"]["end"]["character"].as_u64()),
+        "a finding covers “Berlin”: pick another word"
+    );
+    let hover = s.client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": s.uri }, "position": berlin }),
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        value.starts_with("**Tighten with test-model** · model `test-model`, prompt `tighten@1`")
+            && value.contains(&format!("+{GOOD}")),
+        "{value}"
+    );
+    // Outside it, no hover.
+    let hover = s.client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": s.uri }, "position": s.at("Partners") }),
+    );
+    assert!(hover["result"].is_null(), "{hover}");
 }
 
 const WIDE: &str = "Our 😀 team in 東京 is really very excited to announce that, in order to better serve our 12,000 customers, we will be opening a brand new office on 3 March. The new office will be open to all of our customers.";
