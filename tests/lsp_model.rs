@@ -544,6 +544,60 @@ fn a_document_change_during_resolve_drops_the_result() {
 }
 
 #[test]
+fn cancelling_the_progress_stops_the_model_request() {
+    let mut s = session(
+        |_, _| Reply::After(Duration::from_secs(30), Box::new(completion(GOOD))),
+        Some(LLM),
+        vscode_like(true),
+        Value::Null,
+    );
+    let actions = s.actions_at("in order to better");
+    let action = titled(&actions, "Tighten paragraph with test-model").clone();
+    let id = s.client.send_request("codeAction/resolve", action);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let begin = loop {
+        if let Some(begin) = s
+            .client
+            .notifications
+            .iter()
+            .find(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "begin")
+        {
+            break begin.clone();
+        }
+        assert!(Instant::now() < deadline, "no progress began");
+        s.client.drain_for(Duration::from_millis(20));
+    };
+    assert_eq!(begin["params"]["value"]["cancellable"], true);
+    assert_eq!(
+        begin["params"]["value"]["title"],
+        "Tightening with test-model"
+    );
+    // The writer presses "Cancel" on the progress notification.
+    let started = Instant::now();
+    s.client.notify(
+        "window/workDoneProgress/cancel",
+        json!({ "token": begin["params"]["token"] }),
+    );
+    let response = s.client.response(id);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(response["result"].is_object(), "{response}");
+    assert!(response["result"].get("edit").is_none(), "{response}");
+    s.client.drain_for(Duration::from_millis(200));
+    // The writer's own cancel is no error: a log line, no message.
+    assert!(s.shown_messages().is_empty(), "{:?}", s.shown_messages());
+    assert!(s.client.notifications.iter().any(|n| {
+        n["method"] == "window/logMessage"
+            && n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("was cancelled"))
+    }));
+}
+
+#[test]
 fn a_cancelled_request_frees_the_concurrency_slot() {
     let mut s = session(
         |_, index| {
