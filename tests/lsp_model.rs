@@ -172,6 +172,20 @@ impl Session {
         response["result"].clone()
     }
 
+    /// Send `codeAction/resolve` for `action` and return its id once the
+    /// model has the request.
+    fn start_resolve(&mut self, action: Value) -> i64 {
+        let asked = self.server.requests().len();
+        let id = self.client.send_request("codeAction/resolve", action);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.server.requests().len() == asked {
+            assert!(Instant::now() < deadline, "the model was not asked");
+            // Reading answers the server's progress request, which it waits for.
+            self.client.drain_for(Duration::from_millis(20));
+        }
+        id
+    }
+
     fn shown_messages(&self) -> Vec<String> {
         self.client
             .notifications
@@ -500,13 +514,7 @@ fn a_document_change_during_resolve_drops_the_result() {
     let actions = s.actions_at("in order to better");
     let action = titled(&actions, "Tighten paragraph with test-model").clone();
     let started = Instant::now();
-    let id = s.client.send_request("codeAction/resolve", action);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while s.server.requests().is_empty() && Instant::now() < deadline {
-        // Reading answers the server's progress request, which it waits for.
-        s.client.drain_for(Duration::from_millis(20));
-    }
-    assert_eq!(s.server.requests().len(), 1, "the model was asked");
+    let id = s.start_resolve(action);
     let edited = s.text.replace("# Launch", "# Launch day");
     s.change(2, &edited);
     let response = s.client.response(id);
@@ -613,14 +621,7 @@ fn a_cancelled_request_frees_the_concurrency_slot() {
     );
     let actions = s.actions_at("in order to better");
     let paragraph = titled(&actions, "Tighten paragraph with test-model").clone();
-    let id = s
-        .client
-        .send_request("codeAction/resolve", paragraph.clone());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while s.server.requests().is_empty() && Instant::now() < deadline {
-        // Reading answers the server's progress request, which it waits for.
-        s.client.drain_for(Duration::from_millis(20));
-    }
+    let id = s.start_resolve(paragraph.clone());
     s.client.notify("$/cancelRequest", json!({ "id": id }));
     let cancelled = s.client.response(id);
     assert_eq!(cancelled["error"]["code"], -32800, "{cancelled}");

@@ -67,20 +67,23 @@ local function clients_for(bufnr)
   return get({ bufnr = bufnr, name = "copydesk" })
 end
 
---- Ask the server to apply every Safe fix in `bufnr` (default: current).
-function M.fix_all(bufnr)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+local function attached_client(bufnr)
   local client = clients_for(bufnr)[1]
   if not client then
     vim.notify("copydesk is not running for this buffer", vim.log.levels.WARN)
-    return
   end
-  local params = { command = "copydesk.fixAll", arguments = { vim.uri_from_bufnr(bufnr) } }
+  return client
+end
+
+--- Run the server's `command` with `argument` for `bufnr`; an error is
+--- shown, a result goes to `on_result` (if any).
+local function execute(client, bufnr, command, argument, on_result)
+  local params = { command = command, arguments = { argument } }
   local function done(err, result)
     if err then
       vim.notify("copydesk: " .. err.message, vim.log.levels.ERROR)
-    elseif type(result) == "table" and result.applied == false then
-      vim.notify("copydesk: nothing to fix", vim.log.levels.INFO)
+    elseif on_result then
+      on_result(result)
     end
   end
   if vim.fn.has("nvim-0.11") == 1 then
@@ -88,6 +91,20 @@ function M.fix_all(bufnr)
   else
     client.request("workspace/executeCommand", params, done, bufnr)
   end
+end
+
+--- Ask the server to apply every Safe fix in `bufnr` (default: current).
+function M.fix_all(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = attached_client(bufnr)
+  if not client then
+    return
+  end
+  execute(client, bufnr, "copydesk.fixAll", vim.uri_from_bufnr(bufnr), function(result)
+    if type(result) == "table" and result.applied == false then
+      vim.notify("copydesk: nothing to fix", vim.log.levels.INFO)
+    end
+  end)
 end
 
 --- The keymaps `keymaps = true` sets; a table sets only its own (a key set
@@ -97,30 +114,6 @@ M.default_keymaps = {
   tighten_paragraph = "<leader>cT",
   bridge = "<leader>cb",
 }
-
-local function execute(client, bufnr, command, argument)
-  local params = { command = command, arguments = { argument } }
-  -- The server shows why when nothing was applied (no model, refused,
-  -- timed out): no second message here.
-  local function done(err)
-    if err then
-      vim.notify("copydesk: " .. err.message, vim.log.levels.ERROR)
-    end
-  end
-  if vim.fn.has("nvim-0.11") == 1 then
-    client:request("workspace/executeCommand", params, done, bufnr)
-  else
-    client.request("workspace/executeCommand", params, done, bufnr)
-  end
-end
-
-local function attached_client(bufnr)
-  local client = clients_for(bufnr)[1]
-  if not client then
-    vim.notify("copydesk is not running for this buffer", vim.log.levels.WARN)
-  end
-  return client
-end
 
 --- The LSP range of lines `line1`..`line2` (1-based) of `bufnr`: the last
 --- Visual selection when it is those lines (characterwise, or whole lines
@@ -160,6 +153,8 @@ function M.tighten(scope, line1, line2)
   else
     argument.position = vim.lsp.util.make_position_params(0, client.offset_encoding).position
   end
+  -- The server says why when nothing was applied (no model, refused, timed
+  -- out): no second message here.
   execute(client, bufnr, "copydesk.tighten", argument)
 end
 
