@@ -811,3 +811,31 @@ fn cli_selects_a_whole_style_by_name() {
     assert!(!rules.is_empty(), "{out}\n{}", common::stderr(&output));
     assert!(rules.iter().all(|rule| rule.starts_with("Test.")), "{out}");
 }
+
+#[test]
+fn doctor_reports_the_styles_and_what_it_skips() {
+    // A writer asking "why does Vale.Spelling never fire?" gets the answer
+    // from `copydesk doctor`, not by reading the source.
+    let output = common::copydesk()
+        .args(["doctor", "--config"])
+        .arg(fixture().join(".vale.ini"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("copydesk runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("rules:     Vale styles only"), "{text}");
+    assert!(text.contains("styles:    Vale styles from "), "{text}");
+    assert!(
+        text.contains("warning: Test.Script (") && text.contains("Tengo scripts"),
+        "{text}"
+    );
+    assert!(text.contains("warning: Vale.Spelling (built-in)"), "{text}");
+
+    // The built-in guide has no styles to report.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = common::run_in(dir.path(), &["doctor"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("built-in default guide"), "{text}");
+    assert!(!text.contains("styles:"), "{text}");
+}

@@ -28,6 +28,18 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
     let guide = GuideLoader::new(args.config).guide_for(&path)?;
     let line = |label: &str, value: &str| println!("{label:<10} {value}");
     line("guide:", &guide.source.to_string());
+    if guide.is_vale_only() {
+        line(
+            "rules:",
+            "Vale styles only (no copydesk.toml: built-in rules off)",
+        );
+    }
+    for set in &guide.rule_sets {
+        line("styles:", &set.describe());
+        for warning in set.warnings() {
+            line("  warning:", warning);
+        }
+    }
     let Some(config) = llm::configured(&guide) else {
         line(
             "model:",
