@@ -677,6 +677,31 @@ fn settings_choose_languages_and_the_size_limit() {
 }
 
 #[test]
+fn a_setting_of_the_wrong_type_costs_that_setting_only() {
+    let workspace = Workspace::new();
+    let text = "We did it in order to ship.\n";
+    let (_, rst) = workspace.write("notes.rst", text);
+    let mut client = workspace.server(&["utf-16"], Value::Null);
+    client.settings = json!({ "extraLanguages": ["restructuredtext"], "maxDocumentBytes": "big" });
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let warning = client.wait_notification(|n| n["method"] == "window/showMessage");
+    assert_eq!(warning["params"]["type"], 2, "{warning}");
+    assert_eq!(
+        warning["params"]["message"],
+        "copydesk: ignoring the setting copydesk.maxDocumentBytes (wrong type); the other settings apply"
+    );
+    // The good key still applies: the reStructuredText file is checked.
+    client.open(&rst, "restructuredtext", 1, text);
+    assert_eq!(
+        messages(&client.diagnostics(&rst, 1)),
+        ["Wordy phrase “in order to”"]
+    );
+}
+
+#[test]
 fn settings_pushed_by_clients_without_configuration_requests() {
     let workspace = Workspace::new();
     let text = "We did it in order to ship.\n";

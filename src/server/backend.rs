@@ -79,8 +79,8 @@ impl Backend {
         let Ok(values) = self.shared.client.configuration(vec![item]).await else {
             return;
         };
-        if let Some(settings) = values.first().and_then(Settings::from_value) {
-            self.shared.apply_settings(settings);
+        if let Some(parsed) = values.first().and_then(Settings::parse) {
+            self.shared.apply_parsed_settings(parsed);
         }
     }
 
@@ -156,6 +156,25 @@ impl Shared {
         if state.pull_diagnostics && state.features.diagnostic_refresh {
             self.send([Outgoing::RefreshDiagnostics]);
         }
+    }
+
+    /// Apply settings, telling the writer which keys were ignored.
+    fn apply_parsed_settings(self: &Arc<Self>, (settings, rejected): (Settings, Vec<String>)) {
+        if !rejected.is_empty() {
+            self.send([Outgoing::Message {
+                kind: MessageType::WARNING,
+                text: format!(
+                    "copydesk: ignoring the setting{} {} (wrong type); the other settings apply",
+                    if rejected.len() == 1 { "" } else { "s" },
+                    rejected
+                        .iter()
+                        .map(|key| format!("copydesk.{key}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }]);
+        }
+        self.apply_settings(settings);
     }
 
     fn apply_settings(self: &Arc<Self>, settings: Settings) {
@@ -424,8 +443,8 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if self.shared.features().configuration {
             self.pull_settings().await;
-        } else if let Some(settings) = Settings::from_value(&params.settings) {
-            self.shared.apply_settings(settings);
+        } else if let Some(parsed) = Settings::parse(&params.settings) {
+            self.shared.apply_parsed_settings(parsed);
         }
     }
 

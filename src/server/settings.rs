@@ -82,14 +82,33 @@ impl Settings {
     /// itself or an object holding it under `copydesk`. Anything malformed
     /// yields `None`, so a typo in the editor's settings never stops checks.
     pub fn from_value(value: &Value) -> Option<Settings> {
+        Settings::parse(value).map(|(settings, _)| settings)
+    }
+
+    /// The settings in `value`, and the keys dropped because their values
+    /// have the wrong type. One bad key costs that key only: the rest of
+    /// the writer's settings still apply.
+    pub fn parse(value: &Value) -> Option<(Settings, Vec<String>)> {
         let section = match value.get("copydesk") {
             Some(inner) if inner.is_object() => inner,
             _ => value,
         };
-        if !section.is_object() {
-            return None;
+        let object = section.as_object()?;
+        if let Ok(settings) = serde_json::from_value(section.clone()) {
+            return Some((settings, Vec::new()));
         }
-        serde_json::from_value(section.clone()).ok()
+        let mut kept = serde_json::Map::new();
+        let mut rejected = Vec::new();
+        for (key, item) in object {
+            let alone = Value::Object(std::iter::once((key.clone(), item.clone())).collect());
+            if serde_json::from_value::<Settings>(alone).is_ok() {
+                kept.insert(key.clone(), item.clone());
+            } else {
+                rejected.push(key.clone());
+            }
+        }
+        let settings = serde_json::from_value(Value::Object(kept)).ok()?;
+        Some((settings, rejected))
     }
 
     pub fn max_document_bytes(&self) -> u64 {
@@ -240,9 +259,13 @@ mod tests {
         assert!(!nested.checks_language("rust"));
         assert_eq!(nested.max_document_bytes(), 10);
         assert_eq!(Settings::from_value(&json!(null)), None);
-        assert_eq!(
-            Settings::from_value(&json!({"maxDocumentBytes": "big"})),
-            None
-        );
+        // A wrong type drops that key, not the writer's other settings.
+        let (settings, rejected) = Settings::parse(
+            &json!({"maxDocumentBytes": "big", "guidePath": "brand/copydesk.toml"}),
+        )
+        .expect("the valid keys parse");
+        assert_eq!(rejected, ["maxDocumentBytes"]);
+        assert_eq!(settings.guide_path.as_deref(), Some("brand/copydesk.toml"));
+        assert_eq!(settings.max_document_bytes(), DEFAULT_MAX_DOCUMENT_BYTES);
     }
 }
