@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::GuideError;
 use super::config::key_offset;
+use crate::finding::Severity;
 
 /// Characters of draft text per model request, by default: paragraphs are
 /// batched up to this.
@@ -85,6 +86,9 @@ pub struct ReviewQuestion {
     pub ask: String,
     /// How findings are titled ("Puffery “…”: reason"); default: the id.
     pub title: Option<String>,
+    /// This question's findings' severity (default: `[review] severity`);
+    /// `[rules] "review/<id>"` overrides it.
+    pub severity: Option<Severity>,
 }
 
 /// `[review]`.
@@ -108,6 +112,9 @@ pub struct ReviewConfig {
     /// Findings below this confidence are hidden unless `--review-all`
     /// (default "medium").
     pub min_confidence: Option<Confidence>,
+    /// The severity of review findings (default "info"); a question's own
+    /// `severity` and `[rules]` override it.
+    pub severity: Option<Severity>,
 }
 
 /// A built-in question: (id, title, what to flag).
@@ -168,6 +175,7 @@ impl ReviewConfig {
         self.max_review_chars = other.max_review_chars.or(self.max_review_chars);
         self.budget = other.budget.or(self.budget);
         self.min_confidence = other.min_confidence.or(self.min_confidence);
+        self.severity = other.severity.or(self.severity);
         self
     }
 
@@ -193,6 +201,15 @@ impl ReviewConfig {
         self.min_confidence.unwrap_or(Confidence::Medium)
     }
 
+    /// The severity of `question`'s findings before `[rules]`: its own,
+    /// else the section's, else info.
+    pub fn severity_of(&self, question: &ReviewQuestion) -> Severity {
+        question
+            .severity
+            .or(self.severity)
+            .unwrap_or(Severity::Info)
+    }
+
     /// The questions in effect, built-in ones first (reworded where the
     /// guide says so), then the guide's own, in the order written.
     pub fn effective_questions(&self) -> Vec<ReviewQuestion> {
@@ -212,6 +229,7 @@ impl ReviewConfig {
                         id: id.to_owned(),
                         ask: ask.to_owned(),
                         title: Some(title.to_owned()),
+                        severity: None,
                     });
                 questions.push(question);
             }
@@ -287,6 +305,7 @@ mod tests {
             r#"
 [review]
 max_review_chars = 2000
+severity = "warning"
 
 [[review.questions]]
 id = "puffery"
@@ -296,6 +315,7 @@ ask = "Claims of being the best without a benchmark."
 id = "pricing"
 title = "Pricing promise"
 ask = "Promises about prices or discounts."
+severity = "error"
 "#,
             GuideSource::BuiltIn,
         )
@@ -307,6 +327,12 @@ ask = "Promises about prices or discounts."
         assert_eq!(puffery.ask, "Claims of being the best without a benchmark.");
         assert_eq!(puffery.title.as_deref(), Some("Puffery"));
         assert_eq!(questions.last().unwrap().id, "pricing");
+        assert_eq!(review.severity_of(puffery), Severity::Warning);
+        assert_eq!(
+            review.severity_of(questions.last().unwrap()),
+            Severity::Error
+        );
+        assert_eq!(ReviewConfig::default().severity_of(puffery), Severity::Info);
         assert_eq!(review.max_review_chars(), 2000);
         assert_eq!(review.budget(), DEFAULT_REVIEW_BUDGET);
 

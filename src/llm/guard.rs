@@ -414,6 +414,41 @@ pub fn check_tighten(
     no_new_findings(original, candidate, kind, checker)
 }
 
+/// Check a model's rewrite of a passage it flagged in review (already
+/// cleaned): like Tighten without the length target. One paragraph, no more
+/// sentences, same language, every fact kept and none added, and no new
+/// finding from the guide's rules.
+pub fn check_rewrite(
+    original: &str,
+    candidate: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+) -> Result<(), Rejection> {
+    if candidate.trim().is_empty() {
+        return Err(Rejection::Empty);
+    }
+    if normalize_space(candidate) == normalize_space(original) {
+        return Err(Rejection::Unchanged);
+    }
+    if paragraph_count(candidate, kind) > 1 {
+        return Err(Rejection::SeveralParagraphs);
+    }
+    let (_, original_sentences) = measure(original, kind);
+    let (_, candidate_sentences) = measure(candidate, kind);
+    if candidate_sentences > original_sentences.max(1) {
+        return Err(Rejection::MoreSentences {
+            original: original_sentences,
+            candidate: candidate_sentences,
+        });
+    }
+    if !same_language(original, candidate) {
+        return Err(Rejection::OtherLanguage);
+    }
+    facts_kept(original, candidate)?;
+    no_facts_added(original, candidate)?;
+    no_new_findings(original, candidate, kind, checker)
+}
+
 /// Check one Bridge option (already cleaned) that would open `second`.
 pub fn check_bridge(
     first: &str,
