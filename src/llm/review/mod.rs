@@ -380,6 +380,8 @@ fn batches(units: &[usize], texts: &[Unit], max_chars: usize) -> Vec<Vec<usize>>
 
 /// What one batch request came back with.
 struct BatchResult {
+    /// Blocks in the batch.
+    size: usize,
     /// Per unit of the batch: its findings, when the answer was usable.
     answers: Vec<(usize, Vec<RawFinding>)>,
     stats: ReviewStats,
@@ -421,6 +423,20 @@ impl Engine {
         options: &ReviewOptions,
         budget: &Budget,
     ) -> Review {
+        self.review_with_progress(draft, options, budget, &|_, _| {})
+            .await
+    }
+
+    /// [`review`](Self::review), calling `progress(done, total)` with the
+    /// blocks answered so far (cache hits first, then as each request
+    /// returns) out of the blocks to review.
+    pub async fn review_with_progress(
+        &self,
+        draft: Draft<'_>,
+        options: &ReviewOptions,
+        budget: &Budget,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Review {
         let document = Document::parse(draft.text, draft.kind);
         let mut review = Review::default();
         let questions = questions(&self.guide, options);
@@ -456,19 +472,20 @@ impl Engine {
         let misses: Vec<usize> = (0..units.len()).filter(|&i| answers[i].is_none()).collect();
         let max_chars = self.guide.config.review.max_review_chars();
         let schema = answer_schema(&questions);
-        let results: Vec<BatchResult> =
-            futures_util::stream::iter(batches(&misses, &units, max_chars))
-                .map(|batch| self.review_batch(batch, &units, &questions, &schema, budget))
-                .buffer_unordered(
-                    self.guide
-                        .config
-                        .llm
-                        .as_ref()
-                        .map_or(1, |l| l.max_concurrency()),
-                )
-                .collect()
-                .await;
-        for result in results {
+        let mut done = review.stats.cache_hits;
+        progress(done, units.len());
+        let mut results = futures_util::stream::iter(batches(&misses, &units, max_chars))
+            .map(|batch| self.review_batch(batch, &units, &questions, &schema, budget))
+            .buffer_unordered(
+                self.guide
+                    .config
+                    .llm
+                    .as_ref()
+                    .map_or(1, |l| l.max_concurrency()),
+            );
+        while let Some(result) = results.next().await {
+            done += result.size;
+            progress(done, units.len());
             review.stats.add(&result.stats);
             if review.error.is_none() {
                 review.error = result.error;
@@ -538,6 +555,7 @@ impl Engine {
         budget: &Budget,
     ) -> BatchResult {
         let mut result = BatchResult {
+            size: batch.len(),
             answers: Vec::new(),
             stats: ReviewStats::default(),
             error: None,
