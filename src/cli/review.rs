@@ -21,9 +21,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::check::{FailOn, Format, new_printer};
 use super::suggest::{GuideLoader, is_endpoint_error};
 use super::{ColorWhen, Status};
+use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
 use crate::files::{self, expand_paths, read_draft};
 use crate::finding::Finding;
+use crate::fix::{Provenance, apply_edits};
 use crate::guide::Guide;
 use crate::llm::review::{Budget, ReviewOptions, ReviewStats};
 use crate::llm::{Draft, Engine, EngineOptions, LlmError};
@@ -137,6 +139,11 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
         }
         reviewer.suspend(|| -> io::Result<()> {
             printer.file(&mut out, &report)?;
+            if args.format == Format::Human
+                && let Some(document) = &document
+            {
+                print_rewrites(&mut out, &display, document, &findings)?;
+            }
             out.flush()
         })?;
     }
@@ -147,6 +154,32 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
     }
     out.flush()?;
     Ok(reviewer.finish(args.quiet, status))
+}
+
+/// The model's suggested rewrites as unified diffs, each after a `#` line
+/// naming the place, the fix and the prompt (as `copydesk suggest` does).
+fn print_rewrites(
+    out: &mut dyn Write,
+    display: &str,
+    document: &Document,
+    findings: &[Finding],
+) -> io::Result<()> {
+    let text = document.text();
+    for finding in findings {
+        for fix in &finding.fixes {
+            let Provenance::Model { prompt, .. } = &fix.provenance else {
+                continue;
+            };
+            let Ok(new_text) = apply_edits(text, &fix.edits) else {
+                continue;
+            };
+            let (line, _) = document.line_column(finding.span.start);
+            writeln!(out, "# {display}:{line}: {} ({prompt})", fix.title)?;
+            out.write_all(unified_diff(text, &new_text, display).as_bytes())?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
 }
 
 /// One guide's model, and what is left of its budget.
@@ -306,6 +339,12 @@ impl Reviewer {
             if is_endpoint_error(error) {
                 self.abort = Some(error.clone());
             }
+        } else if review.stats.unreadable_answers > 0 {
+            self.failed += 1;
+            self.warn(&format!(
+                "error: {display}: model review incomplete ({} not reviewed): the model's answer was not JSON in the shape asked for, twice",
+                plural(review.stats.failed, "paragraph")
+            ));
         }
         findings.extend(review.findings());
         findings.sort_by(|a, b| {
@@ -425,7 +464,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, c) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
