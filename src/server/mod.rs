@@ -27,6 +27,7 @@ pub mod guide_edit;
 mod guides;
 mod hover;
 pub mod ignore;
+mod review;
 mod settings;
 mod state;
 mod transport;
@@ -61,6 +62,8 @@ pub struct LspArgs {
 pub fn main(_args: LspArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        // Model review talks HTTP (reqwest) on this runtime.
+        .enable_io()
         .max_blocking_threads(4)
         .build()
     {

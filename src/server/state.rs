@@ -54,6 +54,8 @@ pub struct OpenDocument {
     pub cache: Arc<Mutex<BlockCache>>,
     /// The newest result, for hover, code actions and pull diagnostics.
     pub last: Option<Arc<Checked>>,
+    /// Model review findings, added to every check (see `review`).
+    pub review: Option<Arc<super::review::Reviewed>>,
 }
 
 impl OpenDocument {
@@ -132,6 +134,7 @@ pub struct Snapshot {
     pub cache: Arc<Mutex<BlockCache>>,
     pub unit: ColumnUnit,
     pub max_bytes: u64,
+    pub review: Option<Arc<super::review::Reviewed>>,
 }
 
 impl Snapshot {
@@ -154,6 +157,9 @@ impl Snapshot {
         }
         let document = Document::parse(self.text.as_str(), self.kind);
         checked.findings = check_cached(&self.checker, &document, &self.cache);
+        if let Some(review) = &self.review {
+            super::review::add_findings(&self.checker, &document, review, &mut checked.findings);
+        }
         checked.document = Some(document);
         checked
     }
@@ -231,6 +237,7 @@ impl State {
                 rerun: false,
                 cache: Arc::default(),
                 last: None,
+                review: None,
             },
         );
     }
@@ -306,6 +313,7 @@ impl State {
             cache: Arc::clone(&document.cache),
             unit,
             max_bytes,
+            review: document.review.clone(),
         })
     }
 
