@@ -130,7 +130,18 @@ pub fn add_findings(
     reviewed: &Reviewed,
     findings: &mut Vec<Finding>,
 ) {
-    let kept = reviewed.findings_for(document);
+    let guide = checker.guide();
+    let mut kept = reviewed.findings_for(document);
+    // The guide may have changed since the review ("Disable in
+    // copydesk.toml", a new severity): it decides again.
+    kept.retain_mut(|finding| match guide.rule_level(&finding.rule) {
+        Some(None) => false,
+        Some(Some(severity)) => {
+            finding.severity = severity;
+            true
+        }
+        None => true,
+    });
     if kept.is_empty() {
         return;
     }
@@ -409,6 +420,30 @@ mod tests {
         let mut clean = review_of(TEXT);
         clean.paragraphs[0].findings.clear();
         assert_eq!(Reviewed::new(TEXT, &clean, Some(&first)).count(), 0);
+    }
+
+    #[test]
+    fn the_guide_in_effect_decides_again_whether_and_how_loud() {
+        let reviewed = Reviewed::new(TEXT, &review_of(TEXT), None);
+        let document = Document::parse(TEXT, DocumentKind::Markdown);
+        let with = |guide: &str| {
+            let guide = crate::guide::Guide::from_source(guide, crate::guide::GuideSource::BuiltIn)
+                .expect("guide");
+            let checker = Checker::new(Arc::new(guide), crate::check::CheckOptions::default());
+            let mut findings = Vec::new();
+            add_findings(&checker, &document, &reviewed, &mut findings);
+            findings
+                .into_iter()
+                .filter(|f| f.rule.starts_with(RULE_PREFIX))
+                .map(|f| f.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(with(""), [Severity::Info]);
+        assert_eq!(
+            with("[rules]\n\"review/puffery\" = \"warning\"\n"),
+            [Severity::Warning]
+        );
+        assert!(with("[rules]\nreview = \"off\"\n").is_empty());
     }
 
     #[test]
