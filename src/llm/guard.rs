@@ -741,6 +741,24 @@ mod tests {
     const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, @acme will be opening a brand new office on 3 March. You can read more at https://acme.example/berlin or write to press@acme.example.";
 
     #[test]
+    fn review_rewrites_need_not_be_shorter_but_keep_every_fact() {
+        let check = |original: &str, candidate: &str| {
+            check_rewrite(original, candidate, DocumentKind::Markdown, &checker())
+                .map_err(|r| r.to_string())
+        };
+        let original = "the best tool in the world, used by 12,000 teams";
+        assert_eq!(
+            check(original, "a tool that 12,000 teams rely on every day"),
+            Ok(())
+        );
+        assert!(check(original, "a tool many teams rely on").is_err());
+        assert!(check(original, "a tool 12,000 teams rated 9 out of 10").is_err());
+        assert!(check(original, "the best tool in the world, used by 12,000 teams").is_err());
+        assert!(check(original, "  ").is_err());
+        assert!(check(original, "A tool. Used by 12,000 teams. Every day.").is_err());
+    }
+
+    #[test]
     fn accepts_a_shorter_rewrite_that_keeps_every_fact() {
         assert_tighten(
             WORDY,
