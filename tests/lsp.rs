@@ -697,13 +697,14 @@ fn settings_pushed_by_clients_without_configuration_requests() {
 }
 
 #[test]
-fn reserved_model_commands_fail_politely() {
+fn commands_check_their_arguments() {
     let (_workspace, mut client, uri, _) = open_post();
+    // Tighten needs a position or range (tests/lsp_model.rs covers the rest).
     let response = client.request(
         "workspace/executeCommand",
         json!({ "command": "copydesk.tighten", "arguments": [{ "uri": uri }] }),
     );
-    assert_eq!(response["error"]["code"], -32803, "{response}");
+    assert_eq!(response["error"]["code"], -32602, "{response}");
     let response = client.request(
         "workspace/executeCommand",
         json!({ "command": "copydesk.ignoreRule", "arguments": [{ "uri": uri }] }),
@@ -757,4 +758,40 @@ fn clients_without_watchers_or_resolve_still_follow_the_guide() {
         after.iter().all(|d| d["code"] != "voice/passive"),
         "{after:#?}"
     );
+}
+
+#[test]
+fn the_platforms_setting_feeds_the_sharing_rules() {
+    // Over 280 characters: too long for X, fine with no platform known.
+    let sentence = "We are excited to announce that, to better serve our 12,000 customers in Berlin, we will be opening a new office on 3 March.";
+    let long = format!("# Launch\n\n{sentence} {sentence} {sentence}\n");
+    let workspace = Workspace::new();
+    let (_, uri) = workspace.write("post.md", &long);
+    let run = |options: Value| {
+        let mut client = workspace.server(&["utf-16"], options);
+        client.open(&uri, "markdown", 1, &long);
+        let diagnostics = client.diagnostics(&uri, 1);
+        client.drain_for(Duration::from_millis(200));
+        (client, diagnostics)
+    };
+    let length_limit = |diagnostics: &[Value]| {
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "share/length-limit")
+    };
+    let (_, without) = run(Value::Null);
+    assert!(!length_limit(&without), "no platform, no limit");
+    let (client, with) = run(json!({ "platforms": ["x", "myspace"] }));
+    assert!(length_limit(&with), "{with:#?}");
+    let unknown = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "window/showMessage")
+        .filter(|n| {
+            n["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("unknown platform “myspace”"))
+        })
+        .count();
+    assert_eq!(unknown, 1, "{:?}", client.notifications);
 }

@@ -245,3 +245,44 @@ fn without_a_model_saving_sends_nothing_and_the_command_says_why() {
     let status = client.shutdown();
     assert!(status.success());
 }
+
+#[test]
+fn the_editor_llm_setting_configures_review_when_the_guide_has_none() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = runtime.block_on(FakeServer::start(|_, _| {
+        completion(
+            &json!({ "findings": [{
+                "question": "puffery", "paragraph": 1, "quote": "the best tool in the world",
+                "reason": "No source.", "confidence": "high", "rewrite": null
+            }] })
+            .to_string(),
+        )
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("copydesk.toml"), "# no [llm]\n").unwrap();
+    let path = dir.path().join("post.md");
+    std::fs::write(&path, POST).unwrap();
+    let uri = file_uri(&path);
+    let mut client = LspClient::spawn(dir.path());
+    client.initialize(
+        editor_capabilities(&["utf-16"]),
+        json!({ "llm": { "baseUrl": fake.base_url(), "model": "editor-model", "timeoutSecs": 5 } }),
+        Some(dir.path()),
+    );
+    client.open(&uri, "markdown", 1, POST);
+    client.diagnostics(&uri, 1);
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let saved = diagnostics_where(&mut client, &uri, 1, has_model);
+    assert_eq!(model_diagnostics(&saved).len(), 1, "{saved:#?}");
+    let request = &fake.requests()[0];
+    assert_eq!(request.json()["model"], "editor-model");
+    let status = client.shutdown();
+    assert!(status.success());
+}

@@ -1,11 +1,13 @@
 //! End to end in real Neovim 0.11, headless: the plugin in editors/nvim
 //! starts `copydesk lsp`, diagnostics arrive, the preferred quick fix and
-//! `:CopydeskFixAll` change the text, and the written files say so.
+//! `:CopydeskFixAll` change the text, and the written files say so; the
+//! model commands and keymaps (Tighten, Bridge) against a test model server.
 //! `scripts/setup/30-neovim.sh` installs Neovim and sets `COPYDESK_NVIM`.
 
 mod common;
+mod fake_openai;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,42 +28,15 @@ fn neovim_applies_a_quick_fix_and_fix_all() {
     let fix_all = root.join("fix-all.md");
     std::fs::write(&post, POST).expect("post");
     std::fs::write(&fix_all, FIX_ALL_POST).expect("post");
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-
-    let mut child = Command::new(nvim)
-        .args(["--headless", "--clean", "-c"])
-        .arg(format!(
-            "luafile {}",
-            manifest.join("tests/nvim/e2e.lua").display()
-        ))
-        .current_dir(root)
-        .env("COPYDESK_PLUGIN", manifest.join("editors/nvim"))
-        .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
-        .env("COPYDESK_POST", &post)
-        .env("COPYDESK_FIX_ALL_POST", &fix_all)
-        // Keep Neovim's state and logs in the temp dir.
-        .env("XDG_STATE_HOME", root.join("state"))
-        .env("XDG_DATA_HOME", root.join("data"))
-        .env("XDG_CONFIG_HOME", root.join("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("nvim starts");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("Neovim did not finish in time");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = child.wait_with_output().expect("output");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(status.success(), "nvim failed ({status}):\n{stderr}");
+    let stderr = run_nvim(
+        &nvim,
+        "tests/nvim/e2e.lua",
+        root,
+        &[
+            ("COPYDESK_POST", &post),
+            ("COPYDESK_FIX_ALL_POST", &fix_all),
+        ],
+    );
 
     assert_eq!(
         std::fs::read_to_string(&post).expect("read"),
@@ -79,4 +54,101 @@ fn neovim_applies_a_quick_fix_and_fix_all() {
         expected,
         "{stderr}"
     );
+}
+
+/// Run `script` (under tests/) in headless Neovim in `root` with the plugin
+/// and the binary under test; panics unless it exits with 0. Returns its
+/// stderr (the script's steps).
+fn run_nvim(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) -> String {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new(nvim);
+    command
+        .args(["--headless", "--clean", "-c"])
+        .arg(format!("luafile {}", manifest.join(script).display()))
+        .current_dir(root)
+        .env("COPYDESK_PLUGIN", manifest.join("editors/nvim"))
+        .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
+        // Keep Neovim's state and logs in the temp dir.
+        .env("XDG_STATE_HOME", root.join("state"))
+        .env("XDG_DATA_HOME", root.join("data"))
+        .env("XDG_CONFIG_HOME", root.join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("nvim starts");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("Neovim did not finish in time");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(status.success(), "nvim failed ({status}):\n{stderr}");
+    stderr
+}
+
+const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
+const TIGHT: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const FIRST: &str =
+    "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
+const SECOND: &str =
+    "Lisbon will host the partner summit in October, with two days of talks and workshops.";
+const TRANSITION: &str = "Partners help us keep that pace.";
+const SELECTED: &str = "It was 😀 basically a really great day for all of us.";
+
+#[test]
+fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
+    let Some(nvim) = common::require_tool("nvim", "COPYDESK_NVIM") else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // In the order the script asks: the paragraph, the transition, the
+    // selection.
+    let model = runtime.block_on(fake_openai::FakeServer::start(|_, index| match index {
+        0 => fake_openai::completion(TIGHT),
+        1 => fake_openai::completion(TRANSITION),
+        _ => fake_openai::completion("a great day for us"),
+    }));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    // No [llm] here: the model comes from the plugin's settings.
+    std::fs::write(root.join("copydesk.toml"), "# test guide\n").expect("guide");
+    let post = root.join("post.md");
+    let text = format!(
+        "# Launch\n\n{WORDY}\n\n## Partners\n\n{FIRST}\n\n{SECOND}\n\n## Team\n\n{SELECTED}\n"
+    );
+    std::fs::write(&post, &text).expect("post");
+    let url = PathBuf::from(model.base_url());
+    let stderr = run_nvim(
+        &nvim,
+        "tests/nvim/model.lua",
+        root,
+        &[("COPYDESK_POST", &post), ("COPYDESK_MODEL_URL", &url)],
+    );
+    let expected = text
+        .replace(WORDY, TIGHT)
+        .replace(SECOND, &format!("{TRANSITION} {SECOND}"))
+        .replace(
+            "basically a really great day for all of us",
+            "a great day for us",
+        );
+    assert_eq!(
+        std::fs::read_to_string(&post).expect("read"),
+        expected,
+        "{stderr}"
+    );
+    assert_eq!(model.requests().len(), 3, "{stderr}");
 }

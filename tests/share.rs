@@ -643,7 +643,14 @@ fn printed(path: &str, text: &str) -> Vec<String> {
     summary.add(&report);
     let mut outputs = Vec::new();
     let printers: Vec<Box<dyn Printer>> = vec![
-        Box::new(HumanPrinter { summary: true }),
+        Box::new(HumanPrinter {
+            summary: true,
+            plain: false,
+        }),
+        Box::new(HumanPrinter {
+            summary: true,
+            plain: true,
+        }),
         Box::new(ConcisePrinter { summary: true }),
         Box::new(JsonPrinter::default()),
         Box::new(JsonLinesPrinter),

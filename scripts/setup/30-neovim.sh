@@ -16,11 +16,7 @@ log() { printf '[setup neovim] %s\n' "$*"; }
 python="${PYTHON:-python3}"
 if ! "$python" -m venv --help >/dev/null 2>&1; then
   log "installing python3-venv"
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    python3 python3-venv >/dev/null
+  "$(dirname "$0")/../lib/apt-install" python3 python3-venv
   python=python3
 fi
 

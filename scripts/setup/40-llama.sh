@@ -25,7 +25,7 @@ server_runs() { [ -x "$SERVER" ] && "$SERVER" --version >/dev/null 2>&1; }
 if ! server_runs; then
   if ! command -v cmake >/dev/null 2>&1; then
     log "installing cmake from apt"
-    { apt-get update -qq && apt-get install -y -qq cmake; } >&2
+    "$(dirname "$0")/../lib/apt-install" cmake
   fi
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT

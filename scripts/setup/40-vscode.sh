@@ -22,18 +22,7 @@ mkdir -p "$cache"
 log() { printf '[setup vscode] %s\n' "$*"; }
 
 # --- Debian packages ------------------------------------------------------
-apt_install() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "apt-get install ${missing[*]}"
-  local sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
+apt_install() { "$(dirname "$0")/../lib/apt-install" "$@"; }
 
 # --- an npm package into its own versioned prefix ---------------------------
 # npm_prefix_install DIR SPEC...: installs into DIR.tmp, then renames it to DIR,

@@ -26,5 +26,5 @@ if command -v python3 >/dev/null && python3 -m venv "$cache" >&2 2>&1; then
   exit 0
 fi
 echo "python-jsonschema: no venv; installing Debian's python3-jsonschema" >&2
-apt-get install -y python3-jsonschema >&2
+"$(dirname "$0")/../lib/apt-install" python3-jsonschema
 echo "export COPYDESK_PYTHON=/usr/bin/python3"

@@ -291,13 +291,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let stream = anstream::AutoStream::new(stdout.lock(), args.color.choice());
     // Without colour, styles are dropped by a fast writer of our own, and
     // output is written in blocks rather than line by line.
-    let mut out: Box<dyn Write> = if stream.current_choice() == anstream::ColorChoice::Never {
+    let plain = stream.current_choice() == anstream::ColorChoice::Never;
+    let mut out: Box<dyn Write> = if plain {
         Box::new(PlainWriter::new(io::BufWriter::new(stream.into_inner())))
     } else {
         Box::new(stream)
     };
     let active_rules = guides.active_rules();
-    let mut printer = new_printer(args.format, &active_rules);
+    let mut printer = new_printer(args.format, &active_rules, plain);
     // With --output, the format goes to the file and the terminal keeps the
     // human format.
     let mut file_output = match &args.output {
@@ -305,7 +306,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
             let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
-            Some((path, writer, new_printer(Format::Human, &active_rules)))
+            Some((
+                path,
+                writer,
+                new_printer(Format::Human, &active_rules, true),
+            ))
         }
         None => None,
     };
@@ -516,9 +521,17 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(super) fn new_printer(format: Format, active_rules: &[&'static RuleMeta]) -> Box<dyn Printer> {
+/// `plain`: the output takes no colour, so a printer need not style it.
+pub(super) fn new_printer(
+    format: Format,
+    active_rules: &[&'static RuleMeta],
+    plain: bool,
+) -> Box<dyn Printer> {
     match format {
-        Format::Human => Box::new(HumanPrinter { summary: false }),
+        Format::Human => Box::new(HumanPrinter {
+            summary: false,
+            plain,
+        }),
         Format::Concise => Box::new(ConcisePrinter { summary: false }),
         Format::Json => Box::new(JsonPrinter::default()),
         Format::JsonLines => Box::new(JsonLinesPrinter),

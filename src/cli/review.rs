@@ -99,12 +99,13 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
 
     let stdout = io::stdout();
     let stream = anstream::AutoStream::new(stdout.lock(), args.color.choice());
-    let mut out: Box<dyn Write> = if stream.current_choice() == anstream::ColorChoice::Never {
+    let plain = stream.current_choice() == anstream::ColorChoice::Never;
+    let mut out: Box<dyn Write> = if plain {
         Box::new(PlainWriter::new(io::BufWriter::new(stream.into_inner())))
     } else {
         Box::new(stream)
     };
-    let mut printer: Box<dyn Printer> = new_printer(args.format, &[]);
+    let mut printer: Box<dyn Printer> = new_printer(args.format, &[], plain);
     let mut summary = Summary::default();
     let threshold = args.fail_on.threshold();
     for path in &files_found {

@@ -273,17 +273,8 @@ impl Engine {
         target: TightenTarget,
     ) -> Result<Suggestion, SuggestError> {
         let document = Document::parse(draft.text, draft.kind);
-        let resolved = resolve_tighten(&document, &target)?;
+        let resolved = prepare_tighten(&document, &target)?;
         let original = &draft.text[resolved.range.clone()];
-        if original.contains("```") || original.contains("~~~") {
-            return Err(SuggestError::NotADraft(
-                "the selection includes a code block; copydesk tightens prose only".to_owned(),
-            ));
-        }
-        if let Some(reason) = guard::refuse_tighten(original, draft.kind, resolved.whole_paragraph)
-        {
-            return Err(SuggestError::NotADraft(reason));
-        }
         let context = context_around(&document, &resolved.range);
         let key = self.cache_key(&self.prompts.tighten, original, &context);
         let check =
@@ -601,6 +592,42 @@ fn resolve_tighten(
             })
         }
     }
+}
+
+/// The source range Tighten rewrites for `target`, or why it refuses:
+/// everything [`Engine::tighten`] checks before it calls the model. Pure and
+/// cheap, so an editor can list only the actions that can succeed.
+pub fn tighten_range(
+    document: &Document,
+    target: &TightenTarget,
+) -> Result<Range<usize>, SuggestError> {
+    prepare_tighten(document, target).map(|resolved| resolved.range)
+}
+
+fn prepare_tighten(
+    document: &Document,
+    target: &TightenTarget,
+) -> Result<ResolvedTighten, SuggestError> {
+    let resolved = resolve_tighten(document, target)?;
+    let original = &document.text()[resolved.range.clone()];
+    if original.contains("```") || original.contains("~~~") {
+        return Err(SuggestError::NotADraft(
+            "the selection includes a code block; copydesk tightens prose only".to_owned(),
+        ));
+    }
+    if let Some(reason) = guard::refuse_tighten(original, document.kind(), resolved.whole_paragraph)
+    {
+        return Err(SuggestError::NotADraft(reason));
+    }
+    Ok(resolved)
+}
+
+/// Where Bridge inserts a transition for the paragraph at (or after)
+/// `offset`, or why it refuses: what [`Engine::bridge`] checks before it
+/// calls the model.
+pub fn bridge_insertion(document: &Document, offset: usize) -> Result<usize, SuggestError> {
+    let (_, second) = resolve_bridge(document, offset)?;
+    Ok(block_source_range(document, second).start)
 }
 
 fn refuse_block_kind(block: &Block) -> Result<(), SuggestError> {

@@ -9,8 +9,10 @@
 //!    = help: Replace with “to”
 //! ```
 //!
-//! Styles are always written; the caller's stream strips them when colour
-//! is off (anstream).
+//! Styles are written unless the printer is told the output is plain; then
+//! none are formatted at all (stripping them afterwards cost more than the
+//! rest of the printer). A file's report is formatted into one buffer and
+//! written at once.
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -23,31 +25,79 @@ use crate::document::Document;
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
 
-const BOLD: Style = Style::new().bold();
-const GUTTER: Style = AnsiColor::Blue.on_default().bold();
-const HELP: Style = AnsiColor::Cyan.on_default().bold();
-
 #[derive(Default)]
 pub struct HumanPrinter {
     pub summary: bool,
+    /// Write no styles: the output is not a colour terminal.
+    pub plain: bool,
 }
 
-fn severity_style(severity: Severity) -> Style {
-    match severity {
-        Severity::Error => AnsiColor::Red.on_default().bold(),
-        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
-        Severity::Info => AnsiColor::Cyan.on_default().bold(),
-        Severity::Hint => AnsiColor::Green.on_default().bold(),
+/// The styles of one run: real ones, or all plain (which format as nothing).
+#[derive(Clone, Copy)]
+struct Palette {
+    bold: Style,
+    gutter: Style,
+    help: Style,
+    styled: bool,
+}
+
+impl Palette {
+    fn new(styled: bool) -> Palette {
+        let pick = |style: Style| if styled { style } else { Style::new() };
+        Palette {
+            bold: pick(Style::new().bold()),
+            gutter: pick(AnsiColor::Blue.on_default().bold()),
+            help: pick(AnsiColor::Cyan.on_default().bold()),
+            styled,
+        }
+    }
+
+    fn severity(&self, severity: Severity) -> Style {
+        if !self.styled {
+            return Style::new();
+        }
+        match severity {
+            Severity::Error => AnsiColor::Red.on_default().bold(),
+            Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+            Severity::Info => AnsiColor::Cyan.on_default().bold(),
+            Severity::Hint => AnsiColor::Green.on_default().bold(),
+        }
     }
 }
 
 impl Printer for HumanPrinter {
     fn file(&mut self, out: &mut dyn Write, report: &FileReport) -> io::Result<()> {
-        if let Some(error) = report.error {
-            let style = severity_style(Severity::Error);
+        let mut buffer = Vec::with_capacity(256 * report.findings.len() + 64);
+        self.write_file(&mut buffer, report)?;
+        out.write_all(&buffer)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        let bold = Palette::new(!self.plain).bold;
+        if let Some(tally) = &summary.score {
             writeln!(
                 out,
-                "{style}error{style:#}{BOLD}: {}: {error}{BOLD:#}",
+                "{bold}score{bold:#}: {}: {}",
+                plural(tally.files, "file"),
+                tally.score().describe()
+            )?;
+        }
+        if self.summary {
+            writeln!(out, "{bold}{}{bold:#}", summary.sentence())?;
+        }
+        Ok(())
+    }
+}
+
+impl HumanPrinter {
+    fn write_file(&self, out: &mut Vec<u8>, report: &FileReport) -> io::Result<()> {
+        let palette = Palette::new(!self.plain);
+        let bold = palette.bold;
+        if let Some(error) = report.error {
+            let style = palette.severity(Severity::Error);
+            writeln!(
+                out,
+                "{style}error{style:#}{bold}: {}: {error}{bold:#}",
                 report.path
             )?;
             writeln!(out)?;
@@ -61,52 +111,48 @@ impl Printer for HumanPrinter {
             .map(|f| f.span.clone())
             .collect();
         for finding in report.findings {
-            write_finding(out, report.path, report.document, finding, &concealed)?;
+            write_finding(
+                out,
+                &palette,
+                report.path,
+                report.document,
+                finding,
+                &concealed,
+            )?;
         }
         if let Some(tally) = &report.score {
             writeln!(
                 out,
-                "{BOLD}score{BOLD:#}: {}: {}",
+                "{bold}score{bold:#}: {}: {}",
                 report.path,
                 tally.score().describe()
             )?;
         }
         Ok(())
     }
-
-    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-        if let Some(tally) = &summary.score {
-            writeln!(
-                out,
-                "{BOLD}score{BOLD:#}: {}: {}",
-                plural(tally.files, "file"),
-                tally.score().describe()
-            )?;
-        }
-        if self.summary {
-            writeln!(out, "{BOLD}{}{BOLD:#}", summary.sentence())?;
-        }
-        Ok(())
-    }
 }
 
 fn write_finding(
-    out: &mut dyn Write,
+    out: &mut Vec<u8>,
+    palette: &Palette,
     path: &str,
     document: Option<&Document>,
     finding: &Finding,
     concealed: &[Range<usize>],
 ) -> io::Result<()> {
-    let style = severity_style(finding.severity);
+    let style = palette.severity(finding.severity);
+    let Palette {
+        bold, gutter, help, ..
+    } = *palette;
     writeln!(
         out,
-        "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}",
+        "{style}{}[{}]{style:#}{bold}: {}{bold:#}",
         finding.severity, finding.rule, finding.message
     )?;
     let (line, column) = line_column(document, finding.span.start);
     let gutter_width = line.to_string().len();
     let pad = " ".repeat(gutter_width);
-    writeln!(out, "{pad}{GUTTER}-->{GUTTER:#} {path}:{line}:{column}")?;
+    writeln!(out, "{pad}{gutter}-->{gutter:#} {path}:{line}:{column}")?;
     if let Some(document) = document {
         let text = document.text();
         let index = &document.line_index;
@@ -119,15 +165,15 @@ fn write_finding(
         let prefix_width = display_width(&shown(line_start..start));
         let marker_width = display_width(&shown(start..end)).max(1);
         let continues = finding.span.end > line_end;
-        writeln!(out, "{pad} {GUTTER}|{GUTTER:#}")?;
+        writeln!(out, "{pad} {gutter}|{gutter:#}")?;
         writeln!(
             out,
-            "{GUTTER}{line:>gutter_width$} |{GUTTER:#} {}",
+            "{gutter}{line:>gutter_width$} |{gutter:#} {}",
             expand_tabs(&shown(line_start..line_end))
         )?;
         writeln!(
             out,
-            "{pad} {GUTTER}|{GUTTER:#} {}{style}{}{}{style:#}",
+            "{pad} {gutter}|{gutter:#} {}{style}{}{}{style:#}",
             " ".repeat(prefix_width),
             "^".repeat(marker_width),
             if continues { "…" } else { "" }
@@ -141,12 +187,12 @@ fn write_finding(
         };
         writeln!(
             out,
-            "{pad} {GUTTER}={GUTTER:#} {HELP}help{HELP:#}: {}{marker}",
+            "{pad} {gutter}={gutter:#} {help}help{help:#}: {}{marker}",
             fix.title
         )?;
     }
     if let Some(note) = &finding.note {
-        writeln!(out, "{pad} {GUTTER}={GUTTER:#} {BOLD}note{BOLD:#}: {note}")?;
+        writeln!(out, "{pad} {gutter}={gutter:#} {bold}note{bold:#}: {note}")?;
     }
     writeln!(out)
 }
@@ -180,10 +226,50 @@ fn expand_tabs(text: &str) -> String {
 
 fn display_width(text: &str) -> usize {
     // This runs once per finding over the line up to it, which for a
-    // Markdown paragraph is a long line: expand tabs only when there are any.
-    if text.contains('\t') {
-        expand_tabs(text).width()
-    } else {
-        text.width()
+    // Markdown paragraph is a long line. Printable ASCII, Latin letters and
+    // the common punctuation (curly quotes, dashes, ellipsis) are one column
+    // a character and a tab four; only other text needs the Unicode tables,
+    // which also know about emoji sequences and combining marks.
+    let mut width = 0;
+    for c in text.chars() {
+        width += match c {
+            // Not U+00AD, the soft hyphen: it takes no column.
+            ' '..='~' | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{2ff}' | '\u{2010}'..='\u{2027}' => 1,
+            '\t' => 4,
+            _ => return expand_tabs(text).width(),
+        };
+    }
+    width
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_width_agrees_with_the_unicode_tables() {
+        // Every character the fast path counts as one column is one column
+        // to unicode-width too, alone and in a run, so carets line up the same.
+        let fast = (' '..='~')
+            .chain('\u{a0}'..='\u{ac}')
+            .chain('\u{ae}'..='\u{2ff}')
+            .chain('\u{2010}'..='\u{2027}');
+        let mut run = String::new();
+        for c in fast {
+            assert_eq!(display_width(&c.to_string()), 1, "{c:?}");
+            assert_eq!(c.to_string().width(), 1, "{c:?}");
+            run.push(c);
+        }
+        assert_eq!(display_width(&run), run.width());
+        for text in [
+            "a\tb",
+            "“Quoted” — text…",
+            "日本語 mixed",
+            "👩‍💻 dev",
+            "e\u{301}",
+            "soft\u{ad}hyphen",
+        ] {
+            assert_eq!(display_width(text), expand_tabs(text).width(), "{text:?}");
+        }
     }
 }

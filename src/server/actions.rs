@@ -22,6 +22,7 @@ use tower_lsp_server::ls_types::{
 use super::convert::{DiagnosticData, Lines, SOURCE};
 use super::guide_edit::{disable_rule, new_guide_disabling};
 use super::ignore::ignore_edit;
+use super::model::ModelRequest;
 use super::settings::ClientFeatures;
 use super::state::{Checked, State, file_path, file_uri};
 use crate::diff::word_edits;
@@ -75,13 +76,15 @@ impl ActionContext {
 }
 
 /// The `data` of an action listed without its edit, for
-/// `codeAction/resolve`. Tagged `"copydesk": "fixAll" | "disableRule"` to
-/// tell it from other servers' data.
+/// `codeAction/resolve`. Tagged `"copydesk": "fixAll" | "disableRule" |
+/// "model"` (Tighten or Bridge, see `model`) to tell it from other servers'
+/// data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "copydesk", rename_all = "camelCase")]
 pub enum ResolveData {
     FixAll { uri: Uri, version: i32 },
     DisableRule { uri: Uri, rule: String },
+    Model(ModelRequest),
 }
 
 impl ResolveData {
@@ -95,7 +98,7 @@ impl ResolveData {
 }
 
 /// Whether the client asked for actions of `kind` (no filter asks for all).
-fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+pub(super) fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
     only.is_none_or(|kinds| {
         kinds.iter().any(|requested| {
             let requested = requested.as_str();

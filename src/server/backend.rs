@@ -13,6 +13,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::actions;
 use super::commands;
 use super::hover;
+use super::model;
 use super::settings::{ClientFeatures, Settings};
 use super::state::{Checked, Outgoing, State, file_path};
 use crate::guide::FILE_NAME;
@@ -64,6 +65,12 @@ impl Backend {
             message: format!("copydesk could not read the message: {reason}").into(),
             data: None,
         })
+    }
+
+    /// `window/workDoneProgress/cancel`: the writer cancelled a model
+    /// request's progress.
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        model::cancel_progress(&self.shared.lock(), &params.token);
     }
 
     async fn pull_settings(&self) {
@@ -259,6 +266,7 @@ async fn deliver(client: Client, mut queue: UnboundedReceiver<Outgoing>) {
                 version,
             } => client.publish_diagnostics(uri, diagnostics, version).await,
             Outgoing::Message { kind, text } => client.show_message(kind, text).await,
+            Outgoing::Log { kind, text } => client.log_message(kind, text).await,
             Outgoing::RefreshDiagnostics => {
                 // A request: wait for its answer elsewhere, not in the queue.
                 let client = client.clone();
@@ -294,6 +302,7 @@ impl LanguageServer for Backend {
         {
             let mut state = self.shared.lock();
             state.features = features;
+            state.guides.set_platforms(&settings.platforms);
             state.settings = settings;
             state.pull_diagnostics = pull;
             state.roots = workspace_roots(&params);
@@ -312,7 +321,12 @@ impl LanguageServer for Backend {
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    actions::fix_all_kind(),
+                    model::tighten_kind(),
+                    model::bridge_kind(),
+                ]),
                 resolve_provider: Some(true),
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             })),
@@ -467,8 +481,17 @@ impl LanguageServer for Backend {
         let Some(checked) = self.shared.checked_now(&position.text_document.uri).await else {
             return Ok(None);
         };
-        let unit = self.shared.features().encoding;
-        Ok(hover::hover(&checked, position.position, unit))
+        let (unit, suggestions) = {
+            let state = self.shared.lock();
+            let suggestions = model::remembered_for_hover(&state, &position.text_document.uri);
+            (state.features.encoding, suggestions)
+        };
+        Ok(hover::hover(
+            &checked,
+            position.position,
+            unit,
+            &suggestions,
+        ))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -476,12 +499,21 @@ impl LanguageServer for Backend {
         let Some(checked) = self.shared.checked_now(&uri).await else {
             return Ok(None);
         };
-        let context = {
+        let (context, model_context) = {
             let state = self.shared.lock();
-            actions::ActionContext::new(&state, &uri)
+            (
+                actions::ActionContext::new(&state, &uri),
+                model::ModelContext::new(&state, &uri),
+            )
         };
         let actions = tokio::task::spawn_blocking(move || {
-            actions::code_actions(&checked, &uri, &params, &context)
+            let mut actions = actions::code_actions(&checked, &uri, &params, &context);
+            actions.extend(
+                model::code_actions(&checked, &uri, &params, &model_context)
+                    .into_iter()
+                    .map(CodeActionOrCommand::CodeAction),
+            );
+            actions
         })
         .await
         .unwrap_or_default();
@@ -509,6 +541,9 @@ impl LanguageServer for Backend {
                     .ok()
                     .flatten()
                     .map(|(edit, _)| edit)
+            }
+            Some(actions::ResolveData::Model(request)) => {
+                model::resolve(&self.shared, request).await
             }
             None => return Ok(action),
         };

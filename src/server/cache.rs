@@ -178,6 +178,8 @@ fn document_key(checker: &Checker, document: &Document) -> u64 {
     checker.options().today.hash(&mut hasher);
     checker.options().select.hash(&mut hasher);
     checker.options().ignore.hash(&mut hasher);
+    // Block rules of the sharing category read the platforms.
+    checker.options().platforms.hash(&mut hasher);
     document.kind().hash(&mut hasher);
     if let Some(front_matter) = &document.front_matter {
         document

@@ -4,6 +4,8 @@
 //! object `{ "uri": …, "rule": …, "position": {line, character} }` with the
 //! fields that command needs. Commands compute an edit and ask the client to
 //! apply it (`workspace/applyEdit`); they return `{ "applied": bool }`.
+//! `copydesk.tighten` and `copydesk.bridge` take `{ "uri", "range" or
+//! "position", "scope"?, "option"? }` (see `model`).
 
 use std::sync::Arc;
 
@@ -16,13 +18,14 @@ use super::actions::{ActionContext, disable_in_guide, fix_all_edit, workspace_ed
 use super::backend::Shared;
 use super::convert::Lines;
 use super::ignore::ignore_edit;
+use super::model;
 
 pub const FIX_ALL: &str = "copydesk.fixAll";
 pub const IGNORE_RULE: &str = "copydesk.ignoreRule";
 pub const DISABLE_RULE: &str = "copydesk.disableRule";
-/// Reserved for the model-backed Tighten edit (issue 5).
+/// Tighten a selection, sentence or paragraph with the configured model.
 pub const TIGHTEN: &str = "copydesk.tighten";
-/// Reserved for the model-backed Bridge edit (issue 5).
+/// Add a transition between two paragraphs with the configured model.
 pub const BRIDGE: &str = "copydesk.bridge";
 
 /// Every command the server advertises.
@@ -82,9 +85,7 @@ pub async fn execute(shared: &Arc<Shared>, params: ExecuteCommandParams) -> Resu
         return super::review::execute(shared, params).await;
     }
     if command == TIGHTEN || command == BRIDGE {
-        return Err(failed(format!(
-            "{command} is not available yet: model-backed edits need the suggest engine and an [llm] section in copydesk.toml"
-        )));
+        return model::execute(shared, command, &params.arguments).await;
     }
     if !COMMANDS.contains(&command) {
         return Err(Error::invalid_params(format!(

@@ -81,6 +81,29 @@ impl GuideStore {
         }
     }
 
+    /// Use these platforms for posts whose front matter names none (the
+    /// `platforms` setting): every checker is rebuilt over the same guides,
+    /// the last good ones included. Returns whether anything changed.
+    pub fn set_platforms(&mut self, platforms: &[String]) -> bool {
+        if self.options.platforms == platforms {
+            return false;
+        }
+        self.options.platforms = platforms.to_vec();
+        let options = &self.options;
+        let rebuild = |checker: &Arc<Checker>| {
+            Arc::new(Checker::new(Arc::clone(checker.guide()), options.clone()))
+        };
+        self.builtin = rebuild(&self.builtin);
+        for loaded in self.files.values_mut() {
+            loaded.checker = rebuild(&loaded.checker);
+        }
+        true
+    }
+
+    pub fn platforms(&self) -> &[String] {
+        &self.options.platforms
+    }
+
     /// The checker for a document using the guide at `path` (`None`: the
     /// built-in guide), loading the file the first time.
     pub fn checker(&mut self, path: Option<&Path>, events: &mut Vec<GuideEvent>) -> Arc<Checker> {

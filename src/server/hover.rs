@@ -11,13 +11,22 @@ use super::state::Checked;
 use crate::diff::unified_diff;
 use crate::document::{ColumnUnit, Document};
 use crate::finding::Finding;
-use crate::fix::{Edit, Fix, apply_edits};
+use crate::fix::{Edit, Fix, Provenance, apply_edits};
+use crate::llm::Suggestion;
 use crate::rules::find_rule;
 
 /// At most this many fixes are shown as diffs per finding.
 const MAX_FIX_DIFFS: usize = 3;
 
-pub fn hover(checked: &Checked, position: Position, unit: ColumnUnit) -> Option<Hover> {
+/// The hover at `position`: the findings there, and the model suggestions
+/// computed for this version (`suggestions`) that cover the position or
+/// meet one of those findings, each as a diff.
+pub fn hover(
+    checked: &Checked,
+    position: Position,
+    unit: ColumnUnit,
+    suggestions: &[Suggestion],
+) -> Option<Hover> {
     let document = checked.document.as_ref()?;
     if position.line as usize >= document.line_index.line_count() {
         return None;
@@ -31,16 +40,31 @@ pub fn hover(checked: &Checked, position: Position, unit: ColumnUnit) -> Option<
             finding.span.start <= offset && offset < finding.span.end.max(finding.span.start + 1)
         })
         .collect();
-    let first = hits.first()?;
-    let mut range = first.span.clone();
+    let mut range: Option<Range<usize>> = None;
     let mut value = String::new();
-    for (index, finding) in hits.iter().enumerate() {
-        if index > 0 {
+    for finding in &hits {
+        if !value.is_empty() {
             value.push_str("\n\n---\n\n");
         }
-        range = range.start.min(finding.span.start)..range.end.max(finding.span.end);
+        range = Some(cover(range, &finding.span));
         render(&mut value, document, finding);
     }
+    let findings_range = range.clone();
+    // An insertion (Bridge) covers its own offset.
+    let meets = |a: &Range<usize>, b: &Range<usize>| a.start <= b.end && b.start <= a.end;
+    for suggestion in suggestions.iter().filter(|s| {
+        meets(&s.range, &(offset..offset))
+            || findings_range
+                .as_ref()
+                .is_some_and(|found| meets(&s.range, found))
+    }) {
+        if !value.is_empty() {
+            value.push_str("\n\n---\n\n");
+        }
+        range = Some(cover(range, &suggestion.range));
+        render_suggestion(&mut value, suggestion);
+    }
+    let range = range?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -48,6 +72,14 @@ pub fn hover(checked: &Checked, position: Position, unit: ColumnUnit) -> Option<
         }),
         range: Some(lines.range(&range)),
     })
+}
+
+/// The smallest range holding `range` (if any) and `more`.
+fn cover(range: Option<Range<usize>>, more: &Range<usize>) -> Range<usize> {
+    match range {
+        Some(range) => range.start.min(more.start)..range.end.max(more.end),
+        None => more.clone(),
+    }
 }
 
 fn render(out: &mut String, document: &Document, finding: &Finding) {
@@ -82,6 +114,24 @@ fn render(out: &mut String, document: &Document, finding: &Finding) {
                 }
             }
         }
+    }
+}
+
+/// A model suggestion computed earlier (not applied), as its diff.
+fn render_suggestion(out: &mut String, suggestion: &Suggestion) {
+    let _ = write!(out, "**{}**", suggestion.title);
+    if let Provenance::Model { model, prompt } = &suggestion.provenance {
+        let _ = write!(out, " · model `{model}`, prompt `{prompt}`");
+    }
+    let body: String = suggestion
+        .diff
+        .lines()
+        .skip(2) // the ---/+++ headers
+        .filter(|line| !line.starts_with("@@"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    if !body.is_empty() {
+        let _ = write!(out, "\n\n```diff\n{body}```");
     }
 }
 

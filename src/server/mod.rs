@@ -27,6 +27,7 @@ pub mod guide_edit;
 mod guides;
 mod hover;
 pub mod ignore;
+mod model;
 mod review;
 mod settings;
 mod state;
@@ -42,6 +43,9 @@ use tokio::sync::Notify;
 use tower_lsp_server::{LspService, Server};
 
 pub use commands::COMMANDS;
+
+/// Requests and notifications handled at once.
+const HANDLERS_AT_ONCE: usize = 32;
 
 /// How long in-flight work may go on after `exit` or the end of input.
 const EXIT_GRACE: Duration = Duration::from_millis(300);
@@ -60,10 +64,9 @@ pub struct LspArgs {
 /// The exit status follows the LSP specification: 0 when `shutdown` came
 /// before `exit`, 1 otherwise (including a client that disappeared).
 pub fn main(_args: LspArgs) -> ExitCode {
+    // IO as well as time: the model client (reqwest) needs the IO driver.
     let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        // Model review talks HTTP (reqwest) on this runtime.
-        .enable_io()
+        .enable_all()
         .max_blocking_threads(4)
         .build()
     {
@@ -81,9 +84,18 @@ pub fn main(_args: LspArgs) -> ExitCode {
                 transport::INVALID_MESSAGE,
                 backend::Backend::invalid_message,
             )
+            .custom_method(
+                "window/workDoneProgress/cancel",
+                backend::Backend::work_done_progress_cancel,
+            )
             .finish();
         let shutdown_requested = Arc::clone(&service.inner().shutdown_requested);
-        let serve = Server::new(input, tokio::io::stdout(), socket).serve(service);
+        // Model requests can take many seconds each; with tower-lsp-server's
+        // default of four handlers at once, a few of them would hold up
+        // `didChange` and with it the diagnostics.
+        let serve = Server::new(input, tokio::io::stdout(), socket)
+            .concurrency_level(HANDLERS_AT_ONCE)
+            .serve(service);
         tokio::pin!(serve);
         tokio::select! {
             () = &mut serve => {}

@@ -25,6 +25,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, Uri};
 
 use super::backend::Shared;
+use super::model::EngineKey;
 use super::state::Outgoing;
 use crate::check::Checker;
 use crate::document::Document;
@@ -158,11 +159,10 @@ struct DocumentReviews {
     save_waiting: AtomicBool,
 }
 
-/// The server's review state: engines per guide, reviews per document.
+/// The server's review state: reviews per document. Engines are the
+/// server's (`State::engines`), shared with Tighten and Bridge.
 #[derive(Default)]
 pub struct ReviewState {
-    /// By guide hash.
-    engines: Mutex<HashMap<String, Arc<Engine>>>,
     documents: Mutex<HashMap<Uri, Arc<DocumentReviews>>>,
     /// Errors already shown in a message.
     shown: Mutex<HashSet<String>>,
@@ -178,19 +178,47 @@ impl ReviewState {
     fn document(&self, uri: &Uri) -> Arc<DocumentReviews> {
         Arc::clone(lock(&self.documents).entry(uri.clone()).or_default())
     }
+}
 
-    fn engine(&self, guide: &Arc<Guide>) -> std::result::Result<Arc<Engine>, String> {
-        if let Some(engine) = lock(&self.engines).get(&guide.hash) {
-            return Ok(Arc::clone(engine));
+/// The engine for `guide` with the model the guide and the editor's `llm`
+/// settings configure (the guide wins, key by key), made once and kept in
+/// the server's engine store; `Ok(None)` when no model is configured.
+async fn engine(
+    shared: &Arc<Shared>,
+    uri: &Uri,
+    guide: &Arc<Guide>,
+) -> std::result::Result<Option<Arc<Engine>>, String> {
+    let (config, key) = {
+        let state = shared.lock();
+        let Some(config) = state.settings.effective_llm(guide) else {
+            return Ok(None);
+        };
+        let guide_path = state
+            .documents
+            .get(uri)
+            .and_then(|document| document.guide_path.clone());
+        let key: EngineKey = (guide_path, guide.hash.clone(), format!("{config:?}"));
+        if let Some(engine) = state.engines.get(&key) {
+            return Ok(Some(Arc::clone(engine)));
         }
-        // Building an engine reads no network; it may open the cache file.
-        let engine = Arc::new(
-            Engine::new(Arc::clone(guide), EngineOptions::default())
-                .map_err(|error| error.to_string())?,
-        );
-        lock(&self.engines).insert(guide.hash.clone(), Arc::clone(&engine));
-        Ok(engine)
+        (config, key)
+    };
+    if let Err((name, message)) = config.validate() {
+        return Err(format!("[llm] {name}: {message}"));
     }
+    let guide = Arc::clone(guide);
+    // Off the executor: it opens the cache and builds the guard's checker.
+    let engine = tokio::task::spawn_blocking(move || {
+        let mut guide = (*guide).clone();
+        guide.config.llm = Some(config);
+        Engine::new(Arc::new(guide), EngineOptions::default())
+    })
+    .await
+    .map_err(|error| format!("could not start the model client: {error}"))?
+    .map_err(|error| error.to_string())?;
+    let engine = Arc::new(engine);
+    shared.lock().engines.insert(key, Arc::clone(&engine));
+    Ok(Some(engine))
 }
 
 /// Why a review did not run, or what it did.
@@ -219,7 +247,7 @@ pub fn on_save(shared: &Arc<Shared>, uri: &Uri) {
         if let Outcome::Done { review, .. } = review_now(&shared, &uri, false, false).await
             && let Some(error) = review.error
         {
-            show_once(&shared, &error);
+            show_once(&shared, &error.to_string());
         }
     });
 }
@@ -295,12 +323,18 @@ async fn review_now(shared: &Arc<Shared>, uri: &Uri, explicit: bool, all: bool) 
             guide.source
         ));
     }
-    if !explicit && (!review_config.reviews_on_save() || guide.config.llm.is_none()) {
+    if !explicit && !review_config.reviews_on_save() {
         return Outcome::NotRun("not reviewed on save".to_owned());
     }
-    let engine = match shared.review.engine(&guide) {
-        Ok(engine) => engine,
-        Err(error) => return Outcome::NotRun(error),
+    let engine = match engine(shared, uri, &guide).await {
+        Ok(Some(engine)) => engine,
+        Ok(None) => return Outcome::NotRun(LlmError::NotConfigured.to_string()),
+        Err(error) => {
+            if !explicit {
+                show_once(shared, &error);
+            }
+            return Outcome::NotRun(error);
+        }
     };
     let budget = Budget::new(review_config.budget());
     let options = ReviewOptions {
@@ -321,10 +355,9 @@ async fn review_now(shared: &Arc<Shared>, uri: &Uri, explicit: bool, all: bool) 
     let reviewed = Reviewed::new(&snapshot.text, &review, document.review.as_deref());
     let findings = reviewed.count();
     document.review = Some(Arc::new(reviewed));
-    // Check again (an empty change: same text and version, a new
-    // generation), so the diagnostics carry the new findings.
-    let version = document.version;
-    state.change(uri, version, Vec::new());
+    // Check again (same text and version, a new generation), so the
+    // diagnostics carry the new findings.
+    state.touch(uri);
     shared.schedule(&mut state, uri);
     if state.pull_diagnostics && state.features.diagnostic_refresh {
         shared.send([Outgoing::RefreshDiagnostics]);
@@ -332,7 +365,7 @@ async fn review_now(shared: &Arc<Shared>, uri: &Uri, explicit: bool, all: bool) 
     Outcome::Done { review, findings }
 }
 
-fn show_once(shared: &Shared, error: &LlmError) {
+fn show_once(shared: &Shared, error: &str) {
     let text = format!("copydesk: model review failed: {error}");
     if lock(&shared.review.shown).insert(text.clone()) {
         shared.send([Outgoing::Message {

@@ -6,6 +6,7 @@ use serde_json::Value;
 use tower_lsp_server::ls_types::{ClientCapabilities, PositionEncodingKind};
 
 use crate::document::ColumnUnit;
+use crate::guide::{Guide, LlmConfig};
 
 /// Documents above this size get one informational diagnostic instead of a
 /// check, unless the settings say otherwise.
@@ -32,6 +33,48 @@ pub struct Settings {
     /// `textDocument/diagnostic` only, for clients that prefer it. Read at
     /// `initialize` only.
     pub diagnostic_mode: Option<String>,
+    /// Model settings for Tighten and Bridge, the `[llm]` keys an editor may
+    /// supply; the guide's own `[llm]` wins key by key.
+    pub llm: Option<LlmSettings>,
+    /// Platforms a post is for when its front matter does not say (the
+    /// CLI's `--platform`), for the sharing rules.
+    pub platforms: Vec<String>,
+}
+
+/// The `llm` object of the settings: the keys of the guide's `[llm]` that
+/// belong to the writer's machine rather than to the brand (where the model
+/// runs and which key to use). Snake-case names are accepted too, as the
+/// guide spells them.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LlmSettings {
+    #[serde(alias = "base_url")]
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    #[serde(alias = "api_key_env")]
+    pub api_key_env: Option<String>,
+    #[serde(alias = "timeout_secs")]
+    pub timeout_secs: Option<u64>,
+    #[serde(alias = "max_concurrency")]
+    pub max_concurrency: Option<usize>,
+    pub temperature: Option<f32>,
+}
+
+impl LlmSettings {
+    /// As a guide `[llm]` section; `None` when no key is set, so an editor
+    /// that sends an empty object configures no model.
+    fn to_config(&self) -> Option<LlmConfig> {
+        let config = LlmConfig {
+            base_url: self.base_url.clone().filter(|url| !url.trim().is_empty()),
+            model: self.model.clone().filter(|model| !model.trim().is_empty()),
+            api_key_env: self.api_key_env.clone().filter(|name| !name.is_empty()),
+            timeout_secs: self.timeout_secs,
+            max_concurrency: self.max_concurrency,
+            temperature: self.temperature,
+            ..LlmConfig::default()
+        };
+        (config != LlmConfig::default()).then_some(config)
+    }
 }
 
 impl Settings {
@@ -62,6 +105,22 @@ impl Settings {
     pub fn pull_diagnostics(&self) -> bool {
         self.diagnostic_mode.as_deref() == Some("pull")
     }
+
+    /// The model configuration for documents checked with `guide`: the
+    /// editor's `llm` settings under the guide's `[llm]` (the guide wins key
+    /// by key). Without an `[llm]` in the guide, the editor's settings count
+    /// only when they name a model: a timeout alone configures nothing.
+    /// `None` means no model, so no network call.
+    pub fn effective_llm(&self, guide: &Guide) -> Option<LlmConfig> {
+        let editor = self.llm.as_ref().and_then(LlmSettings::to_config);
+        match guide.config.llm.clone() {
+            Some(from_guide) => Some(match editor {
+                Some(editor) => editor.merged(from_guide),
+                None => from_guide,
+            }),
+            None => editor.filter(|config| config.model.is_some()),
+        }
+    }
 }
 
 /// What the client can do, read once from `initialize`.
@@ -81,6 +140,11 @@ pub struct ClientFeatures {
     pub resolve_edits: bool,
     /// `workspace/diagnostic/refresh`.
     pub diagnostic_refresh: bool,
+    /// Change annotations in workspace edits (VS Code previews an edit
+    /// whose annotation needs confirmation).
+    pub change_annotations: bool,
+    /// Server-initiated `$/progress` (`window/workDoneProgress/create`).
+    pub work_done_progress: bool,
 }
 
 impl Default for ClientFeatures {
@@ -93,6 +157,8 @@ impl Default for ClientFeatures {
             create_files: false,
             resolve_edits: false,
             diagnostic_refresh: false,
+            change_annotations: false,
+            work_done_progress: false,
         }
     }
 }
@@ -135,6 +201,13 @@ impl ClientFeatures {
             diagnostic_refresh: workspace
                 .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            change_annotations: workspace_edit
+                .is_some_and(|e| e.change_annotation_support.is_some()),
+            work_done_progress: capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
         }
     }

@@ -11,13 +11,19 @@ use tower_lsp_server::ls_types::{
     TextDocumentContentChangeEvent, Uri,
 };
 
+use tokio::sync::watch;
+
 use super::cache::{BlockCache, check_cached};
 use super::convert::{self, Lines, SOURCE};
 use super::guides::{GuideEvent, GuideProblem, GuideStore, guide_path_for};
+use super::model::{EngineKey, Remembered};
 use super::settings::{ClientFeatures, Settings};
 use crate::check::Checker;
 use crate::document::{ColumnUnit, Document, DocumentKind, LineCol, LineIndex};
 use crate::finding::Finding;
+use crate::guide::Guide;
+use crate::llm::Engine;
+use crate::rules::share::platforms;
 
 /// Something to send to the client, in order.
 #[derive(Debug)]
@@ -28,6 +34,12 @@ pub enum Outgoing {
         version: Option<i32>,
     },
     Message {
+        kind: MessageType,
+        text: String,
+    },
+    /// A line for the client's log (`window/logMessage`), for what the
+    /// writer need not be interrupted with.
+    Log {
         kind: MessageType,
         text: String,
     },
@@ -54,6 +66,12 @@ pub struct OpenDocument {
     pub cache: Arc<Mutex<BlockCache>>,
     /// The newest result, for hover, code actions and pull diagnostics.
     pub last: Option<Arc<Checked>>,
+    /// Tells model requests running for this document that its text
+    /// changed (the new version); dropped on close.
+    pub edits: watch::Sender<i32>,
+    /// Model suggestions computed for the current version, so listing can
+    /// show each Bridge option and picking one costs no model call.
+    pub suggestions: Vec<Remembered>,
     /// Model review findings, added to every check (see `review`).
     pub review: Option<Arc<super::review::Reviewed>>,
 }
@@ -212,6 +230,11 @@ pub struct State {
     pub pull_diagnostics: bool,
     /// Guide problems already shown in a message, so each shows once.
     shown_problems: HashSet<String>,
+    /// One model engine per guide (with the editor's model settings), made
+    /// when first used; cleared when guides or settings change.
+    pub engines: HashMap<EngineKey, Arc<Engine>>,
+    /// The "Cancel" handle of each model request showing progress, by token.
+    pub progress_cancels: HashMap<String, Arc<tokio::sync::Notify>>,
     next_generation: u64,
 }
 
@@ -237,6 +260,8 @@ impl State {
                 rerun: false,
                 cache: Arc::default(),
                 last: None,
+                edits: watch::Sender::new(version),
+                suggestions: Vec::new(),
                 review: None,
             },
         );
@@ -259,12 +284,29 @@ impl State {
         }
         document.version = version;
         document.generation = generation;
+        // Model suggestions belong to the old text: forget them, and stop
+        // any request still computing one.
+        document.suggestions.clear();
+        document.edits.send_replace(version);
         true
+    }
+
+    /// Mark `uri`'s results stale though its text did not change (model
+    /// review findings arrived), so the next check publishes anew. Model
+    /// requests and suggestions for the text are kept.
+    pub fn touch(&mut self, uri: &Uri) {
+        let generation = self.bump();
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.generation = generation;
+        }
     }
 
     /// Re-resolve every document's guide and mark every result stale (after
     /// a settings or guide change).
     pub fn invalidate_all(&mut self) {
+        self.engines.clear();
+        let platforms = self.settings.platforms.clone();
+        self.guides.set_platforms(&platforms);
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for uri in uris {
             let guide_path = self.guide_path(&uri);
@@ -299,6 +341,7 @@ impl State {
         }
         let checker = self.guides.checker(guide_path.as_deref(), &mut events);
         outbox.extend(self.guide_messages(events));
+        outbox.extend(self.unknown_platform_messages(checker.guide()));
         let checked_language = self.settings.checks_language(&language_id);
         let max_bytes = self.settings.max_document_bytes();
         let unit = self.features.encoding;
@@ -315,6 +358,29 @@ impl State {
             max_bytes,
             review: document.review.clone(),
         })
+    }
+
+    /// One message per platform in the `platforms` setting that neither
+    /// copydesk nor `guide` knows (the sharing rules skip it).
+    fn unknown_platform_messages(&mut self, guide: &Guide) -> Vec<Outgoing> {
+        let mut out = Vec::new();
+        for name in self.guides.platforms() {
+            if platforms::resolve(guide, name).is_some() {
+                continue;
+            }
+            let text = format!(
+                "copydesk: unknown platform “{name}” in the “platforms” setting, ignored: expected one of {}, or one defined under [sharing.limits.{name}] in the guide ({})",
+                platforms::known_names(),
+                guide.source
+            );
+            if self.shown_problems.insert(text.clone()) {
+                out.push(Outgoing::Message {
+                    kind: MessageType::WARNING,
+                    text,
+                });
+            }
+        }
+        out
     }
 
     /// A guide file changed, appeared or disappeared on disk.

@@ -4,6 +4,7 @@
 //! Server-to-client requests are answered the way an editor would:
 //! `workspace/configuration` with [`LspClient::settings`],
 //! `workspace/applyEdit` by recording the edit and answering `applied`,
+//! `window/showMessageRequest` with [`LspClient::message_request_choice`],
 //! everything else with `null`. Notifications are kept in arrival order.
 #![allow(dead_code)]
 
@@ -34,6 +35,9 @@ pub struct LspClient {
     responses: HashMap<i64, Value>,
     /// The answer to `workspace/configuration` (the `copydesk` section).
     pub settings: Value,
+    /// Which action to pick when the server asks `window/showMessageRequest`
+    /// (`None`: dismiss it, answering `null`).
+    pub message_request_choice: Option<usize>,
 }
 
 /// Client capabilities close to VS Code's for what copydesk uses.
@@ -99,6 +103,7 @@ impl LspClient {
             server_requests: Vec::new(),
             responses: HashMap::new(),
             settings: Value::Null,
+            message_request_choice: None,
         }
     }
 
@@ -215,6 +220,13 @@ impl LspClient {
                         "workspace/applyEdit" => {
                             self.applied_edits.push(message["params"]["edit"].clone());
                             json!({ "applied": true })
+                        }
+                        "window/showMessageRequest" => {
+                            // Kept like a notification, so tests can read it.
+                            self.notifications.push(message.clone());
+                            self.message_request_choice
+                                .and_then(|index| message["params"]["actions"].get(index).cloned())
+                                .unwrap_or(Value::Null)
                         }
                         _ => Value::Null,
                     };

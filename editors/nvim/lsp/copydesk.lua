@@ -1,6 +1,7 @@
 -- The copydesk server for Neovim 0.11's `vim.lsp.config`: with this folder
 -- on 'runtimepath', `vim.lsp.enable("copydesk")` is all it takes.
--- require("copydesk").setup() does the same and adds :CopydeskFixAll.
+-- require("copydesk").setup() does the same and adds :CopydeskFixAll,
+-- :CopydeskTighten, :CopydeskBridge and (with `keymaps = true`) their keymaps.
 return {
   cmd = { "copydesk", "lsp" },
   filetypes = { "markdown", "text", "gitcommit", "mdx" },

@@ -48,6 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("copydesk.restart", () => restart(context)),
     vscode.commands.registerCommand("copydesk.showOutput", () => outputChannel?.show(true)),
     vscode.commands.registerCommand("copydesk.fixAllInFile", () => fixAllInActiveEditor()),
+    vscode.commands.registerCommand("copydesk.tightenHere", () => modelActionHere(TIGHTEN_KIND)),
+    vscode.commands.registerCommand("copydesk.suggestTransitionHere", () => modelActionHere(BRIDGE_KIND)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
         void restart(context);
@@ -161,6 +163,30 @@ async function fixAllInActiveEditor(): Promise<void> {
   }
 }
 
+/** The code action kinds of the server's model actions (src/server/model.rs). */
+export const TIGHTEN_KIND = "refactor.rewrite.copydesk.tighten";
+export const BRIDGE_KIND = "refactor.rewrite.copydesk.bridge";
+
+/**
+ * Tighten or Bridge at the cursor or selection: ask VS Code for the
+ * server's code actions of that kind, as Ctrl+. would, and apply the only
+ * one or let the writer pick. Going through code actions (not the server's
+ * `copydesk.tighten` command) keeps VS Code's own flow: the model is called
+ * in `codeAction/resolve` with progress, and the edit's change annotation
+ * opens the refactor preview with the diff before anything changes.
+ */
+async function modelActionHere(kind: string): Promise<void> {
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showWarningMessage("copydesk: the language server is not running");
+    return;
+  }
+  if (vscode.window.activeTextEditor === undefined) {
+    void vscode.window.showWarningMessage("copydesk: open a draft first");
+    return;
+  }
+  await vscode.commands.executeCommand("editor.action.codeAction", { kind, apply: "ifSingle" });
+}
+
 /** Files of every default language plus the extra ones, on disk or unsaved. */
 export function documentSelector(extraLanguages: readonly string[]): { language: string; scheme: string }[] {
   const languages = [...new Set([...DEFAULT_LANGUAGES, ...extraLanguages.map((id) => id.trim()).filter((id) => id !== "")])];
@@ -181,7 +207,30 @@ export function serverSettings(settings: vscode.WorkspaceConfiguration): Record<
     guidePath,
     extraLanguages: settings.get<string[]>("extraLanguages", []),
     maxDocumentBytes: settings.get<number>("maxDocumentBytes", 2 * 1024 * 1024),
+    llm: modelSettings(settings),
   };
+}
+
+/**
+ * The `copydesk.llm.*` settings as the server's `llm` object, with only the
+ * keys that are set: the server treats an empty object as no model at all,
+ * and the guide's `[llm]` wins key by key over these.
+ */
+export function modelSettings(settings: vscode.WorkspaceConfiguration): Record<string, string | number> {
+  const llm: Record<string, string | number> = {};
+  for (const key of ["baseUrl", "model", "apiKeyEnv"]) {
+    const value = settings.get<string | null>(`llm.${key}`, null)?.trim();
+    if (value) {
+      llm[key] = value;
+    }
+  }
+  for (const key of ["timeoutSecs", "maxConcurrency", "temperature"]) {
+    const value = settings.get<number | null>(`llm.${key}`, null);
+    if (typeof value === "number") {
+      llm[key] = value;
+    }
+  }
+  return llm;
 }
 
 function workspaceFolderPath(): string | undefined {

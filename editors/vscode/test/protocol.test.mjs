@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -74,9 +75,89 @@ test("copydesk lsp serves VS Code: diagnostics, a quick fix, and the fix clears 
   }
 });
 
+const WORDY =
+  "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
+const TIGHT =
+  "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+
+test("Tighten with a model: listed at once, resolved into an edit VS Code previews", async (t) => {
+  assert.ok(fs.existsSync(binary), `no copydesk binary at ${binary}: run \`cargo build\` or set COPYDESK_BIN`);
+  const model = await fakeModel(TIGHT);
+  // The `llm` object the extension builds from the copydesk.llm.* settings.
+  const settings = { llm: { baseUrl: model.url, model: "test-model", timeoutSecs: 10 } };
+  const session = await Session.start(t, settings);
+  try {
+    const text = `# Launch\n\n${WORDY}\n`;
+    const uri = session.open("launch.md", "markdown", text);
+    await session.diagnosticsFor(uri, 1, () => true);
+    const document = TextDocument.create(uri, "markdown", 1, text);
+    const cursor = document.positionAt(text.indexOf("in order to"));
+    // What the "Tighten with the model" command sends: editor.action.codeAction
+    // with the Tighten kind at the cursor.
+    const actions = await session.request(protocol.CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: cursor, end: cursor },
+      context: { diagnostics: [], only: ["refactor.rewrite.copydesk.tighten"], triggerKind: protocol.CodeActionTriggerKind.Invoke },
+    });
+    const titles = (actions ?? []).map((a) => a.title);
+    assert.deepEqual(titles, ["Tighten sentence with test-model", "Tighten paragraph with test-model"]);
+    assert.equal(model.requests, 0, "listing makes no model call");
+    const listed = actions[1];
+    assert.equal(listed.edit, undefined, "the model is called on resolve");
+
+    const resolved = await session.request(protocol.CodeActionResolveRequest.type, listed);
+    assert.equal(model.requests, 1);
+    const annotation = resolved.edit?.changeAnnotations?.["copydesk.model"];
+    assert.ok(annotation, `no change annotation: ${JSON.stringify(resolved)}`);
+    assert.equal(annotation.needsConfirmation, true, "VS Code previews the edit before applying it");
+    assert.ok(annotation.description.includes(`+${TIGHT}`), annotation.description);
+    const edits = resolved.edit.documentChanges.flatMap((change) => change.edits);
+    assert.ok(edits.length > 1 && edits.every((edit) => edit.annotationId === "copydesk.model"));
+    assert.equal(resolved.edit.documentChanges[0].textDocument.version, 1);
+    assert.equal(applyWorkspaceEdit(text, uri, resolved.edit), text.replace(WORDY, TIGHT));
+  } finally {
+    await session.close();
+    model.close();
+  }
+});
+
+/**
+ * An OpenAI-compatible chat endpoint on 127.0.0.1 that always answers
+ * `reply`; `requests` counts the calls.
+ */
+async function fakeModel(reply) {
+  const state = { requests: 0 };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      state.requests += 1;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({
+          id: "chatcmpl-test",
+          object: "chat.completion",
+          created: 1_700_000_000,
+          model: "test-model",
+          choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop" }],
+          usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+        }),
+      );
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/v1`,
+    get requests() {
+      return state.requests;
+    },
+    close: () => server.close(),
+  };
+}
+
 /** One server process and the JSON-RPC connection to it, VS Code style. */
 class Session {
-  static async start(t) {
+  /** `settings`: the `copydesk` section, sent as VS Code's extension sends it. */
+  static async start(t, settings = {}) {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "copydesk-protocol-"));
     const child = spawn(binary, ["lsp", "--stdio"], { cwd: workspace, stdio: ["pipe", "pipe", "pipe"] });
     const stderr = [];
@@ -86,6 +167,7 @@ class Session {
       new protocol.StreamMessageWriter(child.stdin),
     );
     const session = new Session(t, workspace, child, connection, stderr);
+    session.configuration = { copydesk: settings };
     connection.listen();
     await session.initialize();
     return session;
@@ -139,6 +221,8 @@ class Session {
     const folder = this.folder();
     const params = {
       ...captured,
+      // The extension sends its settings here too, so the first check uses them.
+      initializationOptions: this.configuration.copydesk,
       processId: process.pid,
       rootPath: this.workspace,
       rootUri: folder.uri,

@@ -59,9 +59,9 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 /// “40% more leads”.
 static RESULT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b\d+(?:[.,]\d+)?\s?(?:x|×|times)\s+(?:faster|quicker|more|better|cheaper|higher|bigger|greater|less|fewer|lower|the)\b",
-        r"|\b(?:increas|reduc|cut|cutting|boost|improv|grow|grew|sav|lift|rais|lower|doubl|tripl|slash|drop)\w*\s+(?:\w+\s+){0,3}?by\s+(?:up\s+to\s+|over\s+|more\s+than\s+)?\d+(?:[.,]\d+)?\s?(?:%|percent\b|x\b|times\b)",
-        r"|\b\d+(?:[.,]\d+)?\s?(?:%|percent)\s+(?:faster|quicker|more|better|cheaper|higher|less|fewer|lower|increase|decrease|reduction|improvement|growth|savings|uplift|boost)\b",
+        r"(?i)(?-u:\b)[0-9]+(?:[.,][0-9]+)?\s?(?:x|×|times)\s+(?:faster|quicker|more|better|cheaper|higher|bigger|greater|less|fewer|lower|the)(?-u:\b)",
+        r"|(?-u:\b)(?:increas|reduc|cut|cutting|boost|improv|grow|grew|sav|lift|rais|lower|doubl|tripl|slash|drop)\w*\s+(?:\w+\s+){0,3}?by\s+(?:up\s+to\s+|over\s+|more\s+than\s+)?[0-9]+(?:[.,][0-9]+)?\s?(?:%|percent(?-u:\b)|x(?-u:\b)|times(?-u:\b))",
+        r"|(?-u:\b)[0-9]+(?:[.,][0-9]+)?\s?(?:%|percent)\s+(?:faster|quicker|more|better|cheaper|higher|less|fewer|lower|increase|decrease|reduction|improvement|growth|savings|uplift|boost)(?-u:\b)",
     ))
     .expect("result claim pattern is valid")
 });
@@ -69,8 +69,8 @@ static RESULT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
 /// “The best CRM on the market”: a superlative with a field to rank in.
 static BEST_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(?:the|our|is) (?:very )?(?:best|fastest|cheapest|safest|most \w+) (?:[\w-]+ ){0,3}?",
-        r"(?:on the market|in the (?:world|industry|business|country|market)|available|ever (?:made|built)|money can buy|out there)\b",
+        r"(?i)(?-u:\b)(?:the|our|is) (?:very )?(?:best|fastest|cheapest|safest|most \w+) (?:[\w-]+ ){0,3}?",
+        r"(?:on the market|in the (?:world|industry|business|country|market)|available|ever (?:made|built)|money can buy|out there)(?-u:\b)",
     ))
     .expect("superlative pattern is valid")
 });
@@ -187,7 +187,19 @@ impl Claims {
                 "a ranking, award or market data, with who measured it",
             ),
         ];
-        for (pattern, needs) in shapes {
+        // Each shape needs a digit or a superlative; most paragraphs have
+        // neither, and a byte scan is far cheaper than the patterns.
+        let wanted = [
+            text.bytes().any(|b| b.is_ascii_digit()),
+            // “best”, “fastest”, “cheapest”, “safest” hold “est”, “most” “ost”.
+            text.as_bytes().windows(3).any(|w| {
+                matches!(w[0] | 0x20, b'e' | b'o') && w[1] | 0x20 == b's' && w[2] | 0x20 == b't'
+            }),
+        ];
+        for ((pattern, needs), wanted) in shapes.into_iter().zip(wanted) {
+            if !wanted {
+                continue;
+            }
             for hit in pattern.find_iter(text) {
                 let range = hit.range();
                 if found

@@ -8,13 +8,24 @@
 ---     guidePath = nil,                    -- a guide for every document
 ---     extraLanguages = {},                -- more filetypes to check (as plain text)
 ---     maxDocumentBytes = 2097152,         -- larger buffers are not checked
+---     platforms = {},                     -- when a post's front matter names none
+---     llm = { baseUrl = nil, model = nil }, -- a model for Tighten/Bridge; the
+---                                         -- guide's [llm] wins key by key
 ---   },
+---   keymaps = false,                      -- true: the default keymaps below;
+---                                         -- or a table overriding some of them
 ---   on_attach = nil, capabilities = nil,  -- passed to the client
 --- })
 ---
 --- Neovim 0.11+ uses vim.lsp.config/vim.lsp.enable; 0.9 and 0.10 use
 --- vim.lsp.start from a FileType autocommand. Either way the command
---- :CopydeskFixAll applies every safe fix in the current buffer.
+--- :CopydeskFixAll applies every safe fix in the current buffer, and, with a
+--- model configured:
+---   :CopydeskTighten [sentence|paragraph]   (with a range: the selection)
+---   :CopydeskBridge                          a transition before this paragraph
+--- With `keymaps`, in copydesk buffers: <leader>ct tightens the sentence
+--- (in Visual mode, the selection), <leader>cT the paragraph, <leader>cb
+--- suggests a transition.
 
 local M = {}
 
@@ -23,6 +34,7 @@ M.defaults = {
   filetypes = { "markdown", "text", "gitcommit", "mdx" },
   root_markers = { "copydesk.toml", ".git" },
   settings = {},
+  keymaps = false,
   on_attach = nil,
   capabilities = nil,
 }
@@ -55,20 +67,23 @@ local function clients_for(bufnr)
   return get({ bufnr = bufnr, name = "copydesk" })
 end
 
---- Ask the server to apply every Safe fix in `bufnr` (default: current).
-function M.fix_all(bufnr)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+local function attached_client(bufnr)
   local client = clients_for(bufnr)[1]
   if not client then
     vim.notify("copydesk is not running for this buffer", vim.log.levels.WARN)
-    return
   end
-  local params = { command = "copydesk.fixAll", arguments = { vim.uri_from_bufnr(bufnr) } }
+  return client
+end
+
+--- Run the server's `command` with `argument` for `bufnr`; an error is
+--- shown, a result goes to `on_result` (if any).
+local function execute(client, bufnr, command, argument, on_result)
+  local params = { command = command, arguments = { argument } }
   local function done(err, result)
     if err then
       vim.notify("copydesk: " .. err.message, vim.log.levels.ERROR)
-    elseif type(result) == "table" and result.applied == false then
-      vim.notify("copydesk: nothing to fix", vim.log.levels.INFO)
+    elseif on_result then
+      on_result(result)
     end
   end
   if vim.fn.has("nvim-0.11") == 1 then
@@ -76,6 +91,101 @@ function M.fix_all(bufnr)
   else
     client.request("workspace/executeCommand", params, done, bufnr)
   end
+end
+
+--- Ask the server to apply every Safe fix in `bufnr` (default: current).
+function M.fix_all(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = attached_client(bufnr)
+  if not client then
+    return
+  end
+  execute(client, bufnr, "copydesk.fixAll", vim.uri_from_bufnr(bufnr), function(result)
+    if type(result) == "table" and result.applied == false then
+      vim.notify("copydesk: nothing to fix", vim.log.levels.INFO)
+    end
+  end)
+end
+
+--- The keymaps `keymaps = true` sets; a table sets only its own (a key set
+--- to false is left out).
+M.default_keymaps = {
+  tighten = "<leader>ct",
+  tighten_paragraph = "<leader>cT",
+  bridge = "<leader>cb",
+}
+
+--- The LSP range of lines `line1`..`line2` (1-based) of `bufnr`: the last
+--- Visual selection when it is those lines (characterwise, or whole lines
+--- for `V`), else the whole lines.
+local function selection_range(bufnr, encoding, line1, line2)
+  local first = vim.api.nvim_buf_get_mark(bufnr, "<")
+  local last = vim.api.nvim_buf_get_mark(bufnr, ">")
+  local last_text = vim.api.nvim_buf_get_lines(bufnr, line2 - 1, line2, false)[1] or ""
+  local start_col, end_col = 0, #last_text
+  if vim.fn.visualmode() == "v" and first[1] == line1 and last[1] == line2 then
+    start_col = first[2]
+    -- '> marks the first byte of the last selected character.
+    local col = math.min(last[2], #last_text)
+    end_col = math.min(col + #vim.fn.strpart(last_text, col, 1, true), #last_text)
+  end
+  local function position(row, col)
+    return { line = row - 1, character = vim.lsp.util.character_offset(bufnr, row - 1, col, encoding) }
+  end
+  return { start = position(line1, start_col), ["end"] = position(line2, end_col) }
+end
+
+--- Tighten with the configured model. `scope`: "selection" (lines
+--- `line1`..`line2`, or the Visual selection on them), "sentence" or
+--- "paragraph" at the cursor. The server calls the model (progress shows in
+--- the LspProgress event) and applies the edit.
+function M.tighten(scope, line1, line2)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = attached_client(bufnr)
+  if not client then
+    return
+  end
+  scope = scope or "sentence"
+  local argument = { uri = vim.uri_from_bufnr(bufnr), scope = scope }
+  if scope == "selection" then
+    local cursor = vim.api.nvim_win_get_cursor(0)[1]
+    argument.range = selection_range(bufnr, client.offset_encoding, line1 or cursor, line2 or line1 or cursor)
+  else
+    argument.position = vim.lsp.util.make_position_params(0, client.offset_encoding).position
+  end
+  -- The server says why when nothing was applied (no model, refused, timed
+  -- out): no second message here.
+  execute(client, bufnr, "copydesk.tighten", argument)
+end
+
+--- Suggest a transition before the paragraph at the cursor (or after the
+--- blank line it is on). With several options the server asks which one.
+function M.bridge()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = attached_client(bufnr)
+  if not client then
+    return
+  end
+  execute(client, bufnr, "copydesk.bridge", {
+    uri = vim.uri_from_bufnr(bufnr),
+    position = vim.lsp.util.make_position_params(0, client.offset_encoding).position,
+  })
+end
+
+local function set_keymaps(bufnr, keymaps)
+  local function map(mode, lhs, rhs, desc)
+    if lhs then
+      vim.keymap.set(mode, lhs, rhs, { buffer = bufnr, desc = desc, silent = true })
+    end
+  end
+  map("n", keymaps.tighten, function()
+    M.tighten("sentence")
+  end, "copydesk: tighten the sentence")
+  map("x", keymaps.tighten, ":CopydeskTighten<CR>", "copydesk: tighten the selection")
+  map("n", keymaps.tighten_paragraph, function()
+    M.tighten("paragraph")
+  end, "copydesk: tighten the paragraph")
+  map("n", keymaps.bridge, M.bridge, "copydesk: suggest a transition")
 end
 
 local function find_root(bufnr, markers)
@@ -89,6 +199,19 @@ end
 
 function M.setup(opts)
   local config = M.config(opts)
+  local keymaps = (opts or {}).keymaps
+  if keymaps then
+    keymaps = vim.tbl_extend("force", {}, M.default_keymaps, type(keymaps) == "table" and keymaps or {})
+    vim.api.nvim_create_autocmd("LspAttach", {
+      group = vim.api.nvim_create_augroup("copydesk_keymaps", { clear = true }),
+      callback = function(args)
+        local client = vim.lsp.get_client_by_id(args.data.client_id)
+        if client and client.name == "copydesk" then
+          set_keymaps(args.buf, keymaps)
+        end
+      end,
+    })
+  end
   if vim.fn.has("nvim-0.11") == 1 then
     vim.lsp.config("copydesk", config)
     vim.lsp.enable("copydesk")
@@ -113,6 +236,24 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("CopydeskFixAll", function()
     M.fix_all(0)
   end, { desc = "copydesk: apply every safe fix in this buffer" })
+  vim.api.nvim_create_user_command("CopydeskTighten", function(command)
+    local scope = command.args ~= "" and command.args or (command.range > 0 and "selection" or "sentence")
+    if not vim.tbl_contains({ "selection", "sentence", "paragraph" }, scope) then
+      vim.notify("copydesk: :CopydeskTighten takes sentence or paragraph, or a range", vim.log.levels.ERROR)
+      return
+    end
+    M.tighten(scope, command.line1, command.line2)
+  end, {
+    desc = "copydesk: tighten the selection, sentence or paragraph with the model",
+    nargs = "?",
+    range = true,
+    complete = function()
+      return { "sentence", "paragraph" }
+    end,
+  })
+  vim.api.nvim_create_user_command("CopydeskBridge", function()
+    M.bridge()
+  end, { desc = "copydesk: suggest a transition before this paragraph" })
 end
 
 return M

@@ -1,0 +1,101 @@
+-- Driven by tests/nvim_e2e.rs in `nvim --headless --clean`: the plugin's
+-- model commands and keymaps against a test model server (its address in
+-- the plugin's `llm` settings): <leader>cT tightens the paragraph,
+-- :CopydeskBridge adds a transition, and <leader>ct in Visual mode tightens
+-- the selection on a line with an emoji. Each result is written to the file
+-- for the Rust side to check. Any failure exits with status 1.
+
+local env = vim.env
+local TIMEOUT = 30000
+
+local function fail(message)
+  io.stderr:write("FAIL: " .. message .. "\n")
+  local log = vim.lsp.get_log_path and vim.lsp.get_log_path()
+  if log and vim.uv.fs_stat(log) then
+    io.stderr:write("LSP log (" .. log .. "):\n" .. table.concat(vim.fn.readfile(log), "\n") .. "\n")
+  end
+  vim.cmd("cquit! 1")
+end
+
+local function step(message)
+  io.stderr:write("step: " .. message .. "\n")
+end
+
+vim.opt.runtimepath:prepend(env.COPYDESK_PLUGIN)
+vim.opt.swapfile = false
+vim.lsp.set_log_level("warn")
+-- Messages the server shows, for the failure report.
+local shown = {}
+vim.lsp.handlers["window/showMessage"] = function(_, result)
+  table.insert(shown, result.message)
+  io.stderr:write("server says: " .. result.message .. "\n")
+end
+
+require("copydesk").setup({
+  cmd = { env.COPYDESK_BIN, "lsp" },
+  settings = { llm = { baseUrl = env.COPYDESK_MODEL_URL, model = "test-model", timeoutSecs = 10 } },
+  keymaps = true,
+})
+for _, command in ipairs({ "CopydeskTighten", "CopydeskBridge" }) do
+  if vim.fn.exists(":" .. command) ~= 2 then
+    fail(":" .. command .. " is not defined")
+  end
+end
+
+local function buffer_text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
+end
+
+vim.cmd.edit(vim.fn.fnameescape(env.COPYDESK_POST))
+local bufnr = vim.api.nvim_get_current_buf()
+if not vim.wait(TIMEOUT, function()
+  return #vim.diagnostic.get(bufnr) > 0
+end, 20) then
+  fail("no copydesk diagnostics")
+end
+if vim.fn.maparg("<leader>cT", "n", false, true).buffer ~= 1 then
+  fail("<leader>cT is not mapped in the copydesk buffer")
+end
+
+--- Put the cursor on the first line containing `needle`, at its column.
+local function cursor_at(needle)
+  for row, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local col = line:find(needle, 1, true)
+    if col then
+      vim.api.nvim_win_set_cursor(0, { row, col - 1 })
+      return
+    end
+  end
+  fail("no line with “" .. needle .. "”")
+end
+
+local function keys(sequence)
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(sequence, true, false, true), "x", false)
+end
+
+--- Run `action`, wait until the buffer changes, write it.
+local function expect_change(what, action)
+  local before = buffer_text(bufnr)
+  action()
+  if not vim.wait(TIMEOUT, function()
+    return buffer_text(bufnr) ~= before
+  end, 20) then
+    fail(what .. " did not change the buffer; the server said: " .. table.concat(shown, " | "))
+  end
+  vim.cmd.write()
+  step(what .. " applied and written")
+end
+
+expect_change("<leader>cT (tighten the paragraph)", function()
+  cursor_at("in order to")
+  keys("<leader>cT")
+end)
+expect_change(":CopydeskBridge", function()
+  cursor_at("Lisbon will host")
+  vim.cmd("CopydeskBridge")
+end)
+expect_change("<leader>ct on a Visual selection", function()
+  cursor_at("basically a really great day for all of us")
+  keys("v" .. (#"basically a really great day for all of us" - 1) .. "l<leader>ct")
+end)
+vim.cmd("qall!")
