@@ -254,7 +254,7 @@ async fn doctor_diagnoses_the_endpoint() {
         "{text}"
     );
     assert!(
-        text.contains("prompts:   system@1 (built-in), tighten@1 (built-in), bridge@1 (built-in)"),
+        text.contains("prompts:   system@1 (built-in), tighten@1 (built-in), bridge@1 (built-in), review@1 (built-in)"),
         "{text}"
     );
     assert!(

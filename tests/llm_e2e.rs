@@ -8,9 +8,7 @@
 mod common;
 mod lsp_client;
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. It is basically going to be a really great place where all of our team members can actually work together in person.";
@@ -18,79 +16,6 @@ const FIRST: &str =
     "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
 const SECOND: &str =
     "Lisbon will host the partner summit in October, with two days of talks and workshops.";
-
-/// The llama-server child, killed when the test ends however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start_llama(server: &PathBuf, model: &PathBuf, port: u16, log: &std::path::Path) -> Server {
-    let log_file = std::fs::File::create(log).expect("log file");
-    let child = Command::new(server)
-        .args(["-m"])
-        .arg(model)
-        .args([
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            // One thread: two collapse when another process holds a core.
-            "-t",
-            "1",
-            "-c",
-            "2048",
-            "-np",
-            "1",
-            "--alias",
-            "smollm2",
-        ])
-        .stdout(Stdio::null())
-        .stderr(log_file)
-        .spawn()
-        .expect("llama-server starts");
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while Instant::now() < deadline {
-        if health_ok(port) {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    panic!(
-        "llama-server did not become healthy in 120 s:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
-}
-
-/// GET /health with a bare socket: 200 once the model is loaded.
-fn health_ok(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    if stream
-        .write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response.starts_with("HTTP/1.1 200")
-}
 
 fn words(text: &str) -> usize {
     text.split_whitespace()
@@ -101,13 +26,7 @@ fn words(text: &str) -> usize {
 /// llama-server and the SmolLM2 model, or `None` after a visible skip.
 fn llama_and_model() -> Option<(PathBuf, PathBuf)> {
     let server = common::require_tool("llama-server", "COPYDESK_LLAMA_SERVER")?;
-    let model = std::env::var_os("COPYDESK_LLAMA_MODEL")
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-        .or_else(|| {
-            common::skip("COPYDESK_LLAMA_MODEL (SmolLM2 GGUF) not set; scripts/test installs it");
-            None
-        })?;
+    let model = common::llama::require_model()?;
     Some((server, model))
 }
 
@@ -125,9 +44,9 @@ fn tighten_and_bridge_with_a_real_local_model() {
     };
     let _one = one_model_at_a_time();
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let port = common::llama::free_port();
     let started = Instant::now();
-    let _server = start_llama(&server, &model, port, &dir.path().join("llama.log"));
+    let _server = common::llama::start(&server, &model, port, &dir.path().join("llama.log"));
     eprintln!("llama-server ready in {:?}", started.elapsed());
 
     std::fs::write(
@@ -280,8 +199,8 @@ fn tighten_and_bridge_in_the_language_server_with_a_real_local_model() {
     };
     let _one = one_model_at_a_time();
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let _server = start_llama(&server, &model, port, &dir.path().join("llama.log"));
+    let port = common::llama::free_port();
+    let _server = common::llama::start(&server, &model, port, &dir.path().join("llama.log"));
     std::fs::write(
         dir.path().join("copydesk.toml"),
         format!(

@@ -53,7 +53,7 @@ pub enum Format {
 
 impl Format {
     /// Formats read by programs: nothing but the format goes to their stream.
-    fn is_machine_readable(self) -> bool {
+    pub(super) fn is_machine_readable(self) -> bool {
         matches!(
             self,
             Format::Json
@@ -78,7 +78,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn threshold(self) -> Option<Severity> {
+    pub(super) fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Hint => Some(Severity::Hint),
             FailOn::Info => Some(Severity::Info),
@@ -146,6 +146,12 @@ pub struct CheckArgs {
     /// Neither read nor write the per-file result cache
     #[arg(long)]
     pub no_cache: bool,
+    /// Also ask the configured model the guide's review questions (see `copydesk review`)
+    #[arg(long)]
+    pub review: bool,
+    /// With --review, also show findings the model is not sure of
+    #[arg(long, requires = "review")]
+    pub review_all: bool,
 }
 
 /// One input: a file on disk or standard input.
@@ -160,6 +166,8 @@ struct Input {
 /// What checking one input produced.
 struct Outcome {
     display: String,
+    /// Where its guide is looked up (for --review).
+    path: PathBuf,
     document: Option<Document>,
     findings: Vec<Finding>,
     error: Option<String>,
@@ -249,6 +257,24 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         jobs.push((input, checker));
     }
 
+    // Model review: every guide must configure a model before anything is sent.
+    let mut reviewer = if args.review {
+        let options = crate::llm::review::ReviewOptions {
+            show_all: args.review_all,
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        };
+        let mut reviewer = super::review::Reviewer::new(args.config.clone(), options, !args.quiet)?;
+        for (input, checker) in &jobs {
+            if checker.is_some() {
+                reviewer.prepare(&input.path)?;
+            }
+        }
+        Some(reviewer)
+    } else {
+        None
+    };
+
     let min_fix = if args.unsafe_fixes {
         Applicability::Unsafe
     } else {
@@ -308,7 +334,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let mut jobs = jobs.into_iter().peekable();
     while jobs.peek().is_some() {
         let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
-        let outcomes: Vec<Outcome> = chunk
+        let mut outcomes: Vec<Outcome> = chunk
             .into_par_iter()
             .map(|(input, checker)| {
                 let outcome = check_input(input, checker.as_deref(), mode, cache.as_ref());
@@ -316,6 +342,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                 outcome
             })
             .collect();
+        if let Some(reviewer) = &mut reviewer {
+            for outcome in &mut outcomes {
+                if let (Some(document), None) = (&outcome.document, &outcome.error) {
+                    let (path, display) = (&outcome.path, &outcome.display);
+                    progress.suspend(|| {
+                        reviewer.review_into(path, display, document, &mut outcome.findings)
+                    });
+                }
+            }
+        }
         progress.tick();
         progress.suspend(|| -> anyhow::Result<()> {
             for outcome in outcomes {
@@ -444,6 +480,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
     }
     out.flush()?;
+    if let Some(reviewer) = &reviewer {
+        status = reviewer.finish(args.quiet, status);
+    }
     Ok(status)
 }
 
@@ -468,6 +507,9 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
     if args.stdin_filename.is_some() && !args.stdin {
         bail!("--stdin-filename needs --stdin");
     }
+    if args.review && (args.diff || (args.stdin && args.fix)) {
+        bail!("--review reports findings; --diff and --stdin --fix print text instead");
+    }
     for selector in args.select.iter().chain(&args.ignore) {
         if !crate::rules::is_known_selector(selector) {
             let hint = crate::rules::closest_rule_id(selector)
@@ -480,7 +522,7 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
 }
 
 /// `plain`: the output takes no colour, so a printer need not style it.
-fn new_printer(
+pub(super) fn new_printer(
     format: Format,
     active_rules: &[&'static RuleMeta],
     plain: bool,
@@ -515,6 +557,7 @@ fn check_input(
 ) -> Outcome {
     let mut outcome = Outcome {
         display: input.display,
+        path: input.path.clone(),
         document: None,
         findings: Vec::new(),
         error: None,

@@ -86,12 +86,18 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
     let prompts = engine.prompts();
     line(
         "prompts:",
-        &[&prompts.system, &prompts.tighten, &prompts.bridge]
-            .iter()
-            .map(|p| format!("{} ({})", p.id(), p.origin))
-            .collect::<Vec<_>>()
-            .join(", "),
+        &[
+            &prompts.system,
+            &prompts.tighten,
+            &prompts.bridge,
+            &prompts.review,
+        ]
+        .iter()
+        .map(|p| format!("{} ({})", p.id(), p.origin))
+        .collect::<Vec<_>>()
+        .join(", "),
     );
+    line("review:", &review_line(&guide));
     let cache_line = match (engine.cache(), &engine.cache_warning) {
         (Some(cache), _) => match cache.stats() {
             Ok(stats) => format!("{} ({} entries)", cache.path().display(), stats.entries),
@@ -119,6 +125,23 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             Ok(Status::Findings)
         }
     }
+}
+
+/// What `copydesk review` would ask, and within what limits.
+fn review_line(guide: &crate::guide::Guide) -> String {
+    let review = &guide.config.review;
+    if !review.is_enabled() {
+        return "off ([review] enabled = false)".to_owned();
+    }
+    let questions = llm::review::questions(guide, &llm::review::ReviewOptions::default());
+    let ids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    format!(
+        "{} ({}); {} characters per request, {} per run",
+        crate::output::plural(ids.len(), "question"),
+        ids.join(", "),
+        review.max_review_chars(),
+        crate::output::plural(review.budget(), "request")
+    )
 }
 
 /// Ask the server for its models; if it has no list (or does not list the

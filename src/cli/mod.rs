@@ -8,6 +8,7 @@ mod check;
 mod doctor;
 mod init;
 mod progress;
+mod review;
 mod rules;
 mod suggest;
 
@@ -49,6 +50,8 @@ enum Command {
     Init(init::InitArgs),
     /// Ask the configured model to tighten paragraphs and bridge abrupt ones; print diffs
     Suggest(suggest::SuggestArgs),
+    /// Ask the configured model the guide's review questions (voice, sharing, puffery)
+    Review(review::ReviewArgs),
     /// Show the guide in effect and whether the configured model answers
     Doctor(doctor::DoctorArgs),
     /// Inspect or clear the persistent suggestion cache
@@ -64,6 +67,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Init(args) => init::run(args),
         Command::Suggest(args) => suggest::run(args),
+        Command::Review(args) => review::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Cache(args) => doctor::run_cache(args),
         // The server has its own exit status rules (the LSP specification's).

@@ -339,7 +339,7 @@ fn ranges_touch(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool 
 }
 
 /// Errors that would repeat for every request to this endpoint.
-fn is_endpoint_error(error: &LlmError) -> bool {
+pub(super) fn is_endpoint_error(error: &LlmError) -> bool {
     matches!(
         error,
         LlmError::NotConfigured

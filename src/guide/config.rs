@@ -135,6 +135,9 @@ pub struct VoiceConfig {
     pub hedges: Vec<TermEntry>,
     #[serde(default)]
     pub inclusive: Vec<TermEntry>,
+    /// `[[voice.examples]]`: snippets in and out of the voice, for model review.
+    #[serde(default)]
+    pub examples: Vec<super::VoiceExample>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +203,9 @@ pub struct GuideFile {
     pub vale: Option<String>,
     #[serde(default)]
     pub sharing: super::SharingConfig,
+    /// `[review]`: what model review asks (it runs only with `[llm]`).
+    #[serde(default)]
+    pub review: super::ReviewConfig,
 }
 
 impl GuideFile {
@@ -221,6 +227,7 @@ impl GuideFile {
         self.voice.jargon.extend(voice.jargon);
         self.voice.hedges.extend(voice.hedges);
         self.voice.inclusive.extend(voice.inclusive);
+        self.voice.examples.extend(voice.examples);
 
         let concise = other.concise;
         self.concise.wordy.extend(concise.wordy);
@@ -236,6 +243,7 @@ impl GuideFile {
         self.llm = super::LlmConfig::merge_options(self.llm, other.llm);
         self.vale = other.vale.or(self.vale);
         self.sharing = self.sharing.merged(other.sharing);
+        self.review = self.review.merged(other.review);
         self
     }
 
@@ -286,6 +294,7 @@ impl GuideFile {
             ));
         }
         self.sharing.validate(name, text)?;
+        self.review.validate(name, text)?;
         Ok(())
     }
 }

@@ -32,7 +32,7 @@ pub struct LlmConfig {
     pub temperature: Option<f32>,
     /// Keep model answers in the persistent cache (default true).
     pub cache: Option<bool>,
-    /// A folder whose `tighten.md`, `bridge.md` or `system.md` replace the
+    /// A folder whose `tighten.md`, `bridge.md`, `system.md` or `review.md` replace the
     /// built-in prompts; relative to the guide file.
     pub prompts_dir: Option<PathBuf>,
     /// Azure OpenAI: the `api-version` query parameter. Setting it (with

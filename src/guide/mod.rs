@@ -18,6 +18,7 @@
 mod config;
 pub mod key_messages;
 mod llm;
+mod review;
 mod sharing;
 
 use std::fmt;
@@ -28,6 +29,7 @@ use std::sync::{Arc, LazyLock};
 
 pub use config::*;
 pub use llm::LlmConfig;
+pub use review::*;
 pub use sharing::*;
 
 use crate::finding::Severity;

@@ -25,7 +25,7 @@ use async_openai::middleware::{HttpRequestFactory, ReqwestService};
 use async_openai::types::chat::{
     ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
     ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
-    CreateChatCompletionRequestArgs, FinishReason,
+    CreateChatCompletionRequestArgs, FinishReason, ResponseFormat, ResponseFormatJsonSchema,
 };
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -84,6 +84,35 @@ pub struct Completion {
     pub text: String,
     /// The model stopped at the token limit, not where it wanted to.
     pub truncated: bool,
+    /// Tokens used, when the server reports them.
+    pub usage: Option<TokenUsage>,
+}
+
+/// Tokens one request used, as the server reported them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    pub prompt: u64,
+    pub completion: u64,
+}
+
+impl TokenUsage {
+    fn from_json(value: Option<&serde_json::Value>) -> Option<TokenUsage> {
+        let value = value?;
+        let count = |name: &str| value.get(name).and_then(serde_json::Value::as_u64);
+        Some(TokenUsage {
+            prompt: count("prompt_tokens")?,
+            completion: count("completion_tokens").unwrap_or(0),
+        })
+    }
+}
+
+/// A JSON schema the answer must follow, sent as OpenAI's `response_format`
+/// of type `json_schema` (llama.cpp's server, vLLM and Ollama read it too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonSchema {
+    /// `[a-zA-Z0-9_-]`, at most 64 characters.
+    pub name: String,
+    pub schema: serde_json::Value,
 }
 
 /// One message of a chat.
@@ -282,8 +311,20 @@ impl ModelClient {
         messages: &[Message],
         max_tokens: u32,
     ) -> Result<Completion, LlmError> {
+        self.complete_with(messages, max_tokens, None).await
+    }
+
+    /// [`complete`](Self::complete), asking for an answer that follows
+    /// `schema` when one is given.
+    pub async fn complete_with(
+        &self,
+        messages: &[Message],
+        max_tokens: u32,
+        schema: Option<&JsonSchema>,
+    ) -> Result<Completion, LlmError> {
         let secs = self.timeout.as_secs();
-        match tokio::time::timeout(self.timeout, self.complete_inner(messages, max_tokens)).await {
+        let request = self.complete_inner(messages, max_tokens, schema);
+        match tokio::time::timeout(self.timeout, request).await {
             Ok(result) => result.map_err(|error| self.scrub(error)),
             Err(_) => Err(LlmError::Timeout { secs }),
         }
@@ -293,6 +334,7 @@ impl ModelClient {
         &self,
         messages: &[Message],
         max_tokens: u32,
+        schema: Option<&JsonSchema>,
     ) -> Result<Completion, LlmError> {
         let messages: Vec<ChatCompletionRequestMessage> = messages
             .iter()
@@ -306,12 +348,24 @@ impl ModelClient {
                 }
             })
             .collect();
+        let mut builder = CreateChatCompletionRequestArgs::default();
         #[allow(deprecated)] // max_tokens is what most compatible servers read.
-        let request = CreateChatCompletionRequestArgs::default()
+        builder
             .model(self.model.clone())
             .messages(messages)
             .temperature(self.temperature)
-            .max_tokens(max_tokens)
+            .max_tokens(max_tokens);
+        if let Some(schema) = schema {
+            builder.response_format(ResponseFormat::JsonSchema {
+                json_schema: ResponseFormatJsonSchema {
+                    description: None,
+                    name: schema.name.clone(),
+                    schema: schema.schema.clone(),
+                    strict: Some(true),
+                },
+            });
+        }
+        let request = builder
             .build()
             .map_err(|error| LlmError::Other(error.to_string()))?;
         match self.client.chat().create(request).await {
@@ -329,6 +383,10 @@ impl ModelClient {
                 Ok(Completion {
                     text,
                     truncated: choice.finish_reason == Some(FinishReason::Length),
+                    usage: response.usage.map(|usage| TokenUsage {
+                        prompt: u64::from(usage.prompt_tokens),
+                        completion: u64::from(usage.completion_tokens),
+                    }),
                 })
             }
             Err(OpenAIError::JSONDeserialize(error, content)) => {
@@ -557,6 +615,7 @@ fn lenient_completion(error: &serde_json::Error, content: &str) -> Result<Comple
     Ok(Completion {
         text: text.to_owned(),
         truncated: first.get("finish_reason").and_then(|r| r.as_str()) == Some("length"),
+        usage: TokenUsage::from_json(value.get("usage")),
     })
 }
 

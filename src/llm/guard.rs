@@ -414,6 +414,41 @@ pub fn check_tighten(
     no_new_findings(original, candidate, kind, checker)
 }
 
+/// Check a model's rewrite of a passage it flagged in review (already
+/// cleaned): like Tighten without the length target. One paragraph, no more
+/// sentences, same language, every fact kept and none added, and no new
+/// finding from the guide's rules.
+pub fn check_rewrite(
+    original: &str,
+    candidate: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+) -> Result<(), Rejection> {
+    if candidate.trim().is_empty() {
+        return Err(Rejection::Empty);
+    }
+    if normalize_space(candidate) == normalize_space(original) {
+        return Err(Rejection::Unchanged);
+    }
+    if paragraph_count(candidate, kind) > 1 {
+        return Err(Rejection::SeveralParagraphs);
+    }
+    let (_, original_sentences) = measure(original, kind);
+    let (_, candidate_sentences) = measure(candidate, kind);
+    if candidate_sentences > original_sentences.max(1) {
+        return Err(Rejection::MoreSentences {
+            original: original_sentences,
+            candidate: candidate_sentences,
+        });
+    }
+    if !same_language(original, candidate) {
+        return Err(Rejection::OtherLanguage);
+    }
+    facts_kept(original, candidate)?;
+    no_facts_added(original, candidate)?;
+    no_new_findings(original, candidate, kind, checker)
+}
+
 /// Check one Bridge option (already cleaned) that would open `second`.
 pub fn check_bridge(
     first: &str,
@@ -704,6 +739,24 @@ mod tests {
     }
 
     const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, @acme will be opening a brand new office on 3 March. You can read more at https://acme.example/berlin or write to press@acme.example.";
+
+    #[test]
+    fn review_rewrites_need_not_be_shorter_but_keep_every_fact() {
+        let check = |original: &str, candidate: &str| {
+            check_rewrite(original, candidate, DocumentKind::Markdown, &checker())
+                .map_err(|r| r.to_string())
+        };
+        let original = "the best tool in the world, used by 12,000 teams";
+        assert_eq!(
+            check(original, "a tool that 12,000 teams rely on every day"),
+            Ok(())
+        );
+        assert!(check(original, "a tool many teams rely on").is_err());
+        assert!(check(original, "a tool 12,000 teams rated 9 out of 10").is_err());
+        assert!(check(original, "the best tool in the world, used by 12,000 teams").is_err());
+        assert!(check(original, "  ").is_err());
+        assert!(check(original, "A tool. Used by 12,000 teams. Every day.").is_err());
+    }
 
     #[test]
     fn accepts_a_shorter_rewrite_that_keeps_every_fact() {

@@ -17,6 +17,7 @@ pub mod cache;
 pub mod client;
 pub mod guard;
 pub mod prompt;
+pub mod review;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 pub use cache::{Cache, CacheError, CacheKey, CacheStats};
-pub use client::{Completion, LlmError, Message, ModelClient, RetryPolicy};
+pub use client::{Completion, JsonSchema, LlmError, Message, ModelClient, RetryPolicy, TokenUsage};
 pub use guard::Rejection;
 pub use prompt::{PromptError, PromptKind, Prompts};
 
@@ -141,6 +142,9 @@ pub struct Engine {
     pub cache_warning: Option<String>,
     permits: Arc<Semaphore>,
     voice: String,
+    /// The server refused `response_format` with a JSON schema once: review
+    /// asks without it from then on.
+    review_schema_refused: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -200,6 +204,7 @@ impl Engine {
             cache_warning,
             permits,
             voice,
+            review_schema_refused: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

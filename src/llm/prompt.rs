@@ -13,9 +13,10 @@ use crate::guide::{Guide, stable_hash_hex};
 const SYSTEM: &str = include_str!("../../prompts/system.md");
 const TIGHTEN: &str = include_str!("../../prompts/tighten.md");
 const BRIDGE: &str = include_str!("../../prompts/bridge.md");
+const REVIEW: &str = include_str!("../../prompts/review.md");
 
 /// The templates, with the variables each accepts and must use.
-const KINDS: [(PromptKind, &str, &[&str], &[&str]); 3] = [
+const KINDS: [(PromptKind, &str, &[&str], &[&str]); 4] = [
     (PromptKind::System, SYSTEM, &["voice"], &[]),
     (
         PromptKind::Tighten,
@@ -29,6 +30,12 @@ const KINDS: [(PromptKind, &str, &[&str], &[&str]); 3] = [
         &["first", "second", "count"],
         &["first", "second"],
     ),
+    (
+        PromptKind::Review,
+        REVIEW,
+        &["voice", "questions", "paragraphs"],
+        &["questions", "paragraphs"],
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +43,7 @@ pub enum PromptKind {
     System,
     Tighten,
     Bridge,
+    Review,
 }
 
 impl PromptKind {
@@ -44,6 +52,7 @@ impl PromptKind {
             PromptKind::System => "system",
             PromptKind::Tighten => "tighten",
             PromptKind::Bridge => "bridge",
+            PromptKind::Review => "review",
         }
     }
 
@@ -164,12 +173,14 @@ impl PromptTemplate {
     }
 }
 
-/// The three templates in effect.
+/// The templates in effect.
 #[derive(Debug, Clone)]
 pub struct Prompts {
     pub system: PromptTemplate,
     pub tighten: PromptTemplate,
     pub bridge: PromptTemplate,
+    /// Model review's whole request (it does not use `system`).
+    pub review: PromptTemplate,
 }
 
 impl Prompts {
@@ -183,11 +194,12 @@ impl Prompts {
             system: load(PromptKind::System),
             tighten: load(PromptKind::Tighten),
             bridge: load(PromptKind::Bridge),
+            review: load(PromptKind::Review),
         }
     }
 
     /// The built-in prompts, with any of `dir`'s `system.md`, `tighten.md`,
-    /// `bridge.md` in their place.
+    /// `bridge.md`, `review.md` in their place.
     pub fn load(dir: Option<&Path>) -> Result<Prompts, PromptError> {
         let mut prompts = Prompts::builtin();
         let Some(dir) = dir else {
@@ -203,6 +215,7 @@ impl Prompts {
             &mut prompts.system,
             &mut prompts.tighten,
             &mut prompts.bridge,
+            &mut prompts.review,
         ] {
             let path = dir.join(slot.kind.file_name());
             if !path.is_file() {
@@ -325,6 +338,7 @@ mod tests {
         assert_eq!(prompts.tighten.id(), "tighten@1");
         assert_eq!(prompts.bridge.id(), "bridge@1");
         assert_eq!(prompts.system.id(), "system@1");
+        assert_eq!(prompts.review.id(), "review@1");
     }
 
     #[test]

@@ -127,7 +127,12 @@ pub fn code_actions(
         .context
         .diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.source.as_deref() == Some(SOURCE))
+        .filter(|diagnostic| {
+            matches!(
+                diagnostic.source.as_deref(),
+                Some(SOURCE | super::review::SOURCE)
+            )
+        })
         .collect();
 
     let mut fixes = Vec::new();

@@ -30,6 +30,7 @@ pub struct Shared {
     state: Mutex<State>,
     /// Diagnostics and messages, delivered in the order they were queued.
     outbox: UnboundedSender<Outgoing>,
+    pub review: super::review::ReviewState,
 }
 
 impl Backend {
@@ -41,6 +42,7 @@ impl Backend {
                 client,
                 state: Mutex::new(State::default()),
                 outbox,
+                review: Default::default(),
             }),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
         }
@@ -133,7 +135,7 @@ impl Shared {
 
     /// Start checking `uri` unless a check is already running; a running
     /// check notices the new generation and runs again.
-    fn schedule(self: &Arc<Self>, state: &mut State, uri: &Uri) {
+    pub(super) fn schedule(self: &Arc<Self>, state: &mut State, uri: &Uri) {
         if state.pull_diagnostics {
             return;
         }
@@ -416,6 +418,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        super::review::on_save(&self.shared, &params.text_document.uri);
         let mut state = self.shared.lock();
         if state.features.watch_files {
             return;

@@ -29,7 +29,14 @@ pub const TIGHTEN: &str = "copydesk.tighten";
 pub const BRIDGE: &str = "copydesk.bridge";
 
 /// Every command the server advertises.
-pub const COMMANDS: [&str; 5] = [FIX_ALL, IGNORE_RULE, DISABLE_RULE, TIGHTEN, BRIDGE];
+pub const COMMANDS: [&str; 6] = [
+    FIX_ALL,
+    IGNORE_RULE,
+    DISABLE_RULE,
+    TIGHTEN,
+    BRIDGE,
+    super::review::COMMAND,
+];
 
 /// LSP's `RequestFailed`: the request was valid but could not be done.
 const REQUEST_FAILED: i64 = -32803;
@@ -74,6 +81,9 @@ fn required<T>(value: Option<T>, name: &str) -> Result<T> {
 
 pub async fn execute(shared: &Arc<Shared>, params: ExecuteCommandParams) -> Result<Option<Value>> {
     let command = params.command.as_str();
+    if command == super::review::COMMAND {
+        return super::review::execute(shared, params).await;
+    }
     if command == TIGHTEN || command == BRIDGE {
         return model::execute(shared, command, &params.arguments).await;
     }

@@ -154,7 +154,7 @@ pub fn diagnostic(lines: &Lines, finding: &Finding, version: i32) -> Diagnostic 
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.clone())),
         code_description: rule_docs_url(&finding.rule).map(|href| CodeDescription { href }),
-        source: Some(SOURCE.to_owned()),
+        source: Some(super::review::source(finding).to_owned()),
         message: finding.message.clone(),
         related_information: None,
         tags: removal_only(finding).then(|| vec![DiagnosticTag::UNNECESSARY]),

@@ -28,6 +28,7 @@ mod guides;
 mod hover;
 pub mod ignore;
 mod model;
+mod review;
 mod settings;
 mod state;
 mod transport;

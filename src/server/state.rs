@@ -72,6 +72,8 @@ pub struct OpenDocument {
     /// Model suggestions computed for the current version, so listing can
     /// show each Bridge option and picking one costs no model call.
     pub suggestions: Vec<Remembered>,
+    /// Model review findings, added to every check (see `review`).
+    pub review: Option<Arc<super::review::Reviewed>>,
 }
 
 impl OpenDocument {
@@ -150,6 +152,7 @@ pub struct Snapshot {
     pub cache: Arc<Mutex<BlockCache>>,
     pub unit: ColumnUnit,
     pub max_bytes: u64,
+    pub review: Option<Arc<super::review::Reviewed>>,
 }
 
 impl Snapshot {
@@ -172,6 +175,9 @@ impl Snapshot {
         }
         let document = Document::parse(self.text.as_str(), self.kind);
         checked.findings = check_cached(&self.checker, &document, &self.cache);
+        if let Some(review) = &self.review {
+            super::review::add_findings(&self.checker, &document, review, &mut checked.findings);
+        }
         checked.document = Some(document);
         checked
     }
@@ -256,6 +262,7 @@ impl State {
                 last: None,
                 edits: watch::Sender::new(version),
                 suggestions: Vec::new(),
+                review: None,
             },
         );
     }
@@ -282,6 +289,16 @@ impl State {
         document.suggestions.clear();
         document.edits.send_replace(version);
         true
+    }
+
+    /// Mark `uri`'s results stale though its text did not change (model
+    /// review findings arrived), so the next check publishes anew. Model
+    /// requests and suggestions for the text are kept.
+    pub fn touch(&mut self, uri: &Uri) {
+        let generation = self.bump();
+        if let Some(document) = self.documents.get_mut(uri) {
+            document.generation = generation;
+        }
     }
 
     /// Re-resolve every document's guide and mark every result stale (after
@@ -339,6 +356,7 @@ impl State {
             cache: Arc::clone(&document.cache),
             unit,
             max_bytes,
+            review: document.review.clone(),
         })
     }
 

@@ -1,0 +1,512 @@
+//! `copydesk review` and `copydesk check --review`: model review from the
+//! command line.
+//!
+//! Every file's guide must configure a model (`[llm]`) before anything is
+//! sent anywhere; files whose guide turns review off are skipped with one
+//! warning per guide. Each guide gets one engine and one request budget for
+//! the run. Answers come from the persistent cache where they can, so a
+//! second run over an unchanged post sends nothing. A progress bar shows on
+//! a terminal; the run ends with one summary line of paragraphs, requests,
+//! cache hits and tokens on standard error.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::check::{FailOn, Format, new_printer};
+use super::suggest::{GuideLoader, is_endpoint_error};
+use super::{ColorWhen, Status};
+use crate::diff::unified_diff;
+use crate::document::{Document, DocumentKind};
+use crate::files::{self, expand_paths, read_draft};
+use crate::finding::Finding;
+use crate::fix::{Provenance, apply_edits};
+use crate::guide::Guide;
+use crate::llm::review::{Budget, ReviewOptions, ReviewStats};
+use crate::llm::{Draft, Engine, EngineOptions, LlmError};
+use crate::output::{FileReport, PlainWriter, Printer, Summary, plural};
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Files or folders to review
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Use this guide file instead of the nearest copydesk.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ask only these questions (review/<id> or review; comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not ask these questions (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Also show findings the model is not sure of (below [review] min_confidence)
+    #[arg(long)]
+    pub review_all: bool,
+    /// Exit 1 when a finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Print findings only: no summary, no progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
+    for selector in args.select.iter().chain(&args.ignore) {
+        if selector != "review" && !selector.starts_with(crate::llm::review::RULE_PREFIX) {
+            bail!(
+                "“{selector}” is not a review question: use review/<question id> or review (see [review] in the README)"
+            );
+        }
+    }
+    let options = ReviewOptions {
+        show_all: args.review_all,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let mut reviewer = Reviewer::new(args.config.clone(), options, !args.quiet)?;
+    let mut status = Status::Clean;
+    let mut files_found = Vec::new();
+    for path in &args.paths {
+        let extensions = reviewer
+            .guides
+            .guide_for(path)
+            .map(|g| g.config.files.extensions.clone())
+            .unwrap_or_default();
+        let expanded = expand_paths(std::slice::from_ref(path), &extensions);
+        for (path, error) in expanded.errors {
+            eprintln!("error: {}: {error}", path.display());
+            status = Status::Error;
+        }
+        files_found.extend(expanded.files);
+    }
+    files_found.sort();
+    files_found.dedup();
+    for path in &files_found {
+        reviewer.prepare(path)?;
+    }
+
+    let stdout = io::stdout();
+    let stream = anstream::AutoStream::new(stdout.lock(), args.color.choice());
+    let plain = stream.current_choice() == anstream::ColorChoice::Never;
+    let mut out: Box<dyn Write> = if plain {
+        Box::new(PlainWriter::new(io::BufWriter::new(stream.into_inner())))
+    } else {
+        Box::new(stream)
+    };
+    let mut printer: Box<dyn Printer> = new_printer(args.format, &[], plain);
+    let mut summary = Summary::default();
+    let threshold = args.fail_on.threshold();
+    for path in &files_found {
+        let display = path
+            .strip_prefix("./")
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let (document, error) = match read_draft(path, files::DEFAULT_MAX_BYTES) {
+            Ok(text) => (
+                Some(Document::parse(&text, DocumentKind::from_path(path)).with_path(path)),
+                None,
+            ),
+            Err(error) => (None, Some(error.to_string())),
+        };
+        let mut findings = Vec::new();
+        if let Some(document) = &document {
+            reviewer.review_into(path, &display, document, &mut findings);
+        }
+        let report = FileReport {
+            path: &display,
+            document: document.as_ref(),
+            findings: &findings,
+            error: error.as_deref(),
+            score: None,
+        };
+        summary.add(&report);
+        if (error.is_some() || threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t)))
+            && status == Status::Clean
+        {
+            status = Status::Findings;
+        }
+        reviewer.suspend(|| -> io::Result<()> {
+            printer.file(&mut out, &report)?;
+            if args.format == Format::Human
+                && let Some(document) = &document
+            {
+                print_rewrites(&mut out, &display, document, &findings)?;
+            }
+            out.flush()
+        })?;
+    }
+    reviewer.clear();
+    printer.finish(&mut out, &summary)?;
+    if !args.quiet && !args.format.is_machine_readable() {
+        writeln!(out, "{}", summary.sentence())?;
+    }
+    out.flush()?;
+    Ok(reviewer.finish(args.quiet, status))
+}
+
+/// The model's suggested rewrites as unified diffs, each after a `#` line
+/// naming the place, the fix and the prompt (as `copydesk suggest` does).
+fn print_rewrites(
+    out: &mut dyn Write,
+    display: &str,
+    document: &Document,
+    findings: &[Finding],
+) -> io::Result<()> {
+    let text = document.text();
+    for finding in findings {
+        for fix in &finding.fixes {
+            let Provenance::Model { prompt, .. } = &fix.provenance else {
+                continue;
+            };
+            let Ok(new_text) = apply_edits(text, &fix.edits) else {
+                continue;
+            };
+            let (line, _) = document.line_column(finding.span.start);
+            writeln!(out, "# {display}:{line}: {} ({prompt})", fix.title)?;
+            out.write_all(unified_diff(text, &new_text, display).as_bytes())?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// One guide's model, and what is left of its budget.
+struct GuideEngine {
+    engine: Engine,
+    budget: Budget,
+}
+
+/// Model review over a run of files: engines per guide, the run's totals.
+pub(super) struct Reviewer {
+    guides: GuideLoader,
+    /// By guide hash; `None` when the guide turns review off.
+    engines: HashMap<String, Option<Arc<GuideEngine>>>,
+    runtime: tokio::runtime::Runtime,
+    options: ReviewOptions,
+    stats: ReviewStats,
+    models: BTreeSet<String>,
+    prompt: Option<String>,
+    /// Guides whose "review is off" warning was shown.
+    warned: HashSet<String>,
+    /// Files whose review failed part-way (a request error).
+    failed: usize,
+    /// An error every further request would hit too: the run stops asking.
+    abort: Option<LlmError>,
+    bar: ProgressBar,
+    show_progress: bool,
+}
+
+impl Reviewer {
+    pub(super) fn new(
+        config: Option<PathBuf>,
+        options: ReviewOptions,
+        show_progress: bool,
+    ) -> anyhow::Result<Reviewer> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} reviewing {msg} {pos}/{len} paragraphs {wide_bar}",
+        ) {
+            bar.set_style(style);
+        }
+        Ok(Reviewer {
+            guides: GuideLoader::new(config),
+            engines: HashMap::new(),
+            runtime,
+            options,
+            stats: ReviewStats::default(),
+            models: BTreeSet::new(),
+            prompt: None,
+            warned: HashSet::new(),
+            failed: 0,
+            abort: None,
+            bar,
+            show_progress: show_progress && io::stderr().is_terminal(),
+        })
+    }
+
+    /// Make sure `path`'s guide can review, before anything is sent: its
+    /// `[llm]` must build an engine.
+    pub(super) fn prepare(&mut self, path: &Path) -> anyhow::Result<()> {
+        let guide = self.guides.guide_for(path)?;
+        self.engine_for(&guide)?;
+        Ok(())
+    }
+
+    fn engine_for(&mut self, guide: &Arc<Guide>) -> anyhow::Result<Option<Arc<GuideEngine>>> {
+        if let Some(engine) = self.engines.get(&guide.hash) {
+            return Ok(engine.clone());
+        }
+        let engine = if guide.config.review.is_enabled() {
+            let engine = Engine::new(Arc::clone(guide), EngineOptions::default())
+                .with_context(|| format!("model review with the guide {}", guide.source))?;
+            if let Some(warning) = &engine.cache_warning {
+                eprintln!("warning: model answers are not cached: {warning}");
+            }
+            self.models.insert(engine.model().to_owned());
+            self.prompt = Some(engine.prompts().review.id());
+            Some(Arc::new(GuideEngine {
+                budget: Budget::new(guide.config.review.budget()),
+                engine,
+            }))
+        } else {
+            None
+        };
+        self.engines.insert(guide.hash.clone(), engine.clone());
+        Ok(engine)
+    }
+
+    /// Review `document` (read from `path`) and add its findings to
+    /// `findings`, in order. Problems are reported on standard error.
+    pub(super) fn review_into(
+        &mut self,
+        path: &Path,
+        display: &str,
+        document: &Document,
+        findings: &mut Vec<Finding>,
+    ) {
+        if self.abort.is_some() {
+            return;
+        }
+        let guide = match self.guides.guide_for(path) {
+            Ok(guide) => guide,
+            Err(error) => {
+                self.warn(&format!("error: {display}: not reviewed: {error:#}"));
+                self.failed += 1;
+                return;
+            }
+        };
+        let engine = match self.engine_for(&guide) {
+            Ok(Some(engine)) => engine,
+            Ok(None) => {
+                if self.warned.insert(guide.hash.clone()) {
+                    self.warn(&format!(
+                        "warning: model review is off in {} ([review] enabled = false); its files are not reviewed",
+                        guide.source
+                    ));
+                }
+                return;
+            }
+            Err(error) => {
+                self.warn(&format!("error: {display}: not reviewed: {error:#}"));
+                self.failed += 1;
+                return;
+            }
+        };
+        if self.show_progress {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        self.bar.set_message(display.to_owned());
+        self.bar.set_position(0);
+        let draft = Draft {
+            text: document.text(),
+            kind: document.kind(),
+            name: display,
+        };
+        let bar = self.bar.clone();
+        let progress = move |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        };
+        let review = self.runtime.block_on(engine.engine.review_with_progress(
+            draft,
+            &self.options,
+            &engine.budget,
+            &progress,
+        ));
+        self.stats.add(&review.stats);
+        if let Some(error) = &review.error {
+            self.failed += 1;
+            self.warn(&format!(
+                "error: {display}: model review incomplete ({} not reviewed): {error}",
+                plural(review.stats.failed, "paragraph")
+            ));
+            if is_endpoint_error(error) {
+                self.abort = Some(error.clone());
+            }
+        } else if review.stats.unreadable_answers > 0 {
+            self.failed += 1;
+            self.warn(&format!(
+                "error: {display}: model review incomplete ({} not reviewed): the model's answer was not JSON in the shape asked for, twice",
+                plural(review.stats.failed, "paragraph")
+            ));
+        }
+        findings.extend(review.findings());
+        findings.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+    }
+
+    fn warn(&self, message: &str) {
+        self.bar.suspend(|| eprintln!("{message}"));
+    }
+
+    /// Run `print` with the progress bar out of the way.
+    pub(super) fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
+        self.bar.suspend(print)
+    }
+
+    pub(super) fn clear(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    /// Print the summary line (unless `quiet`) and the run's status: an
+    /// endpoint error makes it 2, a review that failed part-way at least 1.
+    pub(super) fn finish(&self, quiet: bool, status: Status) -> Status {
+        self.clear();
+        if !quiet && let Some(prompt) = &self.prompt {
+            let models: Vec<&str> = self.models.iter().map(String::as_str).collect();
+            eprintln!("{}", summary_line(&models, prompt, &self.stats));
+        }
+        if let Some(error) = &self.abort {
+            eprintln!("error: model review stopped: {error}");
+            return Status::Error;
+        }
+        if self.failed > 0 && status == Status::Clean {
+            return Status::Findings;
+        }
+        status
+    }
+}
+
+/// "Model review (smollm2, review@1): 12 paragraphs, 3 requests, 9 cache
+/// hits, 1,234 tokens." and, when they happened, what was dropped.
+fn summary_line(models: &[&str], prompt: &str, stats: &ReviewStats) -> String {
+    let mut parts = vec![
+        plural(stats.paragraphs, "paragraph"),
+        plural(stats.requests, "request"),
+        plural(stats.cache_hits, "cache hit"),
+    ];
+    if stats.requests_with_usage > 0 {
+        let tokens = stats.prompt_tokens + stats.completion_tokens;
+        let mut text = format!(
+            "{} tokens ({} prompt, {} completion)",
+            thousands(tokens),
+            thousands(stats.prompt_tokens),
+            thousands(stats.completion_tokens)
+        );
+        if stats.requests_with_usage < stats.requests {
+            text.push_str(&format!(
+                ", reported for {} of {} requests",
+                stats.requests_with_usage, stats.requests
+            ));
+        }
+        parts.push(text);
+    }
+    let mut line = format!(
+        "Model review ({}, {prompt}): {}.",
+        models.join(", "),
+        parts.join(", ")
+    );
+    let mut notes = Vec::new();
+    if stats.unlocated > 0 {
+        notes.push(format!(
+            "dropped {} whose quote is not in the text",
+            plural(stats.unlocated, "finding")
+        ));
+    }
+    if stats.invalid > 0 {
+        notes.push(format!(
+            "dropped {} with no quote or an unknown question",
+            plural(stats.invalid, "answer item")
+        ));
+    }
+    if stats.hidden_low_confidence > 0 {
+        notes.push(format!(
+            "hid {} of low confidence (--review-all shows them)",
+            plural(stats.hidden_low_confidence, "finding")
+        ));
+    }
+    if stats.rewrites_refused > 0 {
+        notes.push(format!(
+            "refused {} that changed facts or broke the guide",
+            plural(stats.rewrites_refused, "suggested rewrite")
+        ));
+    }
+    if stats.unreadable_answers > 0 {
+        notes.push(format!(
+            "could not read {}",
+            plural(stats.unreadable_answers, "answer")
+        ));
+    }
+    if stats.over_budget > 0 {
+        notes.push(format!(
+            "the request budget ran out: {} not reviewed ([review] budget)",
+            plural(stats.over_budget, "paragraph")
+        ));
+    }
+    if !notes.is_empty() {
+        let mut text = notes.join("; ");
+        if let Some(first) = text.get(..1) {
+            text = format!("{}{}", first.to_uppercase(), &text[1..]);
+        }
+        line.push_str(&format!(" {text}."));
+    }
+    line
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, c) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_line_says_what_the_run_cost_and_dropped() {
+        let mut stats = ReviewStats {
+            paragraphs: 12,
+            cache_hits: 9,
+            requests: 3,
+            requests_with_usage: 3,
+            prompt_tokens: 1200,
+            completion_tokens: 34,
+            ..ReviewStats::default()
+        };
+        assert_eq!(
+            summary_line(&["smollm2"], "review@1", &stats),
+            "Model review (smollm2, review@1): 12 paragraphs, 3 requests, 9 cache hits, 1,234 tokens (1,200 prompt, 34 completion)."
+        );
+        stats.requests_with_usage = 0;
+        stats.unlocated = 2;
+        stats.hidden_low_confidence = 1;
+        stats.over_budget = 4;
+        assert_eq!(
+            summary_line(&["m"], "review@1", &stats),
+            "Model review (m, review@1): 12 paragraphs, 3 requests, 9 cache hits. Dropped 2 findings whose quote is not in the text; hid 1 finding of low confidence (--review-all shows them); the request budget ran out: 4 paragraphs not reviewed ([review] budget)."
+        );
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
