@@ -456,3 +456,55 @@ fn quiet_prints_findings_only() {
         "three findings and the unreadable file"
     );
 }
+
+/// A guide file as the JSON a TOML tool checks against the schema: dates
+/// become strings, as Taplo treats them.
+fn guide_as_json(toml_text: &str) -> Vec<u8> {
+    fn convert(value: toml::Value) -> Value {
+        match value {
+            toml::Value::String(s) => Value::String(s),
+            toml::Value::Integer(i) => Value::from(i),
+            toml::Value::Float(f) => Value::from(f),
+            toml::Value::Boolean(b) => Value::Bool(b),
+            toml::Value::Datetime(d) => Value::String(d.to_string()),
+            toml::Value::Array(items) => Value::Array(items.into_iter().map(convert).collect()),
+            toml::Value::Table(table) => {
+                Value::Object(table.into_iter().map(|(k, v)| (k, convert(v))).collect())
+            }
+        }
+    }
+    let value: toml::Value = toml::from_str(toml_text).expect("the guide is TOML");
+    serde_json::to_vec(&convert(value)).expect("JSON")
+}
+
+#[test]
+fn the_guide_schema_accepts_real_guides_and_rejects_mistakes() {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas/copydesk.schema.json")
+        .display()
+        .to_string();
+    // What `copydesk init` writes, and the built-in default guide.
+    validate(
+        &["schema", &schema],
+        &guide_as_json(copydesk::guide::STARTER_GUIDE),
+    );
+    validate(
+        &["schema", &schema],
+        &guide_as_json(include_str!("../src/guide/default.toml")),
+    );
+    validate(
+        &["schema", &schema],
+        &guide_as_json(
+            "[[sharing.embargo]]\nterm = \"Project Falcon\"\nuntil = 2027-01-15\n\n[rules]\n\"voice/passive\" = \"off\"\n",
+        ),
+    );
+    // A misspelt key, a wrong type, and a level that does not exist: each is
+    // what completion in an editor should catch before copydesk does.
+    for mistake in [
+        "[voice]\nmax_sentence_word = 30\n",
+        "[voice]\nmax_sentence_words = \"thirty\"\n",
+        "[rules]\n\"voice/passive\" = \"loud\"\n",
+    ] {
+        validate(&["reject", &schema], &guide_as_json(mistake));
+    }
+}

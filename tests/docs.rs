@@ -83,17 +83,31 @@ fn every_rule_documents_every_section_in_order() {
     }
 }
 
-#[test]
-fn rule_reference_is_up_to_date() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
-    let expected = rule_reference();
+/// `relative` holds `expected`, or is rewritten with it under
+/// `COPYDESK_UPDATE_DOCS=1`.
+fn assert_generated(relative: &str, expected: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     if std::env::var("COPYDESK_UPDATE_DOCS").as_deref() == Ok("1") {
-        std::fs::write(&path, &expected).unwrap();
+        std::fs::write(&path, expected).unwrap();
         return;
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "docs/rules.md is out of date: run `COPYDESK_UPDATE_DOCS=1 cargo test --test docs`"
+        "{relative} is out of date: run `COPYDESK_UPDATE_DOCS=1 cargo test --test docs`"
     );
+}
+
+#[test]
+fn rule_reference_is_up_to_date() {
+    assert_generated("docs/rules.md", &rule_reference());
+}
+
+#[test]
+fn guide_schemas_are_up_to_date() {
+    // The copy users point their TOML tools at, and the one the VS Code
+    // extension ships for completion in copydesk.toml.
+    let schema = copydesk::guide::json_schema();
+    assert_generated("schemas/copydesk.schema.json", &schema);
+    assert_generated("editors/vscode/schemas/copydesk.schema.json", &schema);
 }

@@ -48,6 +48,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Write a commented starter copydesk.toml
     Init(init::InitArgs),
+    /// Print the JSON schema of copydesk.toml (for completion in editors)
+    Schema,
     /// Ask the configured model to tighten paragraphs and bridge abrupt ones; print diffs
     Suggest(suggest::SuggestArgs),
     /// Ask the configured model the guide's review questions (voice, sharing, puffery)
@@ -66,6 +68,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Init(args) => init::run(args),
+        Command::Schema => {
+            print!("{}", crate::guide::json_schema());
+            Ok(Status::Clean)
+        }
         Command::Suggest(args) => suggest::run(args),
         Command::Review(args) => review::run(args),
         Command::Doctor(args) => doctor::run(args),

@@ -9,7 +9,9 @@ use toml::Spanned;
 use super::GuideError;
 use crate::finding::Severity;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Extends {
     #[default]
@@ -40,8 +42,21 @@ impl RuleLevel {
     }
 }
 
+/// The values `[rules]` takes, for the schema (the guide reads them as
+/// strings, to report an unknown one with its line and column).
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum RuleLevelName {
+    Off,
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
 /// One string or a list of strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -64,7 +79,7 @@ impl OneOrMany {
 }
 
 /// A row of a term table: phrases to find, what to use instead, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TermEntry {
     pub find: OneOrMany,
@@ -80,7 +95,7 @@ pub struct TermEntry {
 }
 
 /// `[[voice.terms]]`: the brand's preferred wording.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferredTerm {
     #[serde(rename = "use")]
@@ -93,7 +108,7 @@ pub struct PreferredTerm {
 }
 
 /// `[[voice.avoid]]`: words the brand never uses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvoidTerms {
     pub terms: Vec<String>,
@@ -103,7 +118,7 @@ pub struct AvoidTerms {
     pub case_sensitive: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CasingConfig {
     /// Names with their one right spelling: "GitHub", "LinkedIn".
@@ -111,7 +126,7 @@ pub struct CasingConfig {
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceConfig {
     /// voice/sentence-length flags sentences longer than this.
@@ -140,7 +155,7 @@ pub struct VoiceConfig {
     pub examples: Vec<super::VoiceExample>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConciseConfig {
     #[serde(default)]
@@ -155,7 +170,7 @@ pub struct ConciseConfig {
     pub nominalization: Vec<TermEntry>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowConfig {
     /// Openers that count as a transition for flow/abrupt-transition,
@@ -164,7 +179,7 @@ pub struct FlowConfig {
     pub transitions: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilesConfig {
     /// Extensions checked in folder walks, beyond md, markdown, mdx, txt.
@@ -175,13 +190,14 @@ pub struct FilesConfig {
 }
 
 /// The whole file. Every section is optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuideFile {
     #[serde(default)]
     pub extends: Extends,
     /// Rule id or category → "off" | "hint" | "info" | "warning" | "error".
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, RuleLevelName>")]
     pub rules: BTreeMap<String, Spanned<String>>,
     /// Words and phrases no term table flags (like a Vale accept list).
     #[serde(default)]

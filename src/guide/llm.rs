@@ -14,7 +14,7 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_MAX_CONCURRENCY: usize = 2;
 pub const DEFAULT_TEMPERATURE: f32 = 0.2;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LlmConfig {
     /// The API root, ending in `/v1` for most servers

@@ -44,6 +44,23 @@ const DEFAULT_GUIDE: &str = include_str!("default.toml");
 /// A commented starter guide, written by `copydesk init`.
 pub const STARTER_GUIDE: &str = include_str!("starter.toml");
 
+/// The JSON schema of `copydesk.toml`, for completion and checking in
+/// editors (Taplo / Even Better TOML, the VS Code extension). It is made
+/// from the same types the guide is read with, so it cannot drift from
+/// them; `schemas/copydesk.schema.json` holds a copy (tests/docs.rs keeps
+/// it current).
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(GuideFile);
+    schema.insert("title".to_owned(), "copydesk.toml".into());
+    schema.insert(
+        "description".to_owned(),
+        "A copydesk guide: brand voice and sharing guidelines, checked by copydesk".into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// What went wrong loading a guide. Messages name the file, and the line and
 /// column when the problem is inside it.
 #[derive(Debug, thiserror::Error)]

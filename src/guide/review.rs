@@ -24,7 +24,7 @@ pub const DEFAULT_REVIEW_BUDGET: usize = 100;
 
 /// `[[voice.examples]]`: a snippet in the brand voice, one that is not, or
 /// both (a before and after).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceExample {
     /// Written in the voice.
@@ -36,7 +36,19 @@ pub struct VoiceExample {
 }
 
 /// How sure the model says it is about a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -77,7 +89,7 @@ impl Confidence {
 
 /// `[[review.questions]]`: one question the model is asked about every
 /// paragraph.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewQuestion {
     /// The rule id is `review/<id>`: lowercase letters, digits and dashes.
@@ -92,7 +104,7 @@ pub struct ReviewQuestion {
 }
 
 /// `[review]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewConfig {
     /// Model review may run (default true; it still needs `[llm]`).

@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::{GuideError, TermEntry};
 
 /// How the author relates to the organisation the post is about.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthorRelationship {
     /// Works for the organisation: posts about it need a disclosure.
@@ -42,7 +44,7 @@ impl AuthorRelationship {
 }
 
 /// How a platform counts a post's length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Counting {
     /// Unicode characters (code points).
@@ -58,7 +60,7 @@ pub enum Counting {
 
 /// `[sharing.limits.NAME]`: a platform's limits, overriding the built-in
 /// table or defining a platform copydesk does not know.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformLimits {
     /// How length is counted (default for a new platform: characters).
@@ -156,8 +158,24 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // TOML tools check a bare TOML date against a string with this
+        // format; a quoted "2027-01-15" is accepted too.
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A day, like 2027-01-15",
+        })
+    }
+}
+
 /// `[[sharing.embargo]]`: a term that must not appear before a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Embargo {
     pub term: String,
@@ -169,7 +187,7 @@ pub struct Embargo {
 }
 
 /// `[sharing]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SharingConfig {
     /// Platforms a post is for when neither its front matter nor

@@ -2,6 +2,8 @@
 
   validate.py sarif SCHEMA   (SARIF on stdin) — against the SARIF 2.1.0 schema
   validate.py xml            (XML on stdin)   — well-formed XML
+  validate.py schema SCHEMA  (JSON on stdin)  — against a JSON schema of any draft
+  validate.py reject SCHEMA  (JSON on stdin)  — the same, expecting it to fail
 
 Prints every problem and exits 1 if there is any.
 """
@@ -26,6 +28,20 @@ def main():
         for error in errors:
             path = "/".join(map(str, error.absolute_path)) or "<root>"
             print(f"{path}: {error.message}")
+        sys.exit(1 if errors else 0)
+    if mode in ("schema", "reject"):
+        import jsonschema
+
+        with open(sys.argv[2], encoding="utf-8") as handle:
+            schema = json.load(handle)
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        errors = list(cls(schema).iter_errors(json.loads(data)))
+        for error in errors:
+            path = "/".join(map(str, error.absolute_path)) or "<root>"
+            print(f"{path}: {error.message}")
+        if mode == "reject":
+            sys.exit(0 if errors else 1)
         sys.exit(1 if errors else 0)
     if mode == "xml":
         try:
