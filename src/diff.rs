@@ -20,6 +20,15 @@ pub fn unified_diff(old: &str, new: &str, path: &str) -> String {
         .to_string()
 }
 
+/// [`word_edits`] for `old` found at byte `at` of a larger text: the edits'
+/// ranges are in that text.
+pub fn word_edits_at(at: usize, old: &str, new: &str) -> Vec<Edit> {
+    word_edits(old, new)
+        .into_iter()
+        .map(|edit| Edit::replace(edit.range.start + at..edit.range.end + at, edit.replacement))
+        .collect()
+}
+
 /// The smallest word-level edits that turn `old` into `new`, as byte ranges
 /// of `old`. Adjacent deletions and insertions merge into one replacement,
 /// so an editor shows each changed phrase as one edit.

@@ -32,7 +32,7 @@ pub use guard::Rejection;
 pub use prompt::{PromptError, PromptKind, Prompts};
 
 use crate::check::{CheckOptions, Checker};
-use crate::diff::{unified_diff, word_edits};
+use crate::diff::{unified_diff, word_edits_at};
 use crate::document::{Block, BlockKind, Document, DocumentKind};
 use crate::finding::quote;
 use crate::fix::{Applicability, Edit, EditError, Fix, Provenance, apply_edits};
@@ -380,15 +380,7 @@ impl Engine {
         cached: bool,
     ) -> Suggestion {
         let original = draft.text[range.clone()].to_owned();
-        let edits: Vec<Edit> = word_edits(&original, &replacement)
-            .into_iter()
-            .map(|edit| {
-                Edit::replace(
-                    edit.range.start + range.start..edit.range.end + range.start,
-                    edit.replacement,
-                )
-            })
-            .collect();
+        let edits: Vec<Edit> = word_edits_at(range.start, &original, &replacement);
         let new_text = apply_edits(draft.text, &edits).unwrap_or_else(|_| {
             let mut text = draft.text.to_owned();
             text.replace_range(range.clone(), &replacement);

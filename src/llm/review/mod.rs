@@ -39,7 +39,7 @@ use serde_json::json;
 pub use answer::RawFinding;
 
 use super::{CacheKey, Draft, Engine, JsonSchema, LlmError, Message, guard};
-use crate::diff::word_edits;
+use crate::diff::word_edits_at;
 use crate::document::directives::rule_matches;
 use crate::document::prose::PLACEHOLDER;
 use crate::document::{Block, BlockKind, Document};
@@ -707,15 +707,7 @@ impl Engine {
         let original = &text[range.clone()];
         let candidate = guard::clean_candidate(rewrite);
         guard::check_rewrite(original, &candidate, document.kind(), &self.checker).ok()?;
-        let edits: Vec<Edit> = word_edits(original, &candidate)
-            .into_iter()
-            .map(|edit| {
-                Edit::replace(
-                    edit.range.start + range.start..edit.range.end + range.start,
-                    edit.replacement,
-                )
-            })
-            .collect();
+        let edits: Vec<Edit> = word_edits_at(range.start, original, &candidate);
         Some(Fix {
             title: format!("Rewrite as {}", quote(&candidate)),
             edits,
