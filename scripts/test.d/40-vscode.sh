@@ -12,7 +12,7 @@ started=$SECONDS
 
 # The binary under test; `cargo test` has built it already, so this is quick.
 cargo build --locked --quiet --bin copydesk
-export COPYDESK_BIN="$PWD/target/debug/copydesk"
+export COPYDESK_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/copydesk"
 
 (
   cd editors/vscode
