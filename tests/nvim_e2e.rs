@@ -115,17 +115,35 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
         .enable_all()
         .build()
         .expect("runtime");
-    // In the order the script asks: the paragraph, the transition, the
-    // selection.
-    let model = runtime.block_on(fake_openai::FakeServer::start(|_, index| match index {
-        0 => fake_openai::completion(TIGHT),
-        1 => fake_openai::completion(TRANSITION),
-        _ => fake_openai::completion("a great day for us"),
+    // Review requests (they carry a JSON schema) get one finding; the
+    // others, in the order the script asks: the paragraph, the transition,
+    // the selection.
+    let rewrites = std::sync::atomic::AtomicUsize::new(0);
+    let model = runtime.block_on(fake_openai::FakeServer::start(move |request, _| {
+        if request.body.contains("\"response_format\"") {
+            return fake_openai::completion(
+                &serde_json::json!({ "findings": [{
+                    "question": "puffery", "paragraph": 1, "quote": "the partner summit in October",
+                    "reason": "Says nothing the reader can use.", "confidence": "high", "rewrite": null
+                }] })
+                .to_string(),
+            );
+        }
+        match rewrites.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0 => fake_openai::completion(TIGHT),
+            1 => fake_openai::completion(TRANSITION),
+            _ => fake_openai::completion("a great day for us"),
+        }
     }));
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    // No [llm] here: the model comes from the plugin's settings.
-    std::fs::write(root.join("copydesk.toml"), "# test guide\n").expect("guide");
+    // No [llm] here: the model comes from the plugin's settings. Review
+    // runs on :CopydeskReview only, so the script knows what asked for it.
+    std::fs::write(
+        root.join("copydesk.toml"),
+        "# test guide\n[review]\non_save = false\n",
+    )
+    .expect("guide");
     let post = root.join("post.md");
     let text = format!(
         "# Launch\n\n{WORDY}\n\n## Partners\n\n{FIRST}\n\n{SECOND}\n\n## Team\n\n{SELECTED}\n"
@@ -150,5 +168,15 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
         expected,
         "{stderr}"
     );
-    assert_eq!(model.requests().len(), 3, "{stderr}");
+    let requests = model.requests();
+    let reviews = requests
+        .iter()
+        .filter(|r| r.body.contains("\"response_format\""))
+        .count();
+    assert_eq!(requests.len() - reviews, 3, "{stderr}");
+    assert!(reviews >= 1, "{stderr}");
+    assert!(
+        stderr.contains("step: :CopydeskReview! published the model's finding"),
+        "{stderr}"
+    );
 }

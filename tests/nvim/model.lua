@@ -36,7 +36,7 @@ require("copydesk").setup({
   settings = { llm = { baseUrl = env.COPYDESK_MODEL_URL, model = "test-model", timeoutSecs = 10 } },
   keymaps = true,
 })
-for _, command in ipairs({ "CopydeskTighten", "CopydeskBridge" }) do
+for _, command in ipairs({ "CopydeskTighten", "CopydeskBridge", "CopydeskReview" }) do
   if vim.fn.exists(":" .. command) ~= 2 then
     fail(":" .. command .. " is not defined")
   end
@@ -98,4 +98,30 @@ expect_change("<leader>ct on a Visual selection", function()
   cursor_at("basically a really great day for all of us")
   keys("v" .. (#"basically a really great day for all of us" - 1) .. "l<leader>ct")
 end)
+
+-- The guide turns review on save off, so only the command asks the model.
+local function model_findings()
+  local found = {}
+  for _, diagnostic in ipairs(vim.diagnostic.get(bufnr)) do
+    if diagnostic.source == "copydesk (model)" then
+      table.insert(found, diagnostic)
+    end
+  end
+  return found
+end
+if #model_findings() > 0 then
+  fail("model findings before :CopydeskReview")
+end
+vim.cmd("CopydeskReview!")
+if not vim.wait(TIMEOUT, function()
+  return #model_findings() > 0
+end, 20) then
+  fail(":CopydeskReview! published no model finding; the server said: " .. table.concat(shown, " | "))
+end
+local finding = model_findings()[1]
+local line = vim.api.nvim_buf_get_lines(bufnr, finding.lnum, finding.lnum + 1, false)[1]
+if line:sub(finding.col + 1, finding.end_col) ~= "the partner summit in October" then
+  fail("the model finding is not on its quote: " .. vim.inspect(finding))
+end
+step(":CopydeskReview! published the model's finding")
 vim.cmd("qall!")

@@ -50,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("copydesk.fixAllInFile", () => fixAllInActiveEditor()),
     vscode.commands.registerCommand("copydesk.tightenHere", () => modelActionHere(TIGHTEN_KIND)),
     vscode.commands.registerCommand("copydesk.suggestTransitionHere", () => modelActionHere(BRIDGE_KIND)),
+    vscode.commands.registerCommand("copydesk.reviewFile", () => reviewActiveEditor()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
         void restart(context);
@@ -161,6 +162,60 @@ async function fixAllInActiveEditor(): Promise<void> {
   } catch (error) {
     void vscode.window.showErrorMessage(`copydesk: fix all failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** What `copydesk.review` answers (src/server/review.rs). */
+interface ReviewAnswer {
+  findings: number;
+  paragraphs: number;
+  requests: number;
+  cacheHits: number;
+  unlocated: number;
+  hiddenLowConfidence: number;
+  overBudget: number;
+  error: string | null;
+}
+
+/**
+ * Ask the model the guide's review questions about the active file now (the
+ * server also does on save when `[review] on_save` is on). Its findings
+ * arrive as diagnostics with the source "copydesk (model)".
+ */
+async function reviewActiveEditor(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showWarningMessage("copydesk: the language server is not running");
+    return;
+  }
+  if (document === undefined) {
+    void vscode.window.showWarningMessage("copydesk: open a file to review first");
+    return;
+  }
+  const running = client;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: "copydesk: reviewing with the model…" },
+    async () => {
+      try {
+        const answer = (await running.sendRequest(ExecuteCommandRequest.type, {
+          command: "copydesk.review",
+          arguments: [document.uri.toString()],
+        })) as ReviewAnswer | null;
+        if (answer === null) {
+          return;
+        }
+        const summary = `copydesk: model review found ${answer.findings} to look at (${answer.requests} requests, ${answer.cacheHits} from the cache)`;
+        if (answer.error !== null) {
+          void vscode.window.showWarningMessage(`${summary}; ${answer.error}`);
+        } else {
+          void vscode.window.showInformationMessage(summary);
+        }
+      } catch (error) {
+        void vscode.window.showErrorMessage(
+          `copydesk: review failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    },
+  );
 }
 
 /** The code action kinds of the server's model actions (src/server/model.rs). */

@@ -23,6 +23,8 @@
 --- model configured:
 ---   :CopydeskTighten [sentence|paragraph]   (with a range: the selection)
 ---   :CopydeskBridge                          a transition before this paragraph
+---   :CopydeskReview[!]                       the model's review of this file
+---                                            (! adds low-confidence findings)
 --- With `keymaps`, in copydesk buffers: <leader>ct tightens the sentence
 --- (in Visual mode, the selection), <leader>cT the paragraph, <leader>cb
 --- suggests a transition.
@@ -172,6 +174,34 @@ function M.bridge()
   })
 end
 
+--- Ask the model the guide's review questions about `bufnr` (default:
+--- current) now; the findings arrive as diagnostics with the source
+--- "copydesk (model)". `all` includes findings of low confidence.
+function M.review(bufnr, all)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = attached_client(bufnr)
+  if not client then
+    return
+  end
+  vim.notify("copydesk: reviewing with the model…", vim.log.levels.INFO)
+  execute(client, bufnr, "copydesk.review", { uri = vim.uri_from_bufnr(bufnr), all = all == true }, function(result)
+    if type(result) ~= "table" then
+      return
+    end
+    local summary = string.format(
+      "copydesk: model review found %d to look at (%d requests, %d from the cache)",
+      result.findings or 0,
+      result.requests or 0,
+      result.cacheHits or 0
+    )
+    if type(result.error) == "string" then
+      vim.notify(summary .. "; " .. result.error, vim.log.levels.WARN)
+    else
+      vim.notify(summary, vim.log.levels.INFO)
+    end
+  end)
+end
+
 local function set_keymaps(bufnr, keymaps)
   local function map(mode, lhs, rhs, desc)
     if lhs then
@@ -254,6 +284,9 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("CopydeskBridge", function()
     M.bridge()
   end, { desc = "copydesk: suggest a transition before this paragraph" })
+  vim.api.nvim_create_user_command("CopydeskReview", function(command)
+    M.review(0, command.bang)
+  end, { bang = true, desc = "copydesk: review this file with the model (! includes low confidence)" })
 end
 
 return M
