@@ -144,16 +144,29 @@ function restart(context: vscode.ExtensionContext): Promise<void> {
  * same edit is offered as the `source.fixAll.copydesk` code action, for
  * `editor.codeActionsOnSave`.)
  */
-async function fixAllInActiveEditor(): Promise<void> {
+/**
+ * The running client and the active editor's document, or a warning that
+ * says which is missing (`what`: "fix", "review").
+ */
+function clientAndDocument(what: string): [LanguageClient, vscode.TextDocument] | undefined {
   const document = vscode.window.activeTextEditor?.document;
   if (client === undefined || !client.isRunning()) {
     void vscode.window.showWarningMessage("copydesk: the language server is not running");
-    return;
+    return undefined;
   }
   if (document === undefined) {
-    void vscode.window.showWarningMessage("copydesk: open a file to fix first");
+    void vscode.window.showWarningMessage(`copydesk: open a file to ${what} first`);
+    return undefined;
+  }
+  return [client, document];
+}
+
+async function fixAllInActiveEditor(): Promise<void> {
+  const target = clientAndDocument("fix");
+  if (target === undefined) {
     return;
   }
+  const [client, document] = target;
   try {
     await client.sendRequest(ExecuteCommandRequest.type, {
       command: "copydesk.fixAll",
@@ -182,16 +195,11 @@ interface ReviewAnswer {
  * arrive as diagnostics with the source "copydesk (model)".
  */
 async function reviewActiveEditor(): Promise<void> {
-  const document = vscode.window.activeTextEditor?.document;
-  if (client === undefined || !client.isRunning()) {
-    void vscode.window.showWarningMessage("copydesk: the language server is not running");
+  const target = clientAndDocument("review");
+  if (target === undefined) {
     return;
   }
-  if (document === undefined) {
-    void vscode.window.showWarningMessage("copydesk: open a file to review first");
-    return;
-  }
-  const running = client;
+  const [running, document] = target;
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "copydesk: reviewing with the model…" },
     async () => {
