@@ -23,8 +23,12 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 pub struct LspClient {
     child: Child,
     stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
+    incoming: Receiver<(Value, Instant)>,
     next_id: i64,
+    /// When the last message read from the server had fully arrived (its
+    /// bytes read, before this client parsed them): what a latency
+    /// measurement should end at, since parsing is the client's own cost.
+    pub last_arrival: Option<Instant>,
     /// Notifications from the server not yet consumed, in arrival order.
     pub notifications: Vec<Value>,
     /// Every `workspace/applyEdit` the server asked for.
@@ -98,6 +102,7 @@ impl LspClient {
             stdin,
             incoming,
             next_id: 0,
+            last_arrival: None,
             notifications: Vec::new(),
             applied_edits: Vec::new(),
             server_requests: Vec::new(),
@@ -187,7 +192,10 @@ impl LspClient {
     fn next_message(&mut self, deadline: Instant) {
         let timeout = deadline.saturating_duration_since(Instant::now());
         let message = match self.incoming.recv_timeout(timeout) {
-            Ok(message) => message,
+            Ok((message, arrived)) => {
+                self.last_arrival = Some(arrived);
+                message
+            }
             Err(RecvTimeoutError::Timeout) => panic!(
                 "timed out waiting for the server; notifications so far: {:?}",
                 self.notifications
@@ -197,14 +205,14 @@ impl LspClient {
             ),
             Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
         };
-        self.process(&message);
+        self.process(message);
     }
 
     /// Answer a server request, or keep a notification or response.
-    fn process(&mut self, message: &Value) {
+    fn process(&mut self, message: Value) {
         if message.get("method").is_none() {
             if let Some(id) = message["id"].as_i64() {
-                self.responses.insert(id, message.clone());
+                self.responses.insert(id, message);
             }
             return;
         }
@@ -233,7 +241,7 @@ impl LspClient {
                     let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
                     self.send(&reply);
                 }
-                None => self.notifications.push(message.clone()),
+                None => self.notifications.push(message),
             }
         }
     }
@@ -255,7 +263,10 @@ impl LspClient {
         while Instant::now() < deadline {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
-                Ok(message) => self.process(&message),
+                Ok((message, arrived)) => {
+                    self.last_arrival = Some(arrived);
+                    self.process(message)
+                }
                 Err(_) => break,
             }
         }
@@ -320,7 +331,8 @@ impl Drop for LspClient {
     }
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// The next message and when its bytes had all arrived.
+fn read_message(reader: &mut impl BufRead) -> Option<(Value, Instant)> {
     let mut length = None;
     loop {
         let mut line = String::new();
@@ -339,7 +351,10 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    let arrived = Instant::now();
+    serde_json::from_slice(&body)
+        .ok()
+        .map(|message| (message, arrived))
 }
 
 pub fn file_uri(path: &Path) -> String {
