@@ -365,14 +365,26 @@ fn strip_list_number(line: &str) -> &str {
 /// Word and sentence counts of prose as a reader reads it (markup and URLs
 /// do not count as words).
 pub fn measure(text: &str, kind: DocumentKind) -> (usize, usize) {
-    let document = Document::parse(text, kind);
-    let words = document.word_count();
-    let sentences = document.blocks.iter().map(|b| b.sentences.len()).sum();
-    (words, sentences)
+    let shape = Shape::of(text, kind);
+    (shape.words, shape.sentences)
 }
 
-fn paragraph_count(text: &str, kind: DocumentKind) -> usize {
-    Document::parse(text, kind).blocks.len()
+/// Paragraphs, words and sentences of a text, from one parse.
+struct Shape {
+    paragraphs: usize,
+    words: usize,
+    sentences: usize,
+}
+
+impl Shape {
+    fn of(text: &str, kind: DocumentKind) -> Shape {
+        let document = Document::parse(text, kind);
+        Shape {
+            paragraphs: document.blocks.len(),
+            words: document.word_count(),
+            sentences: document.blocks.iter().map(|b| b.sentences.len()).sum(),
+        }
+    }
 }
 
 /// Check a Tighten candidate (already cleaned) against the original.
@@ -382,47 +394,30 @@ pub fn check_tighten(
     kind: DocumentKind,
     checker: &Checker,
 ) -> Result<(), Rejection> {
-    if candidate.trim().is_empty() {
-        return Err(Rejection::Empty);
-    }
-    if normalize_space(candidate) == normalize_space(original) {
-        return Err(Rejection::Unchanged);
-    }
-    if paragraph_count(candidate, kind) > paragraph_count(original, kind).max(1) {
-        return Err(Rejection::SeveralParagraphs);
-    }
-    let (original_words, original_sentences) = measure(original, kind);
-    let (candidate_words, candidate_sentences) = measure(candidate, kind);
-    let allowed = (original_words as f64 * (1.0 - MIN_WORD_CUT)).floor() as usize;
-    if candidate_words > allowed {
-        return Err(Rejection::NotShorter {
-            original: original_words,
-            candidate: candidate_words,
-        });
-    }
-    if candidate_sentences > original_sentences.max(1) {
-        return Err(Rejection::MoreSentences {
-            original: original_sentences,
-            candidate: candidate_sentences,
-        });
-    }
-    if !same_language(original, candidate) {
-        return Err(Rejection::OtherLanguage);
-    }
-    facts_kept(original, candidate)?;
-    no_facts_added(original, candidate)?;
-    no_new_findings(original, candidate, kind, checker)
+    check_edit(original, candidate, kind, checker, true)
 }
 
 /// Check a model's rewrite of a passage it flagged in review (already
-/// cleaned): like Tighten without the length target. One paragraph, no more
-/// sentences, same language, every fact kept and none added, and no new
-/// finding from the guide's rules.
+/// cleaned): like Tighten without the length target.
 pub fn check_rewrite(
     original: &str,
     candidate: &str,
     kind: DocumentKind,
     checker: &Checker,
+) -> Result<(), Rejection> {
+    check_edit(original, candidate, kind, checker, false)
+}
+
+/// What Tighten and review rewrites share: not empty, changed, no more
+/// paragraphs or sentences, same language, every fact kept and none added,
+/// no new finding from the guide's rules; and, when `shorter`, at least
+/// [`MIN_WORD_CUT`] fewer words.
+fn check_edit(
+    original: &str,
+    candidate: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+    shorter: bool,
 ) -> Result<(), Rejection> {
     if candidate.trim().is_empty() {
         return Err(Rejection::Empty);
@@ -430,15 +425,22 @@ pub fn check_rewrite(
     if normalize_space(candidate) == normalize_space(original) {
         return Err(Rejection::Unchanged);
     }
-    if paragraph_count(candidate, kind) > 1 {
+    let before = Shape::of(original, kind);
+    let after = Shape::of(candidate, kind);
+    if after.paragraphs > before.paragraphs.max(1) {
         return Err(Rejection::SeveralParagraphs);
     }
-    let (_, original_sentences) = measure(original, kind);
-    let (_, candidate_sentences) = measure(candidate, kind);
-    if candidate_sentences > original_sentences.max(1) {
+    let allowed = (before.words as f64 * (1.0 - MIN_WORD_CUT)).floor() as usize;
+    if shorter && after.words > allowed {
+        return Err(Rejection::NotShorter {
+            original: before.words,
+            candidate: after.words,
+        });
+    }
+    if after.sentences > before.sentences.max(1) {
         return Err(Rejection::MoreSentences {
-            original: original_sentences,
-            candidate: candidate_sentences,
+            original: before.sentences,
+            candidate: after.sentences,
         });
     }
     if !same_language(original, candidate) {
