@@ -131,20 +131,9 @@ impl LlmConfig {
 
 #[cfg(test)]
 mod tests {
-    use crate::guide::{Guide, GuideError, GuideSource};
+    use crate::guide::{Guide, GuideSource};
 
-    #[track_caller]
-    fn error(text: &str) -> String {
-        match Guide::from_source(text, GuideSource::BuiltIn) {
-            Err(GuideError::Invalid {
-                line,
-                column,
-                message,
-                ..
-            }) => format!("{line}:{column}: {message}"),
-            other => panic!("expected an invalid guide, got {other:?}"),
-        }
-    }
+    use crate::guide::tests::invalid_at as error;
 
     #[test]
     fn a_pasted_key_is_refused_without_echoing_it() {

@@ -294,22 +294,11 @@ impl ReviewConfig {
 
 #[cfg(test)]
 mod tests {
-    use crate::guide::{Guide, GuideError, GuideSource};
+    use crate::guide::{Guide, GuideSource};
 
     use super::*;
 
-    #[track_caller]
-    fn error(text: &str) -> String {
-        match Guide::from_source(text, GuideSource::BuiltIn) {
-            Err(GuideError::Invalid {
-                line,
-                column,
-                message,
-                ..
-            }) => format!("{line}:{column}: {message}"),
-            other => panic!("expected an invalid guide, got {other:?}"),
-        }
-    }
+    use crate::guide::tests::invalid_at as error;
 
     #[test]
     fn built_in_questions_can_be_reworded_added_and_dropped() {

@@ -4,6 +4,21 @@ fn load(text: &str) -> Result<Guide, GuideError> {
     Guide::from_source(text, GuideSource::File(PathBuf::from("team/copydesk.toml")))
 }
 
+/// "line:column: message" of the error a built-in guide `text` gives; for
+/// the section modules' own tests.
+#[track_caller]
+pub(super) fn invalid_at(text: &str) -> String {
+    match Guide::from_source(text, GuideSource::BuiltIn) {
+        Err(GuideError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        }) => format!("{line}:{column}: {message}"),
+        other => panic!("expected an invalid guide, got {other:?}"),
+    }
+}
+
 fn error_text(text: &str) -> String {
     match load(text) {
         Ok(_) => panic!("expected an error for:\n{text}"),
