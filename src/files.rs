@@ -111,6 +111,24 @@ pub struct Expanded {
     pub errors: Vec<(PathBuf, String)>,
 }
 
+/// [`expand_paths`] for paths that may each have their own guide, so their
+/// own extra extensions (`extensions_for`, usually `[files] extensions` of
+/// the guide for that path). Sorted and free of duplicates, like it.
+pub fn expand_paths_each(
+    paths: &[PathBuf],
+    mut extensions_for: impl FnMut(&Path) -> Vec<String>,
+) -> Expanded {
+    let mut all = Expanded::default();
+    for path in paths {
+        let expanded = expand_paths(std::slice::from_ref(path), &extensions_for(path));
+        all.files.extend(expanded.files);
+        all.errors.extend(expanded.errors);
+    }
+    all.files.sort();
+    all.files.dedup();
+    all
+}
+
 /// Expand command-line paths: a file is taken whatever its extension; a
 /// folder is walked (respecting .gitignore, .copydeskignore, skipping hidden
 /// files) for files with `extensions`; anything else is tried as a glob.

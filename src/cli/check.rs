@@ -14,7 +14,7 @@ use super::{ColorWhen, Status};
 use crate::check::{CheckOptions, Checker};
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
-use crate::files::{self, decode_draft, expand_paths, read_draft, write_atomically};
+use crate::files::{self, decode_draft, expand_paths_each, read_draft, write_atomically};
 use crate::finding::{Finding, Severity};
 use crate::fix::Applicability;
 use crate::guide::{self, Guide};
@@ -215,22 +215,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         } else {
             args.paths.clone()
         };
-        let mut files = Vec::new();
-        for path in &paths {
-            let extensions = match guides.checker_for(path) {
-                Ok(checker) => checker.guide().config.files.extensions.clone(),
-                Err(_) => Vec::new(),
-            };
-            let expanded = expand_paths(std::slice::from_ref(path), &extensions);
-            for (path, error) in expanded.errors {
-                eprintln!("error: {}: {error}", path.display());
-                status = Status::Error;
-            }
-            files.extend(expanded.files);
+        let expanded = expand_paths_each(&paths, |path| match guides.checker_for(path) {
+            Ok(checker) => checker.guide().config.files.extensions.clone(),
+            Err(_) => Vec::new(),
+        });
+        for (path, error) in expanded.errors {
+            eprintln!("error: {}: {error}", path.display());
+            status = Status::Error;
         }
-        files.sort();
-        files.dedup();
-        files
+        expanded
+            .files
             .into_iter()
             .map(|path| Input {
                 display: display_path(&path),
@@ -287,16 +281,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         min_fix,
     };
 
-    let stdout = io::stdout();
-    let stream = anstream::AutoStream::new(stdout.lock(), args.color.choice());
-    // Without colour, styles are dropped by a fast writer of our own, and
-    // output is written in blocks rather than line by line.
-    let plain = stream.current_choice() == anstream::ColorChoice::Never;
-    let mut out: Box<dyn Write> = if plain {
-        Box::new(PlainWriter::new(io::BufWriter::new(stream.into_inner())))
-    } else {
-        Box::new(stream)
-    };
+    let (mut out, plain) = args.color.stdout();
     let active_rules = guides.active_rules();
     let mut printer = new_printer(args.format, &active_rules, plain);
     // With --output, the format goes to the file and the terminal keeps the

@@ -113,4 +113,18 @@ impl ColorWhen {
             ColorWhen::Never => anstream::ColorChoice::Never,
         }
     }
+
+    /// Standard output for a report, and whether it is plain (no colour).
+    /// Without colour, styles are dropped by a fast writer of our own, and
+    /// output is written in blocks rather than line by line.
+    pub fn stdout(self) -> (Box<dyn std::io::Write>, bool) {
+        let stream = anstream::AutoStream::new(std::io::stdout().lock(), self.choice());
+        if stream.current_choice() == anstream::ColorChoice::Never {
+            let plain =
+                crate::output::PlainWriter::new(std::io::BufWriter::new(stream.into_inner()));
+            (Box::new(plain), true)
+        } else {
+            (Box::new(stream), false)
+        }
+    }
 }

@@ -23,13 +23,13 @@ use super::suggest::{GuideLoader, is_endpoint_error};
 use super::{ColorWhen, Status};
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
-use crate::files::{self, expand_paths, read_draft};
+use crate::files::{self, expand_paths_each, read_draft};
 use crate::finding::Finding;
 use crate::fix::{Provenance, apply_edits};
 use crate::guide::Guide;
 use crate::llm::review::{Budget, ReviewOptions, ReviewStats};
 use crate::llm::{Draft, Engine, EngineOptions, LlmError};
-use crate::output::{FileReport, PlainWriter, Printer, Summary, plural};
+use crate::output::{FileReport, Printer, Summary, plural};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -77,34 +77,23 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
     };
     let mut reviewer = Reviewer::new(args.config.clone(), options, !args.quiet)?;
     let mut status = Status::Clean;
-    let mut files_found = Vec::new();
-    for path in &args.paths {
-        let extensions = reviewer
+    let expanded = expand_paths_each(&args.paths, |path| {
+        reviewer
             .guides
             .guide_for(path)
             .map(|g| g.config.files.extensions.clone())
-            .unwrap_or_default();
-        let expanded = expand_paths(std::slice::from_ref(path), &extensions);
-        for (path, error) in expanded.errors {
-            eprintln!("error: {}: {error}", path.display());
-            status = Status::Error;
-        }
-        files_found.extend(expanded.files);
+            .unwrap_or_default()
+    });
+    for (path, error) in expanded.errors {
+        eprintln!("error: {}: {error}", path.display());
+        status = Status::Error;
     }
-    files_found.sort();
-    files_found.dedup();
+    let files_found = expanded.files;
     for path in &files_found {
         reviewer.prepare(path)?;
     }
 
-    let stdout = io::stdout();
-    let stream = anstream::AutoStream::new(stdout.lock(), args.color.choice());
-    let plain = stream.current_choice() == anstream::ColorChoice::Never;
-    let mut out: Box<dyn Write> = if plain {
-        Box::new(PlainWriter::new(io::BufWriter::new(stream.into_inner())))
-    } else {
-        Box::new(stream)
-    };
+    let (mut out, plain) = args.color.stdout();
     let mut printer: Box<dyn Printer> = new_printer(args.format, &[], plain);
     let mut summary = Summary::default();
     let threshold = args.fail_on.threshold();

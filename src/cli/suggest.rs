@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::Status;
 use crate::check::{CheckOptions, Checker};
 use crate::document::{BlockKind, Document, DocumentKind};
-use crate::files::{self, expand_paths, read_draft, write_atomically};
+use crate::files::{self, expand_paths_each, read_draft, write_atomically};
 use crate::fix::{Edit, apply_edits};
 use crate::guide::{self, Guide};
 use crate::llm::{
@@ -93,20 +93,16 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
         (true, true)
     };
     let mut guides = GuideLoader::new(args.config.clone());
-    let mut files_found = Vec::new();
-    for path in &args.paths {
-        let extensions = guides
+    let expanded = expand_paths_each(&args.paths, |path| {
+        guides
             .guide_for(path)
             .map(|g| g.config.files.extensions.clone())
-            .unwrap_or_default();
-        let expanded = expand_paths(std::slice::from_ref(path), &extensions);
-        if let Some((path, error)) = expanded.errors.into_iter().next() {
-            bail!("{}: {error}", path.display());
-        }
-        files_found.extend(expanded.files);
+            .unwrap_or_default()
+    });
+    if let Some((path, error)) = expanded.errors.into_iter().next() {
+        bail!("{}: {error}", path.display());
     }
-    files_found.sort();
-    files_found.dedup();
+    let files_found = expanded.files;
 
     // Every file's guide must have [llm] before anything is sent anywhere.
     let mut engines: HashMap<String, Arc<Engine>> = HashMap::new();
