@@ -67,6 +67,7 @@ fn run_nvim(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) -
         .arg(format!("luafile {}", manifest.join(script).display()))
         .current_dir(root)
         .env("COPYDESK_PLUGIN", manifest.join("editors/nvim"))
+        .env("COPYDESK_NVIM_TESTS", manifest.join("tests/nvim"))
         .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
         // Keep Neovim's state and logs in the temp dir.
         .env("XDG_STATE_HOME", root.join("state"))

@@ -5,24 +5,8 @@
 -- with status 1 and says why on stderr.
 
 local env = vim.env
-local TIMEOUT = 30000
-
-local function fail(message)
-  io.stderr:write("FAIL: " .. message .. "\n")
-  local log = vim.lsp.get_log_path and vim.lsp.get_log_path()
-  if log and vim.uv.fs_stat(log) then
-    io.stderr:write("LSP log (" .. log .. "):\n" .. table.concat(vim.fn.readfile(log), "\n") .. "\n")
-  end
-  vim.cmd("cquit! 1")
-end
-
-local function step(message)
-  io.stderr:write("step: " .. message .. "\n")
-end
-
-vim.opt.runtimepath:prepend(env.COPYDESK_PLUGIN)
-vim.opt.swapfile = false
-vim.lsp.set_log_level("warn")
+local harness = dofile(env.COPYDESK_NVIM_TESTS .. "/harness.lua")
+local TIMEOUT, fail, step = harness.TIMEOUT, harness.fail, harness.step
 
 require("copydesk").setup({ cmd = { env.COPYDESK_BIN, "lsp" } })
 if vim.fn.exists(":CopydeskFixAll") ~= 2 then

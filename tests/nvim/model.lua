@@ -6,24 +6,8 @@
 -- for the Rust side to check. Any failure exits with status 1.
 
 local env = vim.env
-local TIMEOUT = 30000
-
-local function fail(message)
-  io.stderr:write("FAIL: " .. message .. "\n")
-  local log = vim.lsp.get_log_path and vim.lsp.get_log_path()
-  if log and vim.uv.fs_stat(log) then
-    io.stderr:write("LSP log (" .. log .. "):\n" .. table.concat(vim.fn.readfile(log), "\n") .. "\n")
-  end
-  vim.cmd("cquit! 1")
-end
-
-local function step(message)
-  io.stderr:write("step: " .. message .. "\n")
-end
-
-vim.opt.runtimepath:prepend(env.COPYDESK_PLUGIN)
-vim.opt.swapfile = false
-vim.lsp.set_log_level("warn")
+local harness = dofile(env.COPYDESK_NVIM_TESTS .. "/harness.lua")
+local TIMEOUT, fail, step = harness.TIMEOUT, harness.fail, harness.step
 -- Messages the server shows, for the failure report.
 local shown = {}
 vim.lsp.handlers["window/showMessage"] = function(_, result)

@@ -1,0 +1,23 @@
+-- What every tests/nvim script starts with: the plugin on the runtime path,
+-- no swap files, and `fail`/`step` that report on stderr (a failure quits
+-- Neovim with status 1, after the LSP log).
+local M = { TIMEOUT = 30000 }
+
+function M.fail(message)
+  io.stderr:write("FAIL: " .. message .. "\n")
+  local log = vim.lsp.get_log_path and vim.lsp.get_log_path()
+  if log and vim.uv.fs_stat(log) then
+    io.stderr:write("LSP log (" .. log .. "):\n" .. table.concat(vim.fn.readfile(log), "\n") .. "\n")
+  end
+  vim.cmd("cquit! 1")
+end
+
+function M.step(message)
+  io.stderr:write("step: " .. message .. "\n")
+end
+
+vim.opt.runtimepath:prepend(vim.env.COPYDESK_PLUGIN)
+vim.opt.swapfile = false
+vim.lsp.set_log_level("warn")
+
+return M
