@@ -143,38 +143,6 @@ fn share_fixtures() {
     }
 }
 
-#[test]
-fn share_rule_docs_have_every_section_in_order() {
-    const SECTIONS: [&str; 6] = [
-        "## What it does",
-        "## Why is this bad?",
-        "## Example",
-        "## Use instead",
-        "## Fix safety",
-        "## Options",
-    ];
-    for factory in copydesk::rules::registry() {
-        let meta = factory.meta;
-        if !meta.id.starts_with("share/") {
-            continue;
-        }
-        let positions: Vec<usize> = SECTIONS
-            .iter()
-            .map(|s| {
-                meta.docs
-                    .find(s)
-                    .unwrap_or_else(|| panic!("{} lacks {s}", meta.id))
-            })
-            .collect();
-        assert!(
-            positions.windows(2).all(|w| w[0] < w[1]),
-            "{} sections out of order",
-            meta.id
-        );
-        assert!(!meta.summary().is_empty(), "{} has no summary", meta.id);
-    }
-}
-
 /// With the sharing rules on, and a platform set, realistic clean posts
 /// still produce no warnings or errors (length aside: most are too long for
 /// X on purpose).
