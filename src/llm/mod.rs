@@ -18,6 +18,7 @@ pub mod client;
 pub mod guard;
 pub mod prompt;
 pub mod review;
+pub mod trust;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -57,6 +58,10 @@ pub enum SuggestError {
     Model(#[from] LlmError),
     #[error("{0}")]
     Prompt(String),
+    /// The guide's model connection has no recorded consent (or the consent
+    /// store could not be read): nothing was sent.
+    #[error(transparent)]
+    Trust(#[from] trust::TrustError),
 }
 
 /// Which model action made a suggestion.
@@ -129,6 +134,9 @@ pub struct EngineOptions {
     /// [`cache::default_dir`]). `[llm] cache = false` turns it off anyway.
     pub cache_path: Option<PathBuf>,
     pub retry: RetryPolicy,
+    /// The writer's own model settings (the editor's `llm`), layered under
+    /// the guide's `[llm]` by [`LlmConfig::over_user`]. They need no consent.
+    pub user_llm: Option<LlmConfig>,
 }
 
 /// The configured model, its prompts, the guard's checker, and the cache.
@@ -145,6 +153,9 @@ pub struct Engine {
     /// The server refused `response_format` with a JSON schema once: review
     /// asks without it from then on.
     review_schema_refused: std::sync::atomic::AtomicBool,
+    /// The consent this engine was made under (`None`: the connection is the
+    /// writer's own).
+    grant: Option<trust::Grant>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -162,8 +173,12 @@ pub fn configured(guide: &Guide) -> Option<&LlmConfig> {
 }
 
 impl Engine {
-    /// An engine for the guide's `[llm]`, with the key from the process
-    /// environment. Fails with [`LlmError::NotConfigured`] without `[llm]`.
+    /// An engine for the guide's `[llm]` (over `options.user_llm`), with the
+    /// key from the process environment. Fails with [`LlmError::NotConfigured`]
+    /// without a model, and with [`trust::TrustError::NotTrusted`] when the
+    /// guide chooses the connection and the writer has not allowed exactly
+    /// that connection for exactly that guide file: the one check every
+    /// front end passes before any request (see [`trust`]).
     pub fn new(guide: Arc<Guide>, options: EngineOptions) -> Result<Engine, SuggestError> {
         Engine::with_env(guide, options, &|name| std::env::var(name).ok())
     }
@@ -173,6 +188,17 @@ impl Engine {
         options: EngineOptions,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Engine, SuggestError> {
+        let grant = trust::grant_for(&guide);
+        let config = LlmConfig::over_user(guide.config.llm.clone(), options.user_llm.clone())
+            .ok_or(LlmError::NotConfigured)?;
+        trust::check(grant.as_ref())?;
+        let guide = if options.user_llm.is_some() {
+            let mut layered = (*guide).clone();
+            layered.config.llm = Some(config);
+            Arc::new(layered)
+        } else {
+            guide
+        };
         let config = configured(&guide).ok_or(LlmError::NotConfigured)?;
         let client = ModelClient::with_policy(config, env, options.retry)?;
         let prompts_dir = config.prompts_dir.as_ref().map(|dir| match guide.root() {
@@ -205,7 +231,15 @@ impl Engine {
             permits,
             voice,
             review_schema_refused: std::sync::atomic::AtomicBool::new(false),
+            grant,
         })
+    }
+
+    /// Whether the consent this engine was made under still holds (the
+    /// writer may have run `copydesk untrust` since): a long-lived front end
+    /// asks before reusing an engine.
+    pub fn consent_holds(&self) -> bool {
+        trust::check(self.grant.as_ref()).is_ok()
     }
 
     pub fn model(&self) -> &str {
