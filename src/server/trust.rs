@@ -67,7 +67,7 @@ pub async fn engine(
             .map_err(|error| error.to_string());
     }
     Err(format!(
-        "{not_sent}, or use the command “copydesk: Trust this folder's guide”"
+        "{not_sent}, or use the editor command “copydesk: Trust this folder's guide” (:CopydeskTrust in Neovim)"
     ))
 }
 
