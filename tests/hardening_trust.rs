@@ -409,3 +409,71 @@ fn an_untrusted_guide_cannot_redirect_the_writers_own_model() {
     );
     client.shutdown();
 }
+
+#[test]
+fn the_trust_command_records_consent_and_untrust_takes_it_back_from_a_running_server() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = runtime.block_on(FakeServer::always(completion(SENTENCE)));
+    let repo = Repo::new(&fake.base_url());
+    std::fs::write(
+        repo.guide(),
+        format!(
+            "[review]\non_save = false\n\n[llm]\nbase_url = \"{}\"\nmodel = \"test-model\"\napi_key_env = \"{KEY_VAR}\"\ncache = false\n",
+            fake.base_url()
+        ),
+    )
+    .unwrap();
+    let (mut client, uri, text) = server(&repo, Value::Null);
+    client.message_request_choice = Some(0);
+    let response = client.request(
+        "workspace/executeCommand",
+        json!({ "command": "copydesk.trust", "arguments": [uri] }),
+    );
+    assert_eq!(
+        response["result"],
+        json!({ "trusted": true, "guide": canonical(&repo.guide()) })
+    );
+    assert_eq!(questions(&client).len(), 1);
+    let list = common::copydesk()
+        .args(["trust", "--list"])
+        .env("COPYDESK_CONFIG_DIR", repo.config())
+        .output()
+        .unwrap();
+    assert!(
+        common::stdout(&list).contains(&canonical(&repo.guide())),
+        "{}",
+        both(&list)
+    );
+    // Tighten needs no further question.
+    let response = tighten(&mut client, &uri, &text);
+    assert_eq!(response["result"]["applied"], true, "{response}");
+    assert_eq!(questions(&client).len(), 1);
+    assert_eq!(fake.requests().len(), 1);
+
+    // `copydesk untrust` in a terminal: the running server asks again before
+    // its next request, and "Not now" sends nothing.
+    let untrust = common::copydesk()
+        .arg("untrust")
+        .arg(repo.guide())
+        .env("COPYDESK_CONFIG_DIR", repo.config())
+        .output()
+        .unwrap();
+    assert!(untrust.status.success(), "{}", both(&untrust));
+    // (A new version, so nothing computed for the old one is reused.)
+    let text = format!("{text}\nThanks for reading.\n");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
+    );
+    client.diagnostics(&uri, 2);
+    client.message_request_choice = Some(1);
+    let response = tighten(&mut client, &uri, &text);
+    assert_eq!(response["result"]["applied"], false, "{response}");
+    assert_eq!(questions(&client).len(), 2);
+    assert_eq!(fake.requests().len(), 1, "a request left after untrust");
+    client.shutdown();
+}
