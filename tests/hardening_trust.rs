@@ -258,22 +258,32 @@ fn server(repo: &Repo, settings: Value) -> (LspClient, String, String) {
     (client, uri, text)
 }
 
-fn questions(client: &LspClient) -> Vec<String> {
+/// The messages of the server's `method` messages so far.
+fn said(client: &LspClient, method: &str) -> Vec<String> {
     client
         .notifications
         .iter()
-        .filter(|n| n["method"] == "window/showMessageRequest")
+        .filter(|n| n["method"] == method)
         .filter_map(|n| n["params"]["message"].as_str().map(str::to_owned))
         .collect()
 }
 
+/// The questions (`window/showMessageRequest`) the server asked.
+fn questions(client: &LspClient) -> Vec<String> {
+    said(client, "window/showMessageRequest")
+}
+
 fn messages(client: &LspClient) -> Vec<String> {
-    client
-        .notifications
-        .iter()
-        .filter(|n| n["method"] == "window/showMessage")
-        .filter_map(|n| n["params"]["message"].as_str().map(str::to_owned))
-        .collect()
+    said(client, "window/showMessage")
+}
+
+/// A runtime for fake model servers the synchronous LSP tests use.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn tighten(client: &mut LspClient, uri: &str, text: &str) -> Value {
@@ -287,11 +297,7 @@ fn tighten(client: &mut LspClient, uri: &str, text: &str) -> Value {
 
 #[test]
 fn the_language_server_asks_before_any_request_and_proceeds_on_allow() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let fake = runtime.block_on(FakeServer::always(completion(SENTENCE)));
     let repo = Repo::new(&fake.base_url());
     let (mut client, uri, text) = server(&repo, Value::Null);
@@ -375,11 +381,7 @@ fn the_language_server_asks_before_any_request_and_proceeds_on_allow() {
 
 #[test]
 fn an_untrusted_guide_cannot_redirect_the_writers_own_model() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let theirs = runtime.block_on(FakeServer::always(completion(SENTENCE)));
     let mine = runtime.block_on(FakeServer::always(completion(SENTENCE)));
     let repo = Repo::new(&theirs.base_url());
@@ -412,11 +414,7 @@ fn an_untrusted_guide_cannot_redirect_the_writers_own_model() {
 
 #[test]
 fn the_trust_command_records_consent_and_untrust_takes_it_back_from_a_running_server() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let fake = runtime.block_on(FakeServer::always(completion(SENTENCE)));
     let repo = Repo::new(&fake.base_url());
     std::fs::write(

@@ -670,13 +670,7 @@ async fn compute(shared: &Arc<Shared>, request: &ModelRequest) -> Option<Compute
     // A remembered engine is used only while its consent holds (the writer
     // may have run `copydesk untrust` since).
     let remembered = match prepared.engine.clone() {
-        Some(engine) => {
-            let check = Arc::clone(&engine);
-            tokio::task::spawn_blocking(move || check.consent_holds())
-                .await
-                .unwrap_or(false)
-                .then_some(engine)
-        }
+        Some(engine) => super::trust::still_allowed(engine).await,
         None => None,
     };
     let engine = match remembered {

@@ -203,14 +203,10 @@ async fn engine(
         (config, state.settings.user_llm(), key, remembered)
     };
     // A remembered engine is used only while its consent holds.
-    if let Some(engine) = remembered {
-        let check = Arc::clone(&engine);
-        if tokio::task::spawn_blocking(move || check.consent_holds())
-            .await
-            .unwrap_or(false)
-        {
-            return Ok(Some(engine));
-        }
+    if let Some(engine) = remembered
+        && let Some(engine) = super::trust::still_allowed(engine).await
+    {
+        return Ok(Some(engine));
     }
     if let Err((name, message)) = config.validate() {
         return Err(format!("[llm] {name}: {message}"));

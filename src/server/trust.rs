@@ -71,6 +71,16 @@ pub async fn engine(
     ))
 }
 
+/// `engine` if the consent it was made under still holds (the writer may
+/// have run `copydesk untrust` since it was made); read off the executor.
+pub async fn still_allowed(engine: Arc<Engine>) -> Option<Arc<Engine>> {
+    let check = Arc::clone(&engine);
+    tokio::task::spawn_blocking(move || check.consent_holds())
+        .await
+        .unwrap_or(false)
+        .then_some(engine)
+}
+
 async fn build(
     guide: Arc<Guide>,
     user: Option<LlmConfig>,
