@@ -175,6 +175,17 @@ async fn the_cli_sends_nothing_until_the_writer_trusts_the_guide() {
         Some(format!("Bearer {SECRET}").as_str())
     );
 
+    // review and check --review ask the model too now.
+    for args in [
+        &["review", "post.md"][..],
+        &["check", "--review", "post.md"],
+    ] {
+        let before = fake.requests().len();
+        let output = repo.run(args).await;
+        assert_ne!(output.status.code(), Some(2), "{args:?}: {}", both(&output));
+        assert!(fake.requests().len() > before, "{args:?} asked nothing");
+    }
+
     // Another endpoint in the guide: the consent no longer applies.
     let before = fake.requests().len();
     let moved = format!("{url}/");
