@@ -56,6 +56,15 @@ fn neovim_applies_a_quick_fix_and_fix_all() {
     );
 }
 
+/// A runtime for the test model server.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// Run `script` (under tests/) in headless Neovim in `root` with the plugin
 /// and the binary under test; panics unless it exits with 0. Returns its
 /// stderr (the script's steps).
@@ -111,11 +120,7 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
     let Some(nvim) = common::require_tool("nvim", "COPYDESK_NVIM") else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = runtime();
     // Review requests (they carry a JSON schema) get one finding; the
     // others, in the order the script asks: the paragraph, the transition,
     // the selection.
@@ -187,11 +192,7 @@ fn neovim_asks_before_a_guides_model_and_trust_records_consent() {
     let Some(nvim) = common::require_tool("nvim", "COPYDESK_NVIM") else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = runtime();
     let model = runtime.block_on(fake_openai::FakeServer::always(fake_openai::completion(
         TIGHT,
     )));

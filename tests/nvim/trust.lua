@@ -30,17 +30,8 @@ if vim.fn.exists(":CopydeskTrust") ~= 2 then
   fail(":CopydeskTrust is not defined")
 end
 
-local function buffer_text(bufnr)
-  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
-end
-
-vim.cmd.edit(vim.fn.fnameescape(env.COPYDESK_POST))
-local bufnr = vim.api.nvim_get_current_buf()
-if not vim.wait(TIMEOUT, function()
-  return #vim.diagnostic.get(bufnr) > 0
-end, 20) then
-  fail("no copydesk diagnostics")
-end
+local buffer_text = harness.buffer_text
+local bufnr = harness.open(env.COPYDESK_POST)
 for row, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
   local col = line:find("in order to", 1, true)
   if col then
