@@ -42,6 +42,9 @@ use self::spelling::{Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
+use crate::guide::project_files::{
+    EXTRA_ROOTS_ENV, Limits, Project, Refusal, TEXT_FILE_LIMIT, read_regular_text,
+};
 use crate::rules::external::{ExternalRule, RuleSet, RuleState};
 use crate::rules::{Context, Fixable};
 
@@ -81,6 +84,10 @@ pub enum ValeError {
     },
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    /// A file the configuration names that is outside its project, not a
+    /// regular file, or too large (see `guide::project_files`).
+    #[error("{0}")]
+    Refused(Refusal),
 }
 
 /// Vale's built-in style.
@@ -118,16 +125,18 @@ impl ValeStyles {
     /// Read and compile a Vale configuration and everything it names.
     pub fn load(config_path: &Path) -> Result<ValeStyles, ValeError> {
         let display = config_path.display().to_string();
-        let text = std::fs::read_to_string(config_path).map_err(|e| ValeError::File {
-            path: display.clone(),
-            message: format!("could not read Vale configuration: {e}"),
-        })?;
+        let text =
+            read_regular_text(config_path, TEXT_FILE_LIMIT).map_err(|e| ValeError::File {
+                path: display.clone(),
+                message: format!("could not read Vale configuration: {e}"),
+            })?;
         let config = Config::parse(config_path, &text)?;
+        let project = vale_project(&config)?;
         let mut warnings = config.warnings.clone();
         let mut hash_parts: Vec<Vec<u8>> = vec![text.clone().into_bytes()];
 
-        let (accepted, rejected) = load_vocabularies(&config, &mut hash_parts)?;
-        let sources = collect_sources(&config, &mut hash_parts)?;
+        let (accepted, rejected) = load_vocabularies(&config, &project, &mut hash_parts)?;
+        let sources = collect_sources(&config, &project, &mut hash_parts)?;
         let uses_built_in = config
             .based_on_styles()
             .iter()
@@ -144,7 +153,9 @@ impl ValeStyles {
                 let cx = BuildContext {
                     accepted: accepted_ref,
                     word_template,
-                    spelling: &|yaml: &Value| speller_for(&config.styles_path, yaml, accepted_ref),
+                    spelling: &|yaml: &Value| {
+                        speller_for(&config.styles_path, &project, yaml, accepted_ref)
+                    },
                 };
                 compile_rule(source, &cx)
             })
@@ -168,7 +179,7 @@ impl ValeStyles {
             }
         }
         if uses_built_in {
-            let built_in = built_in_rules(&config, &accepted, &rejected, &mut warnings)?;
+            let built_in = built_in_rules(&config, &project, &accepted, &rejected, &mut warnings)?;
             rules.extend(built_in);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -373,11 +384,41 @@ fn style_of(key: &str) -> &str {
     key.split('.').next().unwrap_or(key)
 }
 
-fn read_lines(path: &Path, hash_parts: &mut Vec<Vec<u8>>) -> Result<Vec<String>, ValeError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ValeError::File {
-        path: path.display().to_string(),
-        message: format!("could not read: {e}"),
-    })?;
+/// The project a Vale configuration may read from (see
+/// `guide::project_files`): the repository holding it, plus the user's
+/// default styles folder and `DICPATH` when the configuration names
+/// neither. A `StylesPath` outside the project is refused at its line.
+fn vale_project(config: &Config) -> Result<Project, ValeError> {
+    let mut extra: Vec<PathBuf> = std::env::var_os(EXTRA_ROOTS_ENV)
+        .map(|value| std::env::split_paths(&value).collect())
+        .unwrap_or_default();
+    if config.styles_path_line.is_none() {
+        extra.push(config.styles_path.clone());
+    }
+    if let Some(dicpath) = std::env::var_os("DICPATH") {
+        extra.push(PathBuf::from(dicpath));
+    }
+    let project = Project::with_roots(&config.path, &extra, Limits::default());
+    if let Some(line) = config.styles_path_line {
+        project
+            .check_inside(&config.styles_path)
+            .map_err(|refusal| ValeError::At {
+                path: config.path.display().to_string(),
+                line,
+                message: format!("StylesPath: {refusal}"),
+            })?;
+    }
+    Ok(project)
+}
+
+fn read_lines(
+    path: &Path,
+    project: &Project,
+    hash_parts: &mut Vec<Vec<u8>>,
+) -> Result<Vec<String>, ValeError> {
+    let text = project
+        .read_text(path, TEXT_FILE_LIMIT)
+        .map_err(ValeError::Refused)?;
     hash_parts.push(text.clone().into_bytes());
     Ok(text
         .lines()
@@ -389,6 +430,7 @@ fn read_lines(path: &Path, hash_parts: &mut Vec<Vec<u8>>) -> Result<Vec<String>,
 
 fn load_vocabularies(
     config: &Config,
+    project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
 ) -> Result<(Vec<String>, Vec<String>), ValeError> {
     let mut accepted = Vec::new();
@@ -402,7 +444,7 @@ fn load_vocabularies(
                 .join(name),
             config.styles_path.join("Vocab").join(name),
         ];
-        let Some(dir) = candidates.iter().find(|dir| dir.is_dir()) else {
+        let Some(dir) = candidates.iter().find(|dir| project.is_dir(dir)) else {
             return Err(ValeError::At {
                 path: config.path.display().to_string(),
                 line: *line,
@@ -414,8 +456,8 @@ fn load_vocabularies(
         };
         for (file, list) in [("accept.txt", &mut accepted), ("reject.txt", &mut rejected)] {
             let path = dir.join(file);
-            if path.is_file() {
-                list.extend(read_lines(&path, hash_parts)?);
+            if path.exists() {
+                list.extend(read_lines(&path, project, hash_parts)?);
             }
         }
     }
@@ -426,6 +468,7 @@ fn load_vocabularies(
 /// turns on one by one.
 fn collect_sources(
     config: &Config,
+    project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
 ) -> Result<Vec<Source>, ValeError> {
     let config_display = config.path.display().to_string();
@@ -436,6 +479,14 @@ fn collect_sources(
             continue;
         }
         let dir = config.styles_path.join(&style);
+        let at_line = |message: String| ValeError::At {
+            path: config_display.clone(),
+            line,
+            message,
+        };
+        project
+            .check_inside(&dir)
+            .map_err(|refusal| at_line(format!("style “{style}”: {refusal}")))?;
         if !dir.is_dir() {
             return Err(ValeError::At {
                 path: config_display.clone(),
@@ -447,9 +498,14 @@ fn collect_sources(
                 ),
             });
         }
-        let mut files = Vec::new();
-        walk_style(&dir, &dir, &mut files);
-        files.sort();
+        // Folders starting with `.` or `_` are skipped, as Vale skips them.
+        let files = project
+            .walk(
+                &dir,
+                &|_, name| !name.starts_with('.') && !name.starts_with('_'),
+                &|_, name| name.ends_with(".yml") && !name.ends_with("_test.yml"),
+            )
+            .map_err(|refusal| at_line(format!("style “{style}”: {refusal}")))?;
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file).with_extension("");
             let name: Vec<String> = relative
@@ -460,6 +516,7 @@ fn collect_sources(
                 &style,
                 &format!("{style}.{}", name.join(".")),
                 file,
+                project,
                 hash_parts,
             )?);
         }
@@ -480,6 +537,13 @@ fn collect_sources(
             file = file.join(part);
         }
         let file = file.with_extension("yml");
+        project
+            .check_inside(&file)
+            .map_err(|refusal| ValeError::At {
+                path: config_display.clone(),
+                line: setting.line,
+                message: format!("rule “{}”: {refusal}", setting.key),
+            })?;
         if !file.is_file() {
             return Err(ValeError::At {
                 path: config_display.clone(),
@@ -491,7 +555,7 @@ fn collect_sources(
                 ),
             });
         }
-        sources.push(read_source(style, &setting.key, file, hash_parts)?);
+        sources.push(read_source(style, &setting.key, file, project, hash_parts)?);
     }
     Ok(sources)
 }
@@ -500,12 +564,15 @@ fn read_source(
     style: &str,
     id: &str,
     path: PathBuf,
+    project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
 ) -> Result<Source, ValeError> {
-    let text = std::fs::read_to_string(&path).map_err(|e| ValeError::File {
-        path: path.display().to_string(),
-        message: format!("could not read rule: {e}"),
-    })?;
+    let text = project
+        .read_text(&path, TEXT_FILE_LIMIT)
+        .map_err(|refusal| ValeError::File {
+            path: path.display().to_string(),
+            message: format!("could not read rule: {refusal}"),
+        })?;
     hash_parts.push(path.display().to_string().into_bytes());
     hash_parts.push(text.clone().into_bytes());
     Ok(Source {
@@ -516,28 +583,10 @@ fn read_source(
     })
 }
 
-/// `.yml` files under a style folder; folders starting with `.` or `_`
-/// are skipped, as Vale skips them.
-fn walk_style(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_dir() {
-            if path != root && !name.starts_with('.') && !name.starts_with('_') {
-                walk_style(root, &path, out);
-            }
-        } else if name.ends_with(".yml") && !name.ends_with("_test.yml") {
-            out.push(path);
-        }
-    }
-}
-
 /// A rule's spelling dictionaries and ignore files, from `StylesPath`.
 fn speller_for(
     styles_path: &Path,
+    project: &Project,
     yaml: &Value,
     accepted: &[String],
 ) -> Result<Speller, BuildError> {
@@ -559,7 +608,7 @@ fn speller_for(
     let mut dictionaries = Vec::new();
     for name in &names {
         let dic = dic_dir.join(format!("{name}.dic"));
-        if !dic.is_file() {
+        if !project.is_file(&dic) {
             return Err(BuildError::Unsupported(format!(
                 "no Hunspell dictionary {} (copydesk bundles none; put {name}.dic and {name}.aff there)",
                 dic.display()
@@ -577,7 +626,7 @@ fn speller_for(
             styles_path.join("config").join("ignore").join(&name),
             styles_path.join(&name),
         ];
-        match candidates.iter().find(|p| p.is_file()) {
+        match candidates.iter().find(|p| project.is_file(p)) {
             Some(found) => ignore_files.push(found.clone()),
             None => {
                 return Err(BuildError::Invalid(format!(
@@ -597,6 +646,7 @@ fn speller_for(
         filters: &filters,
         custom_filters_only: yaml.get("custom").and_then(Value::as_bool).unwrap_or(false),
         accepted,
+        project,
     })
     .map_err(BuildError::Invalid)
 }
@@ -701,6 +751,7 @@ fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, 
 /// `Vale.Spelling` (needs a dictionary on disk).
 fn built_in_rules(
     config: &Config,
+    project: &Project,
     accepted: &[String],
     rejected: &[String],
     warnings: &mut Vec<String>,
@@ -743,7 +794,7 @@ fn built_in_rules(
     let cx = BuildContext {
         accepted,
         word_template: config.word_template.as_deref(),
-        spelling: &|yaml: &Value| speller_for(&config.styles_path, yaml, accepted),
+        spelling: &|yaml: &Value| speller_for(&config.styles_path, project, yaml, accepted),
     };
     let mut rules = Vec::new();
     for (name, text) in definitions {
