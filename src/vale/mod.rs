@@ -349,6 +349,24 @@ impl ValeStyles {
             })
     }
 
+    /// Run a rule on one unit of text under a search budget; a rule that
+    /// gives up keeps what it found and adds one warning at `at`.
+    fn run_unit(
+        &self,
+        rule: &Rule,
+        unit: &Unit,
+        source: &str,
+        severity: Severity,
+        at: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit));
+        self.emit(rule, unit, source, hits, severity, out);
+        if gave_up {
+            out.push(gave_up_finding(rule, at));
+        }
+    }
+
     fn emit(
         &self,
         rule: &Rule,
@@ -363,6 +381,28 @@ impl ValeStyles {
                 .filter_map(|hit| rule.finding(unit, source, hit, severity)),
         );
     }
+}
+
+/// The words that mark a finding saying a rule gave up (see `pattern`).
+const GAVE_UP: &str = "gave up on this file";
+
+/// The warning for a rule whose searches ran out of budget.
+fn gave_up_finding(rule: &Rule, at: usize) -> Finding {
+    Finding::new(
+        &rule.id,
+        at..at,
+        Severity::Warning,
+        gave_up_message(&rule.id),
+    )
+    .with_note(Some(format!("Defined in {}.", source_label(rule))))
+}
+
+fn gave_up_message(what: &str) -> String {
+    format!(
+        "{what} {GAVE_UP}: a pattern needed more than {} backtracking steps, or {} s in all; its matches after that point are not reported",
+        pattern::BACKTRACK_LIMIT,
+        pattern::TIME_BUDGET.as_secs()
+    )
 }
 
 fn source_label(rule: &Rule) -> String {
@@ -939,9 +979,11 @@ impl RuleSet for ValeStyles {
             ) else {
                 continue;
             };
+            // A rule that gives up is reported at the block's start, so
+            // the finding stays with the block (the server caches per block).
+            let at = block.span().start;
             if rule.scope.matches(UnitKind::Block, &parts) {
-                let hits = rule.check.run(&block_unit);
-                self.emit(rule, &block_unit, source, hits, severity, out);
+                self.run_unit(rule, &block_unit, source, severity, at, out);
             }
             if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
                 for sentence in &block.sentences {
@@ -950,8 +992,7 @@ impl RuleSet for ValeStyles {
                         base: sentence.start,
                         block: Some(block),
                     };
-                    let hits = rule.check.run(&unit);
-                    self.emit(rule, &unit, source, hits, severity, out);
+                    self.run_unit(rule, &unit, source, severity, at, out);
                 }
             }
         }
@@ -980,8 +1021,7 @@ impl RuleSet for ValeStyles {
                     base: 0,
                     block: None,
                 };
-                let hits = rule.check.run(&unit);
-                self.emit(rule, &unit, source, hits, severity, out);
+                self.run_unit(rule, &unit, source, severity, 0, out);
                 continue;
             }
             match &rule.check {
@@ -1001,19 +1041,31 @@ impl RuleSet for ValeStyles {
                         );
                     }
                 }
+                // These remember earlier units, so the whole document
+                // shares one budget.
                 Check::Consistency(consistency) => {
                     let mut state = Vec::new();
-                    for_each_unit(document, rule, format, |unit| {
-                        let hits = consistency.run(unit.text, &mut state);
-                        self.emit(rule, &unit, source, hits, severity, out);
+                    let ((), gave_up) = pattern::with_budget(|| {
+                        for_each_unit(document, rule, format, |unit| {
+                            let hits = consistency.run(unit.text, &mut state);
+                            self.emit(rule, &unit, source, hits, severity, out);
+                        });
                     });
+                    if gave_up {
+                        out.push(gave_up_finding(rule, 0));
+                    }
                 }
                 Check::Conditional(conditional) => {
                     let mut defined = HashSet::new();
-                    for_each_unit(document, rule, format, |unit| {
-                        let hits = conditional.run(unit.text, &mut defined);
-                        self.emit(rule, &unit, source, hits, severity, out);
+                    let ((), gave_up) = pattern::with_budget(|| {
+                        for_each_unit(document, rule, format, |unit| {
+                            let hits = conditional.run(unit.text, &mut defined);
+                            self.emit(rule, &unit, source, hits, severity, out);
+                        });
                     });
+                    if gave_up {
+                        out.push(gave_up_finding(rule, 0));
+                    }
                 }
                 _ => {}
             }
@@ -1027,28 +1079,24 @@ impl RuleSet for ValeStyles {
         let file = self.file_rules(document);
         let source = document.text();
         let mut ignored: Vec<std::ops::Range<usize>> = Vec::new();
-        for pattern in &file.token_ignores {
-            for found in pattern.captures(source) {
-                ignored.push(
+        let mut ignores_gave_up = Vec::new();
+        for (key, patterns) in [
+            ("TokenIgnores", &file.token_ignores),
+            ("BlockIgnores", &file.block_ignores),
+        ] {
+            for pattern in patterns {
+                let (found, gave_up) = pattern::with_budget(|| pattern.captures(source));
+                if gave_up {
+                    ignores_gave_up.push(key);
+                }
+                ignored.extend(found.into_iter().map(|found| {
                     found
                         .groups
                         .get(1)
                         .cloned()
                         .flatten()
-                        .unwrap_or(found.range),
-                );
-            }
-        }
-        for pattern in &file.block_ignores {
-            for found in pattern.captures(source) {
-                ignored.push(
-                    found
-                        .groups
-                        .get(1)
-                        .cloned()
-                        .flatten()
-                        .unwrap_or(found.range),
-                );
+                        .unwrap_or(found.range)
+                }));
             }
         }
         let ignore_links = self.config.ignored_scopes.iter().any(|s| s == "a");
@@ -1062,10 +1110,15 @@ impl RuleSet for ValeStyles {
             }
         }
         let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut gave_up: HashSet<String> = HashSet::new();
         findings.sort_by_key(|f| f.span.start);
         findings.retain(|finding| {
             if !self.owns(&finding.rule) {
                 return true;
+            }
+            // A rule that gave up on several blocks is reported once.
+            if finding.message.contains(GAVE_UP) {
+                return gave_up.insert(finding.rule.clone());
             }
             if ignored.iter().any(|range| {
                 range.start < finding.span.end.max(finding.span.start + 1)
@@ -1084,6 +1137,15 @@ impl RuleSet for ValeStyles {
             }
             true
         });
+        for key in ignores_gave_up {
+            let id = format!("{BUILT_IN_STYLE}.{key}");
+            findings.push(Finding::new(
+                &id,
+                0..0,
+                Severity::Warning,
+                gave_up_message(&format!("{key} in {}", self.config.path.display())),
+            ));
+        }
     }
 }
 
