@@ -256,7 +256,15 @@ impl Project {
                     if enter(&path, &name) {
                         pending.push(path);
                     }
-                } else if metadata.file_type().is_file() && keep(&path, &name) {
+                } else if !keep(&path, &name) {
+                    continue;
+                } else if !metadata.file_type().is_file() {
+                    // A FIFO or device named like a wanted file: say so
+                    // rather than skip it quietly.
+                    return Err(Refusal::NotRegular {
+                        path: path.display().to_string(),
+                    });
+                } else {
                     let Ok(canonical) = std::fs::canonicalize(&path) else {
                         continue;
                     };
