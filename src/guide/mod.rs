@@ -79,7 +79,7 @@ pub enum GuideError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Vale(#[from] crate::vale::ValeError),
 }
 
