@@ -400,3 +400,25 @@ fn the_server_loads_looping_styles_once_and_reports_a_runaway_rule_once() {
     assert_alive(&mut client, &uri);
     assert_eq!(client.shutdown().code(), Some(0));
 }
+
+#[test]
+fn the_fix_loop_never_applies_a_self_containing_replacement_twice() {
+    // A Vale substitution does not know that "GitHub Actions" already says
+    // what it asks for; the fix loop must still not grow it.
+    let dir = project();
+    write(
+        dir.path(),
+        ".vale.ini",
+        "StylesPath = styles\n\n[*]\nBasedOnStyles = Brand\n",
+    );
+    write(
+        dir.path(),
+        "styles/Brand/Actions.yml",
+        "extends: substitution\nmessage: \"Use '%s' instead of '%s'\"\nlevel: warning\naction:\n  name: replace\nswap:\n  Actions: GitHub Actions\n",
+    );
+    write(dir.path(), "post.md", "Actions run on push.\n");
+    let output = check(dir.path(), &["--select", "Brand", "--fix", "post.md"]);
+    assert_ne!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let fixed = std::fs::read_to_string(dir.path().join("post.md")).expect("read");
+    assert_eq!(fixed, "GitHub Actions run on push.\n");
+}

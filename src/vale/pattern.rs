@@ -54,7 +54,9 @@ pub struct Found {
     pub groups: Vec<Option<Range<usize>>>,
 }
 
-const SIZE_LIMIT: usize = 64 * 1024 * 1024;
+/// The compiled size a pattern may reach (the `regex` default is 10 MiB). A
+/// pattern near it takes long to compile, so it is kept close to the default.
+const SIZE_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Backtracking steps one search of the backtracker may take.
 pub const BACKTRACK_LIMIT: usize = 100_000;
@@ -503,6 +505,12 @@ mod tests {
         let (found, gave_up) = with_budget(|| fine.find_ranges("go go"));
         assert_eq!(found, std::slice::from_ref(&(0..5)));
         assert!(!gave_up);
+    }
+
+    #[test]
+    fn a_pattern_that_compiles_huge_is_refused() {
+        let error = Pattern::compile(r"(?:\w{100}){100}").unwrap_err();
+        assert!(error.contains("size limit"), "{error}");
     }
 
     #[test]
