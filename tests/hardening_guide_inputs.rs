@@ -184,9 +184,10 @@ fn key_messages_read_regular_files_only_within_the_size_limit() {
 const EXISTENCE_RULE: &str =
     "extends: existence\nmessage: \"Avoid '%s'\"\nlevel: warning\ntokens:\n  - kludge\n";
 
+/// A project whose style `Loop` (rule `Loop.A`) links back up to its own
+/// folder twice, and to the file system's root.
 #[cfg(unix)]
-#[test]
-fn a_styles_folder_with_symlink_loops_loads_each_rule_once() {
+fn looping_styles() -> tempfile::TempDir {
     let dir = project();
     write(
         dir.path(),
@@ -198,6 +199,13 @@ fn a_styles_folder_with_symlink_loops_loads_each_rule_once() {
     std::os::unix::fs::symlink("..", style.join("up")).expect("link");
     std::os::unix::fs::symlink("..", style.join("up2")).expect("link");
     std::os::unix::fs::symlink("/", style.join("root")).expect("link");
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn a_styles_folder_with_symlink_loops_loads_each_rule_once() {
+    let dir = looping_styles();
     write(dir.path(), "post.md", "This kludge works.\n");
     let output = check(dir.path(), &["--format", "json", "post.md"]);
     let stdout = text(&output.stdout);
@@ -368,21 +376,12 @@ fn the_server_refuses_a_key_message_on_its_own_input_and_keeps_checking() {
 #[cfg(unix)]
 #[test]
 fn the_server_loads_looping_styles_once_and_reports_a_runaway_rule_once() {
-    let dir = project();
-    write(
-        dir.path(),
-        ".vale.ini",
-        "StylesPath = styles\n\n[*]\nBasedOnStyles = Loop\n",
-    );
-    write(dir.path(), "styles/Loop/A.yml", EXISTENCE_RULE);
+    let dir = looping_styles();
     write(
         dir.path(),
         "styles/Loop/Slow.yml",
         "extends: existence\nmessage: \"Found '%s'\"\nlevel: warning\nscope: raw\nraw:\n  - '(a|a)+\\1b'\n",
     );
-    let style = dir.path().join("styles/Loop");
-    std::os::unix::fs::symlink("..", style.join("up")).expect("link");
-    std::os::unix::fs::symlink("..", style.join("up2")).expect("link");
     let uri = file_uri(&dir.path().join("post.md"));
     let mut client = started(dir.path());
     let text = format!("This kludge works.\n\n{} c b\n", "a".repeat(2000));
