@@ -21,7 +21,7 @@ pub mod review;
 pub mod trust;
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -37,6 +37,7 @@ use crate::diff::{unified_diff, word_edits_at};
 use crate::document::{Block, BlockKind, Document, DocumentKind};
 use crate::finding::quote;
 use crate::fix::{Applicability, Edit, EditError, Fix, Provenance, apply_edits};
+use crate::guide::project_files::Project;
 use crate::guide::{Guide, LlmConfig, stable_hash_hex};
 
 /// How many transition options Bridge asks for.
@@ -205,7 +206,13 @@ impl Engine {
             Some(root) if dir.is_relative() => root.join(dir),
             _ => dir.clone(),
         });
-        let prompts = Prompts::load(prompts_dir.as_deref())
+        let project = Project::for_guide(
+            &guide
+                .root()
+                .unwrap_or(Path::new("."))
+                .join(crate::guide::FILE_NAME),
+        );
+        let prompts = Prompts::load(prompts_dir.as_deref(), &project)
             .map_err(|error| SuggestError::Prompt(error.to_string()))?;
         let (cache, cache_warning) = if config.cache_enabled() {
             match options.cache_path.or_else(cache::default_path) {
