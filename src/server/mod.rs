@@ -31,7 +31,7 @@ mod model;
 mod review;
 mod settings;
 mod state;
-mod transport;
+pub mod transport;
 
 use std::process::ExitCode;
 use std::sync::Arc;
