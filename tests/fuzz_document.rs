@@ -8,6 +8,8 @@
 //! test`); `scripts/test.d/20-fuzz.sh` runs many more. Failing inputs are
 //! kept in `proptest-regressions/fuzz_document.txt` and replayed first.
 
+mod common;
+
 use std::ops::Range;
 
 use copydesk::check::{CheckOptions, Checker};
@@ -15,23 +17,6 @@ use copydesk::document::{ColumnUnit, Document, DocumentKind, LineCol};
 use copydesk::fix::{Applicability, apply_edits, non_overlapping};
 use copydesk::guide::Guide;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("COPYDESK_FUZZ_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(64);
-    ProptestConfig {
-        cases,
-        // Keep shrinking bounded: a long fuzz run must end.
-        max_shrink_iters: 2048,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_document.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
-}
 
 fn checker() -> &'static Checker {
     static CHECKER: std::sync::LazyLock<Checker> =
@@ -119,7 +104,7 @@ fn on_boundaries(text: &str, range: &Range<usize>) -> Result<(), TestCaseError> 
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::fuzz::config("fuzz_document"))]
 
     #[test]
     fn parsing_never_panics_and_every_range_is_on_char_boundaries(text in text(), kind in kinds()) {

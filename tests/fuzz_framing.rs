@@ -14,27 +14,13 @@
 //! (cargo-fuzz would need a nightly toolchain; proptest runs on stable in
 //! the ordinary test harness.)
 
+mod common;
+
 use copydesk::server::transport::{Frame, Framer, INVALID_MESSAGE, MAX_HEADER_BYTES};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc;
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("COPYDESK_FUZZ_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(64);
-    ProptestConfig {
-        cases,
-        max_shrink_iters: 2048,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_framing.txt",
-        ))),
-        ..ProptestConfig::default()
-    }
-}
 
 /// What tower-lsp-server decodes each frame into (its own `Message` is
 /// private; this is the same untagged pair).
@@ -191,7 +177,7 @@ fn delivered_valid(frames: &[Frame]) -> Vec<(usize, Vec<u8>)> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::fuzz::config("fuzz_framing"))]
 
     #[test]
     fn any_bytes_never_panic_and_memory_stays_bounded(

@@ -11,7 +11,7 @@
 mod common;
 mod lsp_client;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -47,7 +47,7 @@ impl RawServer {
         let (sender, incoming) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_frame(&mut reader) {
+            while let Some((message, _)) = lsp_client::read_message(&mut reader) {
                 if sender.send(message).is_err() {
                     break;
                 }
@@ -116,26 +116,6 @@ impl Drop for RawServer {
             let _ = self.child.wait();
         }
     }
-}
-
-fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 fn frame(body: &str) -> Vec<u8> {
@@ -358,8 +338,8 @@ fn range(line: u32, start: u32, end: u32) -> Value {
     json!({ "start": { "line": line, "character": start }, "end": { "line": line, "character": end } })
 }
 
-#[test]
-fn edits_that_split_a_surrogate_pair_keep_the_server_in_step_with_the_client() {
+/// A server with the built-in guide and a UTF-16 client; the draft's URI.
+fn utf16_session() -> (tempfile::TempDir, LspClient, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("copydesk.toml"), "").expect("guide");
     let uri = file_uri(&dir.path().join("draft.md"));
@@ -369,6 +349,12 @@ fn edits_that_split_a_surrogate_pair_keep_the_server_in_step_with_the_client() {
         Value::Null,
         Some(dir.path()),
     );
+    (dir, client, uri)
+}
+
+#[test]
+fn edits_that_split_a_surrogate_pair_keep_the_server_in_step_with_the_client() {
+    let (dir, mut client, uri) = utf16_session();
     let text = "Hi 😀 we did it in order to ship.\nAnd 😀😀 in order to win.\nEnd 😀 here.\n";
     let mut buffer = ClientBuffer(text.encode_utf16().collect());
     client.open(&uri, "markdown", 1, text);
@@ -444,15 +430,7 @@ fn edits_that_split_a_surrogate_pair_keep_the_server_in_step_with_the_client() {
 
 #[test]
 fn a_lone_surrogate_in_a_full_text_change_is_one_replacement_character() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("copydesk.toml"), "").expect("guide");
-    let uri = file_uri(&dir.path().join("draft.md"));
-    let mut client = LspClient::spawn(dir.path());
-    client.initialize(
-        editor_capabilities(&["utf-16"]),
-        Value::Null,
-        Some(dir.path()),
-    );
+    let (dir, mut client, uri) = utf16_session();
     client.open(&uri, "markdown", 1, "Hello.\n");
     client.diagnostics(&uri, 1);
     // What JSON.stringify sends for a buffer holding a lone high surrogate.

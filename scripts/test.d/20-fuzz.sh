@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 framing="${COPYDESK_FUZZ_FRAMING_CASES:-3000}"
-document="${COPYDESK_FUZZ_DOCUMENT_CASES:-300}"
+document="${COPYDESK_FUZZ_DOCUMENT_CASES:-500}"
 limit="${COPYDESK_FUZZ_SECONDS:-400}"
 
 run() {

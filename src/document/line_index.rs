@@ -191,7 +191,7 @@ mod tests {
             (x, false)
         );
         assert_eq!(
-            index.offset_split(text, LineCol { line: 1, col: 5 }, ColumnUnit::Utf8),
+            index.offset_split(text, LineCol { line: 1, col: 2 }, ColumnUnit::Utf8),
             (3, true)
         );
         assert_eq!(

@@ -419,40 +419,25 @@ fn parse_header(bytes: &[u8], token: usize) -> Header {
         skip_blanks(&mut at);
         // The end of the value line, then other lines up to a blank one.
         loop {
-            match bytes.get(at) {
-                None => return Header::Incomplete,
-                Some(b'\n') => at += 1,
-                Some(b'\r') => match bytes.get(at + 1) {
-                    None => return Header::Incomplete,
-                    Some(b'\n') => at += 2,
-                    Some(_) => return Header::Invalid,
-                },
-                Some(_) => return Header::Invalid,
+            match line_break(bytes, at) {
+                LineBreak::Ends(next) => at = next,
+                LineBreak::Incomplete => return Header::Incomplete,
+                LineBreak::No | LineBreak::Invalid => return Header::Invalid,
             }
             if at - token > MAX_HEADER_BYTES {
                 return Header::Invalid;
             }
-            match bytes.get(at) {
-                None => return Header::Incomplete,
-                Some(b'\n') => {
+            match line_break(bytes, at) {
+                LineBreak::Ends(body_start) => {
                     return Header::Complete {
                         start: token,
                         length,
-                        body_start: at + 1,
+                        body_start,
                     };
                 }
-                Some(b'\r') => match bytes.get(at + 1) {
-                    None => return Header::Incomplete,
-                    Some(b'\n') => {
-                        return Header::Complete {
-                            start: token,
-                            length,
-                            body_start: at + 2,
-                        };
-                    }
-                    Some(_) => return Header::Invalid,
-                },
-                Some(_) => {}
+                LineBreak::Incomplete => return Header::Incomplete,
+                LineBreak::Invalid => return Header::Invalid,
+                LineBreak::No => {}
             }
             // Another header line (`Content-Type`), or a new beginning.
             let line_end = memchr::memchr(b'\n', &bytes[at..]).map(|end| at + end);
@@ -470,6 +455,25 @@ fn parse_header(bytes: &[u8], token: usize) -> Header {
             }
             at = line_end;
         }
+    }
+}
+
+enum LineBreak {
+    /// A `\n` or `\r\n` that ends where the next line starts.
+    Ends(usize),
+    No,
+    /// A `\r` not followed by `\n`.
+    Invalid,
+    Incomplete,
+}
+
+fn line_break(bytes: &[u8], at: usize) -> LineBreak {
+    match (bytes.get(at), bytes.get(at + 1)) {
+        (None, _) | (Some(b'\r'), None) => LineBreak::Incomplete,
+        (Some(b'\n'), _) => LineBreak::Ends(at + 1),
+        (Some(b'\r'), Some(b'\n')) => LineBreak::Ends(at + 2),
+        (Some(b'\r'), Some(_)) => LineBreak::Invalid,
+        (Some(_), _) => LineBreak::No,
     }
 }
 
