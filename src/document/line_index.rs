@@ -98,16 +98,27 @@ impl LineIndex {
     /// to the end of its content; a UTF-16 column inside a surrogate pair
     /// rounds down to the character's start.
     pub fn offset(&self, text: &str, position: LineCol, unit: ColumnUnit) -> usize {
+        self.offset_split(text, position, unit).0
+    }
+
+    /// [`LineIndex::offset`], and whether the column fell inside a character
+    /// (between the halves of a surrogate pair, or between the bytes of a
+    /// UTF-8 sequence) and was rounded down to its start.
+    pub fn offset_split(&self, text: &str, position: LineCol, unit: ColumnUnit) -> (usize, bool) {
         let line = position.line as usize;
         if line >= self.line_starts.len() {
-            return self.len;
+            return (self.len, false);
         }
         let start = self.line_start(line);
         let end = self.line_content_end(text, line);
         let content = &text[start..end];
         let wanted = position.col as usize;
         match unit {
-            ColumnUnit::Utf8 => start + floor_char_boundary(content, wanted.min(content.len())),
+            ColumnUnit::Utf8 => {
+                let clamped = wanted.min(content.len());
+                let floor = floor_char_boundary(content, clamped);
+                (start + floor, floor != clamped)
+            }
             ColumnUnit::Utf16 | ColumnUnit::Char => {
                 let mut units = 0;
                 for (index, c) in content.char_indices() {
@@ -117,11 +128,11 @@ impl LineIndex {
                         1
                     };
                     if units + width > wanted {
-                        return start + index;
+                        return (start + index, units != wanted);
                     }
                     units += width;
                 }
-                end
+                (end, false)
             }
         }
     }
@@ -170,10 +181,18 @@ mod tests {
         // Past the end of the line clamps before the CRLF.
         let end = index.offset(text, LineCol { line: 1, col: 99 }, ColumnUnit::Utf16);
         assert_eq!(&text[end..end + 2], "\r\n");
-        // Inside a surrogate pair rounds down.
+        // Inside a surrogate pair rounds down, and says so.
         assert_eq!(
-            index.offset(text, LineCol { line: 1, col: 1 }, ColumnUnit::Utf16),
-            3
+            index.offset_split(text, LineCol { line: 1, col: 1 }, ColumnUnit::Utf16),
+            (3, true)
+        );
+        assert_eq!(
+            index.offset_split(text, LineCol { line: 1, col: 2 }, ColumnUnit::Utf16),
+            (x, false)
+        );
+        assert_eq!(
+            index.offset_split(text, LineCol { line: 1, col: 2 }, ColumnUnit::Utf8),
+            (3, true)
         );
         assert_eq!(
             index.offset(text, LineCol { line: 7, col: 0 }, ColumnUnit::Utf16),

@@ -52,21 +52,22 @@ impl Backend {
         }
     }
 
-    /// The stand-in for a frame that was not a JSON-RPC message (see
-    /// `transport`): an error for the client when it had an id.
+    /// The stand-in for a frame that was not a JSON-RPC message, or a `$/`
+    /// request (see `transport`): the error it carries, for the client when
+    /// it had an id.
     pub async fn invalid_message(&self, params: Value) -> Result<()> {
-        let reason = params
-            .get("reason")
+        let code = params
+            .get("code")
+            .and_then(Value::as_i64)
+            .map_or(ErrorCode::InvalidRequest, ErrorCode::from);
+        let message = params
+            .get("message")
             .and_then(Value::as_str)
-            .unwrap_or("malformed");
-        let code = if reason == "not JSON" {
-            ErrorCode::ParseError
-        } else {
-            ErrorCode::InvalidRequest
-        };
+            .unwrap_or("copydesk could not read the message")
+            .to_owned();
         Err(Error {
             code,
-            message: format!("copydesk could not read the message: {reason}").into(),
+            message: message.into(),
             data: None,
         })
     }

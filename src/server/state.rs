@@ -91,22 +91,47 @@ impl OpenDocument {
 
     /// Apply one `didChange` content change: a full replacement, or a range
     /// in the negotiated encoding (clamped to the text when past its end).
+    ///
+    /// A range boundary between the halves of a surrogate pair (or inside a
+    /// UTF-8 sequence) splits that character. The client's buffer then
+    /// holds the half outside the range on its own; here that half becomes
+    /// U+FFFD, which is one UTF-16 code unit like the lone surrogate, so
+    /// every later position agrees with the client's (and it is what the
+    /// client's text becomes once written as UTF-8).
     pub fn apply_change(&mut self, change: TextDocumentContentChangeEvent, unit: ColumnUnit) {
-        match change.range {
-            None => self.text = Arc::new(change.text),
-            Some(range) => {
-                let byte_range = {
-                    let index = LineIndex::new(&self.text);
-                    Lines {
-                        text: &self.text,
-                        index: &index,
-                        unit,
-                    }
-                    .byte_range(range)
-                };
-                Arc::make_mut(&mut self.text).replace_range(byte_range, &change.text);
-            }
+        let Some(range) = change.range else {
+            self.text = Arc::new(change.text);
+            return;
+        };
+        let (start, end) = {
+            let index = LineIndex::new(&self.text);
+            let at = |position: Position| {
+                index.offset_split(
+                    &self.text,
+                    LineCol {
+                        line: position.line,
+                        col: position.character,
+                    },
+                    unit,
+                )
+            };
+            let (start, end) = (at(range.start), at(range.end));
+            // A reversed range is put in order; inside a character is
+            // after its start.
+            (start.min(end), start.max(end))
+        };
+        let ((start, start_split), (end, end_split)) = (start, end);
+        let mut replacement = String::with_capacity(change.text.len() + 6);
+        if start_split {
+            replacement.push(char::REPLACEMENT_CHARACTER);
         }
+        replacement.push_str(&change.text);
+        let mut end = end;
+        if end_split {
+            replacement.push(char::REPLACEMENT_CHARACTER);
+            end += self.text[end..].chars().next().map_or(0, char::len_utf8);
+        }
+        Arc::make_mut(&mut self.text).replace_range(start..end, &replacement);
     }
 }
 
