@@ -169,6 +169,32 @@ pub fn conceal_sensitive_values(text: &str, findings: &mut Vec<Finding>) {
     }
 }
 
+/// What a message shows where its quote of the prose held an atom (inline
+/// code, a link's URL, an email address, an image): prose text marks those
+/// with U+FFFC, which no reader should see, and an atom may be a value
+/// that must stay hidden, so it is elided rather than written out.
+pub const ELIDED: &str = "…";
+
+/// Replace the U+FFFC placeholders prose text holds for atoms in every
+/// message, note and fix title, whichever rule or rule set wrote them.
+pub fn elide_placeholders(findings: &mut [Finding]) {
+    let placeholder = crate::document::PLACEHOLDER;
+    let elide = |text: &mut String| {
+        if text.contains(placeholder) {
+            *text = text.replace(placeholder, ELIDED);
+        }
+    };
+    for finding in findings {
+        elide(&mut finding.message);
+        if let Some(note) = &mut finding.note {
+            elide(note);
+        }
+        for fix in &mut finding.fixes {
+            elide(&mut fix.title);
+        }
+    }
+}
+
 /// Quote a piece of the document for a message, the way every message does:
 /// curly double quotes, inner whitespace collapsed, long quotes shortened.
 pub fn quote(text: &str) -> String {
