@@ -17,6 +17,9 @@ pub struct KeyMessage {
     /// with `#N` appended when the file holds several messages.
     pub source: String,
     pub text: String,
+    /// The file it was read from, made absolute (lexically), so that a
+    /// check can tell a key-message file from a post.
+    pub path: PathBuf,
 }
 
 const EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
@@ -58,6 +61,7 @@ pub fn load(root: &Path, entries: &[String]) -> Result<Vec<KeyMessage>, GuideErr
                 messages.push(KeyMessage {
                     source,
                     text: part.to_owned(),
+                    path: std::path::absolute(&file).unwrap_or_else(|_| file.clone()),
                 });
             }
         }

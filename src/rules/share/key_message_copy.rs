@@ -40,6 +40,13 @@ declare_rule! {
     /// messages (`.md`, `.markdown`, `.txt`; one message per file, or several
     /// separated by a line `---`), relative to the guide. They are read once
     /// when the guide is loaded and indexed once per check run.
+    ///
+    /// ## When it runs
+    /// Only on social posts: when a platform is known (front matter
+    /// `platform`/`platforms`, `--platform`, or `[sharing] platforms` for
+    /// files inside `[sharing] posts`, or for every file when `posts` is
+    /// unset), and never on the guide's key-message files. A long-form blog
+    /// post with no platform is not checked as a social post.
     pub static META = {
         id: "share/key-message-copy",
         category: Share,
@@ -137,7 +144,7 @@ impl Rule for KeyMessageCopy {
     }
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        if self.messages.is_empty() {
+        if self.messages.is_empty() || !cx.post.is_social_post() {
             return;
         }
         let words = normalized_words(cx.document);
