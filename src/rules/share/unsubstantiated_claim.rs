@@ -152,7 +152,6 @@ const MEASUREMENT_MARKERS: &[&str] = &[
     "measurements",
     "dashboard",
     "status page",
-    "uptime",
     "operating at",
     "testing",
     "test cases",
