@@ -21,8 +21,6 @@ use copydesk::rules::registry;
 use copydesk::{Finding, Severity};
 use proptest::prelude::*;
 
-const TODAY: (i32, u32, u32) = (2026, 11, 23);
-
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/share")
 }
@@ -36,15 +34,7 @@ fn fixture_guide() -> Arc<Guide> {
 }
 
 fn checker(guide: Arc<Guide>, select: &[&str], platforms: &[&str]) -> Checker {
-    Checker::new(
-        guide,
-        CheckOptions {
-            select: select.iter().map(|s| s.to_string()).collect(),
-            platforms: platforms.iter().map(|s| s.to_string()).collect(),
-            today: TODAY,
-            ..CheckOptions::default()
-        },
-    )
+    common::share_checker(guide, select, platforms)
 }
 
 fn guide_from(text: &str) -> Arc<Guide> {

@@ -23,17 +23,7 @@ fn guide_from(text: &str) -> Arc<Guide> {
     )
 }
 
-fn checker(guide: Arc<Guide>, select: &[&str], platforms: &[&str]) -> Checker {
-    Checker::new(
-        guide,
-        CheckOptions {
-            select: select.iter().map(|s| s.to_string()).collect(),
-            platforms: platforms.iter().map(|s| s.to_string()).collect(),
-            today: (2026, 11, 23),
-            ..CheckOptions::default()
-        },
-    )
-}
+use common::share_checker as checker;
 
 /// Findings of `rule` in `text` under the built-in guide, no platform.
 fn found(text: &str, rule: &str) -> Vec<Finding> {
