@@ -5,6 +5,7 @@
 //! key-message files never checked as posts.
 
 mod common;
+mod lsp_client;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -448,4 +449,35 @@ fn key_message_files_are_not_checked_as_posts() {
         on_post.contains(&"share/key-message-copy".to_owned()),
         "{on_post:?}"
     );
+}
+
+#[test]
+fn the_language_server_gives_key_message_files_no_post_findings() {
+    let dir = key_message_project();
+    let mut client = lsp_client::LspClient::spawn(dir.path());
+    client.initialize(
+        lsp_client::editor_capabilities(&["utf-16"]),
+        serde_json::Value::Null,
+        Some(dir.path()),
+    );
+    let rules = |client: &mut lsp_client::LspClient, name: &str| -> Vec<String> {
+        let path = dir.path().join(name);
+        let uri = lsp_client::file_uri(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        client.open(&uri, "markdown", 1, &text);
+        client
+            .diagnostics(&uri, 1)
+            .iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_owned))
+            .filter(|code| code.starts_with("share/"))
+            .collect()
+    };
+    assert_eq!(
+        rules(&mut client, "key-messages/launch.md"),
+        Vec::<String>::new()
+    );
+    let mut on_post = rules(&mut client, "post.md");
+    on_post.sort();
+    assert_eq!(on_post, ["share/disclosure", "share/key-message-copy"]);
+    client.shutdown();
 }
