@@ -141,6 +141,7 @@ fn judgement_words_without_a_judged_name_are_silent() {
         "An attacker could corrupt arbitrary files when Cargo unpacked the archive.",
         "- @dana is fixing useless spans in the macro output.",
         "Other LLVM sanitizers will help us support garbage collection.",
+        "This is garbage. It is a scam. Software is garbage.",
     ] {
         assert_eq!(
             flagged(text, "share/reputation"),
@@ -148,6 +149,20 @@ fn judgement_words_without_a_judged_name_are_silent() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn a_name_that_starts_the_sentence_can_be_judged() {
+    let text = "Initech's support is garbage.\n\nGlobex is a scam.\n";
+    let found = found(text, "share/reputation");
+    let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "“garbage” next to “Initech”: could this harm someone's reputation? Do you have facts to back it?",
+            "“scam” next to “Globex”: could this harm someone's reputation? Do you have facts to back it?",
+        ]
+    );
 }
 
 #[test]

@@ -13,8 +13,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a negative judgement (“scam”, “fraud”, “liar”, “incompetent”,
     /// “worst”, “garbage”, “rip-off”…) about a named person or organisation:
-    /// a competitor from the guide, an @mention, or a capitalised name that
-    /// does not start the sentence. The judgement must be about the name:
+    /// a competitor from the guide, an @mention, or a capitalised name (at
+    /// the start of a sentence, only a word no English dictionary holds,
+    /// such as “Globex”). The judgement must be about the name:
     /// the name is the subject of a verb judgement (“Globex lied”), is
     /// linked to it within eight words and the same clause (“Globex's
     /// pricing is a rip-off”), or follows it directly (“crooked Globex”).
@@ -274,7 +275,16 @@ impl Reputation {
         // about Signals.
         let judgement_word = words.partition_point(|w| w.end <= judgement.start);
         for (index, word) in words.iter().enumerate() {
-            if index == 0 || word.start < judgement.end && judgement.start < word.end {
+            if word.start < judgement.end && judgement.start < word.end {
+                continue;
+            }
+            // Every sentence starts with a capital: its first word is a
+            // name only when it is no English word (“Globex is a scam”,
+            // not “This is garbage”).
+            if index == 0 && {
+                let first = prose[word.clone()].to_lowercase();
+                first.chars().count() <= 2 || super::words::is_word(&first)
+            } {
                 continue;
             }
             if index.abs_diff(judgement_word) > NAME_WINDOW_WORDS {
@@ -325,6 +335,10 @@ impl Rule for Reputation {
         };
         let judgement = &block.prose.text[found.prose.clone()];
         let target = &block.prose.text[target];
+        let target = target
+            .strip_suffix("'s")
+            .or_else(|| target.strip_suffix("’s"))
+            .unwrap_or(target);
         out.push(
             Finding::new(
                 META.id,
