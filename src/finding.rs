@@ -140,11 +140,22 @@ pub fn conceal_sensitive_values(text: &str, findings: &mut Vec<Finding>) {
     if secrets.is_empty() {
         return;
     }
+    // A value is reported once but may stand in several places: a finding
+    // inside any of them goes.
+    let places: Vec<Range<usize>> = secrets
+        .iter()
+        .flat_map(|(span, value)| {
+            std::iter::once(span.clone()).chain(
+                text.match_indices(value.as_str())
+                    .map(|(at, found)| at..at + found.len()),
+            )
+        })
+        .collect();
     findings.retain(|finding| {
         finding.sensitive
-            || !secrets
+            || !places
                 .iter()
-                .any(|(span, _)| span.start <= finding.span.start && finding.span.end <= span.end)
+                .any(|span| span.start <= finding.span.start && finding.span.end <= span.end)
     });
     for finding in findings.iter_mut().filter(|f| !f.sensitive) {
         for (_, value) in &secrets {
