@@ -237,8 +237,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     // Resolve every input's guide first (sequentially: discovery is cached
     // per folder), then check in parallel.
     let mut jobs: Vec<(Input, Option<Arc<Checker>>)> = Vec::with_capacity(inputs.len());
+    let mut key_message_files = 0;
     for input in inputs {
         let checker = match guides.checker_for(&input.path) {
+            // A key-message file met in a folder walk is the guide's own
+            // material, not a post: it would "copy" itself.
+            Ok(checker)
+                if input.from_stdin.is_none()
+                    && !args.paths.contains(&input.path)
+                    && checker.guide().is_key_message_file(&input.path) =>
+            {
+                key_message_files += 1;
+                continue;
+            }
             Ok(checker) => Some(checker),
             Err(error) => {
                 if guides.report_once(&error) {
@@ -249,6 +260,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             }
         };
         jobs.push((input, checker));
+    }
+
+    if key_message_files > 0 && !args.quiet {
+        eprintln!(
+            "note: skipped {key_message_files} key-message file{} ([sharing] key_messages): they are the guide's messages, not posts",
+            if key_message_files == 1 { "" } else { "s" }
+        );
     }
 
     // Model review: every guide must configure a model before anything is sent.
@@ -602,14 +620,11 @@ fn check_input(
     outcome.findings = fixed.findings;
     if fixed.text != text {
         if mode.diff {
-            // A diff shows whole lines: never one holding a value that
-            // share/personal-data found.
-            let hidden = sensitive_values(&fixed.document, &outcome.findings);
-            outcome.diff = Some(unified_diff(
-                &conceal(&text, &hidden),
-                &conceal(&fixed.text, &hidden),
-                &outcome.display,
-            ));
+            // The diff is of the writer's own file, printed for them to
+            // apply: it shows every line as it is (values that
+            // share/personal-data found included), or `git apply` and
+            // `patch` would reject its hunks. Messages and excerpts mask.
+            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
@@ -639,23 +654,6 @@ fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
         crate::rules::share::platforms::known_names(),
         guide.source
     ))
-}
-
-/// The source text of every sensitive finding.
-fn sensitive_values(document: &Document, findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .filter(|f| f.sensitive)
-        .filter_map(|f| document.text().get(f.span.clone()))
-        .filter(|value| !value.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn conceal(text: &str, values: &[String]) -> String {
-    values.iter().fold(text.to_owned(), |text, value| {
-        text.replace(value.as_str(), crate::finding::CONCEALED)
-    })
 }
 
 /// Guides and their checkers, loaded once per guide file.

@@ -277,6 +277,17 @@ impl Guide {
         })
     }
 
+    /// Whether `path` is one of the files `[sharing] key_messages` names.
+    /// Key-message files are the guide's own material, never posts: the
+    /// CLI's folder walk skips them and post-only rules stay silent on them.
+    pub fn is_key_message_file(&self, path: &Path) -> bool {
+        if self.key_messages.is_empty() {
+            return false;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.key_messages.iter().any(|m| m.path == absolute)
+    }
+
     /// Whether this guide is a Vale configuration used on its own.
     pub fn is_vale_only(&self) -> bool {
         matches!(&self.source, GuideSource::File(path) if crate::vale::is_config_file(path))

@@ -104,12 +104,19 @@ impl HumanPrinter {
         }
         // Source excerpts never show a sensitive value, whichever finding
         // they illustrate.
-        let concealed: Vec<Range<usize>> = report
-            .findings
-            .iter()
-            .filter(|f| f.sensitive)
-            .map(|f| f.span.clone())
-            .collect();
+        // A value is reported once but may stand in several places: hide
+        // every occurrence of it.
+        let text = report.document.map_or("", |d| d.text());
+        let mut concealed: Vec<Range<usize>> = Vec::new();
+        for finding in report.findings.iter().filter(|f| f.sensitive) {
+            concealed.push(finding.span.clone());
+            if let Some(value) = text.get(finding.span.clone()).filter(|v| !v.is_empty()) {
+                concealed.extend(
+                    text.match_indices(value)
+                        .map(|(at, _)| at..at + value.len()),
+                );
+            }
+        }
         for finding in report.findings {
             write_finding(
                 out,

@@ -178,6 +178,10 @@ pub struct Snapshot {
     pub unit: ColumnUnit,
     pub max_bytes: u64,
     pub review: Option<Arc<super::review::Reviewed>>,
+    /// The file behind the document, when its URI is a file: rules that
+    /// depend on where a post lives (`[sharing] posts`, key-message files,
+    /// Vale's glob sections) read it.
+    pub path: Option<PathBuf>,
 }
 
 impl Snapshot {
@@ -198,7 +202,10 @@ impl Snapshot {
             checked.too_large = Some((self.text.len(), self.max_bytes));
             return checked;
         }
-        let document = Document::parse(self.text.as_str(), self.kind);
+        let mut document = Document::parse(self.text.as_str(), self.kind);
+        if let Some(path) = self.path {
+            document = document.with_path(path);
+        }
         checked.findings = check_cached(&self.checker, &document, &self.cache);
         if let Some(review) = &self.review {
             super::review::add_findings(&self.checker, &document, review, &mut checked.findings);
@@ -385,6 +392,7 @@ impl State {
             unit,
             max_bytes,
             review: document.review.clone(),
+            path: file_path(uri),
         })
     }
 
