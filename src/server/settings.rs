@@ -111,6 +111,48 @@ impl Settings {
         Some((settings, rejected))
     }
 
+    /// Warnings for keys of the `copydesk` section that look meant for
+    /// this server but that it does not read: a near miss of a known key
+    /// ("did you mean"), or a CLI option that has no setting. Other unknown
+    /// keys (an extension's own, like `path`) stay silent.
+    pub fn unknown_key_warnings(value: &Value) -> Vec<String> {
+        const KNOWN: [&str; 6] = [
+            "guidePath",
+            "extraLanguages",
+            "maxDocumentBytes",
+            "diagnosticMode",
+            "llm",
+            "platforms",
+        ];
+        /// Keys read by the VS Code extension, not the server.
+        const CLIENT: [&str; 2] = ["path", "trace"];
+        let section = match value.get("copydesk") {
+            Some(inner) if inner.is_object() => inner,
+            _ => value,
+        };
+        let Some(object) = section.as_object() else {
+            return Vec::new();
+        };
+        let mut warnings = Vec::new();
+        for key in object.keys() {
+            if KNOWN.contains(&key.as_str()) || CLIENT.contains(&key.as_str()) {
+                continue;
+            }
+            if matches!(key.as_str(), "select" | "ignore" | "rules") {
+                warnings.push(format!(
+                    "copydesk: the setting copydesk.{key} is not read by the language server, ignored: turn rules on and off under [rules] in the guide"
+                ));
+            } else if let Some(near) = KNOWN.iter().find(|known| {
+                crate::rules::edit_distance(&known.to_lowercase(), &key.to_lowercase()) <= 2
+            }) {
+                warnings.push(format!(
+                    "copydesk: unknown setting copydesk.{key}, ignored; did you mean copydesk.{near}?"
+                ));
+            }
+        }
+        warnings
+    }
+
     pub fn max_document_bytes(&self) -> u64 {
         self.max_document_bytes
             .unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
