@@ -316,6 +316,7 @@ pub fn write_atomically(path: &Path, original: &str, new_text: &str) -> Result<(
     }
     temporary.write_all(&new_bytes)?;
     temporary.as_file().sync_all()?;
+    hold_for_tests();
     std::fs::set_permissions(temporary.path(), metadata.permissions())?;
     // Check once more just before the rename, to keep the window small.
     if std::fs::read(&target)? != original_bytes {
@@ -323,6 +324,16 @@ pub fn write_atomically(path: &Path, original: &str, new_text: &str) -> Result<(
     }
     temporary.persist(&target).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// In debug builds, with `COPYDESK_TEST_HOLD_TEMPORARY` set, wait here
+/// while the temporary file exists, so that a test can interrupt the run
+/// at that moment (it gives up after a minute).
+fn hold_for_tests() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("COPYDESK_TEST_HOLD_TEMPORARY").is_some() {
+        std::thread::sleep(Duration::from_secs(60));
+    }
 }
 
 /// Overwrite a file's contents through an open handle, keeping its inode
@@ -701,6 +712,71 @@ mod tests {
             Err(ReadError::TooLarge { .. })
         ));
         assert_eq!(decode_draft(b"fine".to_vec(), 100).unwrap(), "fine");
+    }
+
+    #[test]
+    fn decoding_reads_utf16_and_drops_a_utf8_mark() {
+        let le: Vec<u8> = [0xFF, 0xFE, b'h', 0, b'i', 0, 0x3D, 0xD8, 0x00, 0xDE].to_vec();
+        let draft = decode(le.clone(), 100).unwrap();
+        assert_eq!(draft.text, "hi😀");
+        assert_eq!(draft.encoding, Encoding::Utf16Le);
+        assert_eq!(draft.encoding.encode(&draft.text), le);
+        let be = Encoding::Utf16Be.encode("é\n");
+        assert_eq!(be, [0xFE, 0xFF, 0x00, 0xE9, 0x00, b'\n']);
+        assert_eq!(decode(be, 100).unwrap().text, "é\n");
+        let bom = decode(b"\xEF\xBB\xBFtext".to_vec(), 100).unwrap();
+        assert_eq!(
+            (bom.text.as_str(), bom.encoding),
+            ("text", Encoding::Utf8Bom)
+        );
+        assert_eq!(Encoding::Utf8Bom.encode("text"), b"\xEF\xBB\xBFtext");
+        // A lone surrogate or an odd last byte is not text.
+        assert!(matches!(
+            decode(vec![0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0], 100),
+            Err(ReadError::NotUtf16 { byte: 4, .. })
+        ));
+        assert!(matches!(
+            decode(vec![0xFF, 0xFE, b'a', 0, b'b'], 100),
+            Err(ReadError::NotUtf16 { byte: 4, .. })
+        ));
+        // An encoded NUL is still binary, at its byte offset in the file.
+        assert!(matches!(
+            decode(vec![0xFF, 0xFE, b'a', 0, 0, 0], 100),
+            Err(ReadError::Binary { offset: 4 })
+        ));
+        // Offsets after a UTF-8 mark count the mark.
+        assert!(matches!(
+            decode(b"\xEF\xBB\xBFab\xff".to_vec(), 100),
+            Err(ReadError::NotUtf8 { line: 1, byte: 5 })
+        ));
+    }
+
+    #[test]
+    fn only_our_exact_temporary_names_are_ours() {
+        assert!(is_temporary_name(".copydesk-a1B2c3"));
+        for name in [
+            ".copydesk-a1B2c",
+            ".copydesk-a1B2c3d",
+            ".copydesk-a1B2c.",
+            ".copydeskignore",
+            "copydesk-a1B2c3",
+            ".copydesk-a1B2c3.md",
+        ] {
+            assert!(!is_temporary_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn same_file_sees_through_links_and_dots() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("post.md");
+        std::fs::write(&path, "x").unwrap();
+        assert!(same_file(&path, &folder.path().join(".").join("post.md")));
+        std::fs::hard_link(&path, folder.path().join("other.md")).unwrap();
+        assert!(same_file(&path, &folder.path().join("other.md")));
+        assert!(!same_file(&path, &folder.path().join("missing.md")));
+        std::fs::write(folder.path().join("third.md"), "x").unwrap();
+        assert!(!same_file(&path, &folder.path().join("third.md")));
     }
 
     #[test]

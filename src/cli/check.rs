@@ -772,8 +772,13 @@ impl GuideCache {
                 let hint = crate::rules::closest_selector(selector, &sets)
                     .map(|id| format!("; did you mean “{id}”?"))
                     .unwrap_or_default();
+                let styles = if sets.is_empty() {
+                    " (no Vale styles are loaded)"
+                } else {
+                    ""
+                };
                 bail!(
-                    "unknown rule, category or Vale style “{selector}” in {flag}{hint} (see `copydesk rules`)"
+                    "unknown rule, category or Vale style “{selector}” in {flag}{styles}{hint} (see `copydesk rules`)"
                 );
             }
         }

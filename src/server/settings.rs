@@ -310,4 +310,25 @@ mod tests {
         assert_eq!(settings.guide_path.as_deref(), Some("brand/copydesk.toml"));
         assert_eq!(settings.max_document_bytes(), DEFAULT_MAX_DOCUMENT_BYTES);
     }
+
+    #[test]
+    fn near_misses_and_cli_options_in_settings_are_warned_about() {
+        let warnings = Settings::unknown_key_warnings(&json!({
+            "copydesk": {
+                "guidPath": "x.toml",
+                "select": ["voice"],
+                "path": "/usr/bin/copydesk",
+                "somethingElse": 1,
+                "platforms": ["x"],
+            }
+        }));
+        assert_eq!(
+            warnings,
+            [
+                "copydesk: unknown setting copydesk.guidPath, ignored; did you mean copydesk.guidePath?",
+                "copydesk: the setting copydesk.select is not read by the language server, ignored: turn rules on and off under [rules] in the guide",
+            ]
+        );
+        assert!(Settings::unknown_key_warnings(&json!({"guidePath": "x"})).is_empty());
+    }
 }
