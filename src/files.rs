@@ -672,11 +672,38 @@ fn walk(
                     expanded.files.push(path.to_path_buf());
                 }
             }
-            Err(error) => expanded
-                .errors
-                .push((root.to_path_buf(), error.to_string())),
+            Err(error) => expanded.errors.push(walk_error(root, &error)),
         }
     }
+}
+
+/// A walk error as the path it is about and the reason, said once (the
+/// walker's own text repeats the path: "e: e/sub: IO error for operation
+/// on e/sub: …").
+fn walk_error(root: &Path, error: &ignore::Error) -> (PathBuf, String) {
+    fn path_of(error: &ignore::Error) -> Option<&Path> {
+        match error {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            _ => None,
+        }
+    }
+    let path = path_of(error).unwrap_or(root).to_path_buf();
+    let reason = match error.io_error() {
+        Some(io) => {
+            // The walker's io errors wrap the system's, path and all: say
+            // the system's alone.
+            let mut innermost: &dyn std::error::Error = io.get_ref().map_or(io as _, |e| e as _);
+            while let Some(next) = innermost.source() {
+                innermost = next;
+            }
+            format!("could not read: {innermost}")
+        }
+        None => error.to_string(),
+    };
+    (path, reason)
 }
 
 fn has_extension(path: &Path, extensions: &[String]) -> bool {

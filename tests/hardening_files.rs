@@ -493,3 +493,45 @@ fn rule_summaries_are_one_line_each_when_piped() {
         );
     }
 }
+
+#[test]
+fn an_unreadable_folder_is_named_once_with_the_reason() {
+    let dir = folder();
+    fs::create_dir_all(dir.path().join("posts/locked")).unwrap();
+    fs::write(dir.path().join("posts/locked/post.md"), WORDY).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(dir.path().join("posts"), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(
+        dir.path().join("posts/locked"),
+        fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    // Root reads any folder: run as nobody, when we can.
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = if root {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_copydesk"));
+        command
+    } else {
+        copydesk()
+    };
+    let output = match command
+        .args(["check", "posts"])
+        .current_dir(dir.path())
+        .output()
+    {
+        Ok(output) if !(root && stderr(&output).contains("setpriv:")) => output,
+        _ => {
+            common::skip("setpriv is needed to run as another user");
+            return;
+        }
+    };
+    let err = stderr(&output);
+    assert_eq!(
+        err.trim(),
+        "error: posts/locked: could not read: Permission denied (os error 13)"
+    );
+}

@@ -163,7 +163,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
                     meta.id,
                     default_level(meta),
                     meta.fixable.as_str(),
-                    wrap_summary(&meta.summary(), indent, columns)
+                    wrap_summary(meta.summary(), indent, columns)
                 )?;
             }
             for (description, rules) in &external {
