@@ -769,16 +769,9 @@ impl GuideCache {
         }
         for selector in selectors {
             if !crate::rules::is_selector_of(selector, &sets) {
-                let hint = crate::rules::closest_selector(selector, &sets)
-                    .map(|id| format!("; did you mean “{id}”?"))
-                    .unwrap_or_default();
-                let styles = if sets.is_empty() {
-                    " (no Vale styles are loaded)"
-                } else {
-                    ""
-                };
                 bail!(
-                    "unknown rule, category or Vale style “{selector}” in {flag}{styles}{hint} (see `copydesk rules`)"
+                    "unknown rule, category or Vale style “{selector}” in {flag}{} (see `copydesk rules`)",
+                    crate::rules::unknown_selector_hint(selector, &sets)
                 );
             }
         }

@@ -246,19 +246,14 @@ impl Guide {
         }
         for rule in &external_keys {
             if !crate::rules::is_selector_of(rule, &rule_sets) {
-                let hint = crate::rules::closest_selector(rule, &rule_sets)
-                    .map(|id| format!("; did you mean “{id}”?"))
-                    .unwrap_or_default();
-                let styles = if rule_sets.is_empty() {
-                    " (no Vale styles are loaded: set `vale` to a .vale.ini)"
-                } else {
-                    ""
-                };
                 return Err(GuideError::at(
                     &name,
                     text,
                     config::key_offset(text, rule).unwrap_or(0),
-                    format!("unknown rule “{rule}” in [rules]{hint}{styles}"),
+                    format!(
+                        "unknown rule “{rule}” in [rules]{}",
+                        crate::rules::unknown_selector_hint(rule, &rule_sets)
+                    ),
                 ));
             }
         }

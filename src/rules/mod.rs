@@ -334,9 +334,26 @@ pub fn is_selector_of(selector: &str, sets: &[std::sync::Arc<dyn external::RuleS
     is_builtin_selector(selector) || sets.iter().any(|set| set.knows(selector))
 }
 
+/// The end of an "unknown rule" error for `selector`: that no Vale styles
+/// are loaded, if so, and the nearest known name ("did you mean").
+pub fn unknown_selector_hint(
+    selector: &str,
+    sets: &[std::sync::Arc<dyn external::RuleSet>],
+) -> String {
+    let styles = if sets.is_empty() {
+        " (no Vale styles are loaded)"
+    } else {
+        ""
+    };
+    let near = closest_selector(selector, sets)
+        .map(|id| format!("; did you mean “{id}”?"))
+        .unwrap_or_default();
+    format!("{styles}{near}")
+}
+
 /// The rule id, category or Vale style nearest to a misspelt selector,
 /// among the built-in ones and those of `sets`, for "did you mean".
-pub fn closest_selector(
+fn closest_selector(
     selector: &str,
     sets: &[std::sync::Arc<dyn external::RuleSet>],
 ) -> Option<String> {
