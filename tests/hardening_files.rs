@@ -72,6 +72,18 @@ fn fix_refuses_a_read_only_file_even_for_root_and_counts_it_as_checked() {
         "{out}"
     );
     assert!(!out.contains("could not be checked"), "{out}");
+    // The JSON summary counts it apart from files that could not be checked.
+    let output = run_in(
+        dir.path(),
+        &["check", "--fix", "--format", "json", "post.md"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["fixes_not_written"], 1);
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(
+        report["files"][0]["findings"].as_array().map(Vec::len),
+        Some(2)
+    );
 }
 
 #[test]
