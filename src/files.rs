@@ -479,6 +479,7 @@ pub fn remove_stale_temporaries(folder: &Path) {
 }
 
 /// Remove every temporary file being written now.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn remove_pending_temporaries() {
     if let Ok(pending) = PENDING.lock() {
         for path in pending.iter() {
