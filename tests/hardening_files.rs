@@ -447,6 +447,22 @@ fn a_lone_carriage_return_ends_a_line_and_is_never_printed_raw() {
     );
 }
 
+/// Run copydesk in `dir`, failing the test (not hanging) if it blocks,
+/// as reading a FIFO would.
+fn run_unless_blocked(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = copydesk()
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("copydesk starts");
+    wait_for("copydesk to finish (reading a FIFO blocks)", || {
+        child.try_wait().unwrap().is_some()
+    });
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn a_fifo_or_a_device_is_named_for_what_it_is_and_never_read() {
     let dir = folder();
@@ -455,19 +471,7 @@ fn a_fifo_or_a_device_is_named_for_what_it_is_and_never_read() {
         .status()
         .expect("mkfifo runs");
     assert!(status.success());
-    let mut child = copydesk()
-        .args(["check", "pipe.md", "/dev/null"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut exited = None;
-    wait_for("copydesk to finish (reading a FIFO blocks)", || {
-        exited = child.try_wait().unwrap();
-        exited.is_some()
-    });
-    let output = child.wait_with_output().unwrap();
+    let output = run_unless_blocked(dir.path(), &["check", "pipe.md", "/dev/null"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
     assert!(
@@ -504,17 +508,10 @@ fn a_guide_that_is_a_fifo_is_refused_not_read() {
         .status()
         .expect("mkfifo runs");
     assert!(status.success());
-    let mut child = copydesk()
-        .args(["check", "--config", "copydesk.toml", "post.md"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for("copydesk to finish (reading a FIFO blocks)", || {
-        child.try_wait().unwrap().is_some()
-    });
-    let output = child.wait_with_output().unwrap();
+    let output = run_unless_blocked(
+        dir.path(),
+        &["check", "--config", "copydesk.toml", "post.md"],
+    );
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
     assert!(
