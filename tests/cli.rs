@@ -562,7 +562,7 @@ fn the_examples_show_findings() {
 }
 
 #[test]
-fn a_category_typo_is_an_error_but_a_style_name_is_accepted() {
+fn a_category_typo_is_an_error_and_so_is_a_style_no_guide_loads() {
     let dir = folder(&[("post.md", b"We did this in order to ship.\n")]);
     let typo = run_in(dir.path(), &["check", "--select", "concsie", "post.md"]);
     assert_eq!(typo.status.code(), Some(2));
@@ -572,7 +572,12 @@ fn a_category_typo_is_an_error_but_a_style_name_is_accepted() {
         stderr(&typo)
     );
     // A bare name may be a Vale style the guide loads; with none loaded it
-    // selects nothing, and nothing is found.
+    // would select nothing and pass, so it is an error too.
     let style = run_in(dir.path(), &["check", "--select", "Microsoft", "post.md"]);
-    assert_eq!(style.status.code(), Some(0), "{}", stderr(&style));
+    assert_eq!(style.status.code(), Some(2), "{}", stderr(&style));
+    assert!(
+        stderr(&style).contains("“Microsoft” in --select (no Vale styles are loaded)"),
+        "{}",
+        stderr(&style)
+    );
 }

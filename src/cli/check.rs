@@ -171,6 +171,8 @@ struct Outcome {
     document: Option<Document>,
     findings: Vec<Finding>,
     error: Option<String>,
+    /// Why --fix did not write the fixes of a file it checked.
+    not_written: Option<String>,
     /// The fixed text, when fixing changed it.
     fixed_text: Option<String>,
     /// The unified diff, in --diff mode.
@@ -182,6 +184,10 @@ struct Outcome {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     validate(&args)?;
+    if args.fix && !args.diff && !args.stdin {
+        // Before any thread starts (loading Vale styles uses rayon).
+        files::remove_temporaries_on_signal();
+    }
     let options = CheckOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -262,6 +268,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         jobs.push((input, checker));
     }
 
+    guides.check_selectors(&args.select, "--select")?;
+    guides.check_selectors(&args.ignore, "--ignore")?;
+
     if key_message_files > 0 && !args.quiet {
         eprintln!(
             "note: skipped {key_message_files} key-message file{} ([sharing] key_messages): they are the guide's messages, not posts",
@@ -306,6 +315,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     // human format.
     let mut file_output = match &args.output {
         Some(path) => {
+            // Before anything is written: never put a report over a draft.
+            if let Some((input, _)) = jobs.iter().find(|(input, _)| {
+                input.from_stdin.is_none() && files::same_file(path, &input.path)
+            }) {
+                bail!(
+                    "--output {} is also an input ({}); not overwriting it",
+                    path.display(),
+                    input.display
+                );
+            }
             let file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
             let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
@@ -376,6 +395,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                     score,
                 };
                 summary.add(&report);
+                if let Some(reason) = &outcome.not_written {
+                    summary.not_written += 1;
+                    eprintln!(
+                        "error: {}: checked, fixes not written: {reason}",
+                        outcome.display
+                    );
+                    if status == Status::Clean {
+                        status = Status::Findings;
+                    }
+                }
                 fixes_applied += outcome.fixes_applied;
                 if outcome.error.is_some() && status == Status::Clean {
                     status = Status::Findings;
@@ -564,6 +593,7 @@ fn check_input(
         document: None,
         findings: Vec::new(),
         error: None,
+        not_written: None,
         fixed_text: None,
         diff: None,
         fixes_applied: 0,
@@ -628,7 +658,7 @@ fn check_input(
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
-            outcome.error = Some(error.to_string());
+            outcome.not_written = Some(error.to_string());
             outcome.fixes_applied = 0;
             let (document, findings) = checker.check_text_at(&text, kind, path);
             outcome.words = document.word_count();
@@ -720,6 +750,30 @@ impl GuideCache {
             Ok(checker) => Ok(Arc::clone(checker)),
             Err(error) => Err(anyhow::anyhow!("{error:#}")),
         }
+    }
+
+    /// Refuse a `--select`/`--ignore` selector that names a Vale rule or
+    /// style no loaded guide has (a typo would select nothing, and pass).
+    /// Said only when some guide loaded: otherwise the guide error says it.
+    fn check_selectors(&self, selectors: &[String], flag: &str) -> anyhow::Result<()> {
+        let sets: Vec<_> = self
+            .by_guide
+            .values()
+            .filter_map(|checker| checker.as_ref().ok())
+            .flat_map(|checker| checker.guide().rule_sets.iter().cloned())
+            .collect();
+        if !self.by_guide.values().any(Result::is_ok) {
+            return Ok(());
+        }
+        for selector in selectors {
+            if !crate::rules::is_selector_of(selector, &sets) {
+                bail!(
+                    "unknown rule, category or Vale style “{selector}” in {flag}{} (see `copydesk rules`)",
+                    crate::rules::unknown_selector_hint(selector, &sets)
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The rules any of the loaded guides runs, in registry order.

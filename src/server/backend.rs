@@ -86,6 +86,9 @@ impl Backend {
         let Ok(values) = self.shared.client.configuration(vec![item]).await else {
             return;
         };
+        if let Some(value) = values.first() {
+            self.shared.warn_unknown_settings(value);
+        }
         if let Some(parsed) = values.first().and_then(Settings::parse) {
             self.shared.apply_parsed_settings(parsed);
         }
@@ -162,6 +165,18 @@ impl Shared {
         }
         if state.pull_diagnostics && state.features.diagnostic_refresh {
             self.send([Outgoing::RefreshDiagnostics]);
+        }
+    }
+
+    /// Tell the writer about setting keys that look like typos; settings
+    /// still apply (a warning, never fatal).
+    fn warn_unknown_settings(&self, value: &serde_json::Value) {
+        let warnings = Settings::unknown_key_warnings(value);
+        if !warnings.is_empty() {
+            self.send(warnings.into_iter().map(|text| Outgoing::Message {
+                kind: MessageType::WARNING,
+                text,
+            }));
         }
     }
 
@@ -452,6 +467,7 @@ impl LanguageServer for Backend {
         if self.shared.features().configuration {
             self.pull_settings().await;
         } else if let Some(parsed) = Settings::parse(&params.settings) {
+            self.shared.warn_unknown_settings(&params.settings);
             self.shared.apply_parsed_settings(parsed);
         }
     }
