@@ -5,6 +5,7 @@ use crate::document::Block;
 use crate::finding::{Finding, quote};
 use crate::fix::{Edit, Fix};
 use crate::guide::Guide;
+use crate::rules::english::is_dictionary_word;
 use crate::rules::replace::capitalize;
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
@@ -51,7 +52,16 @@ const SHOUTED_SHORT_WORDS: &[&str] = &[
     "NOW", "FREE", "NEW", "BIG", "HUGE", "BEST", "MUST", "WOW", "YES", "OMG", "STOP", "LAST",
     "SALE", "HOT", "ALL", "NOT", "NEVER", "EVER", "GET", "BUY", "WIN", "OFF", "OUT", "YOU", "OUR",
     "THE", "AND", "THIS", "JUST", "ONLY", "SAVE", "DEAL", "LIVE", "LOVE", "COOL", "EPIC", "VERY",
-    "MUCH", "SO", "DO", "DONT", "CANT", "WONT",
+    "MUCH", "SO", "DO", "DONT", "CANT", "WONT", "HELP", "GOOD", "EASY", "FAST", "HERE", "WHAT",
+    "WHY", "HOW", "WHO", "NO", "MORE", "NEXT", "TOP", "YOUR", "WITH", "FOR", "ARE", "IS", "WAS",
+];
+
+/// Files and markers conventionally named in capitals: "see the README".
+#[rustfmt::skip]
+const CAPITALISED_NAMES: &[&str] = &[
+    "README", "LICENSE", "LICENCE", "CHANGELOG", "CHANGES", "CONTRIBUTING", "AUTHORS", "COPYING",
+    "CODEOWNERS", "MAINTAINERS", "NOTICE", "INSTALL", "TODO", "FIXME", "XXX", "MAKEFILE",
+    "DOCKERFILE", "OWNERS", "SECURITY", "HACKING", "GOVERNANCE",
 ];
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
@@ -85,12 +95,27 @@ fn letter_count(word: &str) -> usize {
 }
 
 impl Shouting {
+    /// A word in capitals that is written that way on purpose: a listed
+    /// acronym (or its plural), a token with digits ("HTTP2", "G20"), a file
+    /// named in capitals ("README"), a short initialism ("SIG", "REST" in
+    /// "REST API") that is no common shouted word, or a capitalised token that
+    /// is no English word at all ("DNSSEC", "ECDSA", "NVPTX").
     fn is_acronym(&self, word: &str) -> bool {
         self.acronyms.contains(word)
             || word.chars().any(|c| c.is_ascii_digit())
             || word
-                .strip_suffix("S")
+                .strip_suffix('S')
                 .is_some_and(|singular| self.acronyms.contains(singular))
+            || CAPITALISED_NAMES.contains(&word)
+            || (letter_count(word) <= 4 && !SHOUTED_SHORT_WORDS.contains(&word))
+            || !is_dictionary_word(&word.to_lowercase())
+    }
+
+    /// A word that shouts on its own: a common word of five or more letters
+    /// ("AMAZING") or a short one that is never an abbreviation ("FREE").
+    fn shouts(&self, word: &str) -> bool {
+        !self.is_acronym(word)
+            && (letter_count(word) >= 5 || SHOUTED_SHORT_WORDS.contains(&word))
     }
 
     fn report(
@@ -101,24 +126,22 @@ impl Shouting {
         out: &mut Vec<Finding>,
     ) {
         let prose = &block.prose.text;
+        if !run.iter().any(|w| self.shouts(&prose[w.clone()])) {
+            return;
+        }
+        let range = run[0].start..run[run.len() - 1].end;
+        if is_speaker_label(block, range.clone())
+            || is_stage_direction(prose, range.clone())
+            || is_in_identifier(cx.document.text(), block.source_range(range.clone()))
+        {
+            return;
+        }
+        // Only shouted words are lowercased: an acronym in the run keeps its
+        // capitals ("REST API" stays, "AMAZING REST API" → "amazing REST API").
         let shouted: Vec<&std::ops::Range<usize>> = run
             .iter()
             .filter(|w| !self.is_acronym(&prose[(*w).clone()]))
             .collect();
-        let is_shouting = match run {
-            [single] => {
-                let word = &prose[single.clone()];
-                !self.is_acronym(word)
-                    && (letter_count(word) >= 5 || SHOUTED_SHORT_WORDS.contains(&word))
-            }
-            _ => shouted
-                .iter()
-                .any(|w| letter_count(&prose[(*w).clone()]) >= 3),
-        };
-        if !is_shouting {
-            return;
-        }
-        let range = run[0].start..run[run.len() - 1].end;
         let source = cx.document.text();
         let mut edits = Vec::new();
         for word in &shouted {
@@ -152,6 +175,33 @@ impl Shouting {
         }
         out.push(finding);
     }
+}
+
+/// A transcript's stage direction in brackets: "[LAUGHS]".
+fn is_stage_direction(prose: &str, run: std::ops::Range<usize>) -> bool {
+    prose[..run.start].ends_with('[') && prose[run.end..].starts_with(']')
+}
+
+/// Capitals that are part of a constant or a placeholder rather than words:
+/// `MAX_POOL_SIZE` written without code marks (or with escaped
+/// underscores), `--replicas=COUNT`.
+fn is_in_identifier(source: &str, run: std::ops::Range<usize>) -> bool {
+    let before = source[..run.start].chars().next_back();
+    let after = source[run.end..].chars().next();
+    matches!(before, Some('_' | '\\' | '=' | '$'))
+        || matches!(after, Some('_' | '\\' | '='))
+}
+
+/// A transcript's speaker label: a run of capitals that starts a paragraph,
+/// a sentence or a line and ends in a colon ("ADAM SMITH: Welcome back").
+fn is_speaker_label(block: &Block, run: std::ops::Range<usize>) -> bool {
+    let prose = &block.prose.text;
+    if !prose[run.end..].starts_with(':') {
+        return false;
+    }
+    run.start == 0
+        || block.sentences.iter().any(|s| s.start == run.start)
+        || prose[..run.start].trim_end_matches(' ').ends_with(['\n', ':', '.', '?', '!'])
 }
 
 impl Rule for Shouting {
