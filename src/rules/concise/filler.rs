@@ -1,7 +1,11 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use std::ops::Range;
+
+use crate::document::Block;
+use crate::rules::context::in_identifier;
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
@@ -42,12 +46,22 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.concise.filler,
         TableStyle {
             message: |quoted| format!("Filler word {quoted}"),
             single_fix: Applicability::Unsafe,
         },
+        filler_context,
     )
+}
+
+/// A filler word inside a name ("really-fast-parser", "actually/repo") is
+/// part of the name.
+fn filler_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
+    if in_identifier(&block.prose.text, found) {
+        return Verdict::Skip;
+    }
+    Verdict::Keep
 }

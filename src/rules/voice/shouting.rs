@@ -11,10 +11,16 @@ use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags words and phrases in ALL CAPS that are not acronyms: a run of two
-    /// or more capitalised words, a single capitalised word of five or more
-    /// letters, or a short shouted word such as “FREE” or “NOW”. Acronyms from
-    /// the built-in list and the guide's `acronyms` are fine.
+    /// Flags words and phrases in ALL CAPS that shout: a common English word
+    /// of five or more letters (“AMAZING”) or a short word that is never an
+    /// abbreviation (“FREE”, “NOW”), alone or in a run of capitals. Acronyms
+    /// and initialisms are fine: those in the built-in list and the guide's
+    /// `acronyms`, tokens with digits, files named in capitals (“README”,
+    /// “LICENSE”), words of up to four letters (“REST API”, “SIG”), and
+    /// tokens that are no English word (“DNSSEC”, “ECDSA”). Transcript
+    /// speaker labels (“JANE DOE:” at the start of a paragraph or sentence),
+    /// stage directions in brackets (“[LAUGHS]”) and parts of constants
+    /// (`MAX\_SIZE`) are not checked.
     ///
     /// ## Why is this bad?
     /// Capitals read as shouting, are harder to read, and screen readers may
@@ -32,7 +38,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Unsafe: lowercasing keeps the words but drops the emphasis the writer
-    /// chose, and a name written in capitals may need its own casing.
+    /// chose, and a name written in capitals may need its own casing. The fix
+    /// never changes the case of an acronym (“AMAZING REST API” → “amazing
+    /// REST API”).
     ///
     /// ## Options
     /// `[voice] acronyms = ["ACME", …]` accepts more acronyms.
@@ -101,13 +109,20 @@ impl Shouting {
     /// "REST API") that is no common shouted word, or a capitalised token that
     /// is no English word at all ("DNSSEC", "ECDSA", "NVPTX").
     fn is_acronym(&self, word: &str) -> bool {
+        self.is_name_in_capitals(word)
+            || (letter_count(word) <= 4 && !SHOUTED_SHORT_WORDS.contains(&word))
+    }
+
+    /// A token that is certainly written in capitals on purpose, whatever
+    /// stands around it: listed (or its plural), with digits, a file name,
+    /// or no English word.
+    fn is_name_in_capitals(&self, word: &str) -> bool {
         self.acronyms.contains(word)
             || word.chars().any(|c| c.is_ascii_digit())
             || word
                 .strip_suffix('S')
                 .is_some_and(|singular| self.acronyms.contains(singular))
             || CAPITALISED_NAMES.contains(&word)
-            || (letter_count(word) <= 4 && !SHOUTED_SHORT_WORDS.contains(&word))
             || !is_dictionary_word(&word.to_lowercase())
     }
 
@@ -136,11 +151,23 @@ impl Shouting {
         {
             return;
         }
-        // Only shouted words are lowercased: an acronym in the run keeps its
-        // capitals ("REST API" stays, "AMAZING REST API" → "amazing REST API").
-        let shouted: Vec<&std::ops::Range<usize>> = run
-            .iter()
-            .filter(|w| !self.is_acronym(&prose[(*w).clone()]))
+        // Acronyms keep their capitals: a listed, numbered, file or
+        // non-dictionary token always, and a short word when it stands next
+        // to one ("AMAZING REST API" → "amazing REST API", but "OPEN NOW" →
+        // "open now").
+        let word = |i: usize| &prose[run[i].clone()];
+        let keeps_capitals = |i: usize| {
+            self.is_name_in_capitals(word(i))
+                || (self.is_acronym(word(i))
+                    && [i.checked_sub(1), Some(i + 1)]
+                        .into_iter()
+                        .flatten()
+                        .filter(|&j| j < run.len())
+                        .any(|j| self.is_name_in_capitals(word(j))))
+        };
+        let shouted: Vec<&std::ops::Range<usize>> = (0..run.len())
+            .filter(|&i| !keeps_capitals(i))
+            .map(|i| &run[i])
             .collect();
         let source = cx.document.text();
         let mut edits = Vec::new();
