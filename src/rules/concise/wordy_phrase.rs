@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
 use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::context::{NOUN_PHRASE_STARTS, next_word, starts_sentence};
+use crate::rules::context::{NOUN_PHRASE_STARTS, next_word, previous_word, starts_sentence};
 use crate::document::Block;
 use std::ops::Range;
 use crate::rules::{Rule, RuleFactory};
@@ -31,10 +31,11 @@ declare_rule! {
     /// the original's capitalisation is kept (“In order to” → “To”). Where
     /// the right replacement depends on the words around it, the fix follows
     /// them or is Unsafe: “a large number of their customers” becomes “many
-    /// of their customers”; “in order to” is Safe only at the start of a
-    /// sentence or clause (after a noun, “supporters in order to provide”,
-    /// dropping it can change who does what); phrases such as “in many cases”
-    /// or “utilization” are Unsafe.
+    /// of their customers”; “in order to” is Safe at the start of a sentence
+    /// or clause and after a pronoun, verb or adverb (“did this in order to
+    /// ship”), but Unsafe after a noun, where the short form can change who
+    /// does what (“thank our supporters in order to provide”); phrases such
+    /// as “in many cases” or “utilization” are Unsafe.
     ///
     /// ## Options
     /// `[concise] wordy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -75,6 +76,19 @@ const CONTEXT_DEPENDENT: &[&str] = &[
 /// Rows that drop words before an infinitive ("in order to" → "to").
 const PURPOSE: &[&str] = &["in order to", "in order for", "so as to", "in an effort to"];
 
+/// Words after which "in order to" can only mean purpose, so dropping
+/// "in order" keeps the meaning: pronoun objects ("did this in order to"),
+/// particles and adverbs ("worked hard in order to"). After a noun
+/// ("thank our supporters in order to provide") the short form could read
+/// as the noun's own infinitive.
+#[rustfmt::skip]
+const CLEAR_BEFORE_PURPOSE: &[&str] = &[
+    "it", "this", "that", "them", "us", "him", "her", "me", "you", "everything", "something",
+    "anything", "nothing", "so", "together", "here", "there", "now", "first", "again", "hard",
+    "fast", "well", "early", "late", "more", "less", "back", "up", "down", "out", "away", "off",
+    "on", "in", "over", "through",
+];
+
 /// Quantities that need "of" before a determiner: "many of their users".
 const QUANTIFIERS: &[&str] = &["many", "much", "a few", "enough"];
 
@@ -92,7 +106,13 @@ fn wordy_context(block: &Block, found: &Range<usize>, replacement: Option<&str>)
     if PURPOSE.contains(&phrase.as_str()) {
         let prose = &block.prose.text;
         let after_comma = prose[..found.start].trim_end().ends_with([',', ';', ':', '—']);
-        if !starts_sentence(block, found) && !after_comma {
+        let after_object_or_verb = previous_word(block, found).is_some_and(|word| {
+            let lower = word.to_lowercase();
+            CLEAR_BEFORE_PURPOSE.contains(&lower.as_str())
+                || lower.ends_with("ly")
+                || lower.ends_with("ed")
+        });
+        if !starts_sentence(block, found) && !after_comma && !after_object_or_verb {
             return Verdict::AtMost(Applicability::Unsafe);
         }
     }
