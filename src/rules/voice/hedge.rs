@@ -79,7 +79,10 @@ fn hedge_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdic
         }
         "very" => {
             matches!(previous.as_deref(), Some("the" | "this" | "that" | "its" | "their"))
-                && next.as_deref().is_some_and(|n| VERY_IDIOMS.contains(&n))
+                && next.as_deref().is_some_and(|n| {
+                    VERY_IDIOMS.contains(&n)
+                        || (VERY_PLACES.contains(&n) && ends_noun_phrase(block, found, n))
+                })
         }
         _ => false,
     };
@@ -93,7 +96,31 @@ fn hedge_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdic
 /// exact position or identity there, not intensity.
 #[rustfmt::skip]
 const VERY_IDIOMS: &[&str] = &[
-    "first", "last", "same", "end", "beginning", "start", "top", "bottom", "least", "next",
-    "moment", "heart", "core", "edge", "day", "idea", "thing", "point", "reason", "one", "few",
-    "existence", "nature", "front", "back", "center", "centre", "middle",
+    "first", "last", "same", "least", "next", "moment", "day", "idea", "thing", "reason", "one",
+    "few", "existence", "nature",
 ];
+
+/// Places in "the very end", "the very top of": an idiom only when the noun
+/// ends there or "of" follows; "the very end result" is an intensifier on a
+/// compound noun.
+#[rustfmt::skip]
+const VERY_PLACES: &[&str] = &[
+    "end", "beginning", "start", "top", "bottom", "heart", "core", "edge", "point", "front",
+    "back", "center", "centre", "middle",
+];
+
+fn ends_noun_phrase(block: &Block, very: &Range<usize>, place: &str) -> bool {
+    let prose = &block.prose.text;
+    let Some(place_start) = prose[very.end..].find(place).map(|i| very.end + i) else {
+        return false;
+    };
+    let place_range = place_start..place_start + place.len();
+    let rest = prose[place_range.end..].trim_start();
+    rest.is_empty()
+        || rest.starts_with(|c: char| !c.is_alphanumeric())
+        || next_word(block, &place_range).is_some_and(|w| {
+            ["of", "and", "or", "to", "in", "on", "at", "for", "with", "is", "was"]
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(w))
+        })
+}
