@@ -2,7 +2,6 @@
 //! published blog posts (issue 12). Every sentence here is written for this
 //! test in the same shape as the real one; none is copied from a post.
 
-
 use copydesk::check::{CheckOptions, Checker};
 use copydesk::document::DocumentKind;
 use copydesk::fix::Applicability;
@@ -45,7 +44,11 @@ fn shouting_leaves_acronyms_files_and_speaker_labels() {
         "She smiled [LAUGHS] and carried on.",
         "Set POOL\\_SIZE before you start.",
     ] {
-        assert_eq!(flagged(text, "voice/shouting"), Vec::<String>::new(), "{text}");
+        assert_eq!(
+            flagged(text, "voice/shouting"),
+            Vec::<String>::new(),
+            "{text}"
+        );
     }
     assert_eq!(flagged("Seats are LIMITED.", "voice/shouting"), ["LIMITED"]);
 }
@@ -53,11 +56,19 @@ fn shouting_leaves_acronyms_files_and_speaker_labels() {
 #[test]
 fn shouting_fix_never_lowercases_an_acronym() {
     assert_eq!(
-        fixed("Try our AMAZING REST API today.", "voice/shouting", Applicability::Unsafe),
+        fixed(
+            "Try our AMAZING REST API today.",
+            "voice/shouting",
+            Applicability::Unsafe
+        ),
         "Try our amazing REST API today."
     );
     assert_eq!(
-        fixed("Doors are OPEN NOW.", "voice/shouting", Applicability::Unsafe),
+        fixed(
+            "Doors are OPEN NOW.",
+            "voice/shouting",
+            Applicability::Unsafe
+        ),
         "Doors are open now."
     );
 }
@@ -75,7 +86,10 @@ fn exclamation_count_is_for_social_posts_only() {
 fn sentence_length_default_flags_only_really_long_sentences() {
     // 40 words: long, but within what editors let pass.
     let forty = format!("{}.", vec!["word"; 40].join(" "));
-    assert_eq!(flagged(&forty, "voice/sentence-length"), Vec::<String>::new());
+    assert_eq!(
+        flagged(&forty, "voice/sentence-length"),
+        Vec::<String>::new()
+    );
     let fifty = format!("{}.", vec!["word"; 50].join(" "));
     assert_eq!(flagged(&fifty, "voice/sentence-length").len(), 1);
 }
@@ -89,7 +103,10 @@ fn readability_is_judged_per_document() {
         It is a simple way to work, and it keeps the tool calm for you.";
     // One dense paragraph among plain ones is not a finding.
     let dense_paragraph = [dense; 3].join(" ");
-    let text = format!("{plain}\n\n{dense_paragraph}\n\n{}\n", [plain; 8].join("\n\n"));
+    let text = format!(
+        "{plain}\n\n{dense_paragraph}\n\n{}\n",
+        [plain; 8].join("\n\n")
+    );
     assert_eq!(flagged(&text, "voice/readability"), Vec::<String>::new());
     // A document that is dense throughout gets one finding, on its first sentence.
     let dense_text = [dense; 8].join("\n\n");
@@ -107,7 +124,11 @@ fn passive_skips_adjectival_and_stative_participles() {
         "The crate is composed of three modules.",
         "We are interested in your feedback.",
     ] {
-        assert_eq!(flagged(text, "voice/passive"), Vec::<String>::new(), "{text}");
+        assert_eq!(
+            flagged(text, "voice/passive"),
+            Vec::<String>::new(),
+            "{text}"
+        );
     }
     assert_eq!(
         flagged("The tickets were sent to the team.", "voice/passive"),
@@ -120,7 +141,11 @@ fn passive_and_flow_rules_are_off_by_default() {
     let text = "The report was written by our analysts.\n\nThe team met. The team ate. \
         The team left.\n\nBerlin hosts the summit in October, with two full days of talks.\n";
     let (_, findings) = checker(&[]).check_text(text, DocumentKind::Markdown);
-    for rule in ["voice/passive", "flow/repeated-opener", "flow/abrupt-transition"] {
+    for rule in [
+        "voice/passive",
+        "flow/repeated-opener",
+        "flow/abrupt-transition",
+    ] {
         assert!(
             findings.iter().all(|f| f.rule != rule),
             "{rule} ran by default: {findings:?}"
@@ -151,7 +176,11 @@ fn casing_leaves_joined_names_and_plural_acronyms() {
         "See the kubernetes/website repository.",
         "Mail the linux-kernel list.",
     ] {
-        assert_eq!(flagged(text, "voice/casing"), Vec::<String>::new(), "{text}");
+        assert_eq!(
+            flagged(text, "voice/casing"),
+            Vec::<String>::new(),
+            "{text}"
+        );
     }
     assert_eq!(flagged("It runs on linux.", "voice/casing"), ["linux"]);
 }
@@ -166,7 +195,11 @@ fn filler_skips_names_built_from_filler_words() {
 
 #[test]
 fn removals_leave_no_stray_comma_or_double_space() {
-    let out = fixed("It was really, really deep.", "concise/filler", Applicability::Unsafe);
+    let out = fixed(
+        "It was really, really deep.",
+        "concise/filler",
+        Applicability::Unsafe,
+    );
     assert_eq!(out, "It was deep.");
     for text in [
         "It was, really, fine.",
@@ -175,7 +208,10 @@ fn removals_leave_no_stray_comma_or_double_space() {
         "We really  care.",
     ] {
         let out = fixed(text, "concise/filler", Applicability::Unsafe);
-        assert!(!out.contains(" ,") && !out.contains(",,") && !out.contains(", ."), "{out}");
+        assert!(
+            !out.contains(" ,") && !out.contains(",,") && !out.contains(", ."),
+            "{out}"
+        );
         assert!(!out.contains("  ") || text.contains("  "), "{out}");
     }
 }
@@ -187,10 +223,7 @@ fn safe_wordy_fixes_keep_grammar_and_meaning() {
         safe("It is open to a large number of their users."),
         "It is open to many of their users."
     );
-    assert_eq!(
-        safe("A large number of users asked."),
-        "Many users asked."
-    );
+    assert_eq!(safe("A large number of users asked."), "Many users asked.");
     // After a noun, dropping "in order" can change who does what: not Safe.
     assert_eq!(
         safe("We thank our donors in order to fund the servers."),
@@ -221,7 +254,10 @@ fn safe_nominalization_fixes_need_a_noun_phrase_after_to() {
     );
     // Still flagged, with the replacement offered for the writer to choose.
     assert_eq!(
-        flagged("Sponsors provided support to cover our costs.", "concise/nominalization"),
+        flagged(
+            "Sponsors provided support to cover our costs.",
+            "concise/nominalization"
+        ),
         ["provided support to"]
     );
 }
@@ -236,7 +272,11 @@ fn throat_clearing_needs_the_as_phrase_to_stand_alone() {
         Vec::<String>::new()
     );
     assert_eq!(
-        fixed("As you know, we ship on Fridays.", "concise/throat-clearing", Applicability::Unsafe),
+        fixed(
+            "As you know, we ship on Fridays.",
+            "concise/throat-clearing",
+            Applicability::Unsafe
+        ),
         "We ship on Fridays."
     );
 }

@@ -63,5 +63,8 @@ pub fn begins_noun_phrase(word: &str) -> bool {
     NOUN_PHRASE_STARTS
         .iter()
         .any(|start| start.eq_ignore_ascii_case(word))
-        || word.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        || word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }

@@ -177,9 +177,15 @@ impl Rule for TableRule {
                     Verdict::AtMost(cap) => (only.as_str(), self.style.single_fix.min(*cap)),
                     Verdict::Keep | Verdict::Skip => (only.as_str(), self.style.single_fix),
                 };
-                replacement_fix(block, source, found.prose.clone(), replacement, applicability)
-                    .into_iter()
-                    .collect()
+                replacement_fix(
+                    block,
+                    source,
+                    found.prose.clone(),
+                    replacement,
+                    applicability,
+                )
+                .into_iter()
+                .collect()
             }
             several => several
                 .iter()

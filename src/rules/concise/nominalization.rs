@@ -60,9 +60,14 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
 
 /// "… to" read as a preposition needs a noun phrase after it; before a verb
 /// the "to" was an infinitive and the replacement would break the sentence.
-fn nominalization_context(block: &Block, found: &Range<usize>, replacement: Option<&str>) -> Verdict {
+fn nominalization_context(
+    block: &Block,
+    found: &Range<usize>,
+    replacement: Option<&str>,
+) -> Verdict {
     let phrase = &block.prose.text[found.clone()];
-    let drops_to = replacement.is_some_and(|r| !r.ends_with(" to") && !matches!(r, "can" | "could"));
+    let drops_to =
+        replacement.is_some_and(|r| !r.ends_with(" to") && !matches!(r, "can" | "could"));
     let ends_with_to = phrase
         .rsplit(char::is_whitespace)
         .next()

@@ -1,11 +1,11 @@
 use crate::declare_rule;
+use crate::document::Block;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::context::{NOUN_PHRASE_STARTS, next_word, previous_word, starts_sentence};
-use crate::document::Block;
-use std::ops::Range;
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
+use std::ops::Range;
 
 declare_rule! {
     /// ## What it does
@@ -99,13 +99,19 @@ fn wordy_context(block: &Block, found: &Range<usize>, replacement: Option<&str>)
     if let Some(replacement) = replacement
         && phrase.ends_with(" of")
         && QUANTIFIERS.contains(&replacement)
-        && next.is_some_and(|word| NOUN_PHRASE_STARTS.iter().any(|d| d.eq_ignore_ascii_case(word)))
+        && next.is_some_and(|word| {
+            NOUN_PHRASE_STARTS
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(word))
+        })
     {
         return Verdict::Replace(format!("{replacement} of"));
     }
     if PURPOSE.contains(&phrase.as_str()) {
         let prose = &block.prose.text;
-        let after_comma = prose[..found.start].trim_end().ends_with([',', ';', ':', '—']);
+        let after_comma = prose[..found.start]
+            .trim_end()
+            .ends_with([',', ';', ':', '—']);
         let after_object_or_verb = previous_word(block, found).is_some_and(|word| {
             let lower = word.to_lowercase();
             CLEAR_BEFORE_PURPOSE.contains(&lower.as_str())

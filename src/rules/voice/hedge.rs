@@ -70,19 +70,29 @@ fn hedge_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdic
     let idiom = match word.as_str() {
         "quite" => {
             previous.as_deref() == Some("not")
-                || ["a few", "a bit", "a lot", "a while", "a number", "the opposite", "the same"]
-                    .iter()
-                    .any(|rest| {
-                        after.starts_with(rest)
-                            && !after[rest.len()..].starts_with(char::is_alphanumeric)
-                    })
+                || [
+                    "a few",
+                    "a bit",
+                    "a lot",
+                    "a while",
+                    "a number",
+                    "the opposite",
+                    "the same",
+                ]
+                .iter()
+                .any(|rest| {
+                    after.starts_with(rest)
+                        && !after[rest.len()..].starts_with(char::is_alphanumeric)
+                })
         }
         "very" => {
-            matches!(previous.as_deref(), Some("the" | "this" | "that" | "its" | "their"))
-                && next.as_deref().is_some_and(|n| {
-                    VERY_IDIOMS.contains(&n)
-                        || (VERY_PLACES.contains(&n) && ends_noun_phrase(block, found, n))
-                })
+            matches!(
+                previous.as_deref(),
+                Some("the" | "this" | "that" | "its" | "their")
+            ) && next.as_deref().is_some_and(|n| {
+                VERY_IDIOMS.contains(&n)
+                    || (VERY_PLACES.contains(&n) && ends_noun_phrase(block, found, n))
+            })
         }
         _ => false,
     };
@@ -119,8 +129,10 @@ fn ends_noun_phrase(block: &Block, very: &Range<usize>, place: &str) -> bool {
     rest.is_empty()
         || rest.starts_with(|c: char| !c.is_alphanumeric())
         || next_word(block, &place_range).is_some_and(|w| {
-            ["of", "and", "or", "to", "in", "on", "at", "for", "with", "is", "was"]
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(w))
+            [
+                "of", "and", "or", "to", "in", "on", "at", "for", "with", "is", "was",
+            ]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
         })
 }

@@ -131,7 +131,6 @@ const ADJECTIVAL_WITH: &[(&str, &[&str])] = &[
         "labeled", "labelled", "described", "treated"]),
 ];
 
-
 /// Words ending in -ed that are not participles.
 #[rustfmt::skip]
 const NOT_PARTICIPLES: &[&str] = &[
@@ -169,7 +168,9 @@ fn is_participle(word: &str) -> bool {
 fn is_negated_adjective(word: &str) -> bool {
     word.len() > 5
         && word.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("un"))
-        && !word.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("under"))
+        && !word
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("under"))
         && !is_in(IRREGULAR_PARTICIPLES, word)
 }
 
@@ -185,10 +186,7 @@ fn is_stative_use(participle: &str, next: Option<&str>, after_next: Option<&str>
     }) {
         return true;
     }
-    next.eq_ignore_ascii_case("to")
-        && after_next.is_some_and(|word| {
-            !begins_noun_phrase(word)
-        })
+    next.eq_ignore_ascii_case("to") && after_next.is_some_and(|word| !begins_noun_phrase(word))
 }
 
 impl Rule for Passive {

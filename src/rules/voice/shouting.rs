@@ -129,8 +129,7 @@ impl Shouting {
     /// A word that shouts on its own: a common word of five or more letters
     /// ("AMAZING") or a short one that is never an abbreviation ("FREE").
     fn shouts(&self, word: &str) -> bool {
-        !self.is_acronym(word)
-            && (letter_count(word) >= 5 || SHOUTED_SHORT_WORDS.contains(&word))
+        !self.is_acronym(word) && (letter_count(word) >= 5 || SHOUTED_SHORT_WORDS.contains(&word))
     }
 
     fn report(
@@ -215,8 +214,7 @@ fn is_stage_direction(prose: &str, run: std::ops::Range<usize>) -> bool {
 fn is_in_identifier(source: &str, run: std::ops::Range<usize>) -> bool {
     let before = source[..run.start].chars().next_back();
     let after = source[run.end..].chars().next();
-    matches!(before, Some('_' | '\\' | '=' | '$'))
-        || matches!(after, Some('_' | '\\' | '='))
+    matches!(before, Some('_' | '\\' | '=' | '$')) || matches!(after, Some('_' | '\\' | '='))
 }
 
 /// A transcript's speaker label: a run of capitals that starts a paragraph,
@@ -228,7 +226,9 @@ fn is_speaker_label(block: &Block, run: std::ops::Range<usize>) -> bool {
     }
     run.start == 0
         || block.sentences.iter().any(|s| s.start == run.start)
-        || prose[..run.start].trim_end_matches(' ').ends_with(['\n', ':', '.', '?', '!'])
+        || prose[..run.start]
+            .trim_end_matches(' ')
+            .ends_with(['\n', ':', '.', '?', '!'])
 }
 
 impl Rule for Shouting {
