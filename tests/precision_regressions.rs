@@ -280,3 +280,44 @@ fn throat_clearing_needs_the_as_phrase_to_stand_alone() {
         "We ship on Fridays."
     );
 }
+
+#[test]
+fn link_text_that_names_its_target_is_a_name() {
+    assert_eq!(
+        flagged(
+            "Targets such as [FALCON](https://example.org/falcon/) are supported.",
+            "voice/shouting"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        flagged(
+            "We forked [actually](https://example.com/team/actually) last year.",
+            "concise/filler"
+        ),
+        Vec::<String>::new()
+    );
+    // Link text that does not name its target is still prose.
+    assert_eq!(
+        flagged(
+            "It is [really fast](https://example.com/benchmarks).",
+            "concise/filler"
+        ),
+        ["really"]
+    );
+}
+
+#[test]
+fn inclusive_leaves_official_titles() {
+    assert_eq!(
+        flagged(
+            "Dana Reyes, Chairman of the Board, opened the meeting.",
+            "voice/inclusive"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        flagged("Our chairman opened the meeting.", "voice/inclusive"),
+        ["chairman"]
+    );
+}

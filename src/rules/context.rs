@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::document::Block;
+use crate::document::{AtomKind, Block};
 
 /// Determiners and pronouns that begin a noun phrase: "the", "their", "us".
 #[rustfmt::skip]
@@ -67,4 +67,25 @@ pub fn begins_noun_phrase(word: &str) -> bool {
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Whether the match is (part of) the text of a link whose URL spells the
+/// same word: `[CHERI](https://…/cheri/)`, `[actually](https://github.com/x/actually)`.
+/// The text names the thing linked to, so it is a name, not prose to edit.
+pub fn names_link_target(block: &Block, found: &Range<usize>) -> bool {
+    let word: String = block.prose.text[found.clone()]
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    !word.is_empty()
+        && block.atoms.iter().any(|atom| {
+            atom.kind == AtomKind::Link
+                && atom.prose.start <= found.start
+                && found.end <= atom.prose.end
+                && atom
+                    .target
+                    .as_deref()
+                    .is_some_and(|url| url.to_lowercase().contains(&word))
+        })
 }

@@ -4,7 +4,7 @@ use crate::guide::Guide;
 use std::ops::Range;
 
 use crate::document::Block;
-use crate::rules::context::in_identifier;
+use crate::rules::context::{in_identifier, names_link_target};
 use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
@@ -57,10 +57,10 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
     )
 }
 
-/// A filler word inside a name ("really-fast-parser", "actually/repo") is
-/// part of the name.
+/// A filler word inside a name ("really-fast-parser", "actually/repo"), or
+/// link text naming the repository it links to, is part of the name.
 fn filler_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
-    if in_identifier(&block.prose.text, found) {
+    if in_identifier(&block.prose.text, found) || names_link_target(block, found) {
         return Verdict::Skip;
     }
     Verdict::Keep

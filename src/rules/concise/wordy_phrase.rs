@@ -35,7 +35,8 @@ declare_rule! {
     /// or clause and after a pronoun, verb or adverb (“did this in order to
     /// ship”), but Unsafe after a noun, where the short form can change who
     /// does what (“thank our supporters in order to provide”); phrases such
-    /// as “in many cases” or “utilization” are Unsafe.
+    /// as “in many cases” or “in order for” are Unsafe. “Utilization” is
+    /// flagged only before “of” (“resource utilization” is a metric).
     ///
     /// ## Options
     /// `[concise] wordy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -70,11 +71,15 @@ const CONTEXT_DEPENDENT: &[&str] = &[
     "at which time", "on the basis of", "in conjunction with", "along the lines of",
     "for a period of", "in the field of", "on the part of", "in regard to", "in regards to",
     "with regard to", "with regards to", "in reference to", "with reference to", "a total of",
-    "for the duration of", "in the course of", "the entirety of", "by means of",
+    "for the duration of", "in the course of", "the entirety of", "by means of", "in order for",
 ];
 
+/// In technical prose "CPU utilization" is a metric, not a wordy "use":
+/// only "utilization of …" is flagged.
+const UTILIZATION: &[&str] = &["utilisation", "utilization"];
+
 /// Rows that drop words before an infinitive ("in order to" → "to").
-const PURPOSE: &[&str] = &["in order to", "in order for", "so as to", "in an effort to"];
+const PURPOSE: &[&str] = &["in order to", "so as to", "in an effort to"];
 
 /// Words after which "in order to" can only mean purpose, so dropping
 /// "in order" keeps the meaning: pronoun objects ("did this in order to"),
@@ -106,6 +111,11 @@ fn wordy_context(block: &Block, found: &Range<usize>, replacement: Option<&str>)
         })
     {
         return Verdict::Replace(format!("{replacement} of"));
+    }
+    if UTILIZATION.contains(&phrase.as_str())
+        && !next.is_some_and(|word| word.eq_ignore_ascii_case("of"))
+    {
+        return Verdict::Skip;
     }
     if PURPOSE.contains(&phrase.as_str()) {
         let prose = &block.prose.text;

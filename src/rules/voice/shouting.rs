@@ -5,6 +5,7 @@ use crate::document::Block;
 use crate::finding::{Finding, quote};
 use crate::fix::{Edit, Fix};
 use crate::guide::Guide;
+use crate::rules::context::names_link_target;
 use crate::rules::english::is_dictionary_word;
 use crate::rules::replace::capitalize;
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
@@ -19,8 +20,9 @@ declare_rule! {
     /// “LICENSE”), words of up to four letters (“REST API”, “SIG”), and
     /// tokens that are no English word (“DNSSEC”, “ECDSA”). Transcript
     /// speaker labels (“JANE DOE:” at the start of a paragraph or sentence),
-    /// stage directions in brackets (“[LAUGHS]”) and parts of constants
-    /// (`MAX\_SIZE`) are not checked.
+    /// stage directions in brackets (“[LAUGHS]”), parts of constants
+    /// (`MAX\_SIZE`) and link text that names its own URL
+    /// (`[CHERI](https://…/cheri/)`) are not checked.
     ///
     /// ## Why is this bad?
     /// Capitals read as shouting, are harder to read, and screen readers may
@@ -147,6 +149,7 @@ impl Shouting {
         if is_speaker_label(block, range.clone())
             || is_stage_direction(prose, range.clone())
             || is_in_identifier(cx.document.text(), block.source_range(range.clone()))
+            || names_link_target(block, &range)
         {
             return;
         }
