@@ -321,3 +321,22 @@ fn inclusive_leaves_official_titles() {
         ["chairman"]
     );
 }
+
+#[test]
+fn filler_after_a_negation_carries_meaning() {
+    for text in [
+        "It is not really a subset.",
+        "The tool isn't actually one program.",
+        "It returned without actually writing the file.",
+    ] {
+        assert_eq!(
+            flagged(text, "concise/filler"),
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        flagged("It is actually one program.", "concise/filler"),
+        ["actually"]
+    );
+}
