@@ -16,6 +16,8 @@
 //! and never panic on any input.
 
 pub mod concise;
+pub mod context;
+pub mod english;
 pub mod external;
 pub mod flow;
 pub mod replace;
