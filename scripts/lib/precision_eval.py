@@ -17,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 
-LABELS = "benches/precision/labels.tsv"
-FIX_LABELS = "benches/precision/fix-labels.tsv"
-DOC = "docs/precision.md"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LABELS = os.path.join(REPO, "benches/precision/labels.tsv")
+FIX_LABELS = os.path.join(REPO, "benches/precision/fix-labels.tsv")
+DOC = os.path.join(REPO, "docs/precision.md")
 START = "<!-- results: written by scripts/precision-eval; edit outside the markers -->"
 END = "<!-- /results -->"
 FINDING_VERDICTS = ("true", "false", "debatable")
@@ -322,9 +323,9 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
 
 
 def git_head():
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
+                           capture_output=True, text=True, cwd=REPO).stdout.strip()
     return done.stdout.strip() + ("+changes" if dirty else "")
 
 
