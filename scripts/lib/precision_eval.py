@@ -116,6 +116,23 @@ def run_check(binary, root, rels, select):
     return json.loads(done.stdout)
 
 
+def run_diff(binary, root, rels, unsafe):
+    """The summary line of `check --diff` at default levels: what `--fix`
+    (with `--unsafe-fixes` when `unsafe`) would really apply, overlaps and
+    repeated passes included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        guide = os.path.join(tmp, "copydesk.toml")
+        open(guide, "w").close()
+        args = [binary, "check", "--diff", "--fail-on", "never", "--color", "never", "--config", guide]
+        if unsafe:
+            args.append("--unsafe-fixes")
+        done = subprocess.run(args + rels, cwd=root, capture_output=True, text=True)
+    summary = [line for line in done.stderr.splitlines() if line.startswith("Would apply")]
+    if done.returncode not in (0, 1) or not summary:
+        sys.exit(f"precision-eval: copydesk check --diff failed ({done.returncode}): {done.stderr.strip()}")
+    return summary[-1].rstrip(".")
+
+
 class Finding:
     def __init__(self, post, raw):
         self.post = post
@@ -219,11 +236,19 @@ def pct(part, whole):
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
 
+def bar(true, labelled):
+    """The default level strict precision earns under the policy in docs/precision.md."""
+    if labelled < 10:
+        return "–"
+    share = true / labelled
+    return "warning" if share >= 0.9 else "info" if share >= 0.7 else "off"
+
+
 def per_k(count, words):
     return f"{1000 * count / words:.2f}"
 
 
-def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels):
+def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs):
     default_findings = collect(default_run, posts)
     findings = collect(all_run, posts)
     by_rule_default = collections.Counter(f.rule for f in default_findings)
@@ -254,7 +279,10 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         rows.append((rule, levels[rule], by_rule_default[rule], len(fs), n, verdicts, unlabelled))
 
     n_default = len(default_findings)
-    warn_default = sum(1 for f in default_findings if RANK.get(f.severity, 0) >= RANK["warning"])
+    warn_findings = [f for f in default_findings if RANK.get(f.severity, 0) >= RANK["warning"]]
+    warn_default = len(warn_findings)
+    warn_verdicts = collections.Counter(labels[f.key]["verdict"] for f in warn_findings if f.key in labels)
+    warn_labelled = sum(warn_verdicts.values())
     labelled = sum(totals.values())
     stale = collections.Counter(label["verdict"] for key, label in labels.items() if key not in seen_keys)
 
@@ -265,6 +293,9 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         "",
         f"- At default levels: **{n_default}** findings, **{per_k(n_default, words)} per 1,000 words**; "
         f"at warning or error: **{warn_default}**, **{per_k(warn_default, words)} per 1,000 words**.",
+        f"- Of the {warn_default} at warning or error, {warn_labelled} are labelled: {warn_verdicts['true']} true, "
+        f"{warn_verdicts['false']} false ({pct(warn_verdicts['false'], warn_labelled)} plainly wrong), "
+        f"{warn_verdicts['debatable']} debatable.",
         f"- With every rule selected (`--select` of all {len(levels)} rules): {len(findings)} findings, "
         f"{per_k(len(findings), words)} per 1,000 words.",
         f"- Labelled: {labelled} findings: {totals['true']} true, {totals['false']} false, "
@@ -279,13 +310,17 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         "(the labels and precision are over *all*). Strict = true / labelled; lenient = "
         "(true + debatable) / labelled; *to judge* = findings with no label.",
         "",
-        "| rule | level | default | per 1k words | all | labelled | true | false | debatable | strict | lenient | to judge |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "*Bar met* applies the defaults policy to strict precision: `warning` at 90% or more, `info` at 70% "
+        "or more, else `off` (`–` with fewer than 10 labels).",
+        "",
+        "| rule | level | default | per 1k words | all | labelled | true | false | debatable | strict | lenient | to judge | bar met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for rule, level, nd, na, n, v, un in rows:
         lines.append(
             f"| {rule} | {level} | {nd} | {per_k(nd, words)} | {na} | {n} | {v['true']} | {v['false']} | "
-            f"{v['debatable']} | {pct(v['true'], n)} | {pct(v['true'] + v['debatable'], n)} | {un} |"
+            f"{v['debatable']} | {pct(v['true'], n)} | {pct(v['true'] + v['debatable'], n)} | {un} | "
+            f"{bar(v['true'], n)} |"
         )
 
     fix_rows = collections.defaultdict(lambda: collections.Counter())
@@ -318,13 +353,20 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         lines.append(f"| **{app}** | all | {total['offered']} | {n} | {total['right']} | {total['wrong']} | "
                      f"**{pct(total['right'], n)}** | {total['unlabelled']} |")
     fix_stale = sum(1 for k in fix_labels if k not in fix_seen)
-    lines += ["", f"Fix labels that match no fix any more: {fix_stale}.", END]
+    lines += [
+        "",
+        f"Fix labels that match no fix any more: {fix_stale}. As a cross-check at default levels, "
+        f"`check --diff`: “{diffs[0]}”; `check --diff --unsafe-fixes`: “{diffs[1]}” (it applies "
+        "non-overlapping fixes in passes, so its count can differ from the fixes offered).",
+        END,
+    ]
     return "\n".join(lines)
 
 
 def git_head():
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "Cargo.toml",
+                            "Cargo.lock"],
                            capture_output=True, text=True, cwd=REPO).stdout.strip()
     return done.stdout.strip() + ("+changes" if dirty else "")
 
@@ -410,7 +452,8 @@ def main():
 
     words = sum(p.words() for p in posts.values())
     default_run = run_check(args.binary, args.corpus, rels, None)
-    result = measure(args, levels, posts, words, default_run, all_run, labels, fix_labels)
+    diffs = (run_diff(args.binary, args.corpus, rels, False), run_diff(args.binary, args.corpus, rels, True))
+    result = measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs)
     if args.check:
         print(result)
         return
