@@ -340,3 +340,60 @@ fn filler_after_a_negation_carries_meaning() {
         ["actually"]
     );
 }
+
+#[test]
+fn casing_leaves_a_lowercase_name_something_was_given() {
+    for text in [
+        "The database service could be named mysql in every environment.",
+        "Pods reach it through the DNS name elasticsearch within the namespace.",
+    ] {
+        assert_eq!(
+            flagged(text, "voice/casing"),
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+    // The product itself, even right after "named", is still spelt right.
+    assert_eq!(
+        fixed(
+            "We use mysql for the orders table.",
+            "voice/casing",
+            Applicability::Safe
+        ),
+        "We use MySQL for the orders table."
+    );
+    assert_eq!(
+        flagged("A tool named Github Actions runs it.", "voice/casing"),
+        ["Github"]
+    );
+}
+
+#[test]
+fn redundancy_leaves_idioms_to_the_writer() {
+    // Still flagged, but --fix does not drop the word on its own.
+    for (text, phrase) in [
+        (
+            "We knew from past experiences that it would be slow.",
+            "past experiences",
+        ),
+        (
+            "The two teams joined together as one group.",
+            "joined together",
+        ),
+    ] {
+        assert_eq!(flagged(text, "concise/redundancy"), [phrase], "{text}");
+        assert_eq!(
+            fixed(text, "concise/redundancy", Applicability::Safe),
+            text,
+            "{text}"
+        );
+    }
+    assert_eq!(
+        fixed(
+            "The end result is a faster build.",
+            "concise/redundancy",
+            Applicability::Safe
+        ),
+        "The result is a faster build."
+    );
+}

@@ -15,6 +15,10 @@ declare_rule! {
     /// actually”), where the word carries meaning, nor inside a name
     /// (“really-simple-sync”, link text that spells its URL).
     ///
+    /// Off by default: 47% of its findings on published posts were right by a strict count
+    /// (most were debatable: “really” or “actually” that carries a contrast). Turn it on with
+    /// `[rules] "concise/filler" = "info"` or `--select concise/filler` (see docs/precision.md).
+    ///
     /// ## Why is this bad?
     /// Filler softens a sentence and pads it. Most sentences read stronger
     /// without it; some need it, which is why this rule is informational.
@@ -42,6 +46,7 @@ declare_rule! {
         category: Concise,
         severity: Info,
         fixable: Unsafe,
+        enabled_by_default: false,
     }
 }
 

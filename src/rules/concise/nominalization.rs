@@ -13,6 +13,10 @@ declare_rule! {
     /// Flags verbs buried in nouns (“make a decision”, “conduct an
     /// investigation”) and roundabout modals (“is able to”).
     ///
+    /// Off by default: 68% of its findings on published posts were right by a strict count
+    /// (past-tense “were able to” is often the meant sense). Turn it on with
+    /// `[rules] "concise/nominalization" = "warning"` or `--select concise/nominalization` (see docs/precision.md).
+    ///
     /// ## Why is this bad?
     /// A nominalisation turns an action into a thing and needs a weak verb to
     /// carry it. The plain verb is shorter and more direct.
@@ -41,6 +45,7 @@ declare_rule! {
         category: Concise,
         severity: Warning,
         fixable: Safe,
+        enabled_by_default: false,
     }
 }
 

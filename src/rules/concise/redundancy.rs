@@ -1,7 +1,10 @@
+use std::ops::Range;
+
 use crate::declare_rule;
+use crate::document::Block;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
@@ -25,7 +28,9 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe when the row has one replacement: dropping the redundant word
-    /// keeps the meaning.
+    /// keeps the meaning. Unsafe for pairs that are also idioms, where the
+    /// short form can change the sense (“joined together” as “united”;
+    /// “from past experiences”).
     ///
     /// ## Options
     /// `[concise] redundancy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -33,7 +38,7 @@ declare_rule! {
     pub static META = {
         id: "concise/redundancy",
         category: Concise,
-        severity: Warning,
+        severity: Info,
         fixable: Safe,
     }
 }
@@ -41,12 +46,28 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.concise.redundancy,
         TableStyle {
             message: |quoted| format!("Redundant phrase {quoted}"),
             single_fix: Applicability::Safe,
         },
+        redundancy_context,
     )
+}
+
+/// Pairs that are also idioms: dropping the "redundant" word can change the
+/// sense ("joined together" means united; bare "joined" can read as joining
+/// something that exists), so the writer chooses.
+const IDIOMS: &[&str] = &["joined together", "past experiences"];
+
+fn redundancy_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
+    let phrase = block.prose.text[found.clone()].to_lowercase();
+    let phrase = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+    if IDIOMS.contains(&phrase.as_str()) {
+        Verdict::AtMost(Applicability::Unsafe)
+    } else {
+        Verdict::Keep
+    }
 }

@@ -44,7 +44,7 @@ declare_rule! {
     pub static META = {
         id: "concise/wordy-phrase",
         category: Concise,
-        severity: Warning,
+        severity: Info,
         fixable: Safe,
     }
 }

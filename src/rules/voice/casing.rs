@@ -3,7 +3,7 @@ use crate::document::Block;
 use crate::finding::{Finding, quote};
 use crate::fix::{Edit, Fix};
 use crate::guide::Guide;
-use crate::rules::context::in_identifier;
+use crate::rules::context::{in_identifier, previous_word};
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta, Term, TermMatch};
 
 declare_rule! {
@@ -28,8 +28,9 @@ declare_rule! {
     /// ## Fix safety
     /// Safe: the guide gives the one right spelling. Hashtags, @mentions,
     /// domain names (“github.com”), parts of joined names (“rust-for-linux”,
-    /// “kubernetes/api”) and plural acronyms that only look like a name
-    /// (“disk IOs” is not “iOS”) are left alone.
+    /// “kubernetes/api”), an all-lowercase name right after “named” or “name”
+    /// (“a service named mysql”: the name it was given) and plural acronyms
+    /// that only look like a name (“disk IOs” is not “iOS”) are left alone.
     ///
     /// ## Options
     /// `[voice.casing] names = ["GitHub", …]` adds names.
@@ -82,7 +83,11 @@ impl Rule for Casing {
         let before = prose[..found.prose.start].chars().next_back();
         let is_tag = matches!(before, Some('#' | '@' | '/' | '.'));
         // "rust-for-linux", "kubernetes/api", "github.com": part of a name.
-        if is_tag || in_identifier(prose, &found.prose) || is_plural_acronym(written, name) {
+        if is_tag
+            || in_identifier(prose, &found.prose)
+            || is_plural_acronym(written, name)
+            || is_given_name(block, found, written)
+        {
             return;
         }
         let source = cx.document.text();
@@ -100,6 +105,15 @@ impl Rule for Casing {
         }
         out.push(finding);
     }
+}
+
+/// "a service named mysql", "the DNS name elasticsearch": an all-lowercase
+/// form right after "named" or "name" is the name something was given (a
+/// service, a host, a label), typed as it must be typed, not the product.
+fn is_given_name(block: &Block, found: &TermMatch, written: &str) -> bool {
+    !written.chars().any(char::is_uppercase)
+        && previous_word(block, &found.prose)
+            .is_some_and(|w| w.eq_ignore_ascii_case("named") || w.eq_ignore_ascii_case("name"))
 }
 
 /// "IOs" (plural of IO) is not "iOS": capitals and a final lowercase "s" are

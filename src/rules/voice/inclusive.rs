@@ -16,6 +16,10 @@ declare_rule! {
     /// A capitalised title before “of” (“Chairman of the Board”) is a
     /// person's official title and is left alone.
     ///
+    /// Off by default: on published posts most of its few findings named a real thing (a git
+    /// branch called master) or were literal, not condescending. Turn it on with
+    /// `[rules] "voice/inclusive" = "warning"` or `--select voice/inclusive` (see docs/precision.md).
+    ///
     /// ## Why is this bad?
     /// Words that exclude or belittle part of the audience push it away, often
     /// without the writer meaning to. The alternatives say the same thing to
@@ -43,6 +47,7 @@ declare_rule! {
         category: Voice,
         severity: Warning,
         fixable: Unsafe,
+        enabled_by_default: false,
     }
 }
 

@@ -12,6 +12,10 @@ declare_rule! {
     /// (a single dense paragraph in a long post is normal), and documents
     /// under 100 words are not judged at all.
     ///
+    /// Off by default: on published technical posts its document grades (12 to 15) were a
+    /// matter of degree, not something an editor would ask to change. Turn it on with
+    /// `[rules] "voice/readability" = "info"` or `--select voice/readability` (see docs/precision.md).
+    ///
     /// ## Why is this bad?
     /// Readers skim. Text above the audience's comfortable grade loses them,
     /// however good the ideas. Most brand guides aim at grade 8 to 10.
@@ -38,6 +42,7 @@ declare_rule! {
         category: Voice,
         severity: Info,
         fixable: No,
+        enabled_by_default: false,
     }
 }
 

@@ -24,6 +24,10 @@ declare_rule! {
     /// (`MAX\_SIZE`) and link text that names its own URL
     /// (`[CHERI](https://…/cheri/)`) are not checked.
     ///
+    /// Off by default: half of its findings on published posts were acronyms, product names
+    /// or labels in capitals, not shouting. Turn it on with
+    /// `[rules] "voice/shouting" = "warning"` or `--select voice/shouting` (see docs/precision.md).
+    ///
     /// ## Why is this bad?
     /// Capitals read as shouting, are harder to read, and screen readers may
     /// spell them out letter by letter.
@@ -51,6 +55,7 @@ declare_rule! {
         category: Voice,
         severity: Warning,
         fixable: Unsafe,
+        enabled_by_default: false,
     }
 }
 
