@@ -352,6 +352,7 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         n = total["right"] + total["wrong"]
         lines.append(f"| **{app}** | all | {total['offered']} | {n} | {total['right']} | {total['wrong']} | "
                      f"**{pct(total['right'], n)}** | {total['unlabelled']} |")
+    lines += targets(levels, words, default_findings, labels, fix_labels)
     fix_stale = sum(1 for k in fix_labels if k not in fix_seen)
     lines += [
         "",
@@ -361,6 +362,63 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         END,
     ]
     return "\n".join(lines)
+
+
+def targets(levels, words, default_findings, labels, fix_labels):
+    """The targets of issue 12, measured on the default run."""
+    n = len(default_findings)
+    warn = sum(1 for f in default_findings if RANK.get(f.severity, 0) >= RANK["warning"])
+    verdicts = collections.defaultdict(collections.Counter)
+    for f in default_findings:
+        label = labels.get(f.key)
+        verdicts[f.rule][label["verdict"] if label else "unlabelled"] += 1
+    false_all = sum(v["false"] for v in verdicts.values())
+    labelled_all = sum(v["true"] + v["false"] + v["debatable"] for v in verdicts.values())
+
+    def bar_rows(rank_ok, need):
+        met, unmeasured, missed = [], [], []
+        for rule, level in sorted(levels.items()):
+            if not rank_ok(level):
+                continue
+            v = verdicts.get(rule, collections.Counter())
+            labelled = v["true"] + v["false"] + v["debatable"]
+            if labelled < 10:
+                unmeasured.append(f"{rule} ({labelled})")
+            elif v["true"] >= need * labelled:
+                met.append(f"{rule} {pct(v['true'], labelled)}")
+            else:
+                missed.append(f"{rule} {pct(v['true'], labelled)}")
+        text = ", ".join(met) or "none"
+        if missed:
+            text += "; **below**: " + ", ".join(missed)
+        if unmeasured:
+            text += "; fewer than 10 labelled findings, not measured: " + ", ".join(unmeasured)
+        return ("not met" if missed else "met"), text
+
+    safe = [x for f in default_findings for x in f.fixes if x.applicability == "safe"]
+    safe_wrong = sum(1 for x in safe if fix_labels.get(x.key, {}).get("verdict") == "wrong")
+    safe_unlabelled = sum(1 for x in safe if x.key not in fix_labels)
+    warn_status, warn_text = bar_rows(lambda l: l in ("warning", "error"), 0.9)
+    info_status, info_text = bar_rows(lambda l: l == "info", 0.7)
+    rows = [
+        ("≤ 6 findings per 1,000 words (default run)", f"{per_k(n, words)}",
+         "met" if 1000 * n / words <= 6 else "not met"),
+        ("≤ 2 per 1,000 words at warning or error", f"{per_k(warn, words)}",
+         "met" if 1000 * warn / words <= 2 else "not met"),
+        ("strict precision ≥ 90% for every warning/error rule", warn_text, warn_status),
+        ("strict precision ≥ 70% for every info rule", info_text, info_status),
+        ("plainly wrong ≤ 3% of all findings (default run)",
+         f"{false_all} labelled false of {n} findings ({pct(false_all, n)}; {n - labelled_all} unlabelled)",
+         "met" if labelled_all == n and false_all <= 0.03 * n else "not met"),
+        ("0 Safe fixes that break grammar or change meaning, among ≥ 200 applied",
+         f"{safe_wrong} wrong of {len(safe)} Safe fixes offered by default ({safe_unlabelled} unlabelled)",
+         "met" if safe_wrong == 0 and safe_unlabelled == 0 and len(safe) >= 200
+         else ("0 wrong, but fewer than 200 on this corpus" if safe_wrong == 0 and safe_unlabelled == 0
+               else "not met")),
+    ]
+    out = ["", "Targets of issue 12, on the default run:", "", "| target | measured | |", "|---|---|---|"]
+    out += [f"| {t} | {m} | {s} |" for t, m, s in rows]
+    return out
 
 
 def git_head():
