@@ -131,7 +131,17 @@ fn server_findings(
 
 #[test]
 fn open_publishes_the_same_findings_as_the_cli() {
-    let (workspace, client, _uri, diagnostics) = open_post();
+    let workspace = Workspace::new();
+    // concise/filler is off by default; this guide turns it on, for the
+    // faded (Unnecessary) tag of a fix that only deletes.
+    workspace.write(
+        "copydesk.toml",
+        "# test guide\n[rules]\n\"concise/filler\" = \"info\"\n",
+    );
+    let (_, uri) = workspace.write("post.md", POST);
+    let mut client = workspace.server(&["utf-16"], Value::Null);
+    client.open(&uri, "markdown", 1, POST);
+    let diagnostics = client.diagnostics(&uri, 1);
 
     assert_eq!(
         server_findings(POST, &diagnostics, true),
@@ -139,8 +149,9 @@ fn open_publishes_the_same_findings_as_the_cli() {
     );
     let wordy = find(&diagnostics, "concise/wordy-phrase");
     assert_eq!(wordy["source"], "copydesk");
-    assert_eq!(wordy["severity"], 2, "warning");
+    assert_eq!(wordy["severity"], 3, "info");
     assert_eq!(wordy["message"], "Wordy phrase “In order to”");
+    assert_eq!(find(&diagnostics, "voice/casing")["severity"], 2, "warning");
     assert_eq!(wordy["data"]["version"], 1);
     assert_eq!(find(&diagnostics, "concise/filler")["severity"], 3, "info");
     // Filler whose only fix deletes it is shown faded.
@@ -542,7 +553,7 @@ fn a_broken_guide_is_reported_on_itself_and_the_last_good_one_stays() {
 #[test]
 fn utf16_ranges_count_emoji_as_two_units_and_crlf_is_exact() {
     let workspace = Workspace::new();
-    let text = "😀😀 We did it in order to ship.\r\nOur 世界 team is basically done.\r\n";
+    let text = "😀😀 We did it in order to ship.\r\nOur 世界 team is on Github.\r\n";
     let (_, uri) = workspace.write("post.md", text);
     let mut client = workspace.server(&["utf-16"], Value::Null);
     client.open(&uri, "markdown", 1, text);
@@ -552,10 +563,10 @@ fn utf16_ranges_count_emoji_as_two_units_and_crlf_is_exact() {
         wordy["range"],
         json!({ "start": { "line": 0, "character": 15 }, "end": { "line": 0, "character": 26 } })
     );
-    let filler = find(&diagnostics, "concise/filler");
+    let casing = find(&diagnostics, "voice/casing");
     assert_eq!(
-        filler["range"]["start"],
-        json!({ "line": 1, "character": 15 })
+        casing["range"]["start"],
+        json!({ "line": 1, "character": 18 })
     );
 
     // An edit after the emoji, in UTF-16 columns, lands where intended.
@@ -570,7 +581,7 @@ fn utf16_ranges_count_emoji_as_two_units_and_crlf_is_exact() {
         after.iter().all(|d| d["code"] != "concise/wordy-phrase"),
         "{after:#?}"
     );
-    assert_eq!(find(&after, "concise/filler")["range"]["start"]["line"], 1);
+    assert_eq!(find(&after, "voice/casing")["range"]["start"]["line"], 1);
 }
 
 #[test]
