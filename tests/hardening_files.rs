@@ -162,7 +162,8 @@ fn output_refuses_to_overwrite_an_input_before_writing_anything() {
             "posts",
         ],
     );
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // Its findings are info (concise/wordy-phrase), below --fail-on warning.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
         fs::read_to_string(dir.path().join("report.json"))
             .unwrap()
@@ -382,11 +383,7 @@ fn utf16_drafts_are_checked_and_fixed_in_their_own_encoding() {
     for big_endian in [false, true] {
         let dir = folder();
         let path = dir.path().join("post.md");
-        fs::write(
-            &path,
-            utf16("# Café\n\nWe will utilize this.\n", big_endian),
-        )
-        .unwrap();
+        fs::write(&path, utf16("# Café\n\nWe love Github.\n", big_endian)).unwrap();
         let output = run_in(dir.path(), &["check", "post.md"]);
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         assert!(
@@ -398,7 +395,7 @@ fn utf16_drafts_are_checked_and_fixed_in_their_own_encoding() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert_eq!(
             fs::read(&path).unwrap(),
-            utf16("# Café\n\nWe will use this.\n", big_endian)
+            utf16("# Café\n\nWe love GitHub.\n", big_endian)
         );
     }
 }

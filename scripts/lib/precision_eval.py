@@ -393,7 +393,8 @@ def targets(levels, words, default_findings, labels, fix_labels):
             text += "; **below**: " + ", ".join(missed)
         if unmeasured:
             text += "; fewer than 10 labelled findings, not measured: " + ", ".join(unmeasured)
-        return ("not met" if missed else "met"), text
+        status = "not met" if missed else "met where measured" if unmeasured else "met"
+        return status, text
 
     safe = [x for f in default_findings for x in f.fixes if x.applicability == "safe"]
     safe_wrong = sum(1 for x in safe if fix_labels.get(x.key, {}).get("verdict") == "wrong")
