@@ -56,6 +56,18 @@ fn corpus() -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_dir())
 }
 
+/// The corpus, or `None` after a visible skip (a failure under
+/// `COPYDESK_REQUIRE_E2E=1`).
+fn corpus_or_skip() -> Option<PathBuf> {
+    let found = corpus();
+    if found.is_none() {
+        common::skip(
+            "the real-writing corpus (../shared/corpus/real, or COPYDESK_REAL_CORPUS) is not there",
+        );
+    }
+    found
+}
+
 /// The posts: Markdown files one folder down, relative to the corpus, sorted.
 fn posts(root: &Path) -> Vec<String> {
     let mut posts = Vec::new();
@@ -352,10 +364,7 @@ fn bar(severity: &str) -> f64 {
 
 #[test]
 fn the_default_run_meets_the_labels() {
-    let Some(root) = corpus() else {
-        common::skip(
-            "the real-writing corpus (../shared/corpus/real, or COPYDESK_REAL_CORPUS) is not there",
-        );
+    let Some(root) = corpus_or_skip() else {
         return;
     };
     let labels = read_labels();
@@ -453,10 +462,7 @@ fn the_default_run_meets_the_labels() {
 
 #[test]
 fn every_rule_selected_is_reported() {
-    let Some(root) = corpus() else {
-        common::skip(
-            "the real-writing corpus (../shared/corpus/real, or COPYDESK_REAL_CORPUS) is not there",
-        );
+    let Some(root) = corpus_or_skip() else {
         return;
     };
     let labels = read_labels();
