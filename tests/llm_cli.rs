@@ -10,7 +10,7 @@ use std::process::Output;
 use fake_openai::{FakeServer, Reply, completion, error};
 
 const PARAGRAPH: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
-const GOOD: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const GOOD: &str = "To better serve our 12,000 customers in Berlin, we will open a new office on 3 March. You can read all about it at https://acme.example/berlin.";
 
 struct Project {
     dir: tempfile::TempDir,

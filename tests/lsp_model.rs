@@ -15,7 +15,7 @@ use lsp_client::{LspClient, apply_text_edits, editor_capabilities, edits_for, fi
 use serde_json::{Value, json};
 
 const ORIGINAL: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
-const GOOD: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const GOOD: &str = "To better serve our 12,000 customers in Berlin, we will open a new office on 3 March. You can read all about it at https://acme.example/berlin.";
 const FIRST: &str =
     "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
 const SECOND: &str =
@@ -398,7 +398,7 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
 }
 
 const WIDE: &str = "Our 😀 team in 東京 is really very excited to announce that, in order to better serve our 12,000 customers, we will be opening a brand new office on 3 March. The new office will be open to all of our customers.";
-const WIDE_TIGHT: &str = "Our 😀 team in 東京 is excited that, to better serve our 12,000 customers, we open a new office on 3 March. It is open to all our customers.";
+const WIDE_TIGHT: &str = "Our 😀 team in 東京 is excited that, to better serve our 12,000 customers, we will open a new office on 3 March. The office will be open to all our customers.";
 
 #[test]
 fn edits_have_exact_positions_on_a_line_with_emoji_and_cjk() {

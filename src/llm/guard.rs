@@ -21,6 +21,7 @@ use regex::Regex;
 use crate::check::Checker;
 use crate::document::{BlockKind, Document, DocumentKind, segment};
 use crate::finding::quote;
+use crate::llm::meaning::{self, MeaningChange};
 
 /// Tighten must cut at least this share of the words.
 pub const MIN_WORD_CUT: f64 = 0.10;
@@ -35,19 +36,38 @@ pub const MIN_TIGHTEN_WORDS: usize = 6;
 pub enum Rejection {
     Empty,
     Unchanged,
-    NotShorter { original: usize, candidate: usize },
-    MoreSentences { original: usize, candidate: usize },
+    NotShorter {
+        original: usize,
+        candidate: usize,
+    },
+    MoreSentences {
+        original: usize,
+        candidate: usize,
+    },
     OtherLanguage,
-    DroppedFact { kind: FactKind, value: String },
-    AddedFact { kind: FactKind, value: String },
-    NewFinding { rule: String, message: String },
+    DroppedFact {
+        kind: FactKind,
+        value: String,
+    },
+    AddedFact {
+        kind: FactKind,
+        value: String,
+    },
+    NewFinding {
+        rule: String,
+        message: String,
+    },
     SeveralParagraphs,
     Truncated,
-    BridgeTooLong { words: usize },
+    BridgeTooLong {
+        words: usize,
+    },
     BridgeSeveralSentences,
     BridgeRepeatsOpening,
     BridgeAboutTheText,
     NoOptions,
+    /// The rewrite changes what the text says or how the writer says it.
+    Meaning(MeaningChange),
 }
 
 impl fmt::Display for Rejection {
@@ -101,6 +121,7 @@ impl fmt::Display for Rejection {
                 f.write_str("the transition talks about the text instead of continuing it")
             }
             Rejection::NoOptions => f.write_str("the model offered no transition"),
+            Rejection::Meaning(change) => change.fmt(f),
         }
     }
 }
@@ -448,7 +469,14 @@ fn check_edit(
     }
     facts_kept(original, candidate)?;
     no_facts_added(original, candidate)?;
-    no_new_findings(original, candidate, kind, checker)
+    no_new_findings(original, candidate, kind, checker)?;
+    if shorter {
+        // A Tighten only cuts words; a review rewrite exists to change what
+        // the flagged passage says, so only its facts are held.
+        meaning::check_meaning(original, candidate, &meaning::BUILTIN_LEXICON)
+            .map_err(Rejection::Meaning)?;
+    }
+    Ok(())
 }
 
 /// Check one Bridge option (already cleaned) that would open `second`.
@@ -492,6 +520,7 @@ pub fn check_bridge(
         return Err(Rejection::OtherLanguage);
     }
     no_facts_added(&context, option)?;
+    meaning::check_bridge_meaning(first, second, option).map_err(Rejection::Meaning)?;
     let joined = format!("{} {}", option.trim(), second.trim_start());
     no_new_findings(second, &joined, kind, checker)
 }
@@ -764,7 +793,7 @@ mod tests {
     fn accepts_a_shorter_rewrite_that_keeps_every_fact() {
         assert_tighten(
             WORDY,
-            "To better serve our 12,000 customers in Berlin, @acme opens a new office on 3 March. Read more at https://acme.example/berlin or write to press@acme.example.",
+            "To better serve our 12,000 customers in Berlin, @acme opens a new office on 3 March. You can read more at https://acme.example/berlin or write to press@acme.example.",
             Ok(()),
         );
     }

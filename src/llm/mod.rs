@@ -16,6 +16,7 @@
 pub mod cache;
 pub mod client;
 pub mod guard;
+pub mod meaning;
 pub mod prompt;
 pub mod review;
 
