@@ -52,6 +52,9 @@ fn main() {
         eprintln!("SKIPPED: ../shared/vale-styles or ../shared/corpus/posts not found");
         return;
     };
+    // The packages live outside the temporary project: allow them, as a
+    // user would (no other thread runs yet).
+    unsafe { std::env::set_var("COPYDESK_GUIDE_PATHS", &styles) };
     let dir = tempfile::tempdir().expect("a temporary folder");
     let config = dir.path().join(".vale.ini");
     std::fs::write(

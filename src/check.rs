@@ -538,6 +538,10 @@ impl Checker {
         let mut findings;
         let mut document;
         let mut pass = 0;
+        // (replaced text, replacement) of every growing edit applied so
+        // far: one that comes back would apply to its own output.
+        let mut growing: std::collections::HashSet<(String, String)> =
+            std::collections::HashSet::new();
         loop {
             document = parse_at(current.as_str(), kind, path);
             findings = self.check(&document);
@@ -550,9 +554,15 @@ impl Checker {
                 let [fix] = finding.fixes.as_slice() else {
                     return None;
                 };
-                (fix.applicability >= min).then_some(fix)
+                // Guard: a replacement that contains what it replaces never
+                // applies twice, or each pass would grow the text again.
+                let repeats = growing_edits(&current, fix).any(|key| growing.contains(&key));
+                (fix.applicability >= min && !repeats).then_some(fix)
             });
             let chosen = non_overlapping(candidates);
+            for fix in &chosen {
+                growing.extend(growing_edits(&current, fix));
+            }
             if chosen.is_empty() {
                 break;
             }
@@ -580,6 +590,24 @@ impl Checker {
             document,
         }
     }
+}
+
+/// The edits of `fix` whose replacement contains the text it replaces
+/// (ASCII case aside), as (replaced, replacement).
+fn growing_edits<'a>(
+    text: &'a str,
+    fix: &'a crate::fix::Fix,
+) -> impl Iterator<Item = (String, String)> + 'a {
+    fix.edits.iter().filter_map(|edit| {
+        let removed = text.get(edit.range.clone())?;
+        let grows = !removed.is_empty()
+            && edit.replacement.len() > removed.len()
+            && edit
+                .replacement
+                .to_ascii_lowercase()
+                .contains(&removed.to_ascii_lowercase());
+        grows.then(|| (removed.to_owned(), edit.replacement.clone()))
+    })
 }
 
 /// Today's date in UTC from the system clock, as (year, month, day).

@@ -20,18 +20,22 @@ struct Project {
 impl Project {
     fn new(guide: Option<&str>) -> Project {
         let dir = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
         if let Some(guide) = guide {
             std::fs::write(dir.path().join("copydesk.toml"), guide).unwrap();
+            // The writer allows the guide's model (an invalid guide cannot be
+            // allowed; its tests expect the guide error).
+            common::try_trust(
+                &cache.path().join("config"),
+                &dir.path().join("copydesk.toml"),
+            );
         }
         std::fs::write(
             dir.path().join("post.md"),
             format!("# Launch\n\n{PARAGRAPH}\n"),
         )
         .unwrap();
-        Project {
-            dir,
-            cache: tempfile::tempdir().unwrap(),
-        }
+        Project { dir, cache }
     }
 
     fn with_llm(base_url: &str, extra: &str) -> Project {
@@ -63,6 +67,7 @@ impl Project {
             .current_dir(self.path())
             .env("NO_COLOR", "1")
             .env("COPYDESK_CACHE_DIR", self.cache.path())
+            .env("COPYDESK_CONFIG_DIR", self.cache.path().join("config"))
             .env_remove("OPENAI_API_KEY")
             .env_remove("OPENAI_BASE_URL");
         if let Some(trap) = trap {

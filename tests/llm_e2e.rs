@@ -58,11 +58,14 @@ fn tighten_and_bridge_with_a_real_local_model() {
     .unwrap();
     let post = format!("# Launch\n\n{WORDY}\n\n## Partners\n\n{FIRST}\n\n{SECOND}\n");
     std::fs::write(dir.path().join("post.md"), &post).unwrap();
+    let config = dir.path().join("config");
+    common::trust(&config, &dir.path().join("copydesk.toml"));
 
     let doctor = common::copydesk()
         .arg("doctor")
         .current_dir(dir.path())
         .env("COPYDESK_CACHE_DIR", dir.path().join("cache"))
+        .env("COPYDESK_CONFIG_DIR", &config)
         .output()
         .unwrap();
     let doctor_out = common::stdout(&doctor);
@@ -73,6 +76,7 @@ fn tighten_and_bridge_with_a_real_local_model() {
         .args(["suggest", "--format", "json", "post.md"])
         .current_dir(dir.path())
         .env("COPYDESK_CACHE_DIR", dir.path().join("cache"))
+        .env("COPYDESK_CONFIG_DIR", &config)
         .output()
         .unwrap();
     eprintln!(
@@ -208,6 +212,8 @@ fn tighten_and_bridge_in_the_language_server_with_a_real_local_model() {
         ),
     )
     .unwrap();
+    let config = dir.path().join("config");
+    common::trust(&config, &dir.path().join("copydesk.toml"));
     let text = format!("# Launch\n\n{WORDY}\n\n## Partners\n\n{FIRST}\n\n{SECOND}\n");
     let path = dir.path().join("post.md");
     std::fs::write(&path, &text).unwrap();
@@ -217,7 +223,7 @@ fn tighten_and_bridge_in_the_language_server_with_a_real_local_model() {
     capabilities["workspace"]["workspaceEdit"]["changeAnnotationSupport"] =
         json!({ "groupsOnLabel": true });
     capabilities["window"] = json!({ "workDoneProgress": true });
-    let mut client = lsp_client::LspClient::spawn(dir.path());
+    let mut client = lsp_client::LspClient::spawn_with_config(dir.path(), &config);
     client.initialize(capabilities, serde_json::Value::Null, Some(dir.path()));
     client.open(&uri, "markdown", 1, &text);
     let diagnostics = client.diagnostics(&uri, 1);

@@ -49,6 +49,7 @@ fn engine_for(base_url: &str, extra: &str) -> Setup {
     let options = EngineOptions {
         cache_path: Some(cache_dir.path().join("cache.sqlite3")),
         retry: fast_retry(),
+        ..EngineOptions::default()
     };
     let engine = Engine::with_env(Arc::new(guide), options, &|name| {
         (name == "COPYDESK_TEST_KEY").then(|| KEY.to_owned())

@@ -30,11 +30,15 @@ impl Project {
     fn new(guide: &str) -> Project {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("copydesk.toml"), guide).unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        // The writer allows the guide's model (an invalid guide cannot be
+        // allowed; its tests expect the guide error).
+        common::try_trust(
+            &cache.path().join("config"),
+            &dir.path().join("copydesk.toml"),
+        );
         std::fs::write(dir.path().join("post.md"), POST).unwrap();
-        Project {
-            dir,
-            cache: tempfile::tempdir().unwrap(),
-        }
+        Project { dir, cache }
     }
 
     fn with_llm(server: &FakeServer, extra: &str) -> Project {
@@ -60,6 +64,7 @@ impl Project {
             .current_dir(self.path())
             .env("NO_COLOR", "1")
             .env("COPYDESK_CACHE_DIR", self.cache.path())
+            .env("COPYDESK_CONFIG_DIR", self.cache.path().join("config"))
             .env_remove("OPENAI_API_KEY")
             .env_remove("OPENAI_BASE_URL");
         tokio::task::spawn_blocking(move || command.output().expect("copydesk runs"))

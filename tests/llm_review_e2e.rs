@@ -29,6 +29,7 @@ fn review(dir: &std::path::Path, args: &[&str]) -> (Value, String, Option<i32>) 
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("COPYDESK_CACHE_DIR", dir.join("cache"))
+        .env("COPYDESK_CONFIG_DIR", dir.join("config"))
         .output()
         .unwrap();
     let stderr = common::stderr(&output);
@@ -60,6 +61,10 @@ fn review_with_a_real_local_model_anchors_every_finding_in_the_document() {
     )
     .unwrap();
     std::fs::write(dir.path().join("post.md"), POST).unwrap();
+    common::trust(
+        &dir.path().join("config"),
+        &dir.path().join("copydesk.toml"),
+    );
 
     let (json, stderr, code) = review(dir.path(), &[]);
     // 0, or 1 when the model's answer was unusable twice; never a crash or

@@ -5,6 +5,7 @@
 //! failing model or junk never produce an edit; without `[llm]` there are no
 //! model actions at all.
 
+mod common;
 mod fake_openai;
 mod lsp_client;
 
@@ -90,6 +91,11 @@ fn session_for(
         None => "# no model\n".to_owned(),
     };
     std::fs::write(dir.path().join("copydesk.toml"), guide).expect("guide");
+    // The writer allowed the guide's model, in this test's own config folder.
+    let config = dir.path().join("config");
+    if llm.is_some() {
+        common::trust(&config, &dir.path().join("copydesk.toml"));
+    }
     let options: Value =
         serde_json::from_str(&options.to_string().replace("{url}", &server.base_url()))
             .expect("options");
@@ -99,7 +105,7 @@ fn session_for(
     let utf16 = !capabilities["general"]["positionEncodings"]
         .as_array()
         .is_some_and(|offered| offered.iter().any(|e| e == "utf-8"));
-    let mut client = LspClient::spawn(dir.path());
+    let mut client = LspClient::spawn_with_config(dir.path(), &config);
     client.initialize(capabilities, options, Some(dir.path()));
     client.open(&uri, "markdown", 1, &text);
     let diagnostics = client.diagnostics(&uri, 1);

@@ -101,7 +101,9 @@ fn review_runs_on_save_and_on_command_never_on_keystrokes() {
     let path = dir.path().join("post.md");
     std::fs::write(&path, POST).unwrap();
     let uri = file_uri(&path);
-    let mut client = LspClient::spawn(dir.path());
+    let config = dir.path().join("config");
+    common::trust(&config, &dir.path().join("copydesk.toml"));
+    let mut client = LspClient::spawn_with_config(dir.path(), &config);
     client.initialize(
         editor_capabilities(&["utf-16"]),
         json!({}),

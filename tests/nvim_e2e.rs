@@ -56,6 +56,15 @@ fn neovim_applies_a_quick_fix_and_fix_all() {
     );
 }
 
+/// A runtime for the test model server.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// Run `script` (under tests/) in headless Neovim in `root` with the plugin
 /// and the binary under test; panics unless it exits with 0. Returns its
 /// stderr (the script's steps).
@@ -111,11 +120,7 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
     let Some(nvim) = common::require_tool("nvim", "COPYDESK_NVIM") else {
         return;
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = runtime();
     // Review requests (they carry a JSON schema) get one finding; the
     // others, in the order the script asks: the paragraph, the transition,
     // the selection.
@@ -180,4 +185,45 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
         stderr.contains("step: :CopydeskReview! published the model's finding"),
         "{stderr}"
     );
+}
+
+#[test]
+fn neovim_asks_before_a_guides_model_and_trust_records_consent() {
+    let Some(nvim) = common::require_tool("nvim", "COPYDESK_NVIM") else {
+        return;
+    };
+    let runtime = runtime();
+    let model = runtime.block_on(fake_openai::FakeServer::always(fake_openai::completion(
+        TIGHT,
+    )));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    // The model comes from the folder's guide: untrusted until allowed.
+    std::fs::write(
+        root.join("copydesk.toml"),
+        format!(
+            "[review]\non_save = false\n\n[llm]\nbase_url = \"{}\"\nmodel = \"test-model\"\ncache = false\n",
+            model.base_url()
+        ),
+    )
+    .expect("guide");
+    let post = root.join("post.md");
+    let text = format!("# Launch\n\n{WORDY}\n");
+    std::fs::write(&post, &text).expect("post");
+    let config = root.join("copydesk-config");
+    let stderr = run_nvim(
+        &nvim,
+        "tests/nvim/trust.lua",
+        root,
+        &[("COPYDESK_POST", &post), ("COPYDESK_CONFIG_DIR", &config)],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&post).expect("read"),
+        text.replace(WORDY, TIGHT),
+        "{stderr}"
+    );
+    // Only the request after "Allow" reached the model.
+    assert_eq!(model.requests().len(), 1, "{stderr}");
+    let store = std::fs::read_to_string(config.join("trust.toml")).expect("consent recorded");
+    assert!(store.contains(&model.base_url()), "{store}");
 }

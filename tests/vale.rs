@@ -611,10 +611,14 @@ fn the_seven_public_packages_load_and_run() {
         let dir = setup(&[(
             ".vale.ini",
             &format!(
-                "StylesPath = {}\nMinAlertLevel = suggestion\n\n[*.md]\nBasedOnStyles = {package}\n",
-                styles.display()
+                "StylesPath = styles\nMinAlertLevel = suggestion\n\n[*.md]\nBasedOnStyles = {package}\n"
             ),
         )]);
+        // Inside the project, where a Vale configuration may read.
+        copy_folder(
+            &styles.join(package),
+            &dir.path().join("styles").join(package),
+        );
         let guide = Guide::load(&dir.path().join(".vale.ini")).unwrap_or_excerpt_panic(package);
         let set = &guide.rule_sets[0];
         let files = std::fs::read_dir(styles.join(package))
@@ -684,17 +688,29 @@ impl<T, E: std::fmt::Display> ExcerptPanic<T> for Result<T, E> {
 /// A project folder whose `.vale.ini` uses the fixture styles, and no
 /// copydesk.toml.
 fn vale_project(doc: &str) -> tempfile::TempDir {
-    let styles = fixture().join("styles");
-    setup(&[
+    // A copy inside the project: a Vale configuration may only name files
+    // inside its own project.
+    let dir = setup(&[
         (
             ".vale.ini",
-            &format!(
-                "StylesPath = {}\nVocab = Blog\n\n[*.md]\nBasedOnStyles = Test\nTest.Grade = NO\nTest.Short = NO\n",
-                styles.display()
-            ),
+            "StylesPath = styles\nVocab = Blog\n\n[*.md]\nBasedOnStyles = Test\nTest.Grade = NO\nTest.Short = NO\n",
         ),
         ("doc.md", doc),
-    ])
+    ]);
+    copy_folder(&fixture().join("styles"), &dir.path().join("styles"));
+    dir
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 const CLI_DOC: &str = "# notes\n\nBasically, we utilize it.\n\nIt is “great” and masterful.\n";
@@ -747,7 +763,7 @@ fn cli_lists_vale_rules_with_their_source() {
     let output = common::run_in(dir.path(), &["rules"]);
     let listing = common::stdout(&output);
     assert!(listing.contains("concise/wordy-phrase"), "{listing}");
-    let styles = fixture().join("styles");
+    let styles = dir.path().join("styles");
     let line = listing
         .lines()
         .find(|line| line.starts_with("Test.Swap "))

@@ -1,7 +1,9 @@
 //! `copydesk doctor`: the guide in effect, the model it configures, and
 //! whether that model answers, with a diagnosis when it does not.
 //!
-//! Without `[llm]` it says so and sends nothing anywhere.
+//! Without `[llm]` it says so and sends nothing anywhere; with a guide whose
+//! connection the writer has not trusted (`copydesk trust`) it says that and
+//! sends nothing either.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,6 +78,20 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             config.temperature()
         ),
     );
+    // Consent first: without it, doctor sends nothing (not even its probe).
+    match llm::trust::check(llm::trust::grant_for(&guide).as_ref()) {
+        Ok(()) if llm::trust::grant_for(&guide).is_some() => {
+            line(
+                "trust:",
+                "allowed: you trusted this guide with this endpoint and key variable",
+            );
+        }
+        Ok(()) => {}
+        Err(error) => {
+            line("trust:", &format!("NOT TRUSTED: {error}"));
+            return Ok(Status::Findings);
+        }
+    }
     let engine = match Engine::new(Arc::clone(&guide), EngineOptions::default()) {
         Ok(engine) => engine,
         Err(error) => {

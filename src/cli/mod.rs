@@ -11,6 +11,7 @@ mod progress;
 mod review;
 mod rules;
 mod suggest;
+mod trust;
 
 use std::io;
 use std::process::ExitCode;
@@ -58,6 +59,10 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Inspect or clear the persistent suggestion cache
     Cache(doctor::CacheArgs),
+    /// Allow a guide's [llm] to send drafts (and its key) to the endpoint it names
+    Trust(trust::TrustArgs),
+    /// Withdraw the consent `copydesk trust` recorded for a guide
+    Untrust(trust::UntrustArgs),
     /// Run the language server over stdio (started by editors)
     Lsp(crate::server::LspArgs),
 }
@@ -76,6 +81,8 @@ pub fn main() -> ExitCode {
         Command::Review(args) => review::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Cache(args) => doctor::run_cache(args),
+        Command::Trust(args) => trust::run(args),
+        Command::Untrust(args) => trust::run_untrust(args),
         // The server has its own exit status rules (the LSP specification's).
         Command::Lsp(args) => return crate::server::main(args),
     };

@@ -290,7 +290,16 @@ impl GuideFile {
             }
         }
         if let Some(llm) = &self.llm
-            && let Err((key, message)) = llm.validate()
+            && let Err((key, message)) = llm.validate().and_then(|()| {
+                match llm
+                    .api_key_env
+                    .as_deref()
+                    .map(crate::llm::trust::key_name_allowed)
+                {
+                    Some(Err(message)) => Err(("api_key_env", message)),
+                    _ => Ok(()),
+                }
+            })
         {
             return Err(GuideError::at(
                 name,

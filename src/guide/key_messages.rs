@@ -4,11 +4,12 @@
 //!
 //! A file holds one message, or several separated by a line that is only
 //! `---`. Folders are walked recursively for `.md`, `.markdown` and `.txt`
-//! files, in path order.
+//! files, in path order. Paths stay inside the guide's project and are read
+//! within limits (`project_files`): regular files of at most 1 MiB each.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::GuideError;
+use super::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 
 /// One curated message, with where it came from (for messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,27 +22,33 @@ pub struct KeyMessage {
 
 const EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
 
-/// Read every key message under `entries`, resolved against `root`.
-pub fn load(root: &Path, entries: &[String]) -> Result<Vec<KeyMessage>, GuideError> {
+/// Read every key message under `entries`, resolved against `root` (the
+/// guide's folder) and kept inside `project`. An error gives the index of
+/// the entry at fault.
+pub fn load(
+    project: &Project,
+    root: &Path,
+    entries: &[String],
+) -> Result<Vec<KeyMessage>, (usize, Refusal)> {
     let mut messages = Vec::new();
-    for entry in entries {
-        let path = root.join(entry);
-        let metadata = std::fs::metadata(&path).map_err(|source| read_error(&path, source))?;
-        let mut files = Vec::new();
-        if metadata.is_dir() {
-            collect_files(&path, &mut files)?;
-            files.sort();
+    for (index, entry) in entries.iter().enumerate() {
+        let at = |refusal: Refusal| (index, refusal);
+        let path = project.resolve(root, Path::new(entry)).map_err(at)?;
+        let metadata = std::fs::metadata(&path).map_err(|error| {
+            at(Refusal::Io {
+                path: path.display().to_string(),
+                message: error.to_string(),
+            })
+        })?;
+        let files = if metadata.is_dir() {
+            project
+                .walk(&path, &|_, _| true, &|file, _| has_message_extension(file))
+                .map_err(at)?
         } else {
-            files.push(path);
-        }
+            vec![path]
+        };
         for file in files {
-            let bytes = std::fs::read(&file).map_err(|source| read_error(&file, source))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                read_error(
-                    &file,
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"),
-                )
-            })?;
+            let text = project.read_text(&file, TEXT_FILE_LIMIT).map_err(at)?;
             let shown = file
                 .strip_prefix(root)
                 .unwrap_or(&file)
@@ -65,25 +72,10 @@ pub fn load(root: &Path, entries: &[String]) -> Result<Vec<KeyMessage>, GuideErr
     Ok(messages)
 }
 
-fn collect_files(folder: &Path, out: &mut Vec<PathBuf>) -> Result<(), GuideError> {
-    let entries = std::fs::read_dir(folder).map_err(|source| read_error(folder, source))?;
-    for entry in entries {
-        let entry = entry.map_err(|source| read_error(folder, source))?;
-        let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .map_err(|source| read_error(&path, source))?;
-        if file_type.is_dir() {
-            collect_files(&path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn has_message_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Split on lines that are only `---`; drop empty parts.
@@ -101,13 +93,6 @@ fn split_messages(text: &str) -> Vec<&str> {
     parts.push(&text[start..]);
     parts.retain(|part| !part.trim().is_empty());
     parts
-}
-
-fn read_error(path: &Path, source: std::io::Error) -> GuideError {
-    GuideError::KeyMessages {
-        path: path.display().to_string(),
-        source,
-    }
 }
 
 #[cfg(test)]
@@ -130,11 +115,18 @@ mod tests {
         std::fs::write(dir.path().join("km/a.md"), "First.").unwrap();
         std::fs::write(dir.path().join("km/sub/b.txt"), "Second.\n---\nThird.").unwrap();
         std::fs::write(dir.path().join("km/skip.png"), [0xff, 0xfe]).unwrap();
-        let messages = load(dir.path(), &["km".to_owned()]).unwrap();
+        let project = Project::for_guide(&dir.path().join("copydesk.toml"));
+        let messages = load(&project, dir.path(), &["km".to_owned()]).unwrap();
         let sources: Vec<_> = messages.iter().map(|m| m.source.as_str()).collect();
         assert_eq!(sources, ["km/a.md", "km/sub/b.txt#1", "km/sub/b.txt#2"]);
 
-        let error = load(dir.path(), &["missing.md".to_owned()]).unwrap_err();
+        let (index, error) = load(
+            &project,
+            dir.path(),
+            &["km".to_owned(), "missing.md".to_owned()],
+        )
+        .unwrap_err();
+        assert_eq!(index, 1);
         assert!(error.to_string().contains("missing.md"), "{error}");
     }
 }

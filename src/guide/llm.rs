@@ -1,8 +1,10 @@
 //! `[llm]`: the OpenAI-compatible model that Tighten and Bridge ask.
 //!
-//! Without this section copydesk makes no network call at all. The API key is
-//! never part of the guide: `api_key_env` names the environment variable that
-//! holds it, so a guide can be committed and shared safely.
+//! Without this section copydesk makes no network call at all, and with it
+//! none until the writer trusts this guide's endpoint and key variable
+//! (`copydesk trust`, see `llm::trust`). The API key is never part of the
+//! guide: `api_key_env` names the environment variable that holds it, so a
+//! guide can be committed and shared safely.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,7 +25,8 @@ pub struct LlmConfig {
     /// The model name the server knows (`llama3.2`, `gpt-4o-mini`).
     pub model: Option<String>,
     /// The environment variable holding the API key. Unset: no key is sent
-    /// (local servers need none).
+    /// (local servers need none). Must end in `_API_KEY` or `_TOKEN` or start
+    /// with `COPYDESK_`, and not be a cloud, CI or registry credential.
     pub api_key_env: Option<String>,
     /// The whole budget for one suggestion, retries included.
     pub timeout_secs: Option<u64>,

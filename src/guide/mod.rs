@@ -18,6 +18,7 @@
 mod config;
 pub mod key_messages;
 mod llm;
+pub mod project_files;
 mod review;
 mod sharing;
 
@@ -78,15 +79,8 @@ pub enum GuideError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Vale(#[from] crate::vale::ValeError),
-    /// A file or folder named in `[sharing] key_messages`.
-    #[error("could not read key messages {path}: {source}")]
-    KeyMessages {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 impl GuideError {
@@ -161,24 +155,41 @@ impl Guide {
         if crate::vale::is_config_file(path) {
             return Guide::from_vale_config(path);
         }
-        let text = std::fs::read_to_string(path).map_err(|source| GuideError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = project_files::read_regular_text(path, project_files::GUIDE_FILE_LIMIT)
+            .map_err(|refusal| GuideError::Read {
+                path: path.display().to_string(),
+                source: std::io::Error::other(refusal.to_string()),
+            })?;
         let mut guide = Guide::from_source(&text, GuideSource::File(path.to_path_buf()))?;
-        guide.load_key_messages()?;
+        guide.load_key_messages(&text)?;
         Ok(guide)
     }
 
     /// Read the files `[sharing] key_messages` names, relative to the
-    /// guide's folder, and fold their text into the guide's hash. A guide
-    /// with no file (the built-in one) has none.
-    pub fn load_key_messages(&mut self) -> Result<(), GuideError> {
+    /// guide's folder and inside its project (`project_files`), and fold
+    /// their text into the guide's hash. A guide with no file (the built-in
+    /// one) has none. `text` is the guide's own text, to place errors.
+    fn load_key_messages(&mut self, text: &str) -> Result<(), GuideError> {
         let entries = &self.config.sharing.key_messages;
         let Some(root) = self.root().filter(|_| !entries.is_empty()) else {
             return Ok(());
         };
-        let messages = key_messages::load(root, entries)?;
+        let project = project_files::Project::for_guide(&root.join(FILE_NAME));
+        let messages =
+            key_messages::load(&project, root, entries).map_err(|(index, refusal)| {
+                let entry = &entries[index];
+                let offset = [format!("\"{entry}\""), format!("'{entry}'")]
+                    .iter()
+                    .find_map(|quoted| text.find(quoted.as_str()))
+                    .or_else(|| config::key_offset(text, "key_messages"))
+                    .unwrap_or(0);
+                GuideError::at(
+                    &self.source.to_string(),
+                    text,
+                    offset,
+                    format!("key_messages: could not read key messages “{entry}”: {refusal}"),
+                )
+            })?;
         let mut parts: Vec<&[u8]> = vec![self.hash.as_bytes()];
         for message in &messages {
             parts.push(message.source.as_bytes());
@@ -208,14 +219,23 @@ impl Guide {
                 GuideSource::File(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
                 GuideSource::BuiltIn => PathBuf::new(),
             };
-            let path = base.join(vale);
-            if !path.is_file() {
-                return Err(GuideError::at(
+            let at = |message: String| {
+                GuideError::at(
                     &name,
                     text,
                     config::key_offset(text, "vale").unwrap_or(0),
-                    format!("Vale configuration “{}” not found", path.display()),
-                ));
+                    message,
+                )
+            };
+            let project = project_files::Project::for_guide(&base.join(FILE_NAME));
+            let path = project
+                .resolve(&base, Path::new(vale))
+                .map_err(|refusal| at(format!("vale: {refusal}")))?;
+            if !path.is_file() {
+                return Err(at(format!(
+                    "Vale configuration “{}” not found",
+                    path.display()
+                )));
             }
             rule_sets.push(Arc::new(crate::vale::ValeStyles::load(&path)?));
         }

@@ -19,9 +19,10 @@ pub mod guard;
 pub mod meaning;
 pub mod prompt;
 pub mod review;
+pub mod trust;
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -37,6 +38,7 @@ use crate::diff::{unified_diff, word_edits_at};
 use crate::document::{Block, BlockKind, Document, DocumentKind};
 use crate::finding::quote;
 use crate::fix::{Applicability, Edit, EditError, Fix, Provenance, apply_edits};
+use crate::guide::project_files::Project;
 use crate::guide::{Guide, LlmConfig, stable_hash_hex};
 
 /// How many transition options Bridge asks for.
@@ -58,6 +60,10 @@ pub enum SuggestError {
     Model(#[from] LlmError),
     #[error("{0}")]
     Prompt(String),
+    /// The guide's model connection has no recorded consent (or the consent
+    /// store could not be read): nothing was sent.
+    #[error(transparent)]
+    Trust(#[from] trust::TrustError),
 }
 
 /// Which model action made a suggestion.
@@ -130,6 +136,9 @@ pub struct EngineOptions {
     /// [`cache::default_dir`]). `[llm] cache = false` turns it off anyway.
     pub cache_path: Option<PathBuf>,
     pub retry: RetryPolicy,
+    /// The writer's own model settings (the editor's `llm`), layered under
+    /// the guide's `[llm]` by [`LlmConfig::over_user`]. They need no consent.
+    pub user_llm: Option<LlmConfig>,
 }
 
 /// The configured model, its prompts, the guard's checker, and the cache.
@@ -146,6 +155,9 @@ pub struct Engine {
     /// The server refused `response_format` with a JSON schema once: review
     /// asks without it from then on.
     review_schema_refused: std::sync::atomic::AtomicBool,
+    /// The consent this engine was made under (`None`: the connection is the
+    /// writer's own).
+    grant: Option<trust::Grant>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -163,8 +175,12 @@ pub fn configured(guide: &Guide) -> Option<&LlmConfig> {
 }
 
 impl Engine {
-    /// An engine for the guide's `[llm]`, with the key from the process
-    /// environment. Fails with [`LlmError::NotConfigured`] without `[llm]`.
+    /// An engine for the guide's `[llm]` (over `options.user_llm`), with the
+    /// key from the process environment. Fails with [`LlmError::NotConfigured`]
+    /// without a model, and with [`trust::TrustError::NotTrusted`] when the
+    /// guide chooses the connection and the writer has not allowed exactly
+    /// that connection for exactly that guide file: the one check every
+    /// front end passes before any request (see [`trust`]).
     pub fn new(guide: Arc<Guide>, options: EngineOptions) -> Result<Engine, SuggestError> {
         Engine::with_env(guide, options, &|name| std::env::var(name).ok())
     }
@@ -174,13 +190,30 @@ impl Engine {
         options: EngineOptions,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Engine, SuggestError> {
+        let grant = trust::grant_for(&guide);
+        let config = LlmConfig::over_user(guide.config.llm.clone(), options.user_llm.clone())
+            .ok_or(LlmError::NotConfigured)?;
+        trust::check(grant.as_ref())?;
+        let guide = if options.user_llm.is_some() {
+            let mut layered = (*guide).clone();
+            layered.config.llm = Some(config);
+            Arc::new(layered)
+        } else {
+            guide
+        };
         let config = configured(&guide).ok_or(LlmError::NotConfigured)?;
         let client = ModelClient::with_policy(config, env, options.retry)?;
         let prompts_dir = config.prompts_dir.as_ref().map(|dir| match guide.root() {
             Some(root) if dir.is_relative() => root.join(dir),
             _ => dir.clone(),
         });
-        let prompts = Prompts::load(prompts_dir.as_deref())
+        let project = Project::for_guide(
+            &guide
+                .root()
+                .unwrap_or(Path::new("."))
+                .join(crate::guide::FILE_NAME),
+        );
+        let prompts = Prompts::load(prompts_dir.as_deref(), &project)
             .map_err(|error| SuggestError::Prompt(error.to_string()))?;
         let (cache, cache_warning) = if config.cache_enabled() {
             match options.cache_path.or_else(cache::default_path) {
@@ -206,7 +239,15 @@ impl Engine {
             permits,
             voice,
             review_schema_refused: std::sync::atomic::AtomicBool::new(false),
+            grant,
         })
+    }
+
+    /// Whether the consent this engine was made under still holds (the
+    /// writer may have run `copydesk untrust` since): a long-lived front end
+    /// asks before reusing an engine.
+    pub fn consent_holds(&self) -> bool {
+        trust::check(self.grant.as_ref()).is_ok()
     }
 
     pub fn model(&self) -> &str {

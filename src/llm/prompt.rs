@@ -8,6 +8,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::guide::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 use crate::guide::{Guide, stable_hash_hex};
 
 const SYSTEM: &str = include_str!("../../prompts/system.md");
@@ -77,6 +78,9 @@ pub enum PromptError {
     MissingVariable { path: String, name: String },
     #[error("could not read prompt {path}: {message}")]
     Read { path: String, message: String },
+    /// A prompt file or folder the guide's project does not allow.
+    #[error("{message}")]
+    Refused { message: String },
 }
 
 /// Where a template came from.
@@ -199,12 +203,19 @@ impl Prompts {
     }
 
     /// The built-in prompts, with any of `dir`'s `system.md`, `tighten.md`,
-    /// `bridge.md`, `review.md` in their place.
-    pub fn load(dir: Option<&Path>) -> Result<Prompts, PromptError> {
+    /// `bridge.md`, `review.md` in their place. The folder and its files
+    /// must be inside the guide's project (`guide::project_files`); each
+    /// file is a regular file of at most 1 MiB.
+    pub fn load(dir: Option<&Path>, project: &Project) -> Result<Prompts, PromptError> {
         let mut prompts = Prompts::builtin();
         let Some(dir) = dir else {
             return Ok(prompts);
         };
+        project
+            .check_inside(dir)
+            .map_err(|refusal| PromptError::Refused {
+                message: format!("prompts_dir: {refusal}"),
+            })?;
         if !dir.is_dir() {
             return Err(PromptError::Read {
                 path: dir.display().to_string(),
@@ -221,10 +232,15 @@ impl Prompts {
             if !path.is_file() {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).map_err(|error| PromptError::Read {
-                path: path.display().to_string(),
-                message: error.to_string(),
-            })?;
+            let text =
+                project
+                    .read_text(&path, TEXT_FILE_LIMIT)
+                    .map_err(|refusal| match refusal {
+                        Refusal::Io { path, message } => PromptError::Read { path, message },
+                        other => PromptError::Refused {
+                            message: other.to_string(),
+                        },
+                    })?;
             *slot = PromptTemplate::parse(slot.kind, &text, PromptOrigin::File(path))?;
         }
         Ok(prompts)
@@ -332,6 +348,21 @@ fn collapse_blank_lines(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn project_of(dir: &Path) -> Project {
+        Project::for_guide(&dir.join("copydesk.toml"))
+    }
+
+    #[test]
+    fn a_prompts_dir_outside_the_guide_project_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let guide_dir = dir.path().join("site");
+        std::fs::create_dir_all(&guide_dir).unwrap();
+        let error = Prompts::load(Some(dir.path()), &project_of(&guide_dir)).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("prompts_dir: "), "{message}");
+        assert!(message.contains("outside the guide's project"), "{message}");
+    }
+
     #[test]
     fn builtin_prompts_parse_with_versions() {
         let prompts = Prompts::builtin();
@@ -349,7 +380,7 @@ mod tests {
             "---\nversion: 7\n---\nTighten {{text}} for {{audience}}\n",
         )
         .unwrap();
-        let error = Prompts::load(Some(dir.path())).unwrap_err();
+        let error = Prompts::load(Some(dir.path()), &project_of(dir.path())).unwrap_err();
         let message = error.to_string();
         assert!(message.contains("tighten.md"), "{message}");
         assert!(message.contains("“{{audience}}”"), "{message}");
@@ -363,7 +394,7 @@ mod tests {
             "---\nversion: 2-house\n---\nJoin {{first}} and {{second}}\n",
         )
         .unwrap();
-        let prompts = Prompts::load(Some(dir.path())).unwrap();
+        let prompts = Prompts::load(Some(dir.path()), &project_of(dir.path())).unwrap();
         assert_eq!(prompts.bridge.id(), "bridge@2-house");
         assert_eq!(prompts.tighten.origin, PromptOrigin::BuiltIn);
         assert_eq!(
@@ -377,7 +408,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("tighten.md"), "Tighten {{text}}\n").unwrap();
         assert!(matches!(
-            Prompts::load(Some(dir.path())),
+            Prompts::load(Some(dir.path()), &project_of(dir.path())),
             Err(PromptError::NoVersion { .. })
         ));
         std::fs::write(
@@ -386,7 +417,7 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            Prompts::load(Some(dir.path())),
+            Prompts::load(Some(dir.path()), &project_of(dir.path())),
             Err(PromptError::MissingVariable { .. })
         ));
     }

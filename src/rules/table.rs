@@ -4,6 +4,13 @@
 //! One replacement gives one fix of the rule's chosen applicability; several
 //! give display-only candidates (none is applied automatically); none gives
 //! a finding without a fix.
+//!
+//! A replacement may contain the phrase it replaces (`use = "GitHub
+//! Actions"`, `instead_of = ["Actions"]`). Text that already reads as a
+//! replacement around the match is what the guide asks for, so it is not a
+//! finding; that is also what keeps a fix from matching its own output.
+
+use std::ops::Range;
 
 use crate::document::Block;
 use crate::finding::{Finding, quote};
@@ -108,6 +115,9 @@ impl Rule for TableRule {
         let Some(row) = self.rows.get(found.entry) else {
             return;
         };
+        if already_preferred(&block.prose.text, &found.prose, &row.replacements) {
+            return;
+        }
         let text = &block.prose.text[found.prose.clone()];
         let source = cx.document.text();
         let span = block.source_range(found.prose.clone());
@@ -144,5 +154,48 @@ impl Rule for TableRule {
         };
         finding.fixes = fixes;
         out.push(finding);
+    }
+}
+
+/// Whether the text around `range` already reads as one of `replacements`
+/// (ASCII case aside): the matched phrase is part of a replacement ("Actions"
+/// in "GitHub Actions") and the text holds that whole replacement there.
+fn already_preferred(text: &str, range: &Range<usize>, replacements: &[String]) -> bool {
+    let matched = text[range.clone()].to_ascii_lowercase();
+    if matched.is_empty() {
+        return false;
+    }
+    replacements.iter().any(|replacement| {
+        let lower = replacement.to_ascii_lowercase();
+        lower.match_indices(matched.as_str()).any(|(offset, _)| {
+            range
+                .start
+                .checked_sub(offset)
+                .and_then(|start| text.get(start..start + replacement.len()))
+                .is_some_and(|around| around.eq_ignore_ascii_case(replacement))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_already_in_the_preferred_form_is_recognised() {
+        let replacements = ["GitHub Actions".to_owned()];
+        let text = "We use GitHub Actions and Actions.";
+        let first = text.find("Actions").unwrap();
+        assert!(already_preferred(text, &(first..first + 7), &replacements));
+        let second = text.rfind("Actions").unwrap();
+        assert!(!already_preferred(
+            text,
+            &(second..second + 7),
+            &replacements
+        ));
+        let doubled = ["loop loop".to_owned()];
+        assert!(already_preferred("a loop loop b", &(2..6), &doubled));
+        assert!(already_preferred("a loop loop b", &(7..11), &doubled));
+        assert!(!already_preferred("a loop b", &(2..6), &doubled));
     }
 }

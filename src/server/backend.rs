@@ -31,6 +31,9 @@ pub struct Shared {
     /// Diagnostics and messages, delivered in the order they were queued.
     outbox: UnboundedSender<Outgoing>,
     pub review: super::review::ReviewState,
+    /// Held while the writer is asked to allow a guide's model connection,
+    /// so two requests never ask twice.
+    pub asking: tokio::sync::Mutex<()>,
 }
 
 impl Backend {
@@ -43,6 +46,7 @@ impl Backend {
                 state: Mutex::new(State::default()),
                 outbox,
                 review: Default::default(),
+                asking: tokio::sync::Mutex::new(()),
             }),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
         }

@@ -29,28 +29,29 @@ pub const TIGHTEN: &str = "copydesk.tighten";
 pub const BRIDGE: &str = "copydesk.bridge";
 
 /// Every command the server advertises.
-pub const COMMANDS: [&str; 6] = [
+pub const COMMANDS: [&str; 7] = [
     FIX_ALL,
     IGNORE_RULE,
     DISABLE_RULE,
     TIGHTEN,
     BRIDGE,
     super::review::COMMAND,
+    super::trust::COMMAND,
 ];
 
 /// LSP's `RequestFailed`: the request was valid but could not be done.
 const REQUEST_FAILED: i64 = -32803;
 
 #[derive(Debug, Deserialize)]
-struct Target {
-    uri: Uri,
+pub(super) struct Target {
+    pub(super) uri: Uri,
     #[serde(default)]
     rule: Option<String>,
     #[serde(default)]
     position: Option<Position>,
 }
 
-fn target(arguments: &[Value]) -> Result<Target> {
+pub(super) fn target(arguments: &[Value]) -> Result<Target> {
     match arguments.first() {
         Some(Value::String(uri)) => Ok(Target {
             uri: uri
@@ -67,7 +68,7 @@ fn target(arguments: &[Value]) -> Result<Target> {
     }
 }
 
-fn failed(message: String) -> Error {
+pub(super) fn failed(message: String) -> Error {
     Error {
         code: ErrorCode::ServerError(REQUEST_FAILED),
         message: message.into(),
@@ -83,6 +84,9 @@ pub async fn execute(shared: &Arc<Shared>, params: ExecuteCommandParams) -> Resu
     let command = params.command.as_str();
     if command == super::review::COMMAND {
         return super::review::execute(shared, params).await;
+    }
+    if command == super::trust::COMMAND {
+        return super::trust::execute(shared, params).await;
     }
     if command == TIGHTEN || command == BRIDGE {
         return model::execute(shared, command, &params.arguments).await;

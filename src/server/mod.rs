@@ -32,6 +32,7 @@ mod review;
 mod settings;
 mod state;
 mod transport;
+mod trust;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -45,7 +45,7 @@ use super::settings::{ClientFeatures, Settings};
 use super::state::{Checked, OpenDocument, State, file_path};
 use crate::document::Document;
 use crate::guide::{Guide, LlmConfig};
-use crate::llm::{self, Draft, Engine, EngineOptions, SuggestError, Suggestion, TightenTarget};
+use crate::llm::{self, Draft, Engine, SuggestError, Suggestion, TightenTarget};
 
 /// The rule whose findings get "Suggest a transition".
 const ABRUPT_TRANSITION: &str = "flow/abrupt-transition";
@@ -630,6 +630,8 @@ struct Prepared {
     target: Range<usize>,
     asked: Range<usize>,
     config: LlmConfig,
+    /// The writer's own model settings, under the guide's `[llm]`.
+    user: Option<LlmConfig>,
     guide: Arc<Guide>,
     key: EngineKey,
     engine: Option<Arc<Engine>>,
@@ -665,7 +667,13 @@ async fn compute(shared: &Arc<Shared>, request: &ModelRequest) -> Option<Compute
         Err(Some(computed)) => return Some(computed),
         Err(None) => return None,
     };
-    let engine = match prepared.engine.clone() {
+    // A remembered engine is used only while its consent holds (the writer
+    // may have run `copydesk untrust` since).
+    let remembered = match prepared.engine.clone() {
+        Some(engine) => super::trust::still_allowed(engine).await,
+        None => None,
+    };
+    let engine = match remembered {
         Some(engine) => engine,
         None => engine_for(shared, &prepared).await?,
     };
@@ -804,6 +812,7 @@ fn prepare(
         format!("{config:?}"),
     );
     let engine = state.engines.get(&key).cloned();
+    let user = state.settings.user_llm();
     let name = file_path(&request.uri)
         .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| request.uri.as_str().to_owned());
@@ -813,6 +822,7 @@ fn prepare(
         target,
         asked,
         config,
+        user,
         guide,
         key,
         engine,
@@ -832,26 +842,17 @@ async fn engine_for(shared: &Arc<Shared>, prepared: &Prepared) -> Option<Arc<Eng
         );
         return None;
     }
-    let guide = Arc::clone(&prepared.guide);
-    let config = prepared.config.clone();
-    let built = tokio::task::spawn_blocking(move || {
-        let mut guide = (*guide).clone();
-        guide.config.llm = Some(config);
-        Engine::new(Arc::new(guide), EngineOptions::default())
-    })
+    let built = super::trust::engine(
+        shared,
+        Arc::clone(&prepared.guide),
+        prepared.user.clone(),
+        super::trust::Asked::Explicitly,
+    )
     .await;
     let engine = match built {
-        Ok(Ok(engine)) => Arc::new(engine),
-        Ok(Err(error)) => {
-            tell(shared, MessageType::ERROR, format!("copydesk: {error}"));
-            return None;
-        }
+        Ok(engine) => Arc::new(engine),
         Err(error) => {
-            tell(
-                shared,
-                MessageType::ERROR,
-                format!("copydesk: could not start the model client: {error}"),
-            );
+            tell(shared, MessageType::ERROR, format!("copydesk: {error}"));
             return None;
         }
     };

@@ -32,7 +32,7 @@ use crate::document::Document;
 use crate::finding::Finding;
 use crate::guide::Guide;
 use crate::llm::review::{Budget, RULE_PREFIX, Review, ReviewOptions};
-use crate::llm::{Draft, Engine, EngineOptions, LlmError};
+use crate::llm::{Draft, Engine, LlmError};
 
 /// The command that reviews a document now.
 pub const COMMAND: &str = "copydesk.review";
@@ -187,8 +187,9 @@ async fn engine(
     shared: &Arc<Shared>,
     uri: &Uri,
     guide: &Arc<Guide>,
+    asked: super::trust::Asked,
 ) -> std::result::Result<Option<Arc<Engine>>, String> {
-    let (config, key) = {
+    let (config, user, key, remembered) = {
         let state = shared.lock();
         let Some(config) = state.settings.effective_llm(guide) else {
             return Ok(None);
@@ -198,25 +199,19 @@ async fn engine(
             .get(uri)
             .and_then(|document| document.guide_path.clone());
         let key: EngineKey = (guide_path, guide.hash.clone(), format!("{config:?}"));
-        if let Some(engine) = state.engines.get(&key) {
-            return Ok(Some(Arc::clone(engine)));
-        }
-        (config, key)
+        let remembered = state.engines.get(&key).cloned();
+        (config, state.settings.user_llm(), key, remembered)
     };
+    // A remembered engine is used only while its consent holds.
+    if let Some(engine) = remembered
+        && let Some(engine) = super::trust::still_allowed(engine).await
+    {
+        return Ok(Some(engine));
+    }
     if let Err((name, message)) = config.validate() {
         return Err(format!("[llm] {name}: {message}"));
     }
-    let guide = Arc::clone(guide);
-    // Off the executor: it opens the cache and builds the guard's checker.
-    let engine = tokio::task::spawn_blocking(move || {
-        let mut guide = (*guide).clone();
-        guide.config.llm = Some(config);
-        Engine::new(Arc::new(guide), EngineOptions::default())
-    })
-    .await
-    .map_err(|error| format!("could not start the model client: {error}"))?
-    .map_err(|error| error.to_string())?;
-    let engine = Arc::new(engine);
+    let engine = Arc::new(super::trust::engine(shared, Arc::clone(guide), user, asked).await?);
     shared.lock().engines.insert(key, Arc::clone(&engine));
     Ok(Some(engine))
 }
@@ -326,7 +321,12 @@ async fn review_now(shared: &Arc<Shared>, uri: &Uri, explicit: bool, all: bool) 
     if !explicit && !review_config.reviews_on_save() {
         return Outcome::NotRun("not reviewed on save".to_owned());
     }
-    let engine = match engine(shared, uri, &guide).await {
+    let asked = if explicit {
+        super::trust::Asked::Explicitly
+    } else {
+        super::trust::Asked::OnSave
+    };
+    let engine = match engine(shared, uri, &guide, asked).await {
         Ok(Some(engine)) => engine,
         Ok(None) => return Outcome::NotRun(LlmError::NotConfigured.to_string()),
         Err(error) => {

@@ -126,19 +126,19 @@ impl Settings {
     }
 
     /// The model configuration for documents checked with `guide`: the
-    /// editor's `llm` settings under the guide's `[llm]` (the guide wins key
-    /// by key). Without an `[llm]` in the guide, the editor's settings count
-    /// only when they name a model: a timeout alone configures nothing.
-    /// `None` means no model, so no network call.
+    /// editor's `llm` settings under the guide's `[llm]` by
+    /// [`LlmConfig::over_user`] (the guide wins key by key, except that the
+    /// connection comes whole from one side; a guide's connection needs
+    /// consent when the engine is made). Without an `[llm]` in the guide,
+    /// the editor's settings count only when they name a model: a timeout
+    /// alone configures nothing. `None` means no model, so no network call.
     pub fn effective_llm(&self, guide: &Guide) -> Option<LlmConfig> {
-        let editor = self.llm.as_ref().and_then(LlmSettings::to_config);
-        match guide.config.llm.clone() {
-            Some(from_guide) => Some(match editor {
-                Some(editor) => editor.merged(from_guide),
-                None => from_guide,
-            }),
-            None => editor.filter(|config| config.model.is_some()),
-        }
+        LlmConfig::over_user(guide.config.llm.clone(), self.user_llm())
+    }
+
+    /// The writer's own model settings (the editor's `llm`), if any key is set.
+    pub fn user_llm(&self) -> Option<LlmConfig> {
+        self.llm.as_ref().and_then(LlmSettings::to_config)
     }
 }
 

@@ -235,6 +235,9 @@ pub struct State {
     pub engines: HashMap<EngineKey, Arc<Engine>>,
     /// The "Cancel" handle of each model request showing progress, by token.
     pub progress_cancels: HashMap<String, Arc<tokio::sync::Notify>>,
+    /// Guide connections the writer answered "Not now" to in this session:
+    /// a save does not ask again.
+    pub trust_declined: HashSet<crate::llm::trust::Grant>,
     next_generation: u64,
 }
 

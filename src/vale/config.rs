@@ -19,6 +19,9 @@ use super::rule::Level;
 pub struct Config {
     pub path: PathBuf,
     pub styles_path: PathBuf,
+    /// The line of `StylesPath`, when the file sets it (else the default
+    /// folder in the user's data directory applies).
+    pub styles_path_line: Option<usize>,
     pub min_alert_level: Level,
     pub vocab: Vec<(String, usize)>,
     pub ignored_scopes: Vec<String>,
@@ -190,6 +193,7 @@ impl Config {
         Ok(Config {
             path: path.to_path_buf(),
             styles_path,
+            styles_path_line: styles_entry.map(|e| e.line),
             min_alert_level,
             vocab,
             ignored_scopes,

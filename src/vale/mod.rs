@@ -42,6 +42,9 @@ use self::spelling::{Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
+use crate::guide::project_files::{
+    EXTRA_ROOTS_ENV, Limits, Project, Refusal, TEXT_FILE_LIMIT, read_regular_text,
+};
 use crate::rules::external::{ExternalRule, RuleSet, RuleState};
 use crate::rules::{Context, Fixable};
 
@@ -81,6 +84,10 @@ pub enum ValeError {
     },
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    /// A file the configuration names that is outside its project, not a
+    /// regular file, or too large (see `guide::project_files`).
+    #[error("{0}")]
+    Refused(Refusal),
 }
 
 /// Vale's built-in style.
@@ -118,16 +125,18 @@ impl ValeStyles {
     /// Read and compile a Vale configuration and everything it names.
     pub fn load(config_path: &Path) -> Result<ValeStyles, ValeError> {
         let display = config_path.display().to_string();
-        let text = std::fs::read_to_string(config_path).map_err(|e| ValeError::File {
-            path: display.clone(),
-            message: format!("could not read Vale configuration: {e}"),
-        })?;
+        let text =
+            read_regular_text(config_path, TEXT_FILE_LIMIT).map_err(|e| ValeError::File {
+                path: display.clone(),
+                message: format!("could not read Vale configuration: {e}"),
+            })?;
         let config = Config::parse(config_path, &text)?;
+        let project = vale_project(&config)?;
         let mut warnings = config.warnings.clone();
         let mut hash_parts: Vec<Vec<u8>> = vec![text.clone().into_bytes()];
 
-        let (accepted, rejected) = load_vocabularies(&config, &mut hash_parts)?;
-        let sources = collect_sources(&config, &mut hash_parts)?;
+        let (accepted, rejected) = load_vocabularies(&config, &project, &mut hash_parts)?;
+        let sources = collect_sources(&config, &project, &mut hash_parts)?;
         let uses_built_in = config
             .based_on_styles()
             .iter()
@@ -144,7 +153,9 @@ impl ValeStyles {
                 let cx = BuildContext {
                     accepted: accepted_ref,
                     word_template,
-                    spelling: &|yaml: &Value| speller_for(&config.styles_path, yaml, accepted_ref),
+                    spelling: &|yaml: &Value| {
+                        speller_for(&config.styles_path, &project, yaml, accepted_ref)
+                    },
                 };
                 compile_rule(source, &cx)
             })
@@ -168,7 +179,7 @@ impl ValeStyles {
             }
         }
         if uses_built_in {
-            let built_in = built_in_rules(&config, &accepted, &rejected, &mut warnings)?;
+            let built_in = built_in_rules(&config, &project, &accepted, &rejected, &mut warnings)?;
             rules.extend(built_in);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -338,6 +349,24 @@ impl ValeStyles {
             })
     }
 
+    /// Run a rule on one unit of text under a search budget; a rule that
+    /// gives up keeps what it found and adds one warning at `at`.
+    fn run_unit(
+        &self,
+        rule: &Rule,
+        unit: &Unit,
+        source: &str,
+        severity: Severity,
+        at: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit));
+        self.emit(rule, unit, source, hits, severity, out);
+        if gave_up {
+            out.push(gave_up_finding(rule, at));
+        }
+    }
+
     fn emit(
         &self,
         rule: &Rule,
@@ -352,6 +381,28 @@ impl ValeStyles {
                 .filter_map(|hit| rule.finding(unit, source, hit, severity)),
         );
     }
+}
+
+/// The words that mark a finding saying a rule gave up (see `pattern`).
+const GAVE_UP: &str = "gave up on this file";
+
+/// The warning for a rule whose searches ran out of budget.
+fn gave_up_finding(rule: &Rule, at: usize) -> Finding {
+    Finding::new(
+        &rule.id,
+        at..at,
+        Severity::Warning,
+        gave_up_message(&rule.id),
+    )
+    .with_note(Some(format!("Defined in {}.", source_label(rule))))
+}
+
+fn gave_up_message(what: &str) -> String {
+    format!(
+        "{what} {GAVE_UP}: a pattern needed more than {} backtracking steps, or {} s in all; its matches after that point are not reported",
+        pattern::BACKTRACK_LIMIT,
+        pattern::TIME_BUDGET.as_secs()
+    )
 }
 
 fn source_label(rule: &Rule) -> String {
@@ -373,11 +424,41 @@ fn style_of(key: &str) -> &str {
     key.split('.').next().unwrap_or(key)
 }
 
-fn read_lines(path: &Path, hash_parts: &mut Vec<Vec<u8>>) -> Result<Vec<String>, ValeError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ValeError::File {
-        path: path.display().to_string(),
-        message: format!("could not read: {e}"),
-    })?;
+/// The project a Vale configuration may read from (see
+/// `guide::project_files`): the repository holding it, plus the user's
+/// default styles folder and `DICPATH` when the configuration names
+/// neither. A `StylesPath` outside the project is refused at its line.
+fn vale_project(config: &Config) -> Result<Project, ValeError> {
+    let mut extra: Vec<PathBuf> = std::env::var_os(EXTRA_ROOTS_ENV)
+        .map(|value| std::env::split_paths(&value).collect())
+        .unwrap_or_default();
+    if config.styles_path_line.is_none() {
+        extra.push(config.styles_path.clone());
+    }
+    if let Some(dicpath) = std::env::var_os("DICPATH") {
+        extra.push(PathBuf::from(dicpath));
+    }
+    let project = Project::with_roots(&config.path, &extra, Limits::default());
+    if let Some(line) = config.styles_path_line {
+        project
+            .check_inside(&config.styles_path)
+            .map_err(|refusal| ValeError::At {
+                path: config.path.display().to_string(),
+                line,
+                message: format!("StylesPath: {refusal}"),
+            })?;
+    }
+    Ok(project)
+}
+
+fn read_lines(
+    path: &Path,
+    project: &Project,
+    hash_parts: &mut Vec<Vec<u8>>,
+) -> Result<Vec<String>, ValeError> {
+    let text = project
+        .read_text(path, TEXT_FILE_LIMIT)
+        .map_err(ValeError::Refused)?;
     hash_parts.push(text.clone().into_bytes());
     Ok(text
         .lines()
@@ -389,6 +470,7 @@ fn read_lines(path: &Path, hash_parts: &mut Vec<Vec<u8>>) -> Result<Vec<String>,
 
 fn load_vocabularies(
     config: &Config,
+    project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
 ) -> Result<(Vec<String>, Vec<String>), ValeError> {
     let mut accepted = Vec::new();
@@ -402,7 +484,7 @@ fn load_vocabularies(
                 .join(name),
             config.styles_path.join("Vocab").join(name),
         ];
-        let Some(dir) = candidates.iter().find(|dir| dir.is_dir()) else {
+        let Some(dir) = candidates.iter().find(|dir| project.is_dir(dir)) else {
             return Err(ValeError::At {
                 path: config.path.display().to_string(),
                 line: *line,
@@ -414,8 +496,8 @@ fn load_vocabularies(
         };
         for (file, list) in [("accept.txt", &mut accepted), ("reject.txt", &mut rejected)] {
             let path = dir.join(file);
-            if path.is_file() {
-                list.extend(read_lines(&path, hash_parts)?);
+            if path.exists() {
+                list.extend(read_lines(&path, project, hash_parts)?);
             }
         }
     }
@@ -426,6 +508,7 @@ fn load_vocabularies(
 /// turns on one by one.
 fn collect_sources(
     config: &Config,
+    project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
 ) -> Result<Vec<Source>, ValeError> {
     let config_display = config.path.display().to_string();
@@ -436,6 +519,14 @@ fn collect_sources(
             continue;
         }
         let dir = config.styles_path.join(&style);
+        let at_line = |message: String| ValeError::At {
+            path: config_display.clone(),
+            line,
+            message,
+        };
+        project
+            .check_inside(&dir)
+            .map_err(|refusal| at_line(format!("style “{style}”: {refusal}")))?;
         if !dir.is_dir() {
             return Err(ValeError::At {
                 path: config_display.clone(),
@@ -447,9 +538,14 @@ fn collect_sources(
                 ),
             });
         }
-        let mut files = Vec::new();
-        walk_style(&dir, &dir, &mut files);
-        files.sort();
+        // Folders starting with `.` or `_` are skipped, as Vale skips them.
+        let files = project
+            .walk(
+                &dir,
+                &|_, name| !name.starts_with('.') && !name.starts_with('_'),
+                &|_, name| name.ends_with(".yml") && !name.ends_with("_test.yml"),
+            )
+            .map_err(|refusal| at_line(format!("style “{style}”: {refusal}")))?;
         for file in files {
             let relative = file.strip_prefix(&dir).unwrap_or(&file).with_extension("");
             let name: Vec<String> = relative
@@ -460,6 +556,7 @@ fn collect_sources(
                 &style,
                 &format!("{style}.{}", name.join(".")),
                 file,
+                project,
                 hash_parts,
             )?);
         }
@@ -480,6 +577,13 @@ fn collect_sources(
             file = file.join(part);
         }
         let file = file.with_extension("yml");
+        project
+            .check_inside(&file)
+            .map_err(|refusal| ValeError::At {
+                path: config_display.clone(),
+                line: setting.line,
+                message: format!("rule “{}”: {refusal}", setting.key),
+            })?;
         if !file.is_file() {
             return Err(ValeError::At {
                 path: config_display.clone(),
@@ -491,7 +595,7 @@ fn collect_sources(
                 ),
             });
         }
-        sources.push(read_source(style, &setting.key, file, hash_parts)?);
+        sources.push(read_source(style, &setting.key, file, project, hash_parts)?);
     }
     Ok(sources)
 }
@@ -500,12 +604,15 @@ fn read_source(
     style: &str,
     id: &str,
     path: PathBuf,
+    project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
 ) -> Result<Source, ValeError> {
-    let text = std::fs::read_to_string(&path).map_err(|e| ValeError::File {
-        path: path.display().to_string(),
-        message: format!("could not read rule: {e}"),
-    })?;
+    let text = project
+        .read_text(&path, TEXT_FILE_LIMIT)
+        .map_err(|refusal| ValeError::File {
+            path: path.display().to_string(),
+            message: format!("could not read rule: {refusal}"),
+        })?;
     hash_parts.push(path.display().to_string().into_bytes());
     hash_parts.push(text.clone().into_bytes());
     Ok(Source {
@@ -516,28 +623,10 @@ fn read_source(
     })
 }
 
-/// `.yml` files under a style folder; folders starting with `.` or `_`
-/// are skipped, as Vale skips them.
-fn walk_style(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_dir() {
-            if path != root && !name.starts_with('.') && !name.starts_with('_') {
-                walk_style(root, &path, out);
-            }
-        } else if name.ends_with(".yml") && !name.ends_with("_test.yml") {
-            out.push(path);
-        }
-    }
-}
-
 /// A rule's spelling dictionaries and ignore files, from `StylesPath`.
 fn speller_for(
     styles_path: &Path,
+    project: &Project,
     yaml: &Value,
     accepted: &[String],
 ) -> Result<Speller, BuildError> {
@@ -559,7 +648,7 @@ fn speller_for(
     let mut dictionaries = Vec::new();
     for name in &names {
         let dic = dic_dir.join(format!("{name}.dic"));
-        if !dic.is_file() {
+        if !project.is_file(&dic) {
             return Err(BuildError::Unsupported(format!(
                 "no Hunspell dictionary {} (copydesk bundles none; put {name}.dic and {name}.aff there)",
                 dic.display()
@@ -577,7 +666,7 @@ fn speller_for(
             styles_path.join("config").join("ignore").join(&name),
             styles_path.join(&name),
         ];
-        match candidates.iter().find(|p| p.is_file()) {
+        match candidates.iter().find(|p| project.is_file(p)) {
             Some(found) => ignore_files.push(found.clone()),
             None => {
                 return Err(BuildError::Invalid(format!(
@@ -597,6 +686,7 @@ fn speller_for(
         filters: &filters,
         custom_filters_only: yaml.get("custom").and_then(Value::as_bool).unwrap_or(false),
         accepted,
+        project,
     })
     .map_err(BuildError::Invalid)
 }
@@ -701,6 +791,7 @@ fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, 
 /// `Vale.Spelling` (needs a dictionary on disk).
 fn built_in_rules(
     config: &Config,
+    project: &Project,
     accepted: &[String],
     rejected: &[String],
     warnings: &mut Vec<String>,
@@ -743,7 +834,7 @@ fn built_in_rules(
     let cx = BuildContext {
         accepted,
         word_template: config.word_template.as_deref(),
-        spelling: &|yaml: &Value| speller_for(&config.styles_path, yaml, accepted),
+        spelling: &|yaml: &Value| speller_for(&config.styles_path, project, yaml, accepted),
     };
     let mut rules = Vec::new();
     for (name, text) in definitions {
@@ -888,9 +979,11 @@ impl RuleSet for ValeStyles {
             ) else {
                 continue;
             };
+            // A rule that gives up is reported at the block's start, so
+            // the finding stays with the block (the server caches per block).
+            let at = block.span().start;
             if rule.scope.matches(UnitKind::Block, &parts) {
-                let hits = rule.check.run(&block_unit);
-                self.emit(rule, &block_unit, source, hits, severity, out);
+                self.run_unit(rule, &block_unit, source, severity, at, out);
             }
             if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
                 for sentence in &block.sentences {
@@ -899,8 +992,7 @@ impl RuleSet for ValeStyles {
                         base: sentence.start,
                         block: Some(block),
                     };
-                    let hits = rule.check.run(&unit);
-                    self.emit(rule, &unit, source, hits, severity, out);
+                    self.run_unit(rule, &unit, source, severity, at, out);
                 }
             }
         }
@@ -929,8 +1021,7 @@ impl RuleSet for ValeStyles {
                     base: 0,
                     block: None,
                 };
-                let hits = rule.check.run(&unit);
-                self.emit(rule, &unit, source, hits, severity, out);
+                self.run_unit(rule, &unit, source, severity, 0, out);
                 continue;
             }
             match &rule.check {
@@ -950,19 +1041,31 @@ impl RuleSet for ValeStyles {
                         );
                     }
                 }
+                // These remember earlier units, so the whole document
+                // shares one budget.
                 Check::Consistency(consistency) => {
                     let mut state = Vec::new();
-                    for_each_unit(document, rule, format, |unit| {
-                        let hits = consistency.run(unit.text, &mut state);
-                        self.emit(rule, &unit, source, hits, severity, out);
+                    let ((), gave_up) = pattern::with_budget(|| {
+                        for_each_unit(document, rule, format, |unit| {
+                            let hits = consistency.run(unit.text, &mut state);
+                            self.emit(rule, &unit, source, hits, severity, out);
+                        });
                     });
+                    if gave_up {
+                        out.push(gave_up_finding(rule, 0));
+                    }
                 }
                 Check::Conditional(conditional) => {
                     let mut defined = HashSet::new();
-                    for_each_unit(document, rule, format, |unit| {
-                        let hits = conditional.run(unit.text, &mut defined);
-                        self.emit(rule, &unit, source, hits, severity, out);
+                    let ((), gave_up) = pattern::with_budget(|| {
+                        for_each_unit(document, rule, format, |unit| {
+                            let hits = conditional.run(unit.text, &mut defined);
+                            self.emit(rule, &unit, source, hits, severity, out);
+                        });
                     });
+                    if gave_up {
+                        out.push(gave_up_finding(rule, 0));
+                    }
                 }
                 _ => {}
             }
@@ -976,28 +1079,24 @@ impl RuleSet for ValeStyles {
         let file = self.file_rules(document);
         let source = document.text();
         let mut ignored: Vec<std::ops::Range<usize>> = Vec::new();
-        for pattern in &file.token_ignores {
-            for found in pattern.captures(source) {
-                ignored.push(
+        let mut ignores_gave_up = Vec::new();
+        for (key, patterns) in [
+            ("TokenIgnores", &file.token_ignores),
+            ("BlockIgnores", &file.block_ignores),
+        ] {
+            for pattern in patterns {
+                let (found, gave_up) = pattern::with_budget(|| pattern.captures(source));
+                if gave_up {
+                    ignores_gave_up.push(key);
+                }
+                ignored.extend(found.into_iter().map(|found| {
                     found
                         .groups
                         .get(1)
                         .cloned()
                         .flatten()
-                        .unwrap_or(found.range),
-                );
-            }
-        }
-        for pattern in &file.block_ignores {
-            for found in pattern.captures(source) {
-                ignored.push(
-                    found
-                        .groups
-                        .get(1)
-                        .cloned()
-                        .flatten()
-                        .unwrap_or(found.range),
-                );
+                        .unwrap_or(found.range)
+                }));
             }
         }
         let ignore_links = self.config.ignored_scopes.iter().any(|s| s == "a");
@@ -1011,10 +1110,15 @@ impl RuleSet for ValeStyles {
             }
         }
         let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut gave_up: HashSet<String> = HashSet::new();
         findings.sort_by_key(|f| f.span.start);
         findings.retain(|finding| {
             if !self.owns(&finding.rule) {
                 return true;
+            }
+            // A rule that gave up on several blocks is reported once.
+            if finding.message.contains(GAVE_UP) {
+                return gave_up.insert(finding.rule.clone());
             }
             if ignored.iter().any(|range| {
                 range.start < finding.span.end.max(finding.span.start + 1)
@@ -1033,6 +1137,15 @@ impl RuleSet for ValeStyles {
             }
             true
         });
+        for key in ignores_gave_up {
+            let id = format!("{BUILT_IN_STYLE}.{key}");
+            findings.push(Finding::new(
+                &id,
+                0..0,
+                Severity::Warning,
+                gave_up_message(&format!("{key} in {}", self.config.path.display())),
+            ));
+        }
     }
 }
 

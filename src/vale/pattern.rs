@@ -13,8 +13,18 @@
 //! ASCII boundaries, like Vale; [`unicode_edges`] then drops the matches an
 //! ASCII boundary lets through next to a non-ASCII letter ("caf" in "café").
 //! A pattern that spells non-ASCII letters itself keeps Unicode boundaries.
+//!
+//! Budgets: a style's patterns come with the repository and may backtrack
+//! without end (`(a|a)+\1b`). The backtracker stops any one search after
+//! [`BACKTRACK_LIMIT`] steps, and every search a rule makes on one unit of
+//! text runs under a [`Budget`] (see [`with_budget`]) of [`TIME_BUDGET`]:
+//! when either runs out, the rule gives up on that text, keeps what it
+//! found so far, and the caller reports it once. The `regex` engine needs
+//! no budget: it runs in linear time, and its compiled size is capped.
 
+use std::cell::Cell;
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// A compiled pattern.
 #[derive(Debug, Clone)]
@@ -44,7 +54,62 @@ pub struct Found {
     pub groups: Vec<Option<Range<usize>>>,
 }
 
-const SIZE_LIMIT: usize = 64 * 1024 * 1024;
+/// The compiled size a pattern may reach (the `regex` default is 10 MiB). A
+/// pattern near it takes long to compile, so it is kept close to the default.
+const SIZE_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Backtracking steps one search of the backtracker may take.
+pub const BACKTRACK_LIMIT: usize = 100_000;
+
+/// Time all searches of one rule on one unit of text may take together.
+pub const TIME_BUDGET: Duration = Duration::from_secs(2);
+
+/// The budget of the searches running on this thread.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    deadline: Instant,
+    gave_up: bool,
+}
+
+thread_local! {
+    static BUDGET: Cell<Option<Budget>> = const { Cell::new(None) };
+}
+
+/// Run `searches` (a rule on one unit of text) under a fresh budget;
+/// returns its result and whether a search gave up.
+pub fn with_budget<T>(searches: impl FnOnce() -> T) -> (T, bool) {
+    let outer = BUDGET.replace(Some(Budget {
+        deadline: Instant::now() + TIME_BUDGET,
+        gave_up: false,
+    }));
+    let result = searches();
+    let gave_up = BUDGET.replace(outer).is_some_and(|budget| budget.gave_up);
+    (result, gave_up)
+}
+
+/// Whether the searches may go on: false once the budget ran out (and from
+/// then on, until the budget ends). Without a budget, searches are bounded
+/// only by the backtracking limit.
+fn budget_left() -> bool {
+    BUDGET.with(|cell| match cell.get() {
+        None => true,
+        Some(budget) if budget.gave_up => false,
+        Some(budget) if Instant::now() >= budget.deadline => {
+            give_up();
+            false
+        }
+        Some(_) => true,
+    })
+}
+
+fn give_up() {
+    BUDGET.with(|cell| {
+        if let Some(mut budget) = cell.get() {
+            budget.gave_up = true;
+            cell.set(Some(budget));
+        }
+    });
+}
 
 impl Pattern {
     pub fn compile(pattern: &str) -> Result<Pattern, String> {
@@ -63,6 +128,7 @@ impl Pattern {
             }),
             Err(fast_error) => {
                 let regex = fancy_regex::RegexBuilder::new(pattern)
+                    .backtrack_limit(BACKTRACK_LIMIT)
                     .delegate_size_limit(SIZE_LIMIT)
                     .delegate_dfa_size_limit(SIZE_LIMIT)
                     .build()
@@ -76,6 +142,7 @@ impl Pattern {
                     .build()
                     .ok();
                 let anchored = fancy_regex::RegexBuilder::new(&format!("\\G(?:{pattern})"))
+                    .backtrack_limit(BACKTRACK_LIMIT)
                     .delegate_size_limit(SIZE_LIMIT)
                     .delegate_dfa_size_limit(SIZE_LIMIT)
                     .build()
@@ -100,7 +167,11 @@ impl Pattern {
             Engine::Fast(regex) => regex.is_match(text),
             Engine::Fancy(fancy) => {
                 fancy.prefilter.as_ref().is_none_or(|p| p.is_match(text))
-                    && fancy.regex.is_match(text).unwrap_or(false)
+                    && budget_left()
+                    && fancy.regex.is_match(text).unwrap_or_else(|_| {
+                        give_up();
+                        false
+                    })
             }
         }
     }
@@ -125,12 +196,20 @@ impl Pattern {
                 .collect(),
             Engine::Fancy(fancy) => match (&fancy.anchored, &fancy.prefilter) {
                 (Some(anchored), Some(prefilter)) => fancy_at_candidates(anchored, prefilter, text),
-                _ => fancy
-                    .regex
-                    .captures_iter(text)
-                    .filter_map(Result::ok)
-                    .map(|caps| fancy_found(&caps))
-                    .collect(),
+                _ => {
+                    let mut found = Vec::new();
+                    for caps in fancy.regex.captures_iter(text) {
+                        match caps {
+                            Ok(caps) if budget_left() => found.push(fancy_found(&caps)),
+                            Ok(_) => break,
+                            Err(_) => {
+                                give_up();
+                                break;
+                            }
+                        }
+                    }
+                    found
+                }
             },
         }
     }
@@ -166,7 +245,8 @@ const WINDOW: usize = 512;
 /// anchored pattern must match right at the candidate's start, within a
 /// window of text after it (all text before it stays visible to
 /// look-behinds). A rejected candidate moves the search one character on,
-/// so no match is missed.
+/// so no match is missed. A search over its backtracking limit, or the
+/// budget running out, ends the run with what was found so far.
 fn fancy_at_candidates(
     anchored: &fancy_regex::Regex,
     prefilter: &regex::Regex,
@@ -178,6 +258,9 @@ fn fancy_at_candidates(
         let Some(candidate) = prefilter.find_at(text, at) else {
             break;
         };
+        if !budget_left() {
+            break;
+        }
         let start = candidate.start();
         let mut end = (candidate.end() + WINDOW).min(text.len());
         while !text.is_char_boundary(end) {
@@ -197,7 +280,11 @@ fn fancy_at_candidates(
                 };
                 found.push(one);
             }
-            _ => at = next,
+            Ok(_) => at = next,
+            Err(_) => {
+                give_up();
+                break;
+            }
         }
     }
     found
@@ -402,6 +489,28 @@ mod tests {
             colons.find_ranges("Note: Use it. a:b: X"),
             std::slice::from_ref(&(4..7))
         );
+    }
+
+    #[test]
+    fn a_runaway_backtracker_gives_up_within_its_budget() {
+        let pattern = Pattern::compile(r"(a|a)+\1b").unwrap();
+        assert!(pattern.is_fancy());
+        // The `b` at the end gives the prefilter candidates to try.
+        let text = format!("{}c b", "a".repeat(3000));
+        let (found, gave_up) = with_budget(|| pattern.find_ranges(&text));
+        assert!(found.is_empty());
+        assert!(gave_up, "the search should report that it gave up");
+        // A pattern that finishes reports nothing.
+        let fine = Pattern::compile(r"(\w+) \1").unwrap();
+        let (found, gave_up) = with_budget(|| fine.find_ranges("go go"));
+        assert_eq!(found, std::slice::from_ref(&(0..5)));
+        assert!(!gave_up);
+    }
+
+    #[test]
+    fn a_pattern_that_compiles_huge_is_refused() {
+        let error = Pattern::compile(r"(?:\w{100}){100}").unwrap_err();
+        assert!(error.contains("size limit"), "{error}");
     }
 
     #[test]

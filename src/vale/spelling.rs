@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::pattern::Pattern;
 use crate::document::segment;
+use crate::guide::project_files::{DICTIONARY_LIMIT, Project, Refusal, TEXT_FILE_LIMIT};
 
 #[derive(Debug, Default)]
 pub struct Speller {
@@ -35,6 +36,8 @@ pub struct SpellerSource<'a> {
     pub filters: &'a [String],
     pub custom_filters_only: bool,
     pub accepted: &'a [String],
+    /// Where the files may be read from, within limits.
+    pub project: &'a Project,
 }
 
 impl Speller {
@@ -42,8 +45,12 @@ impl Speller {
         let mut speller = Speller::default();
         for dic in &source.dictionaries {
             let aff = dic.with_extension("aff");
-            let dic_text = read(dic)?;
-            let aff_text = std::fs::read_to_string(&aff).unwrap_or_default();
+            let dic_text = read(source.project, dic, DICTIONARY_LIMIT)?;
+            let aff_text = if aff.exists() {
+                read(source.project, &aff, DICTIONARY_LIMIT)?
+            } else {
+                String::new()
+            };
             let affixes = Affixes::parse(&aff_text);
             for line in dic_text.lines().skip(1) {
                 let line = line.trim();
@@ -57,7 +64,7 @@ impl Speller {
             }
         }
         for file in &source.ignore_files {
-            for line in read(file)?.lines() {
+            for line in read(source.project, file, TEXT_FILE_LIMIT)?.lines() {
                 let word = line.trim();
                 if !word.is_empty() && !word.starts_with('#') {
                     speller.ignored.insert(word.to_lowercase());
@@ -126,8 +133,13 @@ impl Speller {
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))
+fn read(project: &Project, path: &Path, limit: u64) -> Result<String, String> {
+    project
+        .read_text(path, limit)
+        .map_err(|refusal| match refusal {
+            Refusal::Io { path, message } => format!("could not read {path}: {message}"),
+            other => other.to_string(),
+        })
 }
 
 fn split_entry(entry: &str) -> (&str, &str) {

@@ -64,3 +64,29 @@ pub fn skip(reason: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{message}");
 }
+
+/// Record consent for `guide`'s `[llm]` connection in the config folder
+/// `config`, as a writer does (`copydesk trust --yes`). Run copydesk with
+/// `COPYDESK_CONFIG_DIR=config` for the consent to count.
+pub fn trust(config: &std::path::Path, guide: &std::path::Path) {
+    let output = try_trust(config, guide);
+    assert!(
+        output.status.success(),
+        "copydesk trust {}: {}{}",
+        guide.display(),
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+/// `copydesk trust --yes guide` with `COPYDESK_CONFIG_DIR=config`, whatever
+/// its outcome (a guide that does not load cannot be trusted).
+pub fn try_trust(config: &std::path::Path, guide: &std::path::Path) -> Output {
+    copydesk()
+        .args(["trust", "--yes"])
+        .arg(guide)
+        .env("COPYDESK_CONFIG_DIR", config)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("copydesk trust runs")
+}

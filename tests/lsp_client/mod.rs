@@ -78,7 +78,24 @@ pub fn editor_capabilities(encodings: &[&str]) -> Value {
 impl LspClient {
     /// Start `copydesk lsp --stdio` in `dir`.
     pub fn spawn(dir: &Path) -> LspClient {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        LspClient::spawn_command(Command::new(env!("CARGO_BIN_EXE_copydesk")), dir)
+    }
+
+    /// [`LspClient::spawn`] with copydesk's config folder (where consent for
+    /// a guide's model is recorded) at `config`.
+    pub fn spawn_with_config(dir: &Path, config: &Path) -> LspClient {
+        LspClient::spawn_with_env(dir, &[("COPYDESK_CONFIG_DIR", config.as_os_str())])
+    }
+
+    /// [`LspClient::spawn`] with these environment variables set.
+    pub fn spawn_with_env(dir: &Path, vars: &[(&str, &std::ffi::OsStr)]) -> LspClient {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_copydesk"));
+        command.envs(vars.iter().copied());
+        LspClient::spawn_command(command, dir)
+    }
+
+    fn spawn_command(mut command: Command, dir: &Path) -> LspClient {
+        let mut child = command
             .args(["lsp", "--stdio"])
             .current_dir(dir)
             .stdin(Stdio::piped())

@@ -16,6 +16,22 @@ function M.step(message)
   io.stderr:write("step: " .. message .. "\n")
 end
 
+function M.buffer_text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
+end
+
+--- Open `path` and wait for diagnostics on it; returns the buffer.
+function M.open(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local bufnr = vim.api.nvim_get_current_buf()
+  if not vim.wait(M.TIMEOUT, function()
+    return #vim.diagnostic.get(bufnr) > 0
+  end, 20) then
+    M.fail("no copydesk diagnostics for " .. path)
+  end
+  return bufnr
+end
+
 vim.opt.runtimepath:prepend(vim.env.COPYDESK_PLUGIN)
 vim.opt.swapfile = false
 vim.lsp.set_log_level("warn")

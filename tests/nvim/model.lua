@@ -26,17 +26,8 @@ for _, command in ipairs({ "CopydeskTighten", "CopydeskBridge", "CopydeskReview"
   end
 end
 
-local function buffer_text(bufnr)
-  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
-end
-
-vim.cmd.edit(vim.fn.fnameescape(env.COPYDESK_POST))
-local bufnr = vim.api.nvim_get_current_buf()
-if not vim.wait(TIMEOUT, function()
-  return #vim.diagnostic.get(bufnr) > 0
-end, 20) then
-  fail("no copydesk diagnostics")
-end
+local buffer_text = harness.buffer_text
+local bufnr = harness.open(env.COPYDESK_POST)
 if vim.fn.maparg("<leader>cT", "n", false, true).buffer ~= 1 then
   fail("<leader>cT is not mapped in the copydesk buffer")
 end

@@ -51,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("copydesk.tightenHere", () => modelActionHere(TIGHTEN_KIND)),
     vscode.commands.registerCommand("copydesk.suggestTransitionHere", () => modelActionHere(BRIDGE_KIND)),
     vscode.commands.registerCommand("copydesk.reviewFile", () => reviewActiveEditor()),
+    vscode.commands.registerCommand("copydesk.trustGuide", () => trustActiveGuide()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting))) {
         void restart(context);
@@ -174,6 +175,33 @@ async function fixAllInActiveEditor(): Promise<void> {
     });
   } catch (error) {
     void vscode.window.showErrorMessage(`copydesk: fix all failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Ask the server to ask the writer (its "Allow" / "Not now" question) whether
+ * the active file's copydesk.toml may send drafts to the model endpoint it
+ * names (src/server/trust.rs). Consent is recorded outside the repository,
+ * in the same store `copydesk trust` writes.
+ */
+async function trustActiveGuide(): Promise<void> {
+  const target = clientAndDocument("trust its guide");
+  if (target === undefined) {
+    return;
+  }
+  const [running, document] = target;
+  try {
+    const answer = (await running.sendRequest(ExecuteCommandRequest.type, {
+      command: "copydesk.trust",
+      arguments: [document.uri.toString()],
+    })) as { trusted: boolean; guide?: string } | null;
+    if (answer?.trusted === true && answer.guide === undefined) {
+      void vscode.window.showInformationMessage("copydesk: this folder's guide sends nothing that needs your consent");
+    } else if (answer?.trusted === true) {
+      void vscode.window.showInformationMessage(`copydesk: trusted ${answer.guide}`);
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`copydesk: trust failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -39,7 +39,11 @@ declare_rule! {
     /// `[sharing] key_messages = ["key-messages/"]`: files or folders of
     /// messages (`.md`, `.markdown`, `.txt`; one message per file, or several
     /// separated by a line `---`), relative to the guide. They are read once
-    /// when the guide is loaded and indexed once per check run.
+    /// when the guide is loaded and indexed once per check run. They must be
+    /// regular files inside the guide's project (its repository, else its
+    /// folder; `COPYDESK_GUIDE_PATHS` allows more), at most 1 MiB each and
+    /// 2,000 per folder; anything else stops the guide from loading with an
+    /// error at the entry's line and column.
     pub static META = {
         id: "share/key-message-copy",
         category: Share,

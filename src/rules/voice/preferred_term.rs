@@ -28,9 +28,16 @@ declare_rule! {
     /// Our customer advocacy team answers within an hour.
     /// ```
     ///
+    /// A preferred term may contain the term it replaces (`use = "GitHub
+    /// Actions"`, `instead_of = ["Actions"]`): text that already reads as the
+    /// preferred term ("GitHub Actions") is not flagged, so a fix never
+    /// matches its own output. The same holds for every term-table rule
+    /// (jargon, wordy phrases, your own rows).
+    ///
     /// ## Fix safety
     /// Safe: the guide names exactly one replacement, and the original's
-    /// capitalisation is kept.
+    /// capitalisation is kept. `--fix` never applies a replacement that
+    /// contains the text it replaces twice at the same place.
     ///
     /// ## Options
     /// `[[voice.terms]]` with `use`, `instead_of`, `why`, `case_sensitive`.

@@ -25,6 +25,8 @@
 ---   :CopydeskBridge                          a transition before this paragraph
 ---   :CopydeskReview[!]                       the model's review of this file
 ---                                            (! adds low-confidence findings)
+---   :CopydeskTrust                           allow this folder's copydesk.toml
+---                                            to send drafts to its model (asks)
 --- With `keymaps`, in copydesk buffers: <leader>ct tightens the sentence
 --- (in Visual mode, the selection), <leader>cT the paragraph, <leader>cb
 --- suggests a transition.
@@ -162,6 +164,22 @@ end
 
 --- Suggest a transition before the paragraph at the cursor (or after the
 --- blank line it is on). With several options the server asks which one.
+--- Ask (the server's "Allow" / "Not now" question) whether the guide of
+--- `bufnr` may send drafts to the model endpoint it names; consent is kept
+--- outside the repository, where `copydesk trust` keeps it.
+function M.trust(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = attached_client(bufnr)
+  if not client then
+    return
+  end
+  execute(client, bufnr, "copydesk.trust", { uri = vim.uri_from_bufnr(bufnr) }, function(result)
+    if type(result) == "table" and result.trusted == true then
+      vim.notify("copydesk: trusted " .. (result.guide or "(nothing needed consent)"), vim.log.levels.INFO)
+    end
+  end)
+end
+
 function M.bridge()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = attached_client(bufnr)
@@ -284,6 +302,9 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("CopydeskBridge", function()
     M.bridge()
   end, { desc = "copydesk: suggest a transition before this paragraph" })
+  vim.api.nvim_create_user_command("CopydeskTrust", function()
+    M.trust(0)
+  end, { desc = "copydesk: allow this folder's guide to send drafts to its model" })
   vim.api.nvim_create_user_command("CopydeskReview", function(command)
     M.review(0, command.bang)
   end, { bang = true, desc = "copydesk: review this file with the model (! includes low confidence)" })
