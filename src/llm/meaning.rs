@@ -1492,7 +1492,6 @@ pub fn check_meaning(
     // Scope words in a stock phrase may go with it ("it is possible that"),
     // and the tables' replacements carry their phrase's scope ("due to the
     // fact that" → "because"): the candidate's scopes count everywhere.
-    check_voice(original, candidate, &before, &after)?;
     let mapping = align(&before, &after);
     let allowed: HashSet<String> = matched
         .iter()
@@ -1513,6 +1512,25 @@ pub fn check_meaning(
             .iter()
             .any(|t| t.sentence == index && is_content(t));
         if mapping[index].is_none() && has_content {
+            return Err(MeaningChange::DroppedSentence {
+                sentence: sentence.clone(),
+            });
+        }
+    }
+
+    // An original sentence aligned somewhere but with most of its content
+    // gone is dropped too, just merged into a neighbour's place.
+    for (index, sentence) in before.sentences.iter().enumerate() {
+        let content: Vec<&Token> = before
+            .tokens
+            .iter()
+            .filter(|t| t.sentence == index && is_content(t))
+            .collect();
+        let kept = content
+            .iter()
+            .filter(|t| known_in(&candidate_lemmas, t))
+            .count();
+        if content.len() >= 3 && kept * 2 < content.len() {
             return Err(MeaningChange::DroppedSentence {
                 sentence: sentence.clone(),
             });
@@ -1622,7 +1640,8 @@ pub fn check_meaning(
             }
         }
     }
-    Ok(())
+    // What is said first, then how.
+    check_voice(original, candidate, &before, &after)
 }
 
 /// How many content words a sentence may lose: a Tighten cuts words, but a

@@ -703,6 +703,13 @@ fn resolve_bridge(document: &Document, offset: usize) -> Result<(&Block, &Block)
                 "both paragraphs need a full sentence: copydesk edits drafts, it does not write them",
             );
         }
+        let source = &document.text()[block_source_range(document, block)];
+        if let Some(request) = guard::asks_for_writing(source) {
+            return Err(SuggestError::NotADraft(format!(
+                "copydesk edits drafts you wrote; it does not write them: {} reads as a request for writing, not a draft",
+                quote(&request)
+            )));
+        }
     }
     Ok((first, second))
 }
