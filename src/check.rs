@@ -250,6 +250,7 @@ impl Checker {
                 .any(|selector| rule_matches(selector, &finding.rule))
                 && !is_suppressed(document, &document.directives, finding)
         });
+        crate::finding::elide_placeholders(&mut findings);
         crate::finding::conceal_sensitive_values(document.text(), &mut findings);
         findings.sort_by(|a, b| {
             (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))

@@ -140,11 +140,22 @@ pub fn conceal_sensitive_values(text: &str, findings: &mut Vec<Finding>) {
     if secrets.is_empty() {
         return;
     }
+    // A value is reported once but may stand in several places: a finding
+    // inside any of them goes.
+    let places: Vec<Range<usize>> = secrets
+        .iter()
+        .flat_map(|(span, value)| {
+            std::iter::once(span.clone()).chain(
+                text.match_indices(value.as_str())
+                    .map(|(at, found)| at..at + found.len()),
+            )
+        })
+        .collect();
     findings.retain(|finding| {
         finding.sensitive
-            || !secrets
+            || !places
                 .iter()
-                .any(|(span, _)| span.start <= finding.span.start && finding.span.end <= span.end)
+                .any(|span| span.start <= finding.span.start && finding.span.end <= span.end)
     });
     for finding in findings.iter_mut().filter(|f| !f.sensitive) {
         for (_, value) in &secrets {
@@ -165,6 +176,32 @@ pub fn conceal_sensitive_values(text: &str, findings: &mut Vec<Finding>) {
                     .iter()
                     .any(|edit| edit.replacement.contains(value.as_str()))
             });
+        }
+    }
+}
+
+/// What a message shows where its quote of the prose held an atom (inline
+/// code, a link's URL, an email address, an image): prose text marks those
+/// with U+FFFC, which no reader should see, and an atom may be a value
+/// that must stay hidden, so it is elided rather than written out.
+pub const ELIDED: &str = "…";
+
+/// Replace the U+FFFC placeholders prose text holds for atoms in every
+/// message, note and fix title, whichever rule or rule set wrote them.
+pub fn elide_placeholders(findings: &mut [Finding]) {
+    let placeholder = crate::document::PLACEHOLDER;
+    let elide = |text: &mut String| {
+        if text.contains(placeholder) {
+            *text = text.replace(placeholder, ELIDED);
+        }
+    };
+    for finding in findings {
+        elide(&mut finding.message);
+        if let Some(note) = &mut finding.note {
+            elide(note);
+        }
+        for fix in &mut finding.fixes {
+            elide(&mut fix.title);
         }
     }
 }

@@ -208,7 +208,8 @@ fn tighten_and_bridge_in_the_language_server_with_a_real_local_model() {
     std::fs::write(
         dir.path().join("copydesk.toml"),
         format!(
-            "[llm]\nbase_url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"smollm2\"\ntimeout_secs = 120\nmax_concurrency = 1\ntemperature = 0.2\ncache = false\n"
+            // Bridge answers flow/abrupt-transition findings: off by default, on here.
+            "[rules]\n\"flow/abrupt-transition\" = \"info\"\n\n[llm]\nbase_url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"smollm2\"\ntimeout_secs = 120\nmax_concurrency = 1\ntemperature = 0.2\ncache = false\n"
         ),
     )
     .unwrap();

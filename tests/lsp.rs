@@ -142,7 +142,7 @@ fn open_publishes_the_same_findings_as_the_cli() {
     assert_eq!(wordy["severity"], 2, "warning");
     assert_eq!(wordy["message"], "Wordy phrase “In order to”");
     assert_eq!(wordy["data"]["version"], 1);
-    assert_eq!(find(&diagnostics, "voice/passive")["severity"], 3, "info");
+    assert_eq!(find(&diagnostics, "concise/filler")["severity"], 3, "info");
     // Filler whose only fix deletes it is shown faded.
     assert_eq!(find(&diagnostics, "concise/filler")["tags"], json!([1]));
     assert_eq!(client.shutdown().code(), Some(0));
@@ -310,9 +310,9 @@ fn disable_rule_edits_the_guide_and_the_server_follows_it() {
     let mut client = workspace.server(&["utf-16"], Value::Null);
     client.open(&uri, "markdown", 1, POST);
     let diagnostics = client.diagnostics(&uri, 1);
-    let passive = find(&diagnostics, "voice/passive").clone();
-    let actions = actions_for(&mut client, &uri, &passive);
-    let disable = titled(&actions, "Disable voice/passive in copydesk.toml");
+    let redundancy = find(&diagnostics, "concise/redundancy").clone();
+    let actions = actions_for(&mut client, &uri, &redundancy);
+    let disable = titled(&actions, "Disable concise/redundancy in copydesk.toml");
     assert!(
         disable.get("edit").is_none(),
         "the guide is read on resolve"
@@ -321,7 +321,7 @@ fn disable_rule_edits_the_guide_and_the_server_follows_it() {
     let edited = apply_text_edits(guide, &edits_for(&disable["edit"], &guide_uri), true);
     assert_eq!(
         edited,
-        "# test guide\n\n[rules]\n# noisy for us\n\"voice/hedge\" = \"info\"\n\"voice/passive\" = \"off\"\n"
+        "# test guide\n\n[rules]\n# noisy for us\n\"voice/hedge\" = \"info\"\n\"concise/redundancy\" = \"off\"\n"
     );
 
     // The editor saves the guide; the watcher reports it.
@@ -332,7 +332,7 @@ fn disable_rule_edits_the_guide_and_the_server_follows_it() {
     );
     let after = client.diagnostics(&uri, 1);
     assert!(
-        after.iter().all(|d| d["code"] != "voice/passive"),
+        after.iter().all(|d| d["code"] != "concise/redundancy"),
         "{after:#?}"
     );
     assert_eq!(after.len(), diagnostics.len() - 1);
@@ -359,8 +359,8 @@ fn disable_rule_creates_a_guide_when_there_is_none() {
     {
         return; // a guide above the temp dir; nothing to create
     }
-    let actions = actions_for(&mut client, &uri, find(&diagnostics, "voice/passive"));
-    let disable = titled(&actions, "Disable voice/passive in copydesk.toml");
+    let actions = actions_for(&mut client, &uri, find(&diagnostics, "concise/redundancy"));
+    let disable = titled(&actions, "Disable concise/redundancy in copydesk.toml");
     let disable = resolved(&mut client, disable);
     let operations = disable["edit"]["documentChanges"]
         .as_array()
@@ -369,7 +369,7 @@ fn disable_rule_creates_a_guide_when_there_is_none() {
     assert_eq!(operations[0]["uri"], file_uri(&root.join("copydesk.toml")));
     let new_text = operations[1]["edits"][0]["newText"].as_str().expect("text");
     assert!(
-        new_text.contains("[rules]\n\"voice/passive\" = \"off\"\n"),
+        new_text.contains("[rules]\n\"concise/redundancy\" = \"off\"\n"),
         "{new_text}"
     );
 }
@@ -760,14 +760,14 @@ fn clients_without_watchers_or_resolve_still_follow_the_guide() {
     client.initialize(json!({}), Value::Null, Some(workspace.path()));
     client.open(&uri, "markdown", 1, POST);
     let diagnostics = client.diagnostics(&uri, 1);
-    let passive = find(&diagnostics, "voice/passive").clone();
-    let actions = actions_for(&mut client, &uri, &passive);
-    let disable = titled(&actions, "Disable voice/passive in copydesk.toml");
+    let redundancy = find(&diagnostics, "concise/redundancy").clone();
+    let actions = actions_for(&mut client, &uri, &redundancy);
+    let disable = titled(&actions, "Disable concise/redundancy in copydesk.toml");
     let edits = disable["edit"]["changes"][&guide_uri]
         .as_array()
         .expect("plain edits");
     let edited = apply_text_edits("[rules]\n", edits, true);
-    assert_eq!(edited, "[rules]\n\"voice/passive\" = \"off\"\n");
+    assert_eq!(edited, "[rules]\n\"concise/redundancy\" = \"off\"\n");
     let fix_all = actions
         .iter()
         .find(|a| a["kind"] == "source.fixAll.copydesk")
@@ -780,7 +780,7 @@ fn clients_without_watchers_or_resolve_still_follow_the_guide() {
     change_full(&mut client, &uri, 2, &text);
     let after = client.diagnostics(&uri, 2);
     assert!(
-        after.iter().all(|d| d["code"] != "voice/passive"),
+        after.iter().all(|d| d["code"] != "concise/redundancy"),
         "{after:#?}"
     );
 }

@@ -86,9 +86,15 @@ fn session_for(
         .expect("runtime");
     let server = runtime.block_on(FakeServer::start(script));
     let dir = tempfile::tempdir().expect("temp dir");
+    // Bridge answers flow/abrupt-transition findings; that rule is off by
+    // default, so these guides turn it on.
+    let rules = "[rules]\n\"flow/abrupt-transition\" = \"info\"\n";
     let guide = match llm {
-        Some(body) => format!("[llm]\n{}\n", body.replace("{url}", &server.base_url())),
-        None => "# no model\n".to_owned(),
+        Some(body) => format!(
+            "{rules}\n[llm]\n{}\n",
+            body.replace("{url}", &server.base_url())
+        ),
+        None => format!("# no model\n{rules}"),
     };
     std::fs::write(dir.path().join("copydesk.toml"), guide).expect("guide");
     // The writer allowed the guide's model, in this test's own config folder.

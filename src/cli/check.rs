@@ -171,6 +171,8 @@ struct Outcome {
     document: Option<Document>,
     findings: Vec<Finding>,
     error: Option<String>,
+    /// Why --fix did not write the fixes of a file it checked.
+    not_written: Option<String>,
     /// The fixed text, when fixing changed it.
     fixed_text: Option<String>,
     /// The unified diff, in --diff mode.
@@ -182,6 +184,10 @@ struct Outcome {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     validate(&args)?;
+    if args.fix && !args.diff && !args.stdin {
+        // Before any thread starts (loading Vale styles uses rayon).
+        files::remove_temporaries_on_signal();
+    }
     let options = CheckOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -237,8 +243,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     // Resolve every input's guide first (sequentially: discovery is cached
     // per folder), then check in parallel.
     let mut jobs: Vec<(Input, Option<Arc<Checker>>)> = Vec::with_capacity(inputs.len());
+    let mut key_message_files = 0;
     for input in inputs {
         let checker = match guides.checker_for(&input.path) {
+            // A key-message file met in a folder walk is the guide's own
+            // material, not a post: it would "copy" itself.
+            Ok(checker)
+                if input.from_stdin.is_none()
+                    && !args.paths.contains(&input.path)
+                    && checker.guide().is_key_message_file(&input.path) =>
+            {
+                key_message_files += 1;
+                continue;
+            }
             Ok(checker) => Some(checker),
             Err(error) => {
                 if guides.report_once(&error) {
@@ -249,6 +266,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             }
         };
         jobs.push((input, checker));
+    }
+
+    guides.check_selectors(&args.select, "--select")?;
+    guides.check_selectors(&args.ignore, "--ignore")?;
+
+    if key_message_files > 0 && !args.quiet {
+        eprintln!(
+            "note: skipped {key_message_files} key-message file{} ([sharing] key_messages): they are the guide's messages, not posts",
+            if key_message_files == 1 { "" } else { "s" }
+        );
     }
 
     // Model review: every guide must configure a model before anything is sent.
@@ -288,6 +315,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     // human format.
     let mut file_output = match &args.output {
         Some(path) => {
+            // Before anything is written: never put a report over a draft.
+            if let Some((input, _)) = jobs.iter().find(|(input, _)| {
+                input.from_stdin.is_none() && files::same_file(path, &input.path)
+            }) {
+                bail!(
+                    "--output {} is also an input ({}); not overwriting it",
+                    path.display(),
+                    input.display
+                );
+            }
             let file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
             let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
@@ -358,6 +395,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                     score,
                 };
                 summary.add(&report);
+                if let Some(reason) = &outcome.not_written {
+                    summary.not_written += 1;
+                    eprintln!(
+                        "error: {}: checked, fixes not written: {reason}",
+                        outcome.display
+                    );
+                    if status == Status::Clean {
+                        status = Status::Findings;
+                    }
+                }
                 fixes_applied += outcome.fixes_applied;
                 if outcome.error.is_some() && status == Status::Clean {
                     status = Status::Findings;
@@ -546,6 +593,7 @@ fn check_input(
         document: None,
         findings: Vec::new(),
         error: None,
+        not_written: None,
         fixed_text: None,
         diff: None,
         fixes_applied: 0,
@@ -602,18 +650,15 @@ fn check_input(
     outcome.findings = fixed.findings;
     if fixed.text != text {
         if mode.diff {
-            // A diff shows whole lines: never one holding a value that
-            // share/personal-data found.
-            let hidden = sensitive_values(&fixed.document, &outcome.findings);
-            outcome.diff = Some(unified_diff(
-                &conceal(&text, &hidden),
-                &conceal(&fixed.text, &hidden),
-                &outcome.display,
-            ));
+            // The diff is of the writer's own file, printed for them to
+            // apply: it shows every line as it is (values that
+            // share/personal-data found included), or `git apply` and
+            // `patch` would reject its hunks. Messages and excerpts mask.
+            outcome.diff = Some(unified_diff(&text, &fixed.text, &outcome.display));
         } else if mode.write
             && let Err(error) = write_atomically(&input.path, &text, &fixed.text)
         {
-            outcome.error = Some(error.to_string());
+            outcome.not_written = Some(error.to_string());
             outcome.fixes_applied = 0;
             let (document, findings) = checker.check_text_at(&text, kind, path);
             outcome.words = document.word_count();
@@ -639,23 +684,6 @@ fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
         crate::rules::share::platforms::known_names(),
         guide.source
     ))
-}
-
-/// The source text of every sensitive finding.
-fn sensitive_values(document: &Document, findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .filter(|f| f.sensitive)
-        .filter_map(|f| document.text().get(f.span.clone()))
-        .filter(|value| !value.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn conceal(text: &str, values: &[String]) -> String {
-    values.iter().fold(text.to_owned(), |text, value| {
-        text.replace(value.as_str(), crate::finding::CONCEALED)
-    })
 }
 
 /// Guides and their checkers, loaded once per guide file.
@@ -722,6 +750,30 @@ impl GuideCache {
             Ok(checker) => Ok(Arc::clone(checker)),
             Err(error) => Err(anyhow::anyhow!("{error:#}")),
         }
+    }
+
+    /// Refuse a `--select`/`--ignore` selector that names a Vale rule or
+    /// style no loaded guide has (a typo would select nothing, and pass).
+    /// Said only when some guide loaded: otherwise the guide error says it.
+    fn check_selectors(&self, selectors: &[String], flag: &str) -> anyhow::Result<()> {
+        let sets: Vec<_> = self
+            .by_guide
+            .values()
+            .filter_map(|checker| checker.as_ref().ok())
+            .flat_map(|checker| checker.guide().rule_sets.iter().cloned())
+            .collect();
+        if !self.by_guide.values().any(Result::is_ok) {
+            return Ok(());
+        }
+        for selector in selectors {
+            if !crate::rules::is_selector_of(selector, &sets) {
+                bail!(
+                    "unknown rule, category or Vale style “{selector}” in {flag}{} (see `copydesk rules`)",
+                    crate::rules::unknown_selector_hint(selector, &sets)
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The rules any of the loaded guides runs, in registry order.

@@ -148,6 +148,13 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
                 "{:width$}  {:8}  {:7}  SUMMARY",
                 "RULE", "DEFAULT", "FIX"
             )?;
+            // The summary column starts after the three others; on a
+            // terminal, summaries wrap to its width and continue under
+            // that column. Piped output keeps one line per rule, for grep.
+            let indent = width + 2 + 8 + 2 + 7 + 2;
+            let columns = std::io::IsTerminal::is_terminal(&std::io::stdout())
+                .then(terminal_columns)
+                .flatten();
             for factory in registry() {
                 let meta = factory.meta;
                 writeln!(
@@ -156,7 +163,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
                     meta.id,
                     default_level(meta),
                     meta.fixable.as_str(),
-                    meta.summary()
+                    wrap_summary(meta.summary(), indent, columns)
                 )?;
             }
             for (description, rules) in &external {
@@ -203,6 +210,42 @@ fn rule_json(meta: &crate::rules::RuleMeta) -> serde_json::Value {
     })
 }
 
+/// The terminal's width: `COLUMNS` when set, else what the terminal says.
+fn terminal_columns() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(width, _)| usize::from(width.0)))
+}
+
+/// A summary on one line (its source may break lines), or, given the
+/// terminal's `columns`, wrapped at word boundaries so that every line fits
+/// and continuation lines start at column `indent`. Narrower than 20
+/// columns for the summary, it is not wrapped (one word a line helps no one).
+fn wrap_summary(summary: &str, indent: usize, columns: Option<usize>) -> String {
+    let words: Vec<&str> = summary.split_whitespace().collect();
+    let Some(room) = columns
+        .and_then(|c| c.checked_sub(indent))
+        .filter(|&room| room >= 20)
+    else {
+        return words.join(" ");
+    };
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in words {
+        let line = lines.last_mut().expect("starts with one line");
+        let width = unicode_width::UnicodeWidthStr::width(line.as_str());
+        if !line.is_empty() && width + 1 + unicode_width::UnicodeWidthStr::width(word) > room {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join(&format!("\n{}", " ".repeat(indent)))
+}
+
 /// Doc comments arrive with one leading space per line.
 pub fn dedent_docs(docs: &str) -> String {
     docs.lines()
@@ -210,4 +253,33 @@ pub fn dedent_docs(docs: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_wrap_under_their_column() {
+        let summary =
+            "Flags words the brand has a preferred\n replacement for, as listed in the guide.";
+        assert_eq!(
+            wrap_summary(summary, 10, None),
+            "Flags words the brand has a preferred replacement for, as listed in the guide."
+        );
+        let wrapped = wrap_summary(summary, 10, Some(40));
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 2, "{wrapped}");
+        for line in &lines[1..] {
+            assert!(line.starts_with(&" ".repeat(10)), "{line:?}");
+            assert!(!line[10..].starts_with(' '), "{line:?}");
+        }
+        // The first line sits after the other columns: every line fits.
+        assert!(
+            lines.iter().all(|line| line.trim_start().len() <= 30),
+            "{wrapped}"
+        );
+        // Too narrow to help: one line.
+        assert_eq!(wrap_summary(summary, 70, Some(80)).lines().count(), 1);
+    }
 }

@@ -89,6 +89,10 @@ struct FileOutcome {
 }
 
 pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
+    if args.apply {
+        // Before the runtime's threads start, as `check --fix` does.
+        files::remove_temporaries_on_signal();
+    }
     let (tighten, bridge) = if args.tighten || args.bridge {
         (args.tighten, args.bridge)
     } else {

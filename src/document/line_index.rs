@@ -1,9 +1,10 @@
 //! Byte offsets ↔ line/column positions, in UTF-8 bytes, UTF-16 code units
 //! and characters. Every front end converts through here, once, at its edge.
 //!
-//! Lines end at `\n`; a `\r` before it belongs to the terminator, so a
-//! position past the end of a line's content clamps to the end of the
-//! content, never into the middle of `\r\n`.
+//! Lines end at `\n`, `\r\n` or a lone `\r`, as the Language Server
+//! Protocol counts them (old Mac files use `\r` alone). A position past the
+//! end of a line's content clamps to the end of the content, never into the
+//! middle of `\r\n`.
 
 /// A position as a 0-based line and a 0-based column in some unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,7 +32,13 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let bytes = text.as_bytes();
+        line_starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                // The `\r` of `\r\n` ends nothing: its `\n` ends the line.
+                .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|i| i + 1),
+        );
         LineIndex {
             line_starts,
             len: text.len(),
@@ -55,14 +62,18 @@ impl LineIndex {
         self.line_starts.get(line).copied().unwrap_or(self.len)
     }
 
-    /// End of the line's content: before its `\n` or `\r\n`, or the end of text.
+    /// End of the line's content: before its `\n`, `\r\n` or `\r`, or the
+    /// end of text.
     pub fn line_content_end(&self, text: &str, line: usize) -> usize {
         let Some(&next) = self.line_starts.get(line + 1) else {
             return self.len;
         };
         let bytes = text.as_bytes();
-        let mut end = next - 1; // the `\n`
-        if end > self.line_start(line) && bytes.get(end - 1) == Some(&b'\r') {
+        let mut end = next - 1; // the `\n` or lone `\r`
+        if bytes.get(end) == Some(&b'\n')
+            && end > self.line_start(line)
+            && bytes.get(end - 1) == Some(&b'\r')
+        {
             end -= 1;
         }
         end
@@ -98,16 +109,27 @@ impl LineIndex {
     /// to the end of its content; a UTF-16 column inside a surrogate pair
     /// rounds down to the character's start.
     pub fn offset(&self, text: &str, position: LineCol, unit: ColumnUnit) -> usize {
+        self.offset_split(text, position, unit).0
+    }
+
+    /// [`LineIndex::offset`], and whether the column fell inside a character
+    /// (between the halves of a surrogate pair, or between the bytes of a
+    /// UTF-8 sequence) and was rounded down to its start.
+    pub fn offset_split(&self, text: &str, position: LineCol, unit: ColumnUnit) -> (usize, bool) {
         let line = position.line as usize;
         if line >= self.line_starts.len() {
-            return self.len;
+            return (self.len, false);
         }
         let start = self.line_start(line);
         let end = self.line_content_end(text, line);
         let content = &text[start..end];
         let wanted = position.col as usize;
         match unit {
-            ColumnUnit::Utf8 => start + floor_char_boundary(content, wanted.min(content.len())),
+            ColumnUnit::Utf8 => {
+                let clamped = wanted.min(content.len());
+                let floor = floor_char_boundary(content, clamped);
+                (start + floor, floor != clamped)
+            }
             ColumnUnit::Utf16 | ColumnUnit::Char => {
                 let mut units = 0;
                 for (index, c) in content.char_indices() {
@@ -117,11 +139,11 @@ impl LineIndex {
                         1
                     };
                     if units + width > wanted {
-                        return start + index;
+                        return (start + index, units != wanted);
                     }
                     units += width;
                 }
-                end
+                (end, false)
             }
         }
     }
@@ -170,15 +192,53 @@ mod tests {
         // Past the end of the line clamps before the CRLF.
         let end = index.offset(text, LineCol { line: 1, col: 99 }, ColumnUnit::Utf16);
         assert_eq!(&text[end..end + 2], "\r\n");
-        // Inside a surrogate pair rounds down.
+        // Inside a surrogate pair rounds down, and says so.
         assert_eq!(
-            index.offset(text, LineCol { line: 1, col: 1 }, ColumnUnit::Utf16),
-            3
+            index.offset_split(text, LineCol { line: 1, col: 1 }, ColumnUnit::Utf16),
+            (3, true)
+        );
+        assert_eq!(
+            index.offset_split(text, LineCol { line: 1, col: 2 }, ColumnUnit::Utf16),
+            (x, false)
+        );
+        assert_eq!(
+            index.offset_split(text, LineCol { line: 1, col: 2 }, ColumnUnit::Utf8),
+            (3, true)
         );
         assert_eq!(
             index.offset(text, LineCol { line: 7, col: 0 }, ColumnUnit::Utf16),
             text.len()
         );
         assert_eq!(index.line_text(text, 1), "😀x语");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "one\rtwo\r\nthree\nfour\r";
+        let index = LineIndex::new(text);
+        // "one", "two", "three", "four", and the empty line after the last `\r`.
+        assert_eq!(index.line_count(), 5);
+        let three = text.find("three").unwrap();
+        assert_eq!(
+            index.position(text, three, ColumnUnit::Utf16),
+            LineCol { line: 2, col: 0 }
+        );
+        let two = text.find("two").unwrap();
+        assert_eq!(
+            index.position(text, two + 1, ColumnUnit::Utf8),
+            LineCol { line: 1, col: 1 }
+        );
+        assert_eq!(index.line_text(text, 0), "one");
+        assert_eq!(index.line_text(text, 1), "two");
+        assert_eq!(index.line_text(text, 3), "four");
+        // Past the end of a line clamps before its lone `\r`.
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 9 }, ColumnUnit::Utf16),
+            3
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 0 }, ColumnUnit::Char),
+            two
+        );
     }
 }

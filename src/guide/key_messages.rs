@@ -7,7 +7,7 @@
 //! files, in path order. Paths stay inside the guide's project and are read
 //! within limits (`project_files`): regular files of at most 1 MiB each.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 
@@ -18,6 +18,9 @@ pub struct KeyMessage {
     /// with `#N` appended when the file holds several messages.
     pub source: String,
     pub text: String,
+    /// The file it was read from, made absolute (lexically), so that a
+    /// check can tell a key-message file from a post.
+    pub path: PathBuf,
 }
 
 const EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
@@ -65,6 +68,7 @@ pub fn load(
                 messages.push(KeyMessage {
                     source,
                     text: part.to_owned(),
+                    path: std::path::absolute(&file).unwrap_or_else(|_| file.clone()),
                 });
             }
         }

@@ -73,12 +73,10 @@ pub enum GuideError {
         column: usize,
         message: String,
     },
-    #[error("could not read guide {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // The reason is part of the message and deliberately not a `source`:
+    // printing the chain (`{:#}`) would say it twice.
+    #[error("could not read guide {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error(transparent)]
     Vale(#[from] crate::vale::ValeError),
 }
@@ -158,7 +156,7 @@ impl Guide {
         let text = project_files::read_regular_text(path, project_files::GUIDE_FILE_LIMIT)
             .map_err(|refusal| GuideError::Read {
                 path: path.display().to_string(),
-                source: std::io::Error::other(refusal.to_string()),
+                error: std::io::Error::other(refusal.to_string()),
             })?;
         let mut guide = Guide::from_source(&text, GuideSource::File(path.to_path_buf()))?;
         guide.load_key_messages(&text)?;
@@ -209,6 +207,13 @@ impl Guide {
             GuideError::at(&name, text, offset, clean_toml_message(error.message()))
         })?;
         file.validate(&name, text)?;
+        // Checked once the Vale styles are loaded: only they know their ids.
+        let external_keys: Vec<String> = file
+            .rules
+            .keys()
+            .filter(|rule| !crate::rules::is_builtin_selector(rule))
+            .cloned()
+            .collect();
         let config = match file.extends {
             Extends::Default => builtin_config().merged(file),
             Extends::None => file,
@@ -238,6 +243,19 @@ impl Guide {
                 )));
             }
             rule_sets.push(Arc::new(crate::vale::ValeStyles::load(&path)?));
+        }
+        for rule in &external_keys {
+            if !crate::rules::is_selector_of(rule, &rule_sets) {
+                return Err(GuideError::at(
+                    &name,
+                    text,
+                    config::key_offset(text, rule).unwrap_or(0),
+                    format!(
+                        "unknown rule “{rule}” in [rules]{}",
+                        crate::rules::unknown_selector_hint(rule, &rule_sets)
+                    ),
+                ));
+            }
         }
         let set_hashes: Vec<[u8; 8]> = rule_sets
             .iter()
@@ -275,6 +293,17 @@ impl Guide {
             rule_sets: vec![Arc::new(styles)],
             key_messages: Arc::from([]),
         })
+    }
+
+    /// Whether `path` is one of the files `[sharing] key_messages` names.
+    /// Key-message files are the guide's own material, never posts: the
+    /// CLI's folder walk skips them and post-only rules stay silent on them.
+    pub fn is_key_message_file(&self, path: &Path) -> bool {
+        if self.key_messages.is_empty() {
+            return false;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.key_messages.iter().any(|m| m.path == absolute)
     }
 
     /// Whether this guide is a Vale configuration used on its own.

@@ -191,9 +191,15 @@ pub struct Embargo {
 #[serde(deny_unknown_fields)]
 pub struct SharingConfig {
     /// Platforms a post is for when neither its front matter nor
-    /// `--platform` says.
+    /// `--platform` says. With `posts` set, only files inside those folders
+    /// count as posts for these platforms.
     #[serde(default)]
     pub platforms: Vec<String>,
+    /// Folders (or files), relative to the guide, that hold social posts:
+    /// when set, `platforms` applies only to files inside them, so a blog
+    /// post elsewhere is not checked as a tweet.
+    #[serde(default)]
+    pub posts: Vec<String>,
     /// The author's relationship to the organisation when the post's front
     /// matter does not say (default: independent).
     pub author: Option<AuthorRelationship>,
@@ -241,6 +247,7 @@ impl SharingConfig {
     /// by key.
     pub fn merged(mut self, other: SharingConfig) -> SharingConfig {
         self.platforms.extend(other.platforms);
+        self.posts.extend(other.posts);
         self.author = other.author.or(self.author);
         self.employer.extend(other.employer);
         self.disclosure.extend(other.disclosure);

@@ -104,12 +104,19 @@ impl HumanPrinter {
         }
         // Source excerpts never show a sensitive value, whichever finding
         // they illustrate.
-        let concealed: Vec<Range<usize>> = report
-            .findings
-            .iter()
-            .filter(|f| f.sensitive)
-            .map(|f| f.span.clone())
-            .collect();
+        // A value is reported once but may stand in several places: hide
+        // every occurrence of it.
+        let text = report.document.map_or("", |d| d.text());
+        let mut concealed: Vec<Range<usize>> = Vec::new();
+        for finding in report.findings.iter().filter(|f| f.sensitive) {
+            concealed.push(finding.span.clone());
+            if let Some(value) = text.get(finding.span.clone()).filter(|v| !v.is_empty()) {
+                concealed.extend(
+                    text.match_indices(value)
+                        .map(|(at, _)| at..at + value.len()),
+                );
+            }
+        }
         for finding in report.findings {
             write_finding(
                 out,
@@ -147,7 +154,9 @@ fn write_finding(
     writeln!(
         out,
         "{style}{}[{}]{style:#}{bold}: {}{bold:#}",
-        finding.severity, finding.rule, finding.message
+        finding.severity,
+        finding.rule,
+        printable(&finding.message)
     )?;
     let (line, column) = line_column(document, finding.span.start);
     let gutter_width = line.to_string().len();
@@ -169,7 +178,7 @@ fn write_finding(
         writeln!(
             out,
             "{gutter}{line:>gutter_width$} |{gutter:#} {}",
-            expand_tabs(&shown(line_start..line_end))
+            printable(&shown(line_start..line_end))
         )?;
         writeln!(
             out,
@@ -220,8 +229,26 @@ fn conceal(text: &str, range: Range<usize>, concealed: &[Range<usize>]) -> Strin
         .collect()
 }
 
-fn expand_tabs(text: &str) -> String {
-    text.replace('\t', "    ")
+/// `text` safe to put on a terminal: tabs as four spaces, and every other
+/// control character (a lone `\r`, escape, DEL, C1) as a visible symbol of
+/// one column, so it can neither move the cursor nor start an escape
+/// sequence.
+fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => "    ".to_owned(),
+            // The Control Pictures block has one symbol per C0 control.
+            '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32)
+                .unwrap_or('\u{fffd}')
+                .to_string(),
+            '\u{7f}' => '\u{2421}'.to_string(),
+            c if c.is_control() => '\u{fffd}'.to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn display_width(text: &str) -> usize {
@@ -236,7 +263,7 @@ fn display_width(text: &str) -> usize {
             // Not U+00AD, the soft hyphen: it takes no column.
             ' '..='~' | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{2ff}' | '\u{2010}'..='\u{2027}' => 1,
             '\t' => 4,
-            _ => return expand_tabs(text).width(),
+            _ => return printable(text).width(),
         };
     }
     width
@@ -245,6 +272,15 @@ fn display_width(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let shown = printable("a\rb\u{1b}[31mc\td\u{7f}\u{85}");
+        assert_eq!(shown, "a\u{240d}b\u{241b}[31mc    d\u{2421}\u{fffd}");
+        assert!(!shown.chars().any(char::is_control));
+        // One column each, so carets stay under the text they mark.
+        assert_eq!(display_width("a\rb"), 3);
+    }
 
     #[test]
     fn fast_width_agrees_with_the_unicode_tables() {
@@ -269,7 +305,7 @@ mod tests {
             "e\u{301}",
             "soft\u{ad}hyphen",
         ] {
-            assert_eq!(display_width(text), expand_tabs(text).width(), "{text:?}");
+            assert_eq!(display_width(text), printable(text).width(), "{text:?}");
         }
     }
 }

@@ -51,6 +51,7 @@ impl Printer for JsonPrinter {
             "fixable": summary.fixable,
             "unsafe_fixable": summary.unsafe_fixable,
             "fixes_applied": summary.fixes_applied,
+            "fixes_not_written": summary.not_written,
         });
         if let Some(tally) = &summary.score {
             summary_json["score"] = json!(tally.score());

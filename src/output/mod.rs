@@ -54,6 +54,9 @@ pub struct Summary {
     pub files: usize,
     pub findings: usize,
     pub errors: usize,
+    /// Files checked whose fixes `--fix` could not write (counted apart
+    /// from `errors`: they were checked).
+    pub not_written: usize,
     /// Count of findings per severity, indexed like [`Severity::ALL`].
     pub by_severity: [usize; 4],
     /// Findings whose one fix `--fix` would apply.
@@ -89,7 +92,7 @@ impl Summary {
     /// A one-line, human summary (no trailing period on purpose in the
     /// fragments; sentences end with one).
     pub fn sentence(&self) -> String {
-        let mut text = if self.findings == 0 && self.errors == 0 {
+        let mut text = if self.findings == 0 && self.errors == 0 && self.not_written == 0 {
             format!("No findings in {}.", plural(self.files, "file"))
         } else {
             let severities: Vec<String> = Severity::ALL
@@ -110,6 +113,12 @@ impl Summary {
                 text.push_str(&format!(
                     "; {} could not be checked",
                     plural(self.errors, "file")
+                ));
+            }
+            if self.not_written > 0 {
+                text.push_str(&format!(
+                    "; {} checked but fixes not written",
+                    plural(self.not_written, "file")
                 ));
             }
             text.push('.');

@@ -62,6 +62,14 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
         self.rules().iter().any(|r| r.id == rule)
     }
 
+    /// Whether `selector` (`Style.Rule`, or a style's name) addresses any
+    /// rule of this set, including rules skipped at load time.
+    fn knows(&self, selector: &str) -> bool {
+        self.rules()
+            .iter()
+            .any(|r| crate::document::directives::rule_matches(selector, &r.id))
+    }
+
     /// Findings that depend on this block alone (cacheable per block).
     fn check_block(
         &self,

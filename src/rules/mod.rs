@@ -16,6 +16,8 @@
 //! and never panic on any input.
 
 pub mod concise;
+pub mod context;
+pub mod english;
 pub mod external;
 pub mod flow;
 pub mod replace;
@@ -317,6 +319,63 @@ fn is_style_name(selector: &str) -> bool {
             .any(|c| edit_distance(c.as_str(), &selector.to_lowercase()) <= 2)
 }
 
+/// Whether `selector` is valid whatever rule sets are loaded: a built-in
+/// rule id, a category, `review` or `review/…`, or `vale:*`.
+pub fn is_builtin_selector(selector: &str) -> bool {
+    Category::ALL.iter().any(|c| c.as_str() == selector)
+        || find_rule(selector).is_some()
+        || selector == "review"
+        || selector.starts_with("review/")
+        || selector == crate::document::directives::VALE_RULES
+}
+
+/// Whether `selector` addresses a built-in rule or category, or a rule of
+/// one of `sets` (Vale styles the guide loaded). A `Style.Rule` or style
+/// name no loaded set knows is a typo.
+pub fn is_selector_of(selector: &str, sets: &[std::sync::Arc<dyn external::RuleSet>]) -> bool {
+    is_builtin_selector(selector) || sets.iter().any(|set| set.knows(selector))
+}
+
+/// The end of an "unknown rule" error for `selector`: that no Vale styles
+/// are loaded, if so, and the nearest known name ("did you mean").
+pub fn unknown_selector_hint(
+    selector: &str,
+    sets: &[std::sync::Arc<dyn external::RuleSet>],
+) -> String {
+    let styles = if sets.is_empty() {
+        " (no Vale styles are loaded)"
+    } else {
+        ""
+    };
+    let near = closest_selector(selector, sets)
+        .map(|id| format!("; did you mean “{id}”?"))
+        .unwrap_or_default();
+    format!("{styles}{near}")
+}
+
+/// The rule id, category or Vale style nearest to a misspelt selector,
+/// among the built-in ones and those of `sets`, for "did you mean".
+fn closest_selector(
+    selector: &str,
+    sets: &[std::sync::Arc<dyn external::RuleSet>],
+) -> Option<String> {
+    let external = sets.iter().flat_map(|set| {
+        set.rules().iter().flat_map(|rule| {
+            let style = rule.id.split('.').next().unwrap_or_default();
+            [rule.id.as_str(), style]
+        })
+    });
+    registry()
+        .iter()
+        .map(|factory| factory.meta.id)
+        .chain(Category::ALL.iter().map(|c| c.as_str()))
+        .chain(external)
+        .map(|id| (edit_distance(id, selector), id))
+        .filter(|&(distance, _)| distance <= 3)
+        .min()
+        .map(|(_, id)| id.to_owned())
+}
+
 /// The built-in rule id nearest to a misspelt one, for "did you mean".
 pub fn closest_rule_id(selector: &str) -> Option<&'static str> {
     registry()
@@ -329,7 +388,7 @@ pub fn closest_rule_id(selector: &str) -> Option<&'static str> {
         .map(|(_, id)| id)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -100,7 +100,16 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
 
     let parenthetical = before.ends_with(", ") && after.starts_with(',');
     // The prose range to delete, and where the following word starts.
-    let (delete, next_word): (Range<usize>, Option<usize>) = if let Some(rest) = after
+    let original = &prose[found.clone()];
+    let repeated = after
+        .strip_prefix(", ")
+        .and_then(|rest| rest.get(..original.len()))
+        .is_some_and(|next| next.eq_ignore_ascii_case(original));
+    let (delete, next_word): (Range<usize>, Option<usize>) = if repeated {
+        // "It was really, really deep" → "It was really deep": the comma
+        // belonged to the repetition and goes with the first copy.
+        (found.start..found.end + 2, Some(found.end + 2))
+    } else if let Some(rest) = after
         .strip_prefix(", ")
         .filter(|_| sentence_start || before.is_empty())
     {
@@ -192,6 +201,10 @@ mod tests {
         assert_eq!(
             remove("We won. Really great.", "Really").as_deref(),
             Some("We won. Great.")
+        );
+        assert_eq!(
+            remove("It was really, really deep.", "really").as_deref(),
+            Some("It was really deep.")
         );
     }
 

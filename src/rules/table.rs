@@ -81,15 +81,44 @@ pub struct TableStyle {
     pub single_fix: Applicability,
 }
 
+/// What the words around a match say about it, for rows whose fix (or whose
+/// very finding) depends on what comes before or after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The table's replacement fits here as it is.
+    Keep,
+    /// Not the phrase the row means ("quite a few" is no hedge): no finding.
+    Skip,
+    /// The finding stands; its single fix may be at most this applicable.
+    AtMost(Applicability),
+    /// The finding stands, and this replacement fits the context instead
+    /// ("a large number of their" → "many of their").
+    Replace(String),
+}
+
+/// Judges one match: the block, the matched prose range and the row's single
+/// replacement ("" for a removal; `None` when the row has none or several).
+pub type ContextCheck = fn(&Block, &Range<usize>, Option<&str>) -> Verdict;
+
+fn keep(_: &Block, _: &Range<usize>, _: Option<&str>) -> Verdict {
+    Verdict::Keep
+}
+
 pub struct TableRule {
     meta: &'static RuleMeta,
     rows: Vec<TableRow>,
     style: TableStyle,
+    context: ContextCheck,
 }
 
 impl TableRule {
     pub fn new(meta: &'static RuleMeta, rows: Vec<TableRow>, style: TableStyle) -> TableRule {
-        TableRule { meta, rows, style }
+        TableRule {
+            meta,
+            rows,
+            style,
+            context: keep,
+        }
     }
 
     pub fn boxed(
@@ -97,8 +126,20 @@ impl TableRule {
         entries: &[TermEntry],
         style: TableStyle,
     ) -> Box<dyn Rule> {
+        TableRule::boxed_with_context(meta, entries, style, keep)
+    }
+
+    /// A table rule whose matches `context` judges first.
+    pub fn boxed_with_context(
+        meta: &'static RuleMeta,
+        entries: &[TermEntry],
+        style: TableStyle,
+        context: ContextCheck,
+    ) -> Box<dyn Rule> {
         let rows = entries.iter().map(TableRow::from_entry).collect();
-        Box::new(TableRule::new(meta, rows, style))
+        let mut rule = TableRule::new(meta, rows, style);
+        rule.context = context;
+        Box::new(rule)
     }
 }
 
@@ -118,6 +159,14 @@ impl Rule for TableRule {
         if already_preferred(&block.prose.text, &found.prose, &row.replacements) {
             return;
         }
+        let single = match row.replacements.as_slice() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        };
+        let verdict = (self.context)(block, &found.prose, single);
+        if verdict == Verdict::Skip {
+            return;
+        }
         let text = &block.prose.text[found.prose.clone()];
         let source = cx.document.text();
         let span = block.source_range(found.prose.clone());
@@ -130,15 +179,22 @@ impl Rule for TableRule {
         .with_note(row.why.clone());
         let fixes: Vec<Fix> = match row.replacements.as_slice() {
             [] => Vec::new(),
-            [only] => replacement_fix(
-                block,
-                source,
-                found.prose.clone(),
-                only,
-                self.style.single_fix,
-            )
-            .into_iter()
-            .collect(),
+            [only] => {
+                let (replacement, applicability) = match &verdict {
+                    Verdict::Replace(other) => (other.as_str(), self.style.single_fix),
+                    Verdict::AtMost(cap) => (only.as_str(), self.style.single_fix.min(*cap)),
+                    Verdict::Keep | Verdict::Skip => (only.as_str(), self.style.single_fix),
+                };
+                replacement_fix(
+                    block,
+                    source,
+                    found.prose.clone(),
+                    replacement,
+                    applicability,
+                )
+                .into_iter()
+                .collect()
+            }
             several => several
                 .iter()
                 .filter_map(|candidate| {

@@ -52,21 +52,22 @@ impl Backend {
         }
     }
 
-    /// The stand-in for a frame that was not a JSON-RPC message (see
-    /// `transport`): an error for the client when it had an id.
+    /// The stand-in for a frame that was not a JSON-RPC message, or a `$/`
+    /// request (see `transport`): the error it carries, for the client when
+    /// it had an id.
     pub async fn invalid_message(&self, params: Value) -> Result<()> {
-        let reason = params
-            .get("reason")
+        let code = params
+            .get("code")
+            .and_then(Value::as_i64)
+            .map_or(ErrorCode::InvalidRequest, ErrorCode::from);
+        let message = params
+            .get("message")
             .and_then(Value::as_str)
-            .unwrap_or("malformed");
-        let code = if reason == "not JSON" {
-            ErrorCode::ParseError
-        } else {
-            ErrorCode::InvalidRequest
-        };
+            .unwrap_or("copydesk could not read the message")
+            .to_owned();
         Err(Error {
             code,
-            message: format!("copydesk could not read the message: {reason}").into(),
+            message: message.into(),
             data: None,
         })
     }
@@ -85,6 +86,9 @@ impl Backend {
         let Ok(values) = self.shared.client.configuration(vec![item]).await else {
             return;
         };
+        if let Some(value) = values.first() {
+            self.shared.warn_unknown_settings(value);
+        }
         if let Some(parsed) = values.first().and_then(Settings::parse) {
             self.shared.apply_parsed_settings(parsed);
         }
@@ -161,6 +165,18 @@ impl Shared {
         }
         if state.pull_diagnostics && state.features.diagnostic_refresh {
             self.send([Outgoing::RefreshDiagnostics]);
+        }
+    }
+
+    /// Tell the writer about setting keys that look like typos; settings
+    /// still apply (a warning, never fatal).
+    fn warn_unknown_settings(&self, value: &serde_json::Value) {
+        let warnings = Settings::unknown_key_warnings(value);
+        if !warnings.is_empty() {
+            self.send(warnings.into_iter().map(|text| Outgoing::Message {
+                kind: MessageType::WARNING,
+                text,
+            }));
         }
     }
 
@@ -451,6 +467,7 @@ impl LanguageServer for Backend {
         if self.shared.features().configuration {
             self.pull_settings().await;
         } else if let Some(parsed) = Settings::parse(&params.settings) {
+            self.shared.warn_unknown_settings(&params.settings);
             self.shared.apply_parsed_settings(parsed);
         }
     }

@@ -198,6 +198,25 @@ mod tests {
     use crate::document::DocumentKind;
 
     #[test]
+    fn a_lone_carriage_return_is_a_line_break_as_lsp_says() {
+        // LSP counts `\n`, `\r\n` and `\r` as line breaks: so must we, or
+        // every diagnostic of an old Mac file lands on line 0.
+        let text = "First line.\rWe will utilize this.\r\nLast in order to\n";
+        let document = Document::parse(text, DocumentKind::PlainText);
+        let lines = Lines::of(&document, ColumnUnit::Utf16);
+        let utilize = text.find("utilize").expect("fixture");
+        assert_eq!(lines.position(utilize), Position::new(1, 8));
+        assert_eq!(lines.offset(Position::new(1, 8)), utilize);
+        let order = text.find("order").expect("fixture");
+        assert_eq!(lines.position(order), Position::new(2, 8));
+        // Past the end of line 0 clamps before its `\r`.
+        assert_eq!(
+            lines.offset(Position::new(0, 99)),
+            text.find('\r').expect("fixture")
+        );
+    }
+
+    #[test]
     fn utf16_and_utf8_positions_differ_after_an_emoji() {
         let document = Document::parse("Hi 😀 there\r\nin order to\n", DocumentKind::PlainText);
         let there = document.text().find("there").expect("fixture");

@@ -31,7 +31,7 @@ mod model;
 mod review;
 mod settings;
 mod state;
-mod transport;
+pub mod transport;
 mod trust;
 
 use std::process::ExitCode;

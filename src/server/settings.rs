@@ -111,6 +111,48 @@ impl Settings {
         Some((settings, rejected))
     }
 
+    /// Warnings for keys of the `copydesk` section that look meant for
+    /// this server but that it does not read: a near miss of a known key
+    /// ("did you mean"), or a CLI option that has no setting. Other unknown
+    /// keys (an extension's own, like `path`) stay silent.
+    pub fn unknown_key_warnings(value: &Value) -> Vec<String> {
+        const KNOWN: [&str; 6] = [
+            "guidePath",
+            "extraLanguages",
+            "maxDocumentBytes",
+            "diagnosticMode",
+            "llm",
+            "platforms",
+        ];
+        /// Keys read by the VS Code extension, not the server.
+        const CLIENT: [&str; 2] = ["path", "trace"];
+        let section = match value.get("copydesk") {
+            Some(inner) if inner.is_object() => inner,
+            _ => value,
+        };
+        let Some(object) = section.as_object() else {
+            return Vec::new();
+        };
+        let mut warnings = Vec::new();
+        for key in object.keys() {
+            if KNOWN.contains(&key.as_str()) || CLIENT.contains(&key.as_str()) {
+                continue;
+            }
+            if matches!(key.as_str(), "select" | "ignore" | "rules") {
+                warnings.push(format!(
+                    "copydesk: the setting copydesk.{key} is not read by the language server, ignored: turn rules on and off under [rules] in the guide"
+                ));
+            } else if let Some(near) = KNOWN.iter().find(|known| {
+                crate::rules::edit_distance(&known.to_lowercase(), &key.to_lowercase()) <= 2
+            }) {
+                warnings.push(format!(
+                    "copydesk: unknown setting copydesk.{key}, ignored; did you mean copydesk.{near}?"
+                ));
+            }
+        }
+        warnings
+    }
+
     pub fn max_document_bytes(&self) -> u64 {
         self.max_document_bytes
             .unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
@@ -267,5 +309,26 @@ mod tests {
         assert_eq!(rejected, ["maxDocumentBytes"]);
         assert_eq!(settings.guide_path.as_deref(), Some("brand/copydesk.toml"));
         assert_eq!(settings.max_document_bytes(), DEFAULT_MAX_DOCUMENT_BYTES);
+    }
+
+    #[test]
+    fn near_misses_and_cli_options_in_settings_are_warned_about() {
+        let warnings = Settings::unknown_key_warnings(&json!({
+            "copydesk": {
+                "guidPath": "x.toml",
+                "select": ["voice"],
+                "path": "/usr/bin/copydesk",
+                "somethingElse": 1,
+                "platforms": ["x"],
+            }
+        }));
+        assert_eq!(
+            warnings,
+            [
+                "copydesk: unknown setting copydesk.guidPath, ignored; did you mean copydesk.guidePath?",
+                "copydesk: the setting copydesk.select is not read by the language server, ignored: turn rules on and off under [rules] in the guide",
+            ]
+        );
+        assert!(Settings::unknown_key_warnings(&json!({"guidePath": "x"})).is_empty());
     }
 }

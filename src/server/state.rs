@@ -91,22 +91,47 @@ impl OpenDocument {
 
     /// Apply one `didChange` content change: a full replacement, or a range
     /// in the negotiated encoding (clamped to the text when past its end).
+    ///
+    /// A range boundary between the halves of a surrogate pair (or inside a
+    /// UTF-8 sequence) splits that character. The client's buffer then
+    /// holds the half outside the range on its own; here that half becomes
+    /// U+FFFD, which is one UTF-16 code unit like the lone surrogate, so
+    /// every later position agrees with the client's (and it is what the
+    /// client's text becomes once written as UTF-8).
     pub fn apply_change(&mut self, change: TextDocumentContentChangeEvent, unit: ColumnUnit) {
-        match change.range {
-            None => self.text = Arc::new(change.text),
-            Some(range) => {
-                let byte_range = {
-                    let index = LineIndex::new(&self.text);
-                    Lines {
-                        text: &self.text,
-                        index: &index,
-                        unit,
-                    }
-                    .byte_range(range)
-                };
-                Arc::make_mut(&mut self.text).replace_range(byte_range, &change.text);
-            }
+        let Some(range) = change.range else {
+            self.text = Arc::new(change.text);
+            return;
+        };
+        let (start, end) = {
+            let index = LineIndex::new(&self.text);
+            let at = |position: Position| {
+                index.offset_split(
+                    &self.text,
+                    LineCol {
+                        line: position.line,
+                        col: position.character,
+                    },
+                    unit,
+                )
+            };
+            let (start, end) = (at(range.start), at(range.end));
+            // A reversed range is put in order; inside a character is
+            // after its start.
+            (start.min(end), start.max(end))
+        };
+        let ((start, start_split), (end, end_split)) = (start, end);
+        let mut replacement = String::with_capacity(change.text.len() + 6);
+        if start_split {
+            replacement.push(char::REPLACEMENT_CHARACTER);
         }
+        replacement.push_str(&change.text);
+        let mut end = end;
+        if end_split {
+            replacement.push(char::REPLACEMENT_CHARACTER);
+            end += self.text[end..].chars().next().map_or(0, char::len_utf8);
+        }
+        Arc::make_mut(&mut self.text).replace_range(start..end, &replacement);
     }
 }
 
@@ -153,6 +178,10 @@ pub struct Snapshot {
     pub unit: ColumnUnit,
     pub max_bytes: u64,
     pub review: Option<Arc<super::review::Reviewed>>,
+    /// The file behind the document, when its URI is a file: rules that
+    /// depend on where a post lives (`[sharing] posts`, key-message files,
+    /// Vale's glob sections) read it.
+    pub path: Option<PathBuf>,
 }
 
 impl Snapshot {
@@ -173,7 +202,10 @@ impl Snapshot {
             checked.too_large = Some((self.text.len(), self.max_bytes));
             return checked;
         }
-        let document = Document::parse(self.text.as_str(), self.kind);
+        let mut document = Document::parse(self.text.as_str(), self.kind);
+        if let Some(path) = self.path {
+            document = document.with_path(path);
+        }
         checked.findings = check_cached(&self.checker, &document, &self.cache);
         if let Some(review) = &self.review {
             super::review::add_findings(&self.checker, &document, review, &mut checked.findings);
@@ -360,6 +392,7 @@ impl State {
             unit,
             max_bytes,
             review: document.review.clone(),
+            path: file_path(uri),
         })
     }
 

@@ -100,6 +100,8 @@ pub struct ValeStyles {
     rules: Vec<Rule>,
     infos: Vec<ExternalRule>,
     warnings: Vec<String>,
+    /// Ids of rules skipped at load time: still valid selectors.
+    skipped: Vec<String>,
     hash: u64,
     /// Per-file rule choices, by path.
     files: RwLock<HashMap<PathBuf, Arc<FileRules>>>,
@@ -161,11 +163,13 @@ impl ValeStyles {
             })
             .collect();
         let mut rules = Vec::new();
+        let mut skipped = Vec::new();
         for (result, source) in compiled.into_iter().zip(&sources) {
             match result {
                 Ok(Some(rule)) => rules.push(rule),
                 Ok(None) => {}
                 Err(ValeError::File { message, .. }) if message.starts_with("skipped: ") => {
+                    skipped.push(source.id.clone());
                     warnings.push(format!(
                         "{} ({}): {message}",
                         source.id,
@@ -179,7 +183,14 @@ impl ValeStyles {
             }
         }
         if uses_built_in {
-            let built_in = built_in_rules(&config, &project, &accepted, &rejected, &mut warnings)?;
+            let built_in = built_in_rules(
+                &config,
+                &project,
+                &accepted,
+                &rejected,
+                &mut warnings,
+                &mut skipped,
+            )?;
             rules.extend(built_in);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -202,6 +213,7 @@ impl ValeStyles {
             rules,
             infos,
             warnings,
+            skipped,
             hash,
             files: RwLock::new(HashMap::new()),
         })
@@ -795,6 +807,7 @@ fn built_in_rules(
     accepted: &[String],
     rejected: &[String],
     warnings: &mut Vec<String>,
+    skipped: &mut Vec<String>,
 ) -> Result<Vec<Rule>, ValeError> {
     let quote_yaml = |s: &str| format!("'{}'", s.replace('\'', "''"));
     let mut definitions = vec![(
@@ -851,6 +864,7 @@ fn built_in_rules(
         match build_rule(&source, &yaml, &cx) {
             Ok(rule) => rules.push(rule),
             Err(BuildError::Unsupported(message)) => {
+                skipped.push(source.id.clone());
                 warnings.push(format!("{} (built-in): skipped: {message}", source.id));
             }
             Err(BuildError::Invalid(message)) => {
@@ -940,6 +954,14 @@ impl RuleSet for ValeStyles {
         self.rules
             .binary_search_by(|r| r.id.as_str().cmp(rule))
             .is_ok()
+    }
+
+    fn knows(&self, selector: &str) -> bool {
+        self.rules
+            .iter()
+            .map(|rule| rule.id.as_str())
+            .chain(self.skipped.iter().map(String::as_str))
+            .any(|id| crate::document::directives::rule_matches(selector, id))
     }
 
     fn check_block(

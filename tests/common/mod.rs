@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fuzz;
 pub mod llama;
 
 use std::path::PathBuf;
@@ -89,4 +90,22 @@ pub fn try_trust(config: &std::path::Path, guide: &std::path::Path) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("copydesk trust runs")
+}
+
+/// A checker for `guide` running only `select` (all rules when empty), with
+/// `--platform` set to `platforms` and today pinned to 2026-11-23.
+pub fn share_checker(
+    guide: std::sync::Arc<copydesk::guide::Guide>,
+    select: &[&str],
+    platforms: &[&str],
+) -> copydesk::check::Checker {
+    copydesk::check::Checker::new(
+        guide,
+        copydesk::check::CheckOptions {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            platforms: platforms.iter().map(|s| s.to_string()).collect(),
+            today: (2026, 11, 23),
+            ..copydesk::check::CheckOptions::default()
+        },
+    )
 }

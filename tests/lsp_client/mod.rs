@@ -349,7 +349,7 @@ impl Drop for LspClient {
 }
 
 /// The next message and when its bytes had all arrived.
-fn read_message(reader: &mut impl BufRead) -> Option<(Value, Instant)> {
+pub fn read_message(reader: &mut impl BufRead) -> Option<(Value, Instant)> {
     let mut length = None;
     loop {
         let mut line = String::new();

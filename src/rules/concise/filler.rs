@@ -1,13 +1,19 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use std::ops::Range;
+
+use crate::document::Block;
+use crate::rules::context::{in_identifier, names_link_target, previous_word};
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
     /// ## What it does
     /// Flags filler words that rarely add meaning: “really”, “basically”,
-    /// “actually”, “literally”.
+    /// “actually”, “literally”. Not after a negation (“not really”, “isn't
+    /// actually”), where the word carries meaning, nor inside a name
+    /// (“really-simple-sync”, link text that spells its URL).
     ///
     /// ## Why is this bad?
     /// Filler softens a sentence and pads it. Most sentences read stronger
@@ -42,12 +48,36 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.concise.filler,
         TableStyle {
             message: |quoted| format!("Filler word {quoted}"),
             single_fix: Applicability::Unsafe,
         },
+        filler_context,
     )
+}
+
+/// After a negation a filler word is no filler ("not really"). Inside a name
+/// ("really-fast-parser", "actually/repo", link text naming the repository
+/// it links to) it is part of the name.
+fn filler_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
+    if in_identifier(&block.prose.text, found) || names_link_target(block, found) {
+        return Verdict::Skip;
+    }
+    // "not really a subset", "isn't actually one thing", "without actually
+    // running": after a negation the word carries meaning.
+    let negated = previous_word(block, found).is_some_and(|word| {
+        let lower = word.to_lowercase();
+        matches!(
+            lower.as_str(),
+            "not" | "never" | "without" | "hardly" | "no"
+        ) || lower.ends_with("n't")
+            || lower.ends_with("n’t")
+    });
+    if negated {
+        return Verdict::Skip;
+    }
+    Verdict::Keep
 }

@@ -1,7 +1,11 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use std::ops::Range;
+
+use crate::document::Block;
+use crate::rules::context::{begins_noun_phrase, next_word};
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
@@ -25,6 +29,10 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe when the row has one replacement in the same tense and person.
+    /// A row ending in “to” whose replacement drops it (“provided support to”
+    /// → “supported”) is Safe only when a noun phrase follows (“to the
+    /// team”); before a verb (“provided support to cover costs”) the
+    /// replacement is only suggested.
     ///
     /// ## Options
     /// `[concise] nominalization = [{ find = "…", use = "…" }]` adds rows.
@@ -39,12 +47,33 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.concise.nominalization,
         TableStyle {
             message: |quoted| format!("Buried verb {quoted}"),
             single_fix: Applicability::Safe,
         },
+        nominalization_context,
     )
+}
+
+/// "… to" read as a preposition needs a noun phrase after it; before a verb
+/// the "to" was an infinitive and the replacement would break the sentence.
+fn nominalization_context(
+    block: &Block,
+    found: &Range<usize>,
+    replacement: Option<&str>,
+) -> Verdict {
+    let phrase = &block.prose.text[found.clone()];
+    let drops_to =
+        replacement.is_some_and(|r| !r.ends_with(" to") && !matches!(r, "can" | "could"));
+    let ends_with_to = phrase
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|last| last.eq_ignore_ascii_case("to"));
+    if drops_to && ends_with_to && !next_word(block, found).is_some_and(begins_noun_phrase) {
+        return Verdict::AtMost(Applicability::DisplayOnly);
+    }
+    Verdict::Keep
 }

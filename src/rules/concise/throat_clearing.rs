@@ -1,7 +1,11 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use std::ops::Range;
+
+use crate::document::Block;
+
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
@@ -40,12 +44,30 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.concise.throat_clearing,
         TableStyle {
             message: |quoted| format!("Throat-clearing opener {quoted}"),
             single_fix: Applicability::Safe,
         },
+        throat_clearing_context,
     )
+}
+
+/// "As you know, …" is throat-clearing; "as you know how to fix it" is a
+/// clause that needs its "as". A row starting with "as" counts only when a
+/// comma or the end of the sentence follows it.
+fn throat_clearing_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
+    let prose = &block.prose.text;
+    let phrase = &prose[found.clone()];
+    let is_as_clause = phrase
+        .split_whitespace()
+        .next()
+        .is_some_and(|first| first.eq_ignore_ascii_case("as"));
+    let after = prose[found.end..].trim_start();
+    if is_as_clause && !(after.is_empty() || after.starts_with([',', '.', ';', ':', ')', '—'])) {
+        return Verdict::Skip;
+    }
+    Verdict::Keep
 }

@@ -16,6 +16,11 @@ declare_rule! {
     /// words), paragraphs that open with a bold lead-in (which act as a
     /// heading), and paragraphs after one ending in a colon are not checked.
     ///
+    /// Off by default: on published blog posts its findings were rarely
+    /// right (a paragraph after a byline or an editor's note, or one that
+    /// names the post's subject in other words). Turn it on with
+    /// `[rules] "flow/abrupt-transition" = "info"`.
+    ///
     /// ## Why is this bad?
     /// A jump between topics with no signal makes a post feel like a list of
     /// notes. A short opener (“That is why…”, “Meanwhile…”, “The same goes
@@ -48,6 +53,7 @@ declare_rule! {
         category: Flow,
         severity: Info,
         fixable: No,
+        enabled_by_default: false,
     }
 }
 

@@ -9,6 +9,10 @@ declare_rule! {
     /// Flags three or more sentences in a row, or two paragraphs in a row,
     /// that start with the same word.
     ///
+    /// Off by default: in published posts most repeated openers were the
+    /// subject the paragraph is about, which is good writing. Turn it on with
+    /// `[rules] "flow/repeated-opener" = "info"`.
+    ///
     /// ## Why is this bad?
     /// Repeated openers make prose sound like a list read aloud (“We built…
     /// We added… We fixed…”) and hide which point matters most.
@@ -33,6 +37,7 @@ declare_rule! {
         category: Flow,
         severity: Info,
         fixable: No,
+        enabled_by_default: false,
     }
 }
 

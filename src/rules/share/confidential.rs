@@ -41,6 +41,10 @@ declare_rule! {
     /// `[sharing] confidential = [...]` and `[[sharing.embargo]]` with
     /// `term`, `until` (the day the embargo lifts: the term is flagged before
     /// it, allowed from it on) and an optional `why`.
+    ///
+    /// ## When it runs
+    /// On every document, social post or not: a leak is a leak wherever it
+    /// is published.
     pub static META = {
         id: "share/confidential",
         category: Share,

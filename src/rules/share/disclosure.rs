@@ -55,6 +55,14 @@ declare_rule! {
     /// independent). Besides the guide's wording, “I work at/for
     /// <employer>”, “#<employer>Employee” and `#employee` count for
     /// employees, and every sponsored disclosure counts for anyone.
+    ///
+    /// ## When it runs
+    /// The employee (and agency) disclosure is checked only on social posts:
+    /// when a platform is known (front matter `platform`/`platforms`,
+    /// `--platform`, or `[sharing] platforms` for files inside
+    /// `[sharing] posts`, or for every file when `posts` is unset). A post
+    /// whose front matter says `sponsored: true` is checked wherever it is.
+    /// The guide's key-message files are never checked.
     pub static META = {
         id: "share/disclosure",
         category: Share,
@@ -263,10 +271,14 @@ impl Rule for Disclosure {
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
         let document = cx.document;
         let post = &cx.post;
-        let employee = matches!(
-            post.author,
-            AuthorRelationship::Employee | AuthorRelationship::Agency
-        );
+        if post.key_message {
+            return;
+        }
+        let employee = post.is_social_post()
+            && matches!(
+                post.author,
+                AuthorRelationship::Employee | AuthorRelationship::Agency
+            );
         let mention = if employee {
             self.employer_mention(document)
         } else {

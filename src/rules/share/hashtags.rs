@@ -42,8 +42,14 @@ declare_rule! {
     ///
     /// ## Options
     /// `[sharing.limits.NAME] max_hashtags = N`; `[sharing] hashtags =
-    /// ["#CustomerAdvocacy"]` lists the brand's own spellings. Counting needs
-    /// a platform; casing and buried disclosures are checked on any post.
+    /// ["#CustomerAdvocacy"]` lists the brand's own spellings.
+    ///
+    /// ## When it runs
+    /// Only on social posts: when a platform is known (front matter
+    /// `platform`/`platforms`, `--platform`, or `[sharing] platforms` for
+    /// files inside `[sharing] posts`, or for every file when `posts` is
+    /// unset), and never on the guide's key-message files. A long-form blog
+    /// post with no platform is not checked as a social post.
     pub static META = {
         id: "share/hashtags",
         category: Share,
@@ -157,12 +163,16 @@ impl Rule for Hashtags {
         &META
     }
 
-    fn check_block(&self, cx: &Context, block: &Block, out: &mut Vec<Finding>) {
-        self.check_casing(cx, block, out);
-    }
-
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+        if !cx.post.is_social_post() {
+            return;
+        }
         let document = cx.document;
+        // Casing runs here, not per block: whether a post is social is a
+        // document fact, and per-block findings may not depend on it.
+        for block in &document.blocks {
+            self.check_casing(cx, block, out);
+        }
         let all: Vec<_> = document
             .blocks
             .iter()

@@ -44,6 +44,13 @@ declare_rule! {
     /// folder; `COPYDESK_GUIDE_PATHS` allows more), at most 1 MiB each and
     /// 2,000 per folder; anything else stops the guide from loading with an
     /// error at the entry's line and column.
+    ///
+    /// ## When it runs
+    /// Only on social posts: when a platform is known (front matter
+    /// `platform`/`platforms`, `--platform`, or `[sharing] platforms` for
+    /// files inside `[sharing] posts`, or for every file when `posts` is
+    /// unset), and never on the guide's key-message files. A long-form blog
+    /// post with no platform is not checked as a social post.
     pub static META = {
         id: "share/key-message-copy",
         category: Share,
@@ -141,7 +148,7 @@ impl Rule for KeyMessageCopy {
     }
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        if self.messages.is_empty() {
+        if self.messages.is_empty() || !cx.post.is_social_post() {
             return;
         }
         let words = normalized_words(cx.document);

@@ -47,6 +47,13 @@ declare_rule! {
     /// `[sharing] platforms`; with none, this rule is silent.
     /// `[sharing.limits.NAME] max_chars = N` (and `counting`, for a platform
     /// copydesk does not know) overrides the built-in table.
+    ///
+    /// ## When it runs
+    /// Only on social posts: when a platform is known (front matter
+    /// `platform`/`platforms`, `--platform`, or `[sharing] platforms` for
+    /// files inside `[sharing] posts`, or for every file when `posts` is
+    /// unset), and never on the guide's key-message files. A long-form blog
+    /// post with no platform is not checked as a social post.
     pub static META = {
         id: "share/length-limit",
         category: Share,
@@ -117,7 +124,7 @@ impl Rule for LengthLimit {
                 problem.clone(),
             ));
         }
-        if !post.knows_platform() || cx.document.blocks.is_empty() {
+        if !post.is_social_post() || cx.document.blocks.is_empty() {
             return;
         }
         let rendered = RenderedPost::new(cx.document);

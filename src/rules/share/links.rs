@@ -34,9 +34,17 @@ declare_rule! {
     /// link opens. Other parameters and the fragment are kept.
     ///
     /// ## Options
-    /// `[sharing.limits.NAME] max_links = N` sets a platform's limit. The
-    /// count needs a platform (front matter, `--platform` or
-    /// `[sharing] platforms`); tracking parameters are flagged on any post.
+    /// `[sharing.limits.NAME] max_links = N` sets a platform's limit.
+    ///
+    /// ## When it runs
+    /// Click identifiers (`fbclid`, `gclid`, `msclkid`…) are flagged in any
+    /// document: they leak who clicked where. `utm_*` campaign tags, which a
+    /// link's author sets on purpose, and the link count are checked only
+    /// on social posts: when
+    /// a platform is known (front matter `platform`/`platforms`,
+    /// `--platform`, or `[sharing] platforms` for files inside
+    /// `[sharing] posts`, or for every file when `posts` is unset), and
+    /// never on the guide's key-message files.
     pub static META = {
         id: "share/links",
         category: Share,
@@ -55,29 +63,41 @@ struct Links;
 
 /// Query parameters that only track where a click came from.
 fn is_tracking(name: &str) -> bool {
+    name.to_ascii_lowercase().starts_with("utm_") || is_click_id(name)
+}
+
+/// Parameters a platform adds to identify one click or one reader: a link
+/// copied with one leaks who clicked where. `utm_*` campaign tags, by
+/// contrast, are set on purpose by whoever wrote the link.
+fn is_click_id(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    name.starts_with("utm_")
-        || matches!(
-            name.as_str(),
-            "fbclid"
-                | "gclid"
-                | "dclid"
-                | "gbraid"
-                | "wbraid"
-                | "msclkid"
-                | "twclid"
-                | "li_fat_id"
-                | "igshid"
-                | "mc_cid"
-                | "mc_eid"
-                | "_hsenc"
-                | "_hsmi"
-                | "yclid"
-        )
+    matches!(
+        name.as_str(),
+        "fbclid"
+            | "gclid"
+            | "dclid"
+            | "gbraid"
+            | "wbraid"
+            | "msclkid"
+            | "twclid"
+            | "li_fat_id"
+            | "igshid"
+            | "mc_cid"
+            | "mc_eid"
+            | "_hsenc"
+            | "_hsmi"
+            | "yclid"
+    )
 }
 
 /// `url` without its tracking parameters, or `None` when it has none.
 pub fn without_tracking(url: &str) -> Option<String> {
+    without_params(url, is_tracking)
+}
+
+/// `url` without the query parameters `drop` names, or `None` when it has
+/// none of them.
+fn without_params(url: &str, drop: fn(&str) -> bool) -> Option<String> {
     let (before_fragment, fragment) = match url.split_once('#') {
         Some((head, fragment)) => (head, Some(fragment)),
         None => (url, None),
@@ -89,7 +109,7 @@ pub fn without_tracking(url: &str) -> Option<String> {
         .copied()
         .filter(|pair| {
             let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
-            !is_tracking(name)
+            !drop(name)
         })
         .collect();
     if kept.len() == pairs.len() {
@@ -139,40 +159,58 @@ impl Rule for Links {
         &META
     }
 
-    fn check_block(&self, cx: &Context, block: &Block, out: &mut Vec<Finding>) {
-        let source = cx.document.text();
-        for atom in &block.atoms {
-            if !matches!(atom.kind, AtomKind::Link | AtomKind::Url) {
-                continue;
-            }
-            let Some(url) = atom.target.as_deref() else {
-                continue;
-            };
-            let Some(clean) = without_tracking(url) else {
-                continue;
-            };
-            let span = atom.target_span.clone().unwrap_or(atom.span.clone());
-            let mut finding = Finding::new(
-                META.id,
-                span.clone(),
-                META.severity,
-                format!("Tracking parameters in {}", quote(url)),
-            );
-            // Only edit when the URL's own bytes are known.
-            if let Some(target) = &atom.target_span
-                && source.get(target.clone()) == Some(url)
-            {
-                finding = finding.with_fix(Fix::safe(
-                    "Remove the tracking parameters".to_owned(),
-                    Edit::replace(target.clone(), clean),
-                ));
-            }
-            out.push(finding);
-        }
-    }
-
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        if !cx.post.knows_platform() {
+        // Campaign tags matter where a post is shared; click identifiers
+        // leak wherever the link is published.
+        let drop = if cx.post.is_social_post() {
+            is_tracking
+        } else {
+            is_click_id
+        };
+        for block in &cx.document.blocks {
+            tracking(cx, block, drop, out);
+        }
+        self.check_count(cx, out);
+    }
+}
+
+/// Report the parameters `drop` names in the links of `block`, with a fix
+/// that removes them.
+fn tracking(cx: &Context, block: &Block, drop: fn(&str) -> bool, out: &mut Vec<Finding>) {
+    let source = cx.document.text();
+    for atom in &block.atoms {
+        if !matches!(atom.kind, AtomKind::Link | AtomKind::Url) {
+            continue;
+        }
+        let Some(url) = atom.target.as_deref() else {
+            continue;
+        };
+        let Some(clean) = without_params(url, drop) else {
+            continue;
+        };
+        let span = atom.target_span.clone().unwrap_or(atom.span.clone());
+        let mut finding = Finding::new(
+            META.id,
+            span.clone(),
+            META.severity,
+            format!("Tracking parameters in {}", quote(url)),
+        );
+        // Only edit when the URL's own bytes are known.
+        if let Some(target) = &atom.target_span
+            && source.get(target.clone()) == Some(url)
+        {
+            finding = finding.with_fix(Fix::safe(
+                "Remove the tracking parameters".to_owned(),
+                Edit::replace(target.clone(), clean),
+            ));
+        }
+        out.push(finding);
+    }
+}
+
+impl Links {
+    fn check_count(&self, cx: &Context, out: &mut Vec<Finding>) {
+        if !cx.post.is_social_post() {
             return;
         }
         let count = link_count(cx.document);

@@ -28,8 +28,14 @@ declare_rule! {
     /// No fix: the writer chooses whom to keep.
     ///
     /// ## Options
-    /// `[sharing.limits.NAME] max_mentions = N`. Needs a platform (front
-    /// matter, `--platform` or `[sharing] platforms`).
+    /// `[sharing.limits.NAME] max_mentions = N`.
+    ///
+    /// ## When it runs
+    /// Only on social posts: when a platform is known (front matter
+    /// `platform`/`platforms`, `--platform`, or `[sharing] platforms` for
+    /// files inside `[sharing] posts`, or for every file when `posts` is
+    /// unset), and never on the guide's key-message files. A long-form blog
+    /// post with no platform is not checked as a social post.
     pub static META = {
         id: "share/mentions",
         category: Share,
@@ -52,7 +58,7 @@ impl Rule for Mentions {
     }
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
-        if !cx.post.knows_platform() {
+        if !cx.post.is_social_post() {
             return;
         }
         // Each distinct account counts once, as platforms count them.

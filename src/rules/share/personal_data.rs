@@ -15,8 +15,10 @@ declare_rule! {
     /// (Luhn-checked), IBANs (checksum-checked), and secrets (API keys such
     /// as `sk-…`, `ghp_…`, `AKIA…`, Slack and Google keys, private-key
     /// blocks). It looks everywhere in the post, code included. Messages
-    /// mask the value (`j***@example.com`, `sk-…f3a9`): copydesk never
-    /// prints a full value it found, in any output format.
+    /// and source excerpts mask the value (`j***@example.com`, `sk-…f3a9`)
+    /// in every output format. The one exception is `--diff`: it is a patch
+    /// of the writer's own file, so it shows the lines as they are (masked,
+    /// `git apply` and `patch` would reject it).
     ///
     /// ## Why is this bad?
     /// A post is public and copied within minutes. A phone number or an
@@ -40,8 +42,17 @@ declare_rule! {
     /// `[sharing] allow_personal_data = ["press@example.com", "+1 800 555 0100"]`
     /// accepts public contact details (emails match in any case, phone
     /// numbers by their digits). Role addresses (`press@`, `support@`,
-    /// `careers@`…) are public contact points and never flagged. Emails and
-    /// phone numbers are warnings; cards, IBANs and secrets are errors.
+    /// `sponsor@`, `security-team@`, `noreply@`…) are public contact points
+    /// and never flagged, nor is an address the post links as a contact
+    /// (`[Jo](mailto:jo@…)`: published on purpose, wherever else the post
+    /// writes it), nor one at a domain reserved for examples
+    /// (`example.com`, `.test`). Each value is reported once, where it first
+    /// appears, with how many times the post holds it. Emails and phone
+    /// numbers are warnings; cards, IBANs and secrets are errors.
+    ///
+    /// ## When it runs
+    /// On every document, social post or not, code included: a leak is a leak
+    /// wherever it is published.
     pub static META = {
         id: "share/personal-data",
         category: Share,
@@ -110,9 +121,80 @@ const ROLE_ADDRESSES: &[&str] = &[
     "service",
     "customerservice",
     "webmaster",
+    "postmaster",
+    "hostmaster",
     "abuse",
     "accessibility",
+    "sponsor",
+    "sponsors",
+    "sponsorship",
+    "sponsorships",
+    "donate",
+    "donations",
+    "foundation",
+    "board",
+    "council",
+    "committee",
+    "conduct",
+    "coc",
+    "moderators",
+    "mods",
+    "maintainers",
+    "core",
+    "devrel",
+    "social",
+    "editor",
+    "editors",
+    "editorial",
+    "announce",
+    "announcements",
+    "helpdesk",
+    "orders",
+    "returns",
+    "membership",
+    "members",
+    "volunteers",
+    "speakers",
+    "cfp",
+    "talent",
+    "hr",
+    "donotreply",
+    "do-not-reply",
+    "notifications",
+    "bounce",
+    "mailer-daemon",
+    "all",
+    "everyone",
+    "staff",
+    "list",
+    "lists",
+    "funding",
+    "fundraising",
+    "grants",
+    "donors",
 ];
+
+/// Domains reserved for documentation and tests (RFC 2606, RFC 6761): an
+/// address there belongs to no one.
+fn is_reserved_domain(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.');
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|reserved| domain == *reserved || domain.ends_with(&format!(".{reserved}")))
+        || [".example", ".test", ".invalid", ".localhost"]
+            .iter()
+            .any(|tld| domain.ends_with(tld))
+}
+
+/// Whether an address's local part names a role (`press`, `security-team`,
+/// `no-reply`), not a person: the whole part, or one of its `.`/`-`/`_`/`+`
+/// separated words, is a role word.
+fn is_role_address(local: &str) -> bool {
+    ROLE_ADDRESSES.contains(&local)
+        || local
+            .split(['.', '-', '_', '+'])
+            .any(|word| ROLE_ADDRESSES.contains(&word))
+}
 
 // Patterns use ASCII word boundaries and digits: these shapes are ASCII, and
 // a Unicode `\b` keeps the regex crate off its fast DFA on any text with a
@@ -190,8 +272,10 @@ impl PersonalData {
         match kind {
             Kind::Email => {
                 let lower = value.to_ascii_lowercase();
-                let local = lower.split('@').next().unwrap_or("");
-                ROLE_ADDRESSES.contains(&local) || self.allowed_emails.contains(&lower)
+                let (local, domain) = lower.split_once('@').unwrap_or((&lower, ""));
+                is_role_address(local)
+                    || is_reserved_domain(domain)
+                    || self.allowed_emails.contains(&lower)
             }
             Kind::Phone => self.allowed_digits.contains(&digits(value)),
             _ => self.allowed_exact.iter().any(|a| a == value),
@@ -216,23 +300,85 @@ impl Rule for PersonalData {
             .iter()
             .map(|c| c.start.saturating_sub(body_start)..c.end.saturating_sub(body_start))
             .collect();
-        for found in scan(body) {
-            if comments
+        let all: Vec<Found> = scan(body)
+            .into_iter()
+            .filter(|found| {
+                !comments
+                    .iter()
+                    .any(|c| c.start <= found.range.start && found.range.end <= c.end)
+                    && !self.allowed(found.kind, &body[found.range.clone()])
+            })
+            .collect();
+        // An address the post links as a contact (`mailto:`) is published
+        // on purpose, wherever else the post writes it.
+        let published: Vec<String> = all
+            .iter()
+            .filter(|f| f.kind == Kind::Email && is_contact_link(body, &f.range))
+            .map(|f| identity(f.kind, &body[f.range.clone()]))
+            .collect();
+        // Each value is reported once, where it first appears.
+        let mut reported: Vec<(Kind, String)> = Vec::new();
+        for found in &all {
+            let key = identity(found.kind, &body[found.range.clone()]);
+            if found.kind == Kind::Email && published.contains(&key) {
+                continue;
+            }
+            if reported
                 .iter()
-                .any(|c| c.start <= found.range.start && found.range.end <= c.end)
+                .any(|(kind, k)| *kind == found.kind && *k == key)
             {
                 continue;
             }
-            if self.allowed(found.kind, &body[found.range.clone()]) {
-                continue;
+            reported.push((found.kind, key.clone()));
+            let times = all
+                .iter()
+                .filter(|other| {
+                    other.kind == found.kind
+                        && identity(other.kind, &body[other.range.clone()]) == key
+                })
+                .count();
+            let (mut message, severity) = message(found);
+            if times > 1 {
+                message.push_str(&format!(" ({times} times in the post)"));
             }
-            let (message, severity) = message(&found);
             let span = found.range.start + body_start..found.range.end + body_start;
             let mut finding = Finding::new(META.id, span, severity, message);
             finding.sensitive = true;
             out.push(finding.with_note(Some(note(found.kind).to_owned())));
         }
     }
+}
+
+/// What makes two findings the same value: an address in any case, a
+/// phone number by its digits.
+fn identity(kind: Kind, value: &str) -> String {
+    match kind {
+        Kind::Email => value.to_ascii_lowercase(),
+        Kind::Phone | Kind::Card => digits(value),
+        _ => value.to_owned(),
+    }
+}
+
+/// Whether the address at `range` is part of a contact link: its target
+/// (`mailto:` or the `mail-to:` slip right before it), or its text
+/// (`[jo@…](mailto:…)`, `<a href="mailto:…">jo@…</a>`).
+fn is_contact_link(text: &str, range: &Range<usize>) -> bool {
+    let head =
+        crate::document::line_index::floor_char_boundary(text, range.start.saturating_sub(300));
+    let before = text[head..range.start].to_ascii_lowercase();
+    let after = &text[range.end..];
+    if before.ends_with("mailto:") || before.ends_with("mail-to:") {
+        return true;
+    }
+    if before.ends_with('[') && after.to_ascii_lowercase().starts_with("](mailto:") {
+        return true;
+    }
+    // The text of an HTML anchor whose href is a mailto link.
+    before.ends_with('>')
+        && before.rfind("<a ").is_some_and(|open| {
+            let tag = &before[open..];
+            !tag[..tag.len() - 1].contains('>') && tag.contains("mailto:")
+        })
 }
 
 fn message(found: &Found) -> (String, Severity) {

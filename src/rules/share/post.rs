@@ -5,6 +5,15 @@
 //! (`platform: x`, `platforms: [x, linkedin]`, `sponsored: true`,
 //! `author: employee`), the caller's `--platform`, and `[sharing]` in the
 //! guide. Rules read it from [`Context::post`](crate::rules::Context).
+//!
+//! A document is a *social post* when a platform is known for it and it is
+//! not one of the guide's key-message files. The guide's `platforms` count
+//! only for documents inside `[sharing] posts` when that is set; without
+//! it, for every document (the built-in guide lists no platform, so by
+//! default only front matter and `--platform` make a post social).
+//! Platform rules (length-limit, hashtags, mentions, the link count) and
+//! social-post rules (key-message-copy, the employee disclosure) run only
+//! on social posts; leak rules run on everything.
 
 use std::ops::Range;
 
@@ -37,6 +46,9 @@ pub struct PostMeta {
     /// Problems with the sharing keys of the front matter (`author: boss`).
     pub front_matter_problems: Vec<String>,
     pub front_matter_span: Option<Range<usize>>,
+    /// The document is one of the guide's key-message files: the source
+    /// of posts, never a post itself.
+    pub key_message: bool,
 }
 
 impl Default for PostMeta {
@@ -49,6 +61,7 @@ impl Default for PostMeta {
             unknown_platforms: Vec::new(),
             front_matter_problems: Vec::new(),
             front_matter_span: None,
+            key_message: false,
         }
     }
 }
@@ -60,6 +73,9 @@ impl PostMeta {
     pub fn resolve(document: &Document, options_platforms: &[String], guide: &Guide) -> PostMeta {
         let mut meta = PostMeta {
             front_matter_span: document.front_matter.as_ref().map(|f| f.span.clone()),
+            key_message: document
+                .path()
+                .is_some_and(|path| guide.is_key_message_file(path)),
             ..PostMeta::default()
         };
         let front_matter_names = document
@@ -72,7 +88,7 @@ impl PostMeta {
             (front_matter_names, PlatformSource::FrontMatter)
         } else if !options_platforms.is_empty() {
             (options_platforms.to_vec(), PlatformSource::Options)
-        } else if !sharing.platforms.is_empty() {
+        } else if !sharing.platforms.is_empty() && in_posts_folder(document, guide) {
             (sharing.platforms.clone(), PlatformSource::Guide)
         } else {
             (Vec::new(), PlatformSource::Unknown)
@@ -121,10 +137,33 @@ impl PostMeta {
         !self.platforms.is_empty()
     }
 
+    /// Whether platform and social-post rules apply: a platform is known
+    /// and the document is not a key-message file.
+    pub fn is_social_post(&self) -> bool {
+        self.knows_platform() && !self.key_message
+    }
+
     /// Several platforms: messages name the platform.
     pub fn platform(&self, id: &str) -> Option<&Platform> {
         self.platforms.iter().find(|p| p.id == id)
     }
+}
+
+/// Whether the guide's `platforms` apply to `document`: always when the
+/// guide sets no `[sharing] posts`, else only to files inside them.
+fn in_posts_folder(document: &Document, guide: &Guide) -> bool {
+    let posts = &guide.config.sharing.posts;
+    if posts.is_empty() {
+        return true;
+    }
+    let (Some(path), Some(root)) = (document.path(), guide.root()) else {
+        return false;
+    };
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let path = absolute(path);
+    posts
+        .iter()
+        .any(|entry| path.starts_with(absolute(&root.join(entry))))
 }
 
 fn string_list(value: &Value) -> Vec<String> {

@@ -1,8 +1,10 @@
 use crate::declare_rule;
+use crate::document::Block;
+use crate::finding::Finding;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::{TableRow, TableRule, TableStyle};
+use crate::rules::{Context, Rule, RuleFactory, RuleMeta, Term, TermMatch};
 
 declare_rule! {
     /// ## What it does
@@ -36,6 +38,14 @@ declare_rule! {
     /// built-in lexicon, which is curated to stay quiet on ordinary business
     /// posts (“company culture” and “a race to market” are not flagged); the
     /// top-level `allow` list trims it.
+    ///
+    /// Words that are also given names (“Christian”, “Jesus”, “Islam”) are
+    /// not flagged when they are a person's name: capitalised and followed
+    /// by a capitalised surname (“our Chief Architect, Christian Weichel”),
+    /// or after a title (“Dr. Christian”).
+    ///
+    /// ## When it runs
+    /// On every document, social post or not.
     pub static META = {
         id: "share/sensitive-topic",
         category: Share,
@@ -47,14 +57,125 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
-        &META,
-        &guide.config.sharing.sensitive_topics,
-        TableStyle {
-            message: |quoted| {
-                format!("Sensitive topic {quoted}: could this cause pain or conflict?")
+    let rows = guide
+        .config
+        .sharing
+        .sensitive_topics
+        .iter()
+        .map(TableRow::from_entry)
+        .collect();
+    Box::new(SensitiveTopic {
+        table: TableRule::new(
+            &META,
+            rows,
+            TableStyle {
+                message: |quoted| {
+                    format!("Sensitive topic {quoted}: could this cause pain or conflict?")
+                },
+                single_fix: Applicability::DisplayOnly,
             },
-            single_fix: Applicability::DisplayOnly,
-        },
-    )
+        ),
+    })
+}
+
+struct SensitiveTopic {
+    table: TableRule,
+}
+
+/// Topic words that are also given names.
+const GIVEN_NAMES: &[&str] = &["christian", "jesus", "islam"];
+
+/// Capitalised words after a topic word that make it a group's name, not a
+/// person's: “Christian Church”, “Jewish Museum”.
+const NOT_SURNAMES: &[&str] = &[
+    "Church",
+    "Churches",
+    "Science",
+    "Scientist",
+    "Scientists",
+    "Democrats",
+    "Democratic",
+    "Democrat",
+    "Union",
+    "Brotherhood",
+    "Community",
+    "Communities",
+    "Council",
+    "Museum",
+    "Faith",
+    "Bible",
+    "Scripture",
+    "Scriptures",
+    "Temple",
+    "Nationalism",
+    "Nationalist",
+    "Nationalists",
+    "Right",
+    "Coalition",
+    "Party",
+    "Holidays",
+    "Holiday",
+    "Music",
+    "Rock",
+    "Values",
+    "School",
+    "Schools",
+    "University",
+    "College",
+    "Era",
+    "World",
+    "Europe",
+    "Heritage",
+];
+
+/// Titles before a name.
+const TITLES: &[&str] = &[
+    "Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Mx", "Mx.", "Prof", "Prof.", "Sir",
+    "Dame",
+];
+
+/// Whether `range` of `prose` is a person's name: a capitalised given name
+/// followed by a capitalised surname, or after a title.
+fn is_personal_name(prose: &str, range: &std::ops::Range<usize>) -> bool {
+    let written = &prose[range.clone()];
+    if !GIVEN_NAMES.contains(&written.to_lowercase().as_str())
+        || !written.chars().next().is_some_and(char::is_uppercase)
+        || written.chars().skip(1).all(char::is_uppercase)
+    {
+        return false;
+    }
+    let after = &prose[range.end..];
+    let next = after
+        .strip_prefix(' ')
+        .and_then(|rest| {
+            rest.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+                .next()
+        })
+        .unwrap_or("");
+    let surname = next.chars().next().is_some_and(char::is_uppercase)
+        && next.chars().skip(1).any(char::is_lowercase)
+        && !NOT_SURNAMES.contains(&next);
+    let before = prose[..range.start].trim_end();
+    let titled = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|word| TITLES.contains(&word));
+    surname || titled
+}
+
+impl Rule for SensitiveTopic {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn terms(&self) -> Vec<Term> {
+        self.table.terms()
+    }
+
+    fn on_term(&self, cx: &Context, block: &Block, found: &TermMatch, out: &mut Vec<Finding>) {
+        if is_personal_name(&block.prose.text, &found.prose) {
+            return;
+        }
+        self.table.on_term(cx, block, found, out);
+    }
 }

@@ -10,17 +10,26 @@ use crate::finding::{Finding, quote};
 use crate::guide::Guide;
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
-use super::at_word_boundaries;
+use super::{at_word_boundaries, find_phrase};
 
 declare_rule! {
     /// ## What it does
-    /// Flags objective claims that need a source: rankings (“#1”, “number
-    /// one”, “best-in-class”), guarantees, “100%”, “proven”, “clinically”,
-    /// “studies show”, “3x faster”, percentages about results (“cut costs
-    /// by 40%”), and generic green claims (“eco-friendly”, “sustainable”,
-    /// “carbon neutral”, “non-toxic”). It stays silent when the same
-    /// sentence or the next one carries a link, a footnote reference
-    /// (`[^1]`), “according to …” or “source:”.
+    /// Flags marketing claims that need a source: rankings (“#1”, “number
+    /// one in”, “best-in-class”, “industry-leading”), promised results
+    /// (“guaranteed to double your leads”, “guaranteed uptime”, “money-back
+    /// guarantee”, “risk-free”), superlatives with a market to rank in (“the
+    /// best CRM on the market”), proof claims (“clinically proven”, “studies
+    /// show”), and generic green claims (“eco-friendly”, “carbon neutral”,
+    /// “non-toxic”). Result numbers (“3x faster”, “cut costs by 40%”) count
+    /// only in a sentence about the author's own organisation or product,
+    /// or what it does for the reader or its customers (“we”, “our”,
+    /// “your”, “customers”, or an `[sharing] employer` name), and not in one
+    /// that reports a measurement (a survey, a benchmark, testing, a
+    /// dashboard). It stays
+    /// silent on goals and plans (“our goal of 100% encryption”), on
+    /// technical guarantees (“Rust's safety guarantees”, “guaranteed to
+    /// build”), and when the same sentence or the next one carries a link, a
+    /// footnote reference (`[^1]`), “according to …” or “source:”.
     ///
     /// ## Why is this bad?
     /// Readers, and advertising regulators, expect an objective claim to be
@@ -45,6 +54,9 @@ declare_rule! {
     /// ## Options
     /// `[[sharing.claims]]` rows (`find`, `why`: what substantiation the
     /// claim needs) add phrases; the top-level `allow` list removes them.
+    ///
+    /// ## When it runs
+    /// On every document, social post or not.
     pub static META = {
         id: "share/unsubstantiated-claim",
         category: Share,
@@ -64,6 +76,20 @@ static RESULT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?-u:\b)[0-9]+(?:[.,][0-9]+)?\s?(?:%|percent)\s+(?:faster|quicker|more|better|cheaper|higher|less|fewer|lower|increase|decrease|reduction|improvement|growth|savings|uplift|boost)(?-u:\b)",
     ))
     .expect("result claim pattern is valid")
+});
+
+/// “Guaranteed to double your leads”, “proven to cut costs”: a promised
+/// result. “Guaranteed to build” (a technical guarantee) is not one.
+static PROMISE_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)(?-u:\b)(?:guaranteed|guarantee|guarantees|proven|promised)\s+to\s+",
+        r"(?:double|triple|quadruple|boost|increase|grow|improve|save|cut|reduce|deliver|win|",
+        r"make\s+you|get\s+you|transform|skyrocket|maximi[sz]e|multiply|pay\s+for)(?-u:\b)",
+        // “guaranteed uptime”, “guaranteed savings”: a benefit promised.
+        r"|(?i)(?-u:\b)guaranteed\s+(?:uptime|results|savings|returns|growth|income|profits?|",
+        r"approval|success|leads|roi|weight\s+loss|delivery|satisfaction)(?-u:\b)",
+    ))
+    .expect("promise pattern is valid")
 });
 
 /// “The best CRM on the market”: a superlative with a field to rank in.
@@ -87,6 +113,82 @@ const SOURCE_MARKERS: &[&str] = &[
     "report by",
 ];
 
+/// Words that make a sentence a goal or a plan, not a claim: “our goal of
+/// 100% renewable power”, “we aim to be carbon neutral by 2030”.
+const GOAL_MARKERS: &[&str] = &[
+    "goal",
+    "goals",
+    "aim to",
+    "aims to",
+    "aiming",
+    "our aim",
+    "target",
+    "targets",
+    "plan to",
+    "plans to",
+    "planning to",
+    "strive",
+    "striving",
+    "working toward",
+    "working towards",
+    "on track to",
+    "committed to",
+    "commitment to",
+    "pledge",
+    "pledged",
+    "hope to",
+    "want to",
+];
+
+/// Words that make a number a measurement reported, not a result claimed
+/// for a product: a survey's figures, a benchmark, a status page.
+const MEASUREMENT_MARKERS: &[&str] = &[
+    "survey",
+    "respondents",
+    "benchmark",
+    "benchmarks",
+    "benchmarking",
+    "measured",
+    "measurements",
+    "dashboard",
+    "status page",
+    "operating at",
+    "testing",
+    "test cases",
+    "test suite",
+    "profiling",
+    "preliminary",
+];
+
+/// Words that make a sentence about the author's organisation or product,
+/// what it does for the reader, or for its customers: result claims need
+/// one.
+const OWN_WORDS: &[&str] = &[
+    "we",
+    "we're",
+    "we’re",
+    "we've",
+    "we’ve",
+    "we'll",
+    "we’ll",
+    "our",
+    "ours",
+    "us",
+    "you",
+    "your",
+    "you'll",
+    "you’ll",
+    "you're",
+    "you’re",
+    "customers",
+    "customer",
+    "clients",
+    "client",
+    "subscribers",
+    "buyers",
+    "shoppers",
+];
+
 /// A “100%” that is effort, not a claim: “give 100%”.
 const EFFORT_VERBS: &[&str] = &["give", "gave", "giving", "gives"];
 
@@ -101,6 +203,17 @@ struct Claims {
     automaton: Option<AhoCorasick>,
     /// For each pattern: its row's `why`.
     needs: Vec<String>,
+    /// The guide's `[sharing] employer` names, lowercased.
+    employer: Vec<String>,
+}
+
+/// A claim found in a block: its prose range, what source it needs, and
+/// whether it counts only in a sentence about the author's own
+/// organisation or product (result numbers, superlatives).
+struct Found {
+    range: Range<usize>,
+    needs: String,
+    own_only: bool,
 }
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
@@ -128,7 +241,18 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
                 .ok()
         })
         .flatten();
-    Box::new(Claims { automaton, needs })
+    let employer = guide
+        .config
+        .sharing
+        .employer
+        .iter()
+        .map(|name| name.to_lowercase())
+        .collect();
+    Box::new(Claims {
+        automaton,
+        needs,
+        employer,
+    })
 }
 
 /// Sentence `(block, sentence)` positions in reading order.
@@ -159,9 +283,9 @@ fn has_source(block: &Block, sentence: &Range<usize>) -> bool {
 }
 
 impl Claims {
-    fn claims_in(&self, block: &Block) -> Vec<(Range<usize>, String)> {
+    fn claims_in(&self, block: &Block) -> Vec<Found> {
         let text = block.prose.text.as_str();
-        let mut found: Vec<(Range<usize>, String)> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         if let Some(automaton) = &self.automaton {
             for hit in automaton.find_iter(text) {
                 let range = hit.start()..hit.end();
@@ -171,21 +295,30 @@ impl Claims {
                 let phrase = &text[range.clone()];
                 if phrase.starts_with("100") && follows_one_of(text, range.start, EFFORT_VERBS)
                     || phrase == "#1" && follows_one_of(text, range.start, COUNTED_NOUNS)
+                    // “in a sustainable fashion” is a manner, not a product.
+                    || phrase.ends_with(" fashion") && follows_one_of(text, range.start, &["a", "an"])
                 {
                     continue;
                 }
-                found.push((range, self.needs[hit.pattern().as_usize()].clone()));
+                found.push(Found {
+                    range,
+                    needs: self.needs[hit.pattern().as_usize()].clone(),
+                    own_only: false,
+                });
             }
         }
         let shapes = [
             (
                 &*RESULT_CLAIM,
                 "the data behind the result, and who measured it",
+                true,
             ),
             (
                 &*BEST_CLAIM,
                 "a ranking, award or market data, with who measured it",
+                false,
             ),
+            (&*PROMISE_CLAIM, "the terms of the guarantee", false),
         ];
         // Each shape needs a digit or a superlative; most paragraphs have
         // neither, and a byte scan is far cheaper than the patterns.
@@ -195,8 +328,11 @@ impl Claims {
             text.as_bytes().windows(3).any(|w| {
                 matches!(w[0] | 0x20, b'e' | b'o') && w[1] | 0x20 == b's' && w[2] | 0x20 == b't'
             }),
+            // “guaranteed to”, “proven to”, “guaranteed uptime”.
+            memchr::memmem::find(text.as_bytes(), b" to ").is_some()
+                || memchr::memmem::find(text.as_bytes(), b"uaranteed ").is_some(),
         ];
-        for ((pattern, needs), wanted) in shapes.into_iter().zip(wanted) {
+        for ((pattern, needs, own_only), wanted) in shapes.into_iter().zip(wanted) {
             if !wanted {
                 continue;
             }
@@ -204,16 +340,41 @@ impl Claims {
                 let range = hit.range();
                 if found
                     .iter()
-                    .any(|(other, _)| other.start < range.end && range.start < other.end)
+                    .any(|other| other.range.start < range.end && range.start < other.range.end)
                 {
                     continue;
                 }
-                found.push((range, needs.to_owned()));
+                found.push(Found {
+                    range,
+                    needs: needs.to_owned(),
+                    own_only,
+                });
             }
         }
-        found.sort_by_key(|(range, _)| range.start);
+        found.sort_by_key(|claim| claim.range.start);
         found
     }
+
+    /// Whether a sentence speaks for the author's organisation or its
+    /// product, or promises the reader something: “we”, “our”, “your”, or
+    /// an employer name.
+    fn about_own(&self, sentence: &str) -> bool {
+        let lower = sentence.to_lowercase();
+        lower
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .any(|word| OWN_WORDS.contains(&word))
+            || self
+                .employer
+                .iter()
+                .any(|name| !find_phrase(&lower, name).is_empty())
+    }
+}
+
+/// Whether `sentence` (lowercased) holds one of `markers` as whole words.
+fn mentions_any(sentence: &str, markers: &[&str]) -> bool {
+    markers
+        .iter()
+        .any(|marker| !find_phrase(sentence, marker).is_empty())
 }
 
 /// Whether the word before `at` is one of `words` (any case).
@@ -247,12 +408,21 @@ impl Rule for Claims {
                 claims_of = Some(b);
                 block_claims = self.claims_in(block);
             }
-            let claims: Vec<_> = block_claims
+            let sentence_text = &block.prose.text[sentence.clone()];
+            let lower = sentence_text.to_lowercase();
+            let mut own: Option<bool> = None;
+            let claims: Vec<&Found> = block_claims
                 .iter()
-                .filter(|(range, _)| sentence.start <= range.start && range.start < sentence.end)
-                .cloned()
+                .filter(|claim| {
+                    sentence.start <= claim.range.start && claim.range.start < sentence.end
+                })
+                .filter(|claim| {
+                    !claim.own_only
+                        || (!mentions_any(&lower, MEASUREMENT_MARKERS)
+                            && *own.get_or_insert_with(|| self.about_own(sentence_text)))
+                })
                 .collect();
-            if claims.is_empty() {
+            if claims.is_empty() || mentions_any(&lower, GOAL_MARKERS) {
                 continue;
             }
             let backed = has_source(block, &sentence)
@@ -263,13 +433,13 @@ impl Rule for Claims {
             if backed {
                 continue;
             }
-            for (range, needs) in claims {
-                let written = &block.prose.text[range.clone()];
+            for claim in claims {
+                let written = &block.prose.text[claim.range.clone()];
                 out.push(Finding::new(
                     META.id,
-                    block.source_range(range),
+                    block.source_range(claim.range.clone()),
                     META.severity,
-                    format!("Claim {} needs a source: {needs}", quote(written)),
+                    format!("Claim {} needs a source: {}", quote(written), claim.needs),
                 ));
             }
         }

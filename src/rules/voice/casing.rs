@@ -3,6 +3,7 @@ use crate::document::Block;
 use crate::finding::{Finding, quote};
 use crate::fix::{Edit, Fix};
 use crate::guide::Guide;
+use crate::rules::context::in_identifier;
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta, Term, TermMatch};
 
 declare_rule! {
@@ -25,8 +26,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe: the guide gives the one right spelling. Hashtags, @mentions and
-    /// domain names (“github.com”) are left alone.
+    /// Safe: the guide gives the one right spelling. Hashtags, @mentions,
+    /// domain names (“github.com”), parts of joined names (“rust-for-linux”,
+    /// “kubernetes/api”) and plural acronyms that only look like a name
+    /// (“disk IOs” is not “iOS”) are left alone.
     ///
     /// ## Options
     /// `[voice.casing] names = ["GitHub", …]` adds names.
@@ -77,11 +80,9 @@ impl Rule for Casing {
             return;
         }
         let before = prose[..found.prose.start].chars().next_back();
-        let mut after = prose[found.prose.end..].chars();
         let is_tag = matches!(before, Some('#' | '@' | '/' | '.'));
-        let is_domain =
-            after.next() == Some('.') && after.next().is_some_and(char::is_alphanumeric);
-        if is_tag || is_domain {
+        // "rust-for-linux", "kubernetes/api", "github.com": part of a name.
+        if is_tag || in_identifier(prose, &found.prose) || is_plural_acronym(written, name) {
             return;
         }
         let source = cx.document.text();
@@ -99,4 +100,16 @@ impl Rule for Casing {
         }
         out.push(finding);
     }
+}
+
+/// "IOs" (plural of IO) is not "iOS": capitals and a final lowercase "s" are
+/// a plural acronym, a different word from a name spelt with other capitals.
+fn is_plural_acronym(written: &str, name: &str) -> bool {
+    written.len() > 2
+        && written.ends_with('s')
+        && written[..written.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_uppercase())
+        && !name.ends_with('s')
+        && written.to_lowercase() == name.to_lowercase()
 }

@@ -6,8 +6,11 @@ use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags runs of exclamation marks (“!!”) and every exclamation mark after
-    /// the first in a post.
+    /// Flags runs of exclamation marks (“!!”) anywhere, and, in a post for a
+    /// social platform (a `platform` in front matter, `--platform`, or
+    /// `[sharing] platforms`), every exclamation mark after the first.
+    /// Articles and blog posts with no platform may use more than one: the
+    /// one-per-post norm is a social-media norm.
     ///
     /// ## Why is this bad?
     /// One exclamation mark can carry real excitement; several read as
@@ -52,6 +55,8 @@ impl Rule for Exclamation {
 
     fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
         let source = cx.document.text();
+        // The one-per-post count applies only where a social platform is known.
+        let count_marks = cx.post.knows_platform();
         let mut seen = 0usize;
         for block in &cx.document.blocks {
             let prose = &block.prose.text;
@@ -80,7 +85,7 @@ impl Rule for Exclamation {
                         ));
                     }
                     out.push(finding);
-                } else if seen > 1 {
+                } else if count_marks && seen > 1 {
                     let mut finding = Finding::new(
                         META.id,
                         span,

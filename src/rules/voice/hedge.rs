@@ -1,7 +1,11 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use std::ops::Range;
+
+use crate::document::Block;
+use crate::rules::context::{in_identifier, next_word, previous_word};
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
@@ -41,12 +45,94 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.voice.hedges,
         TableStyle {
             message: |quoted| format!("Hedge or intensifier {quoted}"),
             single_fix: Applicability::Unsafe,
         },
+        hedge_context,
     )
+}
+
+/// Idioms that contain a hedge word but hedge nothing: "quite a few" is a
+/// number, "the very first" a position, "not quite" a precise claim.
+fn hedge_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
+    let prose = &block.prose.text;
+    if in_identifier(prose, found) {
+        return Verdict::Skip;
+    }
+    let word = prose[found.clone()].to_lowercase();
+    let next = next_word(block, found).map(str::to_lowercase);
+    let previous = previous_word(block, found).map(str::to_lowercase);
+    let after = prose[found.end..].trim_start().to_lowercase();
+    let idiom = match word.as_str() {
+        "quite" => {
+            previous.as_deref() == Some("not")
+                || [
+                    "a few",
+                    "a bit",
+                    "a lot",
+                    "a while",
+                    "a number",
+                    "the opposite",
+                    "the same",
+                ]
+                .iter()
+                .any(|rest| {
+                    after.starts_with(rest)
+                        && !after[rest.len()..].starts_with(char::is_alphanumeric)
+                })
+        }
+        "very" => {
+            matches!(
+                previous.as_deref(),
+                Some("the" | "this" | "that" | "its" | "their")
+            ) && next.as_deref().is_some_and(|n| {
+                VERY_IDIOMS.contains(&n)
+                    || (VERY_PLACES.contains(&n) && ends_noun_phrase(block, found, n))
+            })
+        }
+        _ => false,
+    };
+    if idiom {
+        return Verdict::Skip;
+    }
+    Verdict::Keep
+}
+
+/// "the very first", "the very same", "this very moment": "very" marks an
+/// exact position or identity there, not intensity.
+#[rustfmt::skip]
+const VERY_IDIOMS: &[&str] = &[
+    "first", "last", "same", "least", "next", "moment", "day", "idea", "thing", "reason", "one",
+    "few", "existence", "nature",
+];
+
+/// Places in "the very end", "the very top of": an idiom only when the noun
+/// ends there or "of" follows; "the very end result" is an intensifier on a
+/// compound noun.
+#[rustfmt::skip]
+const VERY_PLACES: &[&str] = &[
+    "end", "beginning", "start", "top", "bottom", "heart", "core", "edge", "point", "front",
+    "back", "center", "centre", "middle",
+];
+
+fn ends_noun_phrase(block: &Block, very: &Range<usize>, place: &str) -> bool {
+    let prose = &block.prose.text;
+    let Some(place_start) = prose[very.end..].find(place).map(|i| very.end + i) else {
+        return false;
+    };
+    let place_range = place_start..place_start + place.len();
+    let rest = prose[place_range.end..].trim_start();
+    rest.is_empty()
+        || rest.starts_with(|c: char| !c.is_alphanumeric())
+        || next_word(block, &place_range).is_some_and(|w| {
+            [
+                "of", "and", "or", "to", "in", "on", "at", "for", "with", "is", "was",
+            ]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
+        })
 }

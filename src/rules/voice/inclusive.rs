@@ -1,7 +1,11 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
 use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
+use std::ops::Range;
+
+use crate::document::Block;
+use crate::rules::context::next_word;
+use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
@@ -9,6 +13,8 @@ declare_rule! {
     /// Flags gendered job titles, ableist terms and condescending phrases
     /// (“chairman”, “sanity check”, “everyone knows”), and suggests inclusive
     /// alternatives.
+    /// A capitalised title before “of” (“Chairman of the Board”) is a
+    /// person's official title and is left alone.
     ///
     /// ## Why is this bad?
     /// Words that exclude or belittle part of the audience push it away, often
@@ -43,12 +49,28 @@ declare_rule! {
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
+    TableRule::boxed_with_context(
         &META,
         &guide.config.voice.inclusive,
         TableStyle {
             message: |quoted| format!("Non-inclusive term {quoted}"),
             single_fix: Applicability::Unsafe,
         },
+        inclusive_context,
     )
+}
+
+/// A capitalised title followed by "of" ("Chairman of the Board") is a
+/// person's official title, which the writer cannot rename; "our chairman"
+/// is still flagged.
+fn inclusive_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
+    let text = &block.prose.text[found.clone()];
+    let is_title = text.split_whitespace().count() == 1
+        && text.starts_with(char::is_uppercase)
+        && text.to_lowercase().ends_with("man")
+        && next_word(block, found).is_some_and(|w| w == "of");
+    if is_title {
+        return Verdict::Skip;
+    }
+    Verdict::Keep
 }

@@ -6,8 +6,8 @@ use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags sentences longer than the guide's `max_sentence_words` (35 by
-    /// default), counting words of prose (code and URLs do not count).
+    /// Flags sentences longer than the guide's `max_sentence_words` (45 by
+    /// default: a sentence editors would call really long), counting words of prose (code and URLs do not count).
     ///
     /// ## Why is this bad?
     /// Long sentences ask the reader to hold too much at once, and on a phone
@@ -33,7 +33,7 @@ declare_rule! {
     /// No automatic fix: where to split is the writer's call (or Tighten's).
     ///
     /// ## Options
-    /// `[voice] max_sentence_words = 35`.
+    /// `[voice] max_sentence_words = 45`.
     pub static META = {
         id: "voice/sentence-length",
         category: Voice,
@@ -44,7 +44,7 @@ declare_rule! {
 
 pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 
-const DEFAULT_MAX_WORDS: usize = 35;
+const DEFAULT_MAX_WORDS: usize = 45;
 
 fn build(guide: &Guide) -> Box<dyn Rule> {
     Box::new(SentenceLength {

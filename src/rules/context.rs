@@ -1,0 +1,91 @@
+//! The words around a match, for rules whose finding or fix depends on them:
+//! is the match part of an identifier, what word comes next, does the match
+//! start a sentence.
+
+use std::ops::Range;
+
+use crate::document::{AtomKind, Block};
+
+/// Determiners and pronouns that begin a noun phrase: "the", "their", "us".
+#[rustfmt::skip]
+pub const NOUN_PHRASE_STARTS: &[&str] = &[
+    "the", "a", "an", "our", "your", "their", "his", "her", "its", "my", "this", "that", "these",
+    "those", "all", "any", "some", "each", "every", "both", "other", "another", "many", "more",
+    "most", "no", "one", "two", "three", "us", "them", "him", "me", "you", "it", "whom", "which",
+];
+
+/// Whether the match is one part of a name joined with `-`, `_`, `/`, `@`
+/// or a dot ("rust-for-linux", "kubernetes/api", "node.example"), where
+/// changing or dropping the word would change the name.
+pub fn in_identifier(prose: &str, found: &Range<usize>) -> bool {
+    let before = prose[..found.start].chars().next_back();
+    let mut after = prose[found.end..].chars();
+    let next = after.next();
+    let joins = |c: Option<char>| matches!(c, Some('-' | '_' | '/' | '@' | '\\'));
+    joins(before)
+        || joins(next)
+        || (before == Some('.')
+            && prose[..found.start - 1]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric))
+        || (next == Some('.') && after.next().is_some_and(char::is_alphanumeric))
+}
+
+/// The word after the match, if the next thing after spaces is a word.
+pub fn next_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a str> {
+    let prose = &block.prose.text;
+    let word = block.words.iter().find(|w| w.start >= found.end)?;
+    prose[found.end..word.start]
+        .chars()
+        .all(char::is_whitespace)
+        .then(|| &prose[word.clone()])
+}
+
+/// The word before the match, if only spaces stand between them.
+pub fn previous_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a str> {
+    let prose = &block.prose.text;
+    let word = block.words.iter().rev().find(|w| w.end <= found.start)?;
+    prose[word.end..found.start]
+        .chars()
+        .all(char::is_whitespace)
+        .then(|| &prose[word.clone()])
+}
+
+/// Whether the match starts a sentence.
+pub fn starts_sentence(block: &Block, found: &Range<usize>) -> bool {
+    block.sentences.iter().any(|s| s.start == found.start)
+}
+
+/// Whether `word` can begin a noun phrase: a determiner or pronoun, a name
+/// or a number ("to the team", "to Alice", "to 40 people").
+pub fn begins_noun_phrase(word: &str) -> bool {
+    NOUN_PHRASE_STARTS
+        .iter()
+        .any(|start| start.eq_ignore_ascii_case(word))
+        || word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Whether the match is (part of) the text of a link whose URL spells the
+/// same word: `[CHERI](https://…/cheri/)`, `[actually](https://github.com/x/actually)`.
+/// The text names the thing linked to, so it is a name, not prose to edit.
+pub fn names_link_target(block: &Block, found: &Range<usize>) -> bool {
+    let word: String = block.prose.text[found.clone()]
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    !word.is_empty()
+        && block.atoms.iter().any(|atom| {
+            atom.kind == AtomKind::Link
+                && atom.prose.start <= found.start
+                && found.end <= atom.prose.end
+                && atom
+                    .target
+                    .as_deref()
+                    .is_some_and(|url| url.to_lowercase().contains(&word))
+        })
+}
