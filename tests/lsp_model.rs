@@ -910,3 +910,30 @@ fn bridge_command_lets_the_writer_choose_an_option() {
     );
     assert_eq!(response["error"]["code"], -32602, "{response}");
 }
+
+#[test]
+fn a_request_for_writing_gets_a_disabled_tighten_that_says_why() {
+    let request = "Write a LinkedIn post announcing our new dashboards. Mention the 40% speedup and thank the team.";
+    let text = format!("# Notes\n\n{request}\n");
+    let mut capabilities = vscode_like(true);
+    capabilities["textDocument"]["codeAction"]["disabledSupport"] = json!(true);
+    let mut s = session_for(
+        text,
+        |_, _| completion("We announce our new dashboards."),
+        Some(LLM),
+        capabilities,
+        Value::Null,
+    );
+    let actions = s.actions_at("LinkedIn");
+    let action = titled(&actions, "Tighten paragraph with test-model");
+    let reason = action["disabled"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("copydesk edits drafts you wrote; it does not write them"),
+        "{action:#}"
+    );
+    assert!(
+        action.get("edit").is_none() && action.get("data").is_none(),
+        "{action:#}"
+    );
+    assert_eq!(s.server.requests().len(), 0, "nothing was sent");
+}
