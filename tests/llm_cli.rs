@@ -10,7 +10,7 @@ use std::process::Output;
 use fake_openai::{FakeServer, Reply, completion, error};
 
 const PARAGRAPH: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
-const GOOD: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const GOOD: &str = "To better serve our 12,000 customers in Berlin, we will open a new office on 3 March. You can read all about it at https://acme.example/berlin.";
 
 struct Project {
     dir: tempfile::TempDir,
@@ -181,7 +181,7 @@ async fn suggest_json_lists_suggestions_and_reasons() {
         file["suggestions"][0]["replacement"],
         "Partners help us keep that pace. "
     );
-    assert_eq!(file["suggestions"][0]["provenance"]["prompt"], "bridge@1");
+    assert_eq!(file["suggestions"][0]["provenance"]["prompt"], "bridge@2");
     assert_eq!(file["skipped"][0]["action"], "tighten");
     assert_eq!(file["skipped"][0]["line"], 1);
     assert_eq!(
@@ -198,7 +198,7 @@ async fn faults_leave_files_untouched_with_one_clear_message() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output).trim(),
-        "post.md:3: tighten: the server failed (503): “down for maintenance”\n0 suggestions from test-model. Rewrote 0 files."
+        "post.md:3: tighten: the server failed (503): “down for maintenance”\n0 suggestions from test-model; 1 skipped (reasons above). Rewrote 0 files."
     );
     assert_eq!(project.post(), format!("# Launch\n\n{PARAGRAPH}\n"));
 
@@ -259,7 +259,7 @@ async fn doctor_diagnoses_the_endpoint() {
         "{text}"
     );
     assert!(
-        text.contains("prompts:   system@1 (built-in), tighten@1 (built-in), bridge@1 (built-in), review@1 (built-in)"),
+        text.contains("prompts:   system@1 (built-in), tighten@2 (built-in), bridge@2 (built-in), review@1 (built-in)"),
         "{text}"
     );
     assert!(
@@ -323,5 +323,98 @@ async fn doctor_diagnoses_the_endpoint() {
         stdout(&output).contains("answers:   no: the model did not answer within 1 s"),
         "{}",
         stdout(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_paragraph_gets_a_suggestion_or_a_reason_and_requests_are_never_sent() {
+    // A one-sentence wordy paragraph (tightened as its sentence), a label
+    // too short to tighten, a request for writing (never sent), and a
+    // paragraph whose rewrite drops a promise (refused by the guard).
+    let wordy = "In order to make a decision about our roadmap, we need to take into consideration the fact that at this point in time most of our customers are on the free plan.";
+    let tight = "To decide on our roadmap, we need to consider that most of our customers are now on the free plan.";
+    let request = "Write a LinkedIn post announcing our new dashboards. Mention the 40% speedup and thank the team.";
+    let privacy = "It is important to note that all of the data that is collected by the app is stored in data centres located in Frankfurt. None of the personal information is ever shared with third parties, and users can request deletion at any point in time.";
+    let dropped = "It is crucial to note that all personal information is stored in data centres located in Frankfurt.";
+    let text = format!("{wordy}\n\nlaunch post\n\n{request}\n\n{privacy}\n");
+    let server = FakeServer::start(move |request, _| {
+        let asked = request.last_user_message();
+        if asked.contains("roadmap") {
+            completion(tight)
+        } else {
+            completion(dropped)
+        }
+    })
+    .await;
+    let project = Project::with_llm(&server.base_url(), "");
+    std::fs::write(project.path().join("post.md"), &text).unwrap();
+    let output = project
+        .run(
+            &["suggest", "--tighten", "--format", "json", "post.md"],
+            None,
+        )
+        .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let file = &json["files"][0];
+    let suggestions = file["suggestions"].as_array().unwrap();
+    assert_eq!(suggestions.len(), 1, "{file:#}");
+    assert_eq!(suggestions[0]["replacement"], tight);
+    let skipped: Vec<(u64, String)> = file["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["line"].as_u64().unwrap(),
+                s["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:#?}");
+    assert_eq!(skipped[0].0, 3);
+    assert!(
+        skipped[0].1.starts_with("too short to tighten"),
+        "{skipped:#?}"
+    );
+    assert_eq!(skipped[1].0, 5);
+    assert!(
+        skipped[1]
+            .1
+            .starts_with("copydesk edits drafts you wrote; it does not write them"),
+        "{skipped:#?}"
+    );
+    assert_eq!(skipped[2].0, 7);
+    assert!(
+        skipped[2].1.starts_with(
+            "no safe suggestion: the rewrite drops the sentence “None of the personal information"
+        ),
+        "{skipped:#?}"
+    );
+    // Only the two drafts were sent: the wordy sentence once, the privacy
+    // paragraph twice (the guard's refusal is retried once); the request
+    // for writing and the label never were (they may appear as context).
+    assert_eq!(server.requests().len(), 3);
+
+    // The diff format tells the same story on stderr, one line per skip.
+    let output = project
+        .run(&["suggest", "--tighten", "post.md"], None)
+        .await;
+    let err = stderr(&output);
+    assert!(
+        err.contains("post.md:3: tighten: too short to tighten"),
+        "{err}"
+    );
+    assert!(
+        err.contains("post.md:5: tighten: copydesk edits drafts you wrote"),
+        "{err}"
+    );
+    assert!(
+        err.contains("post.md:7: tighten: no safe suggestion: the rewrite drops the sentence"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 suggestion from test-model; 3 skipped (reasons above)."),
+        "{err}"
     );
 }

@@ -14,7 +14,7 @@ use copydesk::{DocumentKind, Provenance};
 use fake_openai::{FakeServer, Reply, completion, completion_json, error};
 
 const ORIGINAL: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
-const GOOD: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const GOOD: &str = "To better serve our 12,000 customers in Berlin, we will open a new office on 3 March. You can read all about it at https://acme.example/berlin.";
 const KEY: &str = "sk-test-0123456789-secret";
 
 fn document() -> String {
@@ -116,7 +116,7 @@ async fn tighten_returns_minimal_edits_diff_and_provenance() {
         suggestion.provenance,
         Provenance::Model {
             model: "test-model".into(),
-            prompt: "tighten@1".into()
+            prompt: "tighten@2".into()
         }
     );
     assert_eq!(suggestion.title, "Tighten with test-model");

@@ -16,7 +16,7 @@ use lsp_client::{LspClient, apply_text_edits, editor_capabilities, edits_for, fi
 use serde_json::{Value, json};
 
 const ORIGINAL: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
-const GOOD: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const GOOD: &str = "To better serve our 12,000 customers in Berlin, we will open a new office on 3 March. You can read all about it at https://acme.example/berlin.";
 const FIRST: &str =
     "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
 const SECOND: &str =
@@ -335,7 +335,7 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
     assert_eq!(annotation["needsConfirmation"], true);
     assert_eq!(
         annotation["label"],
-        "Tighten with test-model (model test-model, prompt tighten@1)"
+        "Tighten with test-model (model test-model, prompt tighten@2)"
     );
     let diff = annotation["description"].as_str().expect("the diff");
     assert!(
@@ -397,7 +397,7 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
     );
     let value = hover["result"]["contents"]["value"].as_str().unwrap_or("");
     assert!(
-        value.starts_with("**Tighten with test-model** · model `test-model`, prompt `tighten@1`")
+        value.starts_with("**Tighten with test-model** · model `test-model`, prompt `tighten@2`")
             && value.contains(&format!("+{GOOD}")),
         "{value}"
     );
@@ -410,7 +410,7 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
 }
 
 const WIDE: &str = "Our 😀 team in 東京 is really very excited to announce that, in order to better serve our 12,000 customers, we will be opening a brand new office on 3 March. The new office will be open to all of our customers.";
-const WIDE_TIGHT: &str = "Our 😀 team in 東京 is excited that, to better serve our 12,000 customers, we open a new office on 3 March. It is open to all our customers.";
+const WIDE_TIGHT: &str = "Our 😀 team in 東京 is excited that, to better serve our 12,000 customers, we will open a new office on 3 March. The office will be open to all our customers.";
 
 #[test]
 fn edits_have_exact_positions_on_a_line_with_emoji_and_cjk() {
@@ -909,4 +909,31 @@ fn bridge_command_lets_the_writer_choose_an_option() {
                 "arguments": [{ "uri": s.uri, "position": s.at("in order"), "scope": "bogus" }] }),
     );
     assert_eq!(response["error"]["code"], -32602, "{response}");
+}
+
+#[test]
+fn a_request_for_writing_gets_a_disabled_tighten_that_says_why() {
+    let request = "Write a LinkedIn post announcing our new dashboards. Mention the 40% speedup and thank the team.";
+    let text = format!("# Notes\n\n{request}\n");
+    let mut capabilities = vscode_like(true);
+    capabilities["textDocument"]["codeAction"]["disabledSupport"] = json!(true);
+    let mut s = session_for(
+        text,
+        |_, _| completion("We announce our new dashboards."),
+        Some(LLM),
+        capabilities,
+        Value::Null,
+    );
+    let actions = s.actions_at("LinkedIn");
+    let action = titled(&actions, "Tighten paragraph with test-model");
+    let reason = action["disabled"]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("copydesk edits drafts you wrote; it does not write them"),
+        "{action:#}"
+    );
+    assert!(
+        action.get("edit").is_none() && action.get("data").is_none(),
+        "{action:#}"
+    );
+    assert_eq!(s.server.requests().len(), 0, "nothing was sent");
 }

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const POST: &str = "# Launch\n\nWe rebuilt the editor 😀 in order to ship faster.\n";
+// "In order to" opens the sentence, so its fix is Safe (after a noun it
+// would be Unsafe and not the preferred quick fix).
+const POST: &str = "# Launch\n\nWe rebuilt the editor 😀. In order to ship faster, we cut scope.\n";
 
 const FIX_ALL_POST: &str =
     "# Notes\n\nThe end result is a tool that Github users like.\n\nWe did it in order to help.\n";
@@ -40,7 +42,7 @@ fn neovim_applies_a_quick_fix_and_fix_all() {
 
     assert_eq!(
         std::fs::read_to_string(&post).expect("read"),
-        "# Launch\n\nWe rebuilt the editor 😀 to ship faster.\n",
+        "# Launch\n\nWe rebuilt the editor 😀. To ship faster, we cut scope.\n",
         "{stderr}"
     );
     // :CopydeskFixAll gives what `copydesk check --fix` gives.

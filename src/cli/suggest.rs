@@ -60,6 +60,8 @@ struct Job {
     action: Action,
     offset: usize,
     line: usize,
+    /// A paragraph of one sentence is tightened as that sentence.
+    sentence: bool,
 }
 
 /// What happened to one request.
@@ -179,15 +181,20 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
     }
     out.flush()?;
     let count: usize = outcomes.iter().map(|o| o.suggestions.len()).sum();
+    let skipped: usize = outcomes.iter().map(|o| o.skipped.len()).sum();
     let applied = outcomes.iter().filter(|o| o.applied).count();
     let mut sentence = format!(
-        "{} from {}.",
+        "{} from {}",
         crate::output::plural(count, "suggestion"),
         engines
             .values()
             .next()
             .map_or("no model".to_owned(), |e| e.model().to_owned())
     );
+    if skipped > 0 {
+        sentence.push_str(&format!("; {skipped} skipped (reasons above)"));
+    }
+    sentence.push('.');
     if args.apply {
         sentence.push_str(&format!(
             " Rewrote {}.",
@@ -244,10 +251,14 @@ async fn suggest_file(
                 name: &name,
             };
             let result = match job.action {
-                Action::Tighten => engine
-                    .tighten(draft, TightenTarget::Paragraph(job.offset))
-                    .await
-                    .map(|s| vec![s]),
+                Action::Tighten => {
+                    let target = if job.sentence {
+                        TightenTarget::Sentence(job.offset)
+                    } else {
+                        TightenTarget::Paragraph(job.offset)
+                    };
+                    engine.tighten(draft, target).await.map(|s| vec![s])
+                }
                 Action::Bridge => engine.bridge(draft, job.offset).await,
             };
             (index, result)
@@ -365,8 +376,10 @@ fn plan_jobs(
     let document = Document::parse(text, kind);
     let mut jobs = Vec::new();
     if tighten {
+        // Every paragraph gets an outcome: a suggestion, or a skip that says
+        // why (too short, not a draft, no safe suggestion, a model error).
         for block in &document.blocks {
-            if block.kind != BlockKind::Paragraph || block.sentences.len() < 2 {
+            if block.kind != BlockKind::Paragraph {
                 continue;
             }
             let offset = block.span().start;
@@ -374,6 +387,7 @@ fn plan_jobs(
                 action: Action::Tighten,
                 offset,
                 line: document.line_column(offset).0,
+                sentence: block.sentences.len() < 2,
             });
         }
     }
@@ -390,6 +404,7 @@ fn plan_jobs(
                 action: Action::Bridge,
                 offset: finding.span.start,
                 line: document.line_column(finding.span.start).0,
+                sentence: false,
             });
         }
     }

@@ -21,6 +21,7 @@ use regex::Regex;
 use crate::check::Checker;
 use crate::document::{BlockKind, Document, DocumentKind, segment};
 use crate::finding::quote;
+use crate::llm::meaning::{self, MeaningChange};
 
 /// Tighten must cut at least this share of the words.
 pub const MIN_WORD_CUT: f64 = 0.10;
@@ -35,19 +36,38 @@ pub const MIN_TIGHTEN_WORDS: usize = 6;
 pub enum Rejection {
     Empty,
     Unchanged,
-    NotShorter { original: usize, candidate: usize },
-    MoreSentences { original: usize, candidate: usize },
+    NotShorter {
+        original: usize,
+        candidate: usize,
+    },
+    MoreSentences {
+        original: usize,
+        candidate: usize,
+    },
     OtherLanguage,
-    DroppedFact { kind: FactKind, value: String },
-    AddedFact { kind: FactKind, value: String },
-    NewFinding { rule: String, message: String },
+    DroppedFact {
+        kind: FactKind,
+        value: String,
+    },
+    AddedFact {
+        kind: FactKind,
+        value: String,
+    },
+    NewFinding {
+        rule: String,
+        message: String,
+    },
     SeveralParagraphs,
     Truncated,
-    BridgeTooLong { words: usize },
+    BridgeTooLong {
+        words: usize,
+    },
     BridgeSeveralSentences,
     BridgeRepeatsOpening,
     BridgeAboutTheText,
     NoOptions,
+    /// The rewrite changes what the text says or how the writer says it.
+    Meaning(MeaningChange),
 }
 
 impl fmt::Display for Rejection {
@@ -101,6 +121,7 @@ impl fmt::Display for Rejection {
                 f.write_str("the transition talks about the text instead of continuing it")
             }
             Rejection::NoOptions => f.write_str("the model offered no transition"),
+            Rejection::Meaning(change) => change.fmt(f),
         }
     }
 }
@@ -448,7 +469,14 @@ fn check_edit(
     }
     facts_kept(original, candidate)?;
     no_facts_added(original, candidate)?;
-    no_new_findings(original, candidate, kind, checker)
+    no_new_findings(original, candidate, kind, checker)?;
+    if shorter {
+        // A Tighten only cuts words; a review rewrite exists to change what
+        // the flagged passage says, so only its facts are held.
+        meaning::check_meaning(original, candidate, &meaning::BUILTIN_LEXICON)
+            .map_err(Rejection::Meaning)?;
+    }
+    Ok(())
 }
 
 /// Check one Bridge option (already cleaned) that would open `second`.
@@ -492,6 +520,7 @@ pub fn check_bridge(
         return Err(Rejection::OtherLanguage);
     }
     no_facts_added(&context, option)?;
+    meaning::check_bridge_meaning(first, second, option).map_err(Rejection::Meaning)?;
     let joined = format!("{} {}", option.trim(), second.trim_start());
     no_new_findings(second, &joined, kind, checker)
 }
@@ -708,6 +737,12 @@ pub fn refuse_tighten(text: &str, kind: DocumentKind, whole_paragraph: bool) -> 
                 .to_owned(),
         );
     }
+    if let Some(request) = asks_for_writing(text) {
+        return Some(format!(
+            "copydesk edits drafts you wrote; it does not write them: {} reads as a request for writing, not a draft",
+            quote(&request)
+        ));
+    }
     if words < MIN_TIGHTEN_WORDS {
         return Some(format!(
             "too short to tighten ({words} words; at least {MIN_TIGHTEN_WORDS} needed)"
@@ -721,6 +756,186 @@ pub fn refuse_tighten(text: &str, kind: DocumentKind, whole_paragraph: bool) -> 
         );
     }
     None
+}
+
+/// Words that ask someone (an assistant) to write.
+const WRITING_VERBS: &[&str] = &[
+    "write",
+    "draft",
+    "create",
+    "compose",
+    "generate",
+    "produce",
+    "craft",
+    "prepare",
+    "suggest",
+    "brainstorm",
+    "give",
+    "come",
+    "rewrite",
+    "outline",
+    "summarize",
+    "summarise",
+    "list",
+    "propose",
+];
+
+/// Things one asks to have written.
+const WRITTEN_THINGS: &[&str] = &[
+    "post",
+    "posts",
+    "tweet",
+    "tweets",
+    "thread",
+    "email",
+    "emails",
+    "e-mail",
+    "article",
+    "articles",
+    "blog",
+    "headline",
+    "headlines",
+    "caption",
+    "captions",
+    "message",
+    "messages",
+    "announcement",
+    "announcements",
+    "press",
+    "copy",
+    "paragraph",
+    "paragraphs",
+    "summary",
+    "bio",
+    "newsletter",
+    "reply",
+    "response",
+    "slogan",
+    "slogans",
+    "tagline",
+    "taglines",
+    "description",
+    "update",
+    "story",
+    "script",
+    "ideas",
+    "hashtags",
+    "title",
+    "titles",
+    "linkedin",
+    "instagram",
+    "twitter",
+    "bluesky",
+    "mastodon",
+    "threads",
+    "essay",
+    "letter",
+    "intro",
+    "introduction",
+    "outro",
+    "text",
+    "draft",
+    "version",
+    "pitch",
+    "speech",
+    "ad",
+    "advert",
+    "advertisement",
+    "listicle",
+    "faq",
+    "memo",
+    "statement",
+];
+
+/// Openers that address an assistant before the request.
+const REQUEST_OPENERS: &[&[&str]] = &[
+    &["please"],
+    &["can", "you"],
+    &["could", "you"],
+    &["would", "you"],
+    &["will", "you"],
+    &["help", "me"],
+    &["i", "need", "you", "to"],
+    &["i", "want", "you", "to"],
+    &["i'd", "like", "you", "to"],
+    &["i", "would", "like", "you", "to"],
+    &["i", "need"],
+    &["i", "want"],
+    &["now"],
+    &["quickly"],
+];
+
+/// The opening of `text` when it asks for writing rather than being writing:
+/// an imperative to write something that is written ("Write a LinkedIn post
+/// about…", "Can you draft an email…", "Give me three headlines…"), a
+/// prompt addressed to an assistant ("You are a social media manager…"),
+/// or notes under a label ("Launch post: new dashboards, 40% faster, thank
+/// the team").
+pub fn asks_for_writing(text: &str) -> Option<String> {
+    let first_line = text.trim().lines().next().unwrap_or("").trim();
+    let words: Vec<String> = first_line
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('’', "'"))
+        .collect();
+    let opening = || -> String {
+        let mut out: Vec<&str> = first_line.split_whitespace().take(8).collect();
+        if first_line.split_whitespace().count() > 8 {
+            out.push("…");
+        }
+        out.join(" ")
+    };
+    // "You are a …", "Act as a …", "As an AI …"
+    if words.len() >= 3
+        && (words[0] == "you"
+            && matches!(words[1].as_str(), "are" | "will")
+            && matches!(words[2].as_str(), "a" | "an" | "my" | "the")
+            || words[0] == "act" && words[1] == "as"
+            || words[0] == "pretend" && words[1] == "to")
+    {
+        return Some(opening());
+    }
+    // Skip polite openers, then look for a writing verb and, within the
+    // next dozen words, something that gets written.
+    let mut start = 0;
+    loop {
+        let rest = &words[start..];
+        let Some(opener) = REQUEST_OPENERS.iter().find(|o| {
+            rest.len() > o.len() && rest[..o.len()].iter().zip(o.iter()).all(|(a, b)| a == b)
+        }) else {
+            break;
+        };
+        start += opener.len();
+    }
+    let rest = &words[start..];
+    let verb = rest.first()?;
+    if !WRITING_VERBS.contains(&verb.as_str()) {
+        return notes_under_a_label(first_line).then(opening);
+    }
+    // "Write your name": a writing verb whose object is not a written thing
+    // is an instruction the writer wrote for readers. The object follows
+    // the verb closely ("Write a short and friendly post").
+    let object = rest
+        .iter()
+        .skip(1)
+        .take(6)
+        .any(|w| WRITTEN_THINGS.contains(&w.as_str()));
+    object.then(opening)
+}
+
+/// "Launch post: new dashboards, 40% faster, thank the data team": a short
+/// label, a colon, then comma-separated fragments and no sentence.
+fn notes_under_a_label(line: &str) -> bool {
+    let Some((label, body)) = line.split_once(':') else {
+        return false;
+    };
+    if label.split_whitespace().count() > 4 || body.trim().is_empty() || label.contains("//") {
+        return false;
+    }
+    let fragments: Vec<&str> = body.split([',', ';']).map(str::trim).collect();
+    fragments.len() >= 3
+        && fragments.iter().all(|f| f.split_whitespace().count() <= 7)
+        && !body.trim_end().trim_end_matches('.').contains(". ")
 }
 
 #[cfg(test)]
@@ -764,7 +979,7 @@ mod tests {
     fn accepts_a_shorter_rewrite_that_keeps_every_fact() {
         assert_tighten(
             WORDY,
-            "To better serve our 12,000 customers in Berlin, @acme opens a new office on 3 March. Read more at https://acme.example/berlin or write to press@acme.example.",
+            "To better serve our 12,000 customers in Berlin, @acme opens a new office on 3 March. You can read more at https://acme.example/berlin or write to press@acme.example.",
             Ok(()),
         );
     }
@@ -961,5 +1176,41 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn requests_for_writing_are_not_drafts() {
+        for request in [
+            "Write a LinkedIn post announcing our new dashboards. Mention the 40% speedup and thank the team.",
+            "Draft an email to customers telling them that the API will be down on Sunday.",
+            "Give me three catchy headlines for a blog post about our sustainability report.",
+            "Can you please write a short and friendly post for Instagram about our summer sale?",
+            "Help me write a post thanking Priya and the growth team for the new onboarding flow.",
+            "Create a tweet thread explaining how our new caching layer cut page load times by 35%.",
+            "You are a social media manager. Announce our new office in Berlin in two sentences.",
+            "Launch post: new dashboards, 40% faster, thank the data team, link to the docs.",
+        ] {
+            let refusal = refuse_tighten(request, DocumentKind::Markdown, false);
+            assert!(
+                refusal
+                    .as_deref()
+                    .is_some_and(|r| r
+                        .starts_with("copydesk edits drafts you wrote; it does not write them")),
+                "{request}: {refusal:?}"
+            );
+        }
+        for draft in [
+            "Write your name and the date at the top of each page, and please write clearly so that the examiners can read your answers.",
+            "We write a post every Friday about what shipped. This week it was the new dashboards.",
+            "Make sure you save your work before the update begins. Unsaved changes may be lost.",
+            "Our launch went well: 40% faster dashboards, happier customers and a proud team. Thank you all.",
+            "Please note that the API will be down on Sunday between 02:00 and 04:00 UTC. Retry failed requests later.",
+        ] {
+            assert_eq!(
+                refuse_tighten(draft, DocumentKind::Markdown, false),
+                None,
+                "{draft}"
+            );
+        }
     }
 }

@@ -16,6 +16,7 @@
 pub mod cache;
 pub mod client;
 pub mod guard;
+pub mod meaning;
 pub mod prompt;
 pub mod review;
 pub mod trust;
@@ -701,6 +702,13 @@ fn resolve_bridge(document: &Document, offset: usize) -> Result<(&Block, &Block)
             return refuse(
                 "both paragraphs need a full sentence: copydesk edits drafts, it does not write them",
             );
+        }
+        let source = &document.text()[block_source_range(document, block)];
+        if let Some(request) = guard::asks_for_writing(source) {
+            return Err(SuggestError::NotADraft(format!(
+                "copydesk edits drafts you wrote; it does not write them: {} reads as a request for writing, not a draft",
+                quote(&request)
+            )));
         }
     }
     Ok((first, second))

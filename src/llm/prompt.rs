@@ -366,8 +366,8 @@ mod tests {
     #[test]
     fn builtin_prompts_parse_with_versions() {
         let prompts = Prompts::builtin();
-        assert_eq!(prompts.tighten.id(), "tighten@1");
-        assert_eq!(prompts.bridge.id(), "bridge@1");
+        assert_eq!(prompts.tighten.id(), "tighten@2");
+        assert_eq!(prompts.bridge.id(), "bridge@2");
         assert_eq!(prompts.system.id(), "system@1");
         assert_eq!(prompts.review.id(), "review@1");
     }

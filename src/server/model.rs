@@ -30,11 +30,12 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::notification::Progress as ProgressNotification;
 use tower_lsp_server::ls_types::{
-    AnnotatedTextEdit, ChangeAnnotation, CodeAction, CodeActionKind, CodeActionParams,
-    CodeActionTriggerKind, Command, Diagnostic, DocumentChanges, MessageActionItem, MessageType,
-    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position, ProgressParams,
-    ProgressParamsValue, ProgressToken, Range as LspRange, TextDocumentEdit, Uri, WorkDoneProgress,
-    WorkDoneProgressBegin, WorkDoneProgressEnd, WorkspaceEdit,
+    AnnotatedTextEdit, ChangeAnnotation, CodeAction, CodeActionDisabled, CodeActionKind,
+    CodeActionParams, CodeActionTriggerKind, Command, Diagnostic, DocumentChanges,
+    MessageActionItem, MessageType, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    Position, ProgressParams, ProgressParamsValue, ProgressToken, Range as LspRange,
+    TextDocumentEdit, Uri, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressEnd,
+    WorkspaceEdit,
 };
 
 use super::actions::{ResolveData, wanted, workspace_edit};
@@ -232,7 +233,9 @@ pub fn code_actions(
         }
         if invoked {
             let paragraph = resolve_target(document, ModelKind::TightenParagraph, &asked).ok();
-            if paragraph.is_some() && paragraph != sentence {
+            // A paragraph that cannot be tightened is listed too (disabled,
+            // with the reason) when the client shows such actions.
+            if paragraph.is_none() || paragraph != sentence {
                 lister.tighten(
                     &mut actions,
                     ModelKind::TightenParagraph,
@@ -279,8 +282,25 @@ impl Lister<'_> {
         asked: &Range<usize>,
         unit: &str,
     ) -> Option<Range<usize>> {
-        let target = resolve_target(self.document, kind, asked).ok()?;
         let title = format!("Tighten {unit} with {}", self.model);
+        let target = match resolve_target(self.document, kind, asked) {
+            Ok(target) => target,
+            Err(SuggestError::NotADraft(reason)) => {
+                // Never silence: a client that can show a greyed-out action
+                // says why this text gets no Tighten (not a draft, too
+                // short, a request for writing).
+                if self.context.features.disabled_actions && kind != ModelKind::TightenSentence {
+                    out.push(CodeAction {
+                        title,
+                        kind: Some(tighten_kind()),
+                        disabled: Some(CodeActionDisabled { reason }),
+                        ..CodeAction::default()
+                    });
+                }
+                return None;
+            }
+            Err(_) => return None,
+        };
         out.push(self.action(title, tighten_kind(), kind, asked, &target, None, None));
         Some(target)
     }

@@ -206,6 +206,8 @@ pub struct ClientFeatures {
     pub change_annotations: bool,
     /// Server-initiated `$/progress` (`window/workDoneProgress/create`).
     pub work_done_progress: bool,
+    /// `CodeAction.disabled`: an action listed greyed out with its reason.
+    pub disabled_actions: bool,
 }
 
 impl Default for ClientFeatures {
@@ -220,6 +222,7 @@ impl Default for ClientFeatures {
             diagnostic_refresh: false,
             change_annotations: false,
             work_done_progress: false,
+            disabled_actions: false,
         }
     }
 }
@@ -256,6 +259,9 @@ impl ClientFeatures {
                 .is_some_and(|ops| {
                     ops.contains(&tower_lsp_server::ls_types::ResourceOperationKind::Create)
                 }),
+            disabled_actions: code_action
+                .and_then(|c| c.disabled_support)
+                .unwrap_or(false),
             resolve_edits: code_action
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
