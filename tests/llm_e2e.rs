@@ -91,31 +91,54 @@ fn tighten_and_bridge_with_a_real_local_model() {
     let suggestions = file["suggestions"].as_array().unwrap();
     let skipped = file["skipped"].as_array().unwrap();
 
-    // Tighten: a guarded suggestion with every fact intact, or a clean refusal.
-    let tighten: Vec<_> = suggestions
-        .iter()
-        .filter(|s| s["action"] == "tighten")
-        .collect();
-    let tighten_skipped: Vec<_> = skipped
-        .iter()
-        .filter(|s| s["action"] == "tighten")
-        .collect();
-    assert_eq!(tighten.len() + tighten_skipped.len(), 1, "{file}");
-    for suggestion in &tighten {
-        let replacement = suggestion["replacement"].as_str().unwrap();
-        assert_eq!(suggestion["original"], WORDY);
-        for fact in ["12,000", "Berlin", "3", "March"] {
-            assert!(replacement.contains(fact), "lost “{fact}”: {replacement}");
+    // Tighten: every body paragraph gets exactly one outcome, a guarded
+    // suggestion with that paragraph's facts intact or a clean refusal.
+    let paragraphs: [(&str, usize, &[&str]); 3] = [
+        (WORDY, 3, &["12,000", "Berlin", "3", "March"]),
+        (FIRST, 7, &["12,000", "hour"]),
+        (SECOND, 9, &["Lisbon", "October", "two"]),
+    ];
+    let line_of = |offset: u64| post[..offset as usize].matches('\n').count() + 1;
+    for (original, line, facts) in paragraphs {
+        let tighten: Vec<_> = suggestions
+            .iter()
+            .filter(|s| s["action"] == "tighten" && s["original"] == original)
+            .collect();
+        let tighten_skipped: Vec<_> = skipped
+            .iter()
+            .filter(|s| s["action"] == "tighten" && s["line"] == line)
+            .collect();
+        assert_eq!(
+            tighten.len() + tighten_skipped.len(),
+            1,
+            "line {line}: {file}"
+        );
+        for suggestion in &tighten {
+            let replacement = suggestion["replacement"].as_str().unwrap();
+            let start = suggestion["range"]["start"].as_u64().unwrap();
+            assert_eq!(line_of(start), line, "{suggestion}");
+            for fact in facts {
+                assert!(replacement.contains(fact), "lost “{fact}”: {replacement}");
+            }
+            assert!(
+                words(replacement) * 10 <= words(original) * 9,
+                "{replacement}"
+            );
+            assert_eq!(suggestion["provenance"]["model"], "smollm2");
+            eprintln!("Tighten line {line}: {replacement}");
         }
-        assert!(words(replacement) * 10 <= words(WORDY) * 9, "{replacement}");
-        assert_eq!(suggestion["provenance"]["model"], "smollm2");
-        eprintln!("Tighten: {replacement}");
+        for skip in &tighten_skipped {
+            let reason = skip["reason"].as_str().unwrap();
+            assert!(reason.starts_with("no safe suggestion: "), "{reason}");
+            eprintln!("Tighten line {line}: {reason}");
+        }
     }
-    for skip in &tighten_skipped {
-        let reason = skip["reason"].as_str().unwrap();
-        assert!(reason.starts_with("no safe suggestion: "), "{reason}");
-        eprintln!("Tighten: {reason}");
-    }
+    let tighten_outcomes = suggestions
+        .iter()
+        .chain(skipped)
+        .filter(|s| s["action"] == "tighten")
+        .count();
+    assert_eq!(tighten_outcomes, paragraphs.len(), "{file}");
 
     // Bridge: 1–3 one-sentence options of at most 30 words, or a clean refusal.
     let bridge: Vec<_> = suggestions
