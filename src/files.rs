@@ -6,7 +6,7 @@
 //! (a temporary file in the same folder, renamed over the original, with the
 //! original's permissions) and refused if the file changed since it was read.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::guide::Guide;
@@ -28,6 +28,10 @@ pub enum ReadError {
         "file is {size} bytes, over the {limit}-byte limit (raise [files] max_bytes to check it)"
     )]
     TooLarge { size: u64, limit: u64 },
+    /// Input whose size is not known in advance (standard input), which is
+    /// read only up to one byte past the limit.
+    #[error("input is over the {limit}-byte limit (raise [files] max_bytes to check it)")]
+    OverLimit { limit: u64 },
     #[error("binary file (contains a NUL byte at offset {offset}); not checked")]
     Binary { offset: usize },
     #[error("not valid UTF-8 at line {line}, byte {byte}; save the file as UTF-8 to check it")]
@@ -44,16 +48,23 @@ pub fn read_draft(path: &Path, limit: u64) -> Result<String, ReadError> {
     if size > limit {
         return Err(ReadError::TooLarge { size, limit });
     }
-    decode_draft(std::fs::read(path)?, limit)
+    decode_draft(read_limited(std::fs::File::open(path)?, limit)?, limit)
+}
+
+/// Read at most `limit + 1` bytes: enough to tell that the input is over the
+/// limit without holding more of it (standard input may never end).
+pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Decode bytes (from a file or standard input) as a draft.
 pub fn decode_draft(bytes: Vec<u8>, limit: u64) -> Result<String, ReadError> {
     if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
+        return Err(ReadError::OverLimit { limit });
     }
     if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(ReadError::Binary { offset });
@@ -254,7 +265,7 @@ mod tests {
         ));
         assert!(matches!(
             decode_draft(vec![b'a'; 10], 5),
-            Err(ReadError::TooLarge { .. })
+            Err(ReadError::OverLimit { limit: 5 })
         ));
         assert_eq!(decode_draft(b"fine".to_vec(), 100).unwrap(), "fine");
     }
