@@ -181,3 +181,61 @@ impl<'a> FixJson<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::DocumentKind;
+    use crate::fix::Edit;
+
+    /// Written straight from the structs, a finding is byte for byte what a
+    /// `serde_json::Value` (which sorts keys) makes of it: the output of
+    /// earlier builds, which built Values.
+    #[test]
+    fn direct_serialization_keeps_the_sorted_key_order() {
+        let document =
+            Document::parse("😀 We did this in order to ship.\n", DocumentKind::Markdown);
+        let mut finding = Finding::new(
+            "concise/wordy-phrase",
+            17..28,
+            Severity::Warning,
+            "Wordy phrase “in order to”".to_owned(),
+        )
+        .with_fix(Fix::safe(
+            "Replace with “to”".to_owned(),
+            Edit::replace(17..28, "to".to_owned()),
+        ));
+        finding.note = Some("Shorter".to_owned());
+        let mut model_fix = Fix::new(
+            "Tighten".to_owned(),
+            vec![Edit::replace(0..4, String::new())],
+            Applicability::DisplayOnly,
+        );
+        model_fix.provenance = Provenance::Model {
+            model: "smol".to_owned(),
+            prompt: "tighten-v1".to_owned(),
+        };
+        finding.fixes.push(model_fix);
+        for path in [None, Some("post.md")] {
+            let mut json = FindingJson::new(Some(&document), &finding);
+            json.path = path;
+            let direct = serde_json::to_string(&json).unwrap();
+            let through_value = serde_json::to_value(&json).unwrap().to_string();
+            assert_eq!(direct, through_value);
+        }
+        let report = FileReport {
+            path: "post.md",
+            document: Some(&document),
+            findings: std::slice::from_ref(&finding),
+            error: None,
+            score: Some(crate::score::Tally::of_file(
+                7,
+                std::slice::from_ref(&finding),
+            )),
+        };
+        let mut direct = Vec::new();
+        write_file_json(&mut direct, &report).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&direct).unwrap();
+        assert_eq!(String::from_utf8(direct).unwrap(), value.to_string());
+    }
+}
