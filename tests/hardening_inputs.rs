@@ -12,14 +12,19 @@ use std::process::Stdio;
 use common::{copydesk, run_in, stderr, stdout};
 use serde_json::Value;
 
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, contents) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, contents).unwrap();
-    }
-    dir
+use common::folder_with as folder;
+
+/// `copydesk ARGS` in `dir` with standard input and output piped.
+fn spawn_with_stdin(dir: &Path, args: &[&str]) -> std::process::Child {
+    copydesk()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// Words that each make a finding, repeated on one line of about `bytes`.
@@ -107,14 +112,7 @@ fn stdin_over_the_limit_is_refused_after_reading_at_most_the_limit() {
     // end: copydesk reads one byte past the guide's limit, reports the
     // input as over it, and exits while the writer still has data.
     let dir = folder(&[("copydesk.toml", "[files]\nmax_bytes = 1000\n")]);
-    let mut child = copydesk()
-        .args(["check", "--stdin", "--no-cache", "--color", "never"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_with_stdin(dir.path(), &["check", "--stdin", "--no-cache"]);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let chunk = "We did this. ".repeat(5_000);
@@ -143,13 +141,10 @@ fn stdin_over_the_limit_is_refused_after_reading_at_most_the_limit() {
 #[test]
 fn stdin_at_the_limit_is_checked() {
     let dir = folder(&[("copydesk.toml", "[files]\nmax_bytes = 40\n")]);
-    let mut child = copydesk()
-        .args(["check", "--stdin", "--no-cache", "--format", "concise"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_with_stdin(
+        dir.path(),
+        &["check", "--stdin", "--no-cache", "--format", "concise"],
+    );
     let text = "We did this in order to ship it.\n";
     let padded = format!("{text}{}", " ".repeat(40 - text.len()));
     child
