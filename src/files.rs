@@ -19,7 +19,7 @@
 
 use std::collections::HashSet;
 use std::fs::{File, Metadata};
-use std::io::{Seek, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -55,6 +55,10 @@ pub enum ReadError {
         "file is {size} bytes, over the {limit}-byte limit (raise [files] max_bytes to check it)"
     )]
     TooLarge { size: u64, limit: u64 },
+    /// Input whose size is not known in advance (standard input), which is
+    /// read only up to one byte past the limit.
+    #[error("input is over the {limit}-byte limit (raise [files] max_bytes to check it)")]
+    OverLimit { limit: u64 },
     #[error("binary file (contains a NUL byte at offset {offset}); not checked")]
     Binary { offset: usize },
     #[error("not valid UTF-8 at line {line}, byte {byte}; save the file as UTF-8 to check it")]
@@ -153,7 +157,17 @@ pub fn read_draft_encoded(path: &Path, limit: u64) -> Result<Draft, ReadError> {
     if size > limit {
         return Err(ReadError::TooLarge { size, limit });
     }
-    decode(std::fs::read(path)?, limit)
+    decode(read_limited(std::fs::File::open(path)?, limit)?, limit)
+}
+
+/// Read at most `limit + 1` bytes: enough to tell that the input is over the
+/// limit without holding more of it (standard input may never end).
+pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Decode bytes (from a file or standard input) as a draft's text.
@@ -165,10 +179,7 @@ pub fn decode_draft(bytes: Vec<u8>, limit: u64) -> Result<String, ReadError> {
 /// text), or UTF-16 when a byte-order mark says so.
 pub fn decode(bytes: Vec<u8>, limit: u64) -> Result<Draft, ReadError> {
     if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
+        return Err(ReadError::OverLimit { limit });
     }
     match bytes.as_slice() {
         [0xFF, 0xFE, rest @ ..] => return decode_utf16(rest, Encoding::Utf16Le),
@@ -737,7 +748,7 @@ mod tests {
         ));
         assert!(matches!(
             decode_draft(vec![b'a'; 10], 5),
-            Err(ReadError::TooLarge { .. })
+            Err(ReadError::OverLimit { limit: 5 })
         ));
         assert_eq!(decode_draft(b"fine".to_vec(), 100).unwrap(), "fine");
     }

@@ -109,7 +109,7 @@ fn run_nvim(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) -
 }
 
 const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";
-const TIGHT: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. Read about it at https://acme.example/berlin.";
+const TIGHT: &str = "To better serve our 12,000 customers in Berlin, we open a new office on 3 March. You can read all about it at https://acme.example/berlin.";
 const FIRST: &str =
     "Our support team answered 12,000 tickets this quarter, most of them within an hour.";
 const SECOND: &str =
@@ -140,7 +140,7 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
         match rewrites.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
             0 => fake_openai::completion(TIGHT),
             1 => fake_openai::completion(TRANSITION),
-            _ => fake_openai::completion("a great day for us"),
+            _ => fake_openai::completion("a great day for all of us"),
         }
     }));
     let dir = tempfile::tempdir().expect("temp dir");
@@ -169,7 +169,7 @@ fn neovim_tightens_and_bridges_with_the_model_commands_and_keymaps() {
         .replace(SECOND, &format!("{TRANSITION} {SECOND}"))
         .replace(
             "basically a really great day for all of us",
-            "a great day for us",
+            "a great day for all of us",
         );
     assert_eq!(
         std::fs::read_to_string(&post).expect("read"),

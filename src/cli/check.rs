@@ -1,7 +1,7 @@
 //! `copydesk check`.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -198,15 +198,19 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
 
     let mut status = Status::Clean;
     let inputs = if args.stdin {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
         let path = args
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("stdin.md"));
+        // Never hold more than the size limit of standard input, which may
+        // not end: past it, the draft is reported as over the limit.
+        let limit = guides
+            .checker_for(&path)
+            .map_or(files::DEFAULT_MAX_BYTES, |checker| {
+                files::max_bytes(checker.guide())
+            });
+        let bytes =
+            files::read_limited(io::stdin().lock(), limit).context("reading standard input")?;
         vec![Input {
             display: args
                 .stdin_filename
@@ -241,11 +245,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     };
 
     // Resolve every input's guide first (sequentially: discovery is cached
-    // per folder), then check in parallel.
-    let mut jobs: Vec<(Input, Option<Arc<Checker>>)> = Vec::with_capacity(inputs.len());
+    // per folder), then check in parallel. A guide that cannot be loaded is
+    // reported once, with the number of files it leaves unchecked, not once
+    // per file.
+    let mut jobs: Vec<(Input, Arc<Checker>)> = Vec::with_capacity(inputs.len());
+    let mut unchecked = UncheckedByGuide::default();
     let mut key_message_files = 0;
     for input in inputs {
-        let checker = match guides.checker_for(&input.path) {
+        match guides.checker_for(&input.path) {
             // A key-message file met in a folder walk is the guide's own
             // material, not a post: it would "copy" itself.
             Ok(checker)
@@ -254,19 +261,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                     && checker.guide().is_key_message_file(&input.path) =>
             {
                 key_message_files += 1;
-                continue;
             }
-            Ok(checker) => Some(checker),
+            Ok(checker) => jobs.push((input, checker)),
             Err(error) => {
-                if guides.report_once(&error) {
-                    eprintln!("error: {error:#}");
-                }
+                unchecked.add(&error);
                 status = Status::Error;
-                None
             }
-        };
-        jobs.push((input, checker));
+        }
     }
+    unchecked.report();
 
     guides.check_selectors(&args.select, "--select")?;
     guides.check_selectors(&args.ignore, "--ignore")?;
@@ -286,10 +289,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             ignore: args.ignore.clone(),
         };
         let mut reviewer = super::review::Reviewer::new(args.config.clone(), options, !args.quiet)?;
-        for (input, checker) in &jobs {
-            if checker.is_some() {
-                reviewer.prepare(&input.path)?;
-            }
+        for (input, _) in &jobs {
+            reviewer.prepare(&input.path)?;
         }
         Some(reviewer)
     } else {
@@ -346,7 +347,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let mut progress = Progress::new(jobs.len(), !args.quiet);
     let counter = progress.counter();
     let threshold = args.fail_on.threshold();
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        files: unchecked.files,
+        errors: unchecked.files,
+        ..Summary::default()
+    };
     let mut fixes_applied = 0;
     let mut files_changed = 0;
     let stdin_fix = args.stdin && args.fix && !args.diff;
@@ -359,7 +364,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         let mut outcomes: Vec<Outcome> = chunk
             .into_par_iter()
             .map(|(input, checker)| {
-                let outcome = check_input(input, checker.as_deref(), mode, cache.as_ref());
+                let outcome = check_input(input, &checker, mode, cache.as_ref());
                 counter.inc(1);
                 outcome
             })
@@ -583,7 +588,7 @@ fn display_path(path: &Path) -> String {
 
 fn check_input(
     input: Input,
-    checker: Option<&Checker>,
+    checker: &Checker,
     mode: Mode,
     cache: Option<&ResultCache>,
 ) -> Outcome {
@@ -598,10 +603,6 @@ fn check_input(
         diff: None,
         fixes_applied: 0,
         words: 0,
-    };
-    let Some(checker) = checker else {
-        outcome.error = Some("not checked: its guide could not be loaded".to_owned());
-        return outcome;
     };
     let limit = files::max_bytes(checker.guide());
     let unnamed_stdin = input.from_stdin.is_some() && outcome.display == "-";
@@ -692,7 +693,6 @@ struct GuideCache {
     options: CheckOptions,
     by_guide: HashMap<Option<PathBuf>, Result<Arc<Checker>, Arc<anyhow::Error>>>,
     by_folder: HashMap<PathBuf, Option<PathBuf>>,
-    reported: Vec<String>,
 }
 
 impl GuideCache {
@@ -702,7 +702,6 @@ impl GuideCache {
             options,
             by_guide: HashMap::new(),
             by_folder: HashMap::new(),
-            reported: Vec::new(),
         }
     }
 
@@ -790,13 +789,36 @@ impl GuideCache {
             .filter(|meta| active.contains(meta.id))
             .collect()
     }
+}
 
-    fn report_once(&mut self, error: &anyhow::Error) -> bool {
+/// The guides that could not be loaded, each with how many files it would
+/// have checked.
+#[derive(Default)]
+struct UncheckedByGuide {
+    /// Each distinct error, in the order first met, with its count.
+    errors: Vec<(String, usize)>,
+    by_text: HashMap<String, usize>,
+    files: usize,
+}
+
+impl UncheckedByGuide {
+    fn add(&mut self, error: &anyhow::Error) {
         let text = format!("{error:#}");
-        if self.reported.contains(&text) {
-            return false;
+        let index = *self.by_text.entry(text.clone()).or_insert_with(|| {
+            self.errors.push((text, 0));
+            self.errors.len() - 1
+        });
+        self.errors[index].1 += 1;
+        self.files += 1;
+    }
+
+    fn report(&self) {
+        for (error, count) in &self.errors {
+            eprintln!("error: {error}");
+            eprintln!(
+                "error: {} not checked because this guide could not be loaded",
+                crate::output::plural(*count, "file")
+            );
         }
-        self.reported.push(text);
-        true
     }
 }

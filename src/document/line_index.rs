@@ -26,6 +26,52 @@ pub struct LineIndex {
     /// Byte offset where each line starts; always starts with 0.
     line_starts: Vec<usize>,
     len: usize,
+    /// Characters and UTF-16 code units before every multiple of
+    /// [`CHECKPOINT_STRIDE`] bytes; empty when the text is ASCII (where every
+    /// unit is a byte). A column is the difference of two such counts, so a
+    /// position costs at most two short scans however long its line is: a
+    /// one-line document of megabytes with a finding every few words stays
+    /// linear.
+    checkpoints: Vec<UnitCounts>,
+}
+
+/// How many bytes apart [`LineIndex`] keeps running unit counts.
+const CHECKPOINT_STRIDE: usize = 128;
+
+/// Characters and UTF-16 code units in a prefix of the text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct UnitCounts {
+    chars: usize,
+    utf16: usize,
+}
+
+impl UnitCounts {
+    /// The counts of `bytes`, which may start or end inside a character: a
+    /// character counts where its first byte is, and a four-byte character
+    /// (a surrogate pair in UTF-16) counts two UTF-16 units there.
+    fn of(bytes: &[u8]) -> UnitCounts {
+        let mut counts = UnitCounts::default();
+        for &byte in bytes {
+            let starts_char = usize::from(!is_continuation(byte));
+            counts.chars += starts_char;
+            counts.utf16 += starts_char + usize::from(byte >= 0xF0);
+        }
+        counts
+    }
+
+    /// The count in `unit`; UTF-8 columns are byte differences and never
+    /// come here.
+    fn get(self, unit: ColumnUnit) -> usize {
+        if unit == ColumnUnit::Utf16 {
+            self.utf16
+        } else {
+            self.chars
+        }
+    }
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
 }
 
 impl LineIndex {
@@ -39,10 +85,35 @@ impl LineIndex {
                 .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
                 .map(|i| i + 1),
         );
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut running = UnitCounts::default();
+            let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_STRIDE + 1);
+            checkpoints.push(running);
+            for chunk in text.as_bytes().chunks(CHECKPOINT_STRIDE) {
+                let counts = UnitCounts::of(chunk);
+                running.chars += counts.chars;
+                running.utf16 += counts.utf16;
+                checkpoints.push(running);
+            }
+            checkpoints
+        };
         LineIndex {
             line_starts,
             len: text.len(),
+            checkpoints,
         }
+    }
+
+    /// Units of `unit` in `text[..offset]`, from the nearest checkpoint.
+    fn units_before(&self, text: &str, offset: usize, unit: ColumnUnit) -> usize {
+        if unit == ColumnUnit::Utf8 || self.checkpoints.is_empty() {
+            return offset;
+        }
+        let checkpoint = offset / CHECKPOINT_STRIDE;
+        let base = self.checkpoints[checkpoint].get(unit);
+        base + UnitCounts::of(&text.as_bytes()[checkpoint * CHECKPOINT_STRIDE..offset]).get(unit)
     }
 
     pub fn line_count(&self) -> usize {
@@ -92,11 +163,15 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_start(line);
-        let prefix = &text[start..offset];
-        let col = match unit {
-            ColumnUnit::Utf8 => prefix.len(),
-            ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-            ColumnUnit::Char => prefix.chars().count(),
+        let col = if unit == ColumnUnit::Utf8 || offset - start <= 2 * CHECKPOINT_STRIDE {
+            let prefix = &text[start..offset];
+            match unit {
+                ColumnUnit::Utf8 => prefix.len(),
+                ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+                ColumnUnit::Char => prefix.chars().count(),
+            }
+        } else {
+            self.units_before(text, offset, unit) - self.units_before(text, start, unit)
         };
         LineCol {
             line: to_u32(line),
@@ -131,8 +206,12 @@ impl LineIndex {
                 (start + floor, floor != clamped)
             }
             ColumnUnit::Utf16 | ColumnUnit::Char => {
-                let mut units = 0;
-                for (index, c) in content.char_indices() {
+                // Start scanning from the last checkpoint on this line at or
+                // before the wanted column, so a long line is not walked
+                // from its start.
+                let (from, mut units) = self.scan_start(text, start, end, wanted, unit);
+                for (index, c) in text[from..end].char_indices() {
+                    let index = from - start + index;
                     let width = if unit == ColumnUnit::Utf16 {
                         c.len_utf16()
                     } else {
@@ -146,6 +225,45 @@ impl LineIndex {
                 (end, false)
             }
         }
+    }
+}
+
+impl LineIndex {
+    /// Where to start looking for `wanted` units into the line
+    /// `start..end`, and how many units precede that place on the line.
+    fn scan_start(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        wanted: usize,
+        unit: ColumnUnit,
+    ) -> (usize, usize) {
+        if self.checkpoints.is_empty() {
+            // ASCII: a unit is a byte.
+            let from = start + wanted.min(end - start);
+            return (from, from - start);
+        }
+        let first = start.div_ceil(CHECKPOINT_STRIDE);
+        let last = end / CHECKPOINT_STRIDE;
+        if first > last {
+            return (start, 0);
+        }
+        let line_base = self.units_before(text, start, unit);
+        let target = line_base + wanted;
+        let within = &self.checkpoints[first..=last];
+        let count = within.partition_point(|counts| counts.get(unit) <= target);
+        if count == 0 {
+            return (start, 0);
+        }
+        let checkpoint = first + count - 1;
+        // A checkpoint inside a character counts that character already, so
+        // scanning resumes at the next character boundary.
+        let mut from = checkpoint * CHECKPOINT_STRIDE;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        (from, self.checkpoints[checkpoint].get(unit) - line_base)
     }
 }
 
@@ -240,5 +358,58 @@ mod tests {
             index.offset(text, LineCol { line: 1, col: 0 }, ColumnUnit::Char),
             two
         );
+    }
+
+    /// Every offset of long mixed lines (ASCII, Latin, CJK, emoji, CRLF)
+    /// converts like a scan from the line start, both ways.
+    #[test]
+    fn checkpoints_agree_with_scanning_from_the_line_start() {
+        let pieces = ["ab ", "é", "语", "😀", "x", "👩‍💻", "z"];
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(pieces[(i * 5 + i / 13) % pieces.len()]);
+            match i % 400 {
+                150 => text.push_str("\r\n"),
+                300 => text.push_str(&"q".repeat(300)),
+                399 => text.push('\n'),
+                _ => {}
+            }
+        }
+        let index = LineIndex::new(&text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line = index.line_of(offset);
+            let start = index.line_start(line);
+            let prefix = &text[start..offset];
+            for (unit, expected) in [
+                (ColumnUnit::Char, prefix.chars().count()),
+                (ColumnUnit::Utf16, prefix.chars().map(char::len_utf16).sum()),
+                (ColumnUnit::Utf8, prefix.len()),
+            ] {
+                let position = index.position(&text, offset, unit);
+                assert_eq!(position.col as usize, expected, "{offset} {unit:?}");
+                let back = index.offset(&text, position, unit);
+                let content_end = index.line_content_end(&text, line);
+                assert_eq!(back, offset.min(content_end), "{offset} {unit:?}");
+            }
+        }
+        // Columns past a long line's end clamp to its content's end, and a
+        // UTF-16 column inside a surrogate pair rounds down.
+        let long_line = (0..index.line_count())
+            .max_by_key(|&l| index.line_text(&text, l).len())
+            .unwrap();
+        let end = index.line_content_end(&text, long_line);
+        let past = LineCol {
+            line: to_u32(long_line),
+            col: u32::MAX,
+        };
+        assert_eq!(index.offset(&text, past, ColumnUnit::Utf16), end);
+        let emoji =
+            index.line_start(long_line) + index.line_text(&text, long_line).rfind('😀').unwrap();
+        let at = index.position(&text, emoji, ColumnUnit::Utf16);
+        let inside = LineCol {
+            col: at.col + 1,
+            ..at
+        };
+        assert_eq!(index.offset(&text, inside, ColumnUnit::Utf16), emoji);
     }
 }

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::json::finding_json;
+use super::json::FindingJson;
 use super::{FileReport, Printer, Summary};
 
 #[derive(Default)]
@@ -23,8 +23,8 @@ impl Printer for JsonLinesPrinter {
             writeln!(out)?;
         }
         for finding in report.findings {
-            let mut line = finding_json(report.document, finding);
-            line["path"] = json!(report.path);
+            let mut line = FindingJson::new(report.document, finding);
+            line.path = Some(report.path);
             serde_json::to_writer(&mut *out, &line)?;
             writeln!(out)?;
         }

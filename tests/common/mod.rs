@@ -109,3 +109,14 @@ pub fn share_checker(
         },
     )
 }
+
+/// A temporary folder with `files` (relative path, contents) written into it.
+pub fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("a relative path")).expect("folders");
+        std::fs::write(path, contents).expect("a fixture file");
+    }
+    dir
+}
