@@ -32,6 +32,9 @@ pub struct CheckOptions {
     /// Platforms a post is for when its front matter does not say
     /// (`--platform`); the guide's `[sharing] platforms` come after these.
     pub platforms: Vec<String>,
+    /// Vale's `--minAlertLevel`: overrides the `.vale.ini`'s
+    /// `MinAlertLevel` for Vale rules nothing else sets a level for.
+    pub vale_min_alert_level: Option<crate::vale::Level>,
 }
 
 impl Default for CheckOptions {
@@ -41,6 +44,7 @@ impl Default for CheckOptions {
             ignore: Vec::new(),
             today: today_utc(),
             platforms: Vec::new(),
+            vale_min_alert_level: None,
         }
     }
 }
@@ -202,6 +206,7 @@ impl Checker {
             guide: &self.guide,
             today: self.options.today,
             post: PostMeta::resolve(document, &self.options.platforms, &self.guide),
+            vale_min_alert_level: self.options.vale_min_alert_level,
         }
     }
 

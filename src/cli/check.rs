@@ -152,6 +152,22 @@ pub struct CheckArgs {
     /// With --review, also show findings the model is not sure of
     #[arg(long, requires = "review")]
     pub review_all: bool,
+    /// Vale's --minAlertLevel: report Vale rules at this level or above
+    /// (suggestion, warning, error), whatever the .vale.ini says
+    #[arg(long, alias = "minAlertLevel", value_name = "LEVEL", value_parser = parse_vale_level)]
+    pub min_alert_level: Option<crate::vale::Level>,
+    /// Vale's --ext: read every input as a file with this extension
+    /// (`.md`, `.txt`); standard input is then named `stdin<EXT>`
+    #[arg(long, value_name = "EXT")]
+    pub ext: Option<String>,
+    /// Vale's --ignore-syntax: read every input as plain text
+    #[arg(long)]
+    pub ignore_syntax: bool,
+}
+
+fn parse_vale_level(text: &str) -> Result<crate::vale::Level, String> {
+    crate::vale::Level::parse(text)
+        .ok_or_else(|| format!("“{text}” is not a Vale level (suggestion, warning or error)"))
 }
 
 /// One input: a file on disk or standard input.
@@ -186,6 +202,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         platforms: args.platform.clone(),
+        vale_min_alert_level: args.min_alert_level,
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
@@ -197,13 +214,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             .lock()
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
-        let path = args
-            .stdin_filename
+        // Vale names standard input `stdin<EXT>` after --ext.
+        let stdin_filename = args.stdin_filename.clone().or_else(|| {
+            args.ext
+                .as_deref()
+                .map(|ext| PathBuf::from(format!("stdin.{}", ext.trim_start_matches('.'))))
+        });
+        let path = stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("stdin.md"));
         vec![Input {
-            display: args
-                .stdin_filename
+            display: stdin_filename
                 .as_ref()
                 .map_or_else(|| "-".to_owned(), |p| p.display().to_string()),
             path,
@@ -279,6 +300,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         write: args.fix && !args.diff && !args.stdin,
         diff: args.diff,
         min_fix,
+        kind: if args.ignore_syntax {
+            Some(DocumentKind::PlainText)
+        } else {
+            ext_kind(args.ext.as_deref())
+        },
     };
 
     let (mut out, plain) = args.color.stdout();
@@ -299,7 +325,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
         None => None,
     };
-    let cache = if args.no_cache || mode.fix || args.stdin {
+    // Vale's output formats print what Vale would: Vale rules only.
+    let vale_output = matches!(args.format, Format::ValeLine | Format::ValeJson);
+    let cache = if args.no_cache || mode.fix || args.stdin || args.min_alert_level.is_some() {
         None
     } else {
         result_cache::default_root().and_then(|root| ResultCache::open(&root))
@@ -322,7 +350,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         let mut outcomes: Vec<Outcome> = chunk
             .into_par_iter()
             .map(|(input, checker)| {
-                let outcome = check_input(input, checker.as_deref(), mode, cache.as_ref());
+                let mut outcome = check_input(input, checker.as_deref(), mode, cache.as_ref());
+                if vale_output && let Some(checker) = &checker {
+                    let sets = &checker.guide().rule_sets;
+                    outcome
+                        .findings
+                        .retain(|f| sets.iter().any(|set| set.owns(&f.rule)));
+                }
                 counter.inc(1);
                 outcome
             })
@@ -477,6 +511,13 @@ struct Mode {
     write: bool,
     diff: bool,
     min_fix: Applicability,
+    /// `--ext` or `--ignore-syntax`: the kind every input is read as.
+    kind: Option<DocumentKind>,
+}
+
+/// The kind of a file with extension `ext` (`.md` or `md`).
+fn ext_kind(ext: Option<&str>) -> Option<DocumentKind> {
+    ext.map(|ext| DocumentKind::from_path(Path::new(&format!("x.{}", ext.trim_start_matches('.')))))
 }
 
 fn validate(args: &CheckArgs) -> anyhow::Result<()> {
@@ -568,7 +609,9 @@ fn check_input(
             return outcome;
         }
     };
-    let kind = DocumentKind::from_path(&input.path);
+    let kind = mode
+        .kind
+        .unwrap_or_else(|| DocumentKind::from_path(&input.path));
     // Standard input has a path only when --stdin-filename names one.
     let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {

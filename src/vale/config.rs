@@ -138,7 +138,8 @@ impl Config {
                     ),
                 )
             })?,
-            None => Level::Suggestion,
+            // Vale's default.
+            None => Level::Warning,
         };
         let mut vocab = Vec::new();
         for key in ["Vocab", "Project"] {
@@ -226,9 +227,13 @@ impl Config {
 
     /// The sections that apply to a file, `[*]` not included, in file order.
     pub fn sections_for(&self, path: &Path) -> Vec<&SectionConfig> {
+        // As given, and relative to the configuration's folder, both
+        // without `.` and `..` (`./x.md`, `dir/x.md` and `.` all match
+        // `[x.md]` or `[dir/*.md]` as in Vale).
+        let absolute = lexical_absolute(path);
         let mut candidates: Vec<PathBuf> = vec![path.to_path_buf()];
-        if let Some(root) = self.path.parent()
-            && let Ok(relative) = path.strip_prefix(root)
+        if let Some(root) = self.path.parent().map(lexical_absolute)
+            && let Ok(relative) = absolute.strip_prefix(&root)
         {
             candidates.push(relative.to_path_buf());
         }
@@ -251,6 +256,23 @@ impl Config {
             })
             .collect()
     }
+}
+
+/// `path` made absolute (against the working folder) with `.` and `..`
+/// resolved by name, without touching the file system.
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn parse_section(

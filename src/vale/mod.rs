@@ -38,21 +38,24 @@ use self::pattern::Pattern;
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
 use self::scope::{Scope, UnitKind};
-use self::spelling::{Speller, SpellerSource};
+use self::spelling::{Dictionary, Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
 use crate::rules::external::{ExternalRule, RuleSet, RuleState};
 use crate::rules::{Context, Fixable};
 
-/// File names of a Vale configuration, in the order Vale looks for them.
-pub const CONFIG_NAMES: &[&str] = &[".vale.ini", "_vale.ini", ".vale"];
+/// File names of a Vale configuration, in the order Vale looks for them
+/// in a folder.
+pub const CONFIG_NAMES: &[&str] = &[".vale", "_vale", "vale.ini", ".vale.ini", "_vale.ini"];
 
-/// Whether a path names a Vale configuration file.
+/// Whether a path names a Vale configuration file: one of Vale's names, or
+/// any `.ini` file (`vale --config team.ini`).
 pub fn is_config_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|name| CONFIG_NAMES.contains(&name))
+        || path.extension().is_some_and(|ext| ext == "ini")
 }
 
 /// The nearest Vale configuration at or above `start` (a file or folder).
@@ -305,7 +308,13 @@ impl ValeStyles {
 
     /// The severity a rule reports at in a file, or `None` when it does not
     /// run there.
-    fn severity(&self, index: usize, state: RuleState, file: &FileRules) -> Option<Severity> {
+    fn severity(
+        &self,
+        cx: &Context,
+        index: usize,
+        state: RuleState,
+        file: &FileRules,
+    ) -> Option<Severity> {
         match state {
             RuleState::Off => None,
             RuleState::On(Some(severity)) => Some(severity),
@@ -315,7 +324,12 @@ impl ValeStyles {
                     .severity(),
             ),
             RuleState::Auto => file.levels[index]
-                .filter(|level| *level >= self.config.min_alert_level)
+                .filter(|level| {
+                    *level
+                        >= cx
+                            .vale_min_alert_level
+                            .unwrap_or(self.config.min_alert_level)
+                })
                 .map(Level::severity),
         }
     }
@@ -559,13 +573,16 @@ fn speller_for(
     let mut dictionaries = Vec::new();
     for name in &names {
         let dic = dic_dir.join(format!("{name}.dic"));
-        if !dic.is_file() {
+        if dic.is_file() {
+            dictionaries.push(Dictionary::File(dic));
+        } else if name == "en_US" {
+            dictionaries.push(Dictionary::BundledEnUs);
+        } else {
             return Err(BuildError::Unsupported(format!(
-                "no Hunspell dictionary {} (copydesk bundles none; put {name}.dic and {name}.aff there)",
+                "no Hunspell dictionary {} (copydesk bundles only en_US; put {name}.dic and {name}.aff there)",
                 dic.display()
             )));
         }
-        dictionaries.push(dic);
     }
     let mut ignore_files = Vec::new();
     for name in yaml
@@ -882,6 +899,7 @@ impl RuleSet for ValeStyles {
                 continue;
             }
             let Some(severity) = self.severity(
+                cx,
                 index,
                 states.get(index).copied().unwrap_or(RuleState::Auto),
                 &file,
@@ -915,6 +933,7 @@ impl RuleSet for ValeStyles {
         let mut variables: Option<HashMap<&str, f64>> = None;
         for (index, rule) in self.rules.iter().enumerate() {
             let Some(severity) = self.severity(
+                cx,
                 index,
                 states.get(index).copied().unwrap_or(RuleState::Auto),
                 &file,

@@ -2,8 +2,10 @@
 //! the rule names (prefixes and suffixes expanded; compounding and the rarer
 //! flags are not), ignore files, filters and the vocabulary.
 //!
-//! copydesk bundles no dictionary: a spelling rule whose dictionary is not
-//! on disk is reported at load time and skipped.
+//! `en_US` is bundled (SCOWL's Hunspell en_US, from Debian's
+//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one:
+//! it is used when no `en_US.dic` is on disk. Another dictionary that is
+//! not on disk is reported at load time and its rule skipped.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -29,8 +31,21 @@ pub struct Speller {
 /// letters, apostrophes and underscores, and all capitals.
 const DEFAULT_FILTERS: &[&str] = &[r"[A-Z]{1}[a-z]+[A-Z]+\w+", r"[^a-zA-Z_']", r"[A-Z]+$"];
 
+/// The bundled en_US dictionary and its affixes.
+const BUNDLED_EN_US: (&str, &str) = (
+    include_str!("../../dictionaries/en_US/en_US.dic"),
+    include_str!("../../dictionaries/en_US/en_US.aff"),
+);
+
+/// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`) or bundled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dictionary {
+    File(PathBuf),
+    BundledEnUs,
+}
+
 pub struct SpellerSource<'a> {
-    pub dictionaries: Vec<PathBuf>,
+    pub dictionaries: Vec<Dictionary>,
     pub ignore_files: Vec<PathBuf>,
     pub filters: &'a [String],
     pub custom_filters_only: bool,
@@ -40,10 +55,14 @@ pub struct SpellerSource<'a> {
 impl Speller {
     pub fn load(source: &SpellerSource) -> Result<Speller, String> {
         let mut speller = Speller::default();
-        for dic in &source.dictionaries {
-            let aff = dic.with_extension("aff");
-            let dic_text = read(dic)?;
-            let aff_text = std::fs::read_to_string(&aff).unwrap_or_default();
+        for dictionary in &source.dictionaries {
+            let (dic_text, aff_text) = match dictionary {
+                Dictionary::File(dic) => (
+                    read(dic)?,
+                    std::fs::read_to_string(dic.with_extension("aff")).unwrap_or_default(),
+                ),
+                Dictionary::BundledEnUs => (BUNDLED_EN_US.0.to_owned(), BUNDLED_EN_US.1.to_owned()),
+            };
             let affixes = Affixes::parse(&aff_text);
             for line in dic_text.lines().skip(1) {
                 let line = line.trim();
