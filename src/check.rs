@@ -35,6 +35,8 @@ pub struct CheckOptions {
     /// Vale's `--minAlertLevel`: overrides the `.vale.ini`'s
     /// `MinAlertLevel` for Vale rules nothing else sets a level for.
     pub vale_min_alert_level: Option<crate::vale::Level>,
+    /// Vale's `--filter`: only the Vale rules it keeps run.
+    pub vale_filter: Option<Arc<crate::vale::Filter>>,
 }
 
 impl Default for CheckOptions {
@@ -45,6 +47,7 @@ impl Default for CheckOptions {
             today: today_utc(),
             platforms: Vec::new(),
             vale_min_alert_level: None,
+            vale_filter: None,
         }
     }
 }
@@ -123,7 +126,11 @@ impl Checker {
                 states: set
                     .rules()
                     .iter()
-                    .map(|rule| rule_set_state(&guide, &options, &rule.id))
+                    .enumerate()
+                    .map(|(index, rule)| match &options.vale_filter {
+                        Some(filter) if !set.passes_filter(index, filter) => RuleState::Off,
+                        _ => rule_set_state(&guide, &options, &rule.id),
+                    })
                     .collect(),
                 set: Arc::clone(set),
             })

@@ -160,6 +160,14 @@ pub struct CheckArgs {
     /// (`.md`, `.txt`); standard input is then named `stdin<EXT>`
     #[arg(long, value_name = "EXT")]
     pub ext: Option<String>,
+    /// Vale's --filter: run only the Vale rules this expression keeps
+    /// (`.Level in ["error"]`, `"heading" in .Scope`), or the file holding it
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Vale's --glob: check only the files under the given folders whose
+    /// path matches this glob (`*.{md,txt}`); `!` in front excludes them
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Option<String>,
     /// Vale's --ignore-syntax: read every input as plain text
     #[arg(long)]
     pub ignore_syntax: bool,
@@ -203,6 +211,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         ignore: args.ignore.clone(),
         platforms: args.platform.clone(),
         vale_min_alert_level: args.min_alert_level,
+        vale_filter: vale_filter(args.filter.as_deref())?.map(Arc::new),
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
@@ -244,9 +253,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             eprintln!("error: {}: {error}", path.display());
             status = Status::Error;
         }
+        let glob = vale_glob(args.glob.as_deref())?;
         expanded
             .files
             .into_iter()
+            .filter(|path| {
+                glob.as_ref().is_none_or(|(matcher, negated)| {
+                    matcher.is_match(path.strip_prefix("./").unwrap_or(path)) != *negated
+                })
+            })
             .map(|path| Input {
                 display: display_path(&path),
                 path,
@@ -327,7 +342,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     };
     // Vale's output formats print what Vale would: Vale rules only.
     let vale_output = matches!(args.format, Format::ValeLine | Format::ValeJson);
-    let cache = if args.no_cache || mode.fix || args.stdin || args.min_alert_level.is_some() {
+    let cache = if args.no_cache
+        || mode.fix
+        || args.stdin
+        || args.min_alert_level.is_some()
+        || args.filter.is_some()
+    {
         None
     } else {
         result_cache::default_root().and_then(|root| ResultCache::open(&root))
@@ -513,6 +533,40 @@ struct Mode {
     min_fix: Applicability,
     /// `--ext` or `--ignore-syntax`: the kind every input is read as.
     kind: Option<DocumentKind>,
+}
+
+/// Vale's `--glob`: the matcher, and whether it excludes (`!` in front).
+fn vale_glob(given: Option<&str>) -> anyhow::Result<Option<(globset::GlobMatcher, bool)>> {
+    let Some(given) = given else {
+        return Ok(None);
+    };
+    let (pattern, negated) = match given.strip_prefix('!') {
+        Some(rest) => (rest, true),
+        None => (given, false),
+    };
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .with_context(|| format!("--glob “{given}” is not a glob"))?;
+    Ok(Some((glob.compile_matcher(), negated)))
+}
+
+/// Vale's `--filter`: an expression, or a file holding one.
+fn vale_filter(given: Option<&str>) -> anyhow::Result<Option<crate::vale::Filter>> {
+    let Some(given) = given else {
+        return Ok(None);
+    };
+    let path = Path::new(given);
+    let (text, origin) = if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the filter {}", path.display()))?;
+        (text, path.display().to_string())
+    } else {
+        (given.to_owned(), "--filter".to_owned())
+    };
+    crate::vale::Filter::parse(text.trim())
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{origin}: invalid filter: {e}"))
 }
 
 /// The kind of a file with extension `ext` (`.md` or `md`).

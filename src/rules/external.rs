@@ -62,6 +62,11 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
         self.rules().iter().any(|r| r.id == rule)
     }
 
+    /// Whether rule `index` passes Vale's `--filter` expression.
+    fn passes_filter(&self, _index: usize, _filter: &crate::vale::Filter) -> bool {
+        true
+    }
+
     /// Findings that depend on this block alone (cacheable per block).
     fn check_block(
         &self,

@@ -18,6 +18,7 @@
 
 mod checks;
 mod config;
+mod filter;
 mod ini;
 mod metric;
 mod pattern;
@@ -34,6 +35,7 @@ use rayon::prelude::*;
 
 use self::checks::{BuildContext, BuildError, Check};
 use self::config::{Config, SettingValue};
+pub use self::filter::Filter;
 use self::pattern::Pattern;
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
@@ -727,12 +729,33 @@ fn built_in_rules(
         "Repetition",
         "extends: repetition\nmessage: \"'%s' is repeated!\"\nlevel: error\nalpha: true\naction:\n  name: edit\n  params: [truncate, ' ']\ntokens: ['[^\\s]+']\n".to_owned(),
     )];
+    // Vale.Spelling reads every word list under <StylesPath>/config/ignore.
+    let mut ignore_files = Vec::new();
+    list_files(
+        &config.styles_path.join("config").join("ignore"),
+        Path::new(""),
+        &mut ignore_files,
+    );
+    ignore_files.sort();
+    let ignore: String = ignore_files
+        .iter()
+        .map(|f| format!("  - {}\n", quote_yaml(&f.to_string_lossy())))
+        .collect();
+    let ignore = if ignore.is_empty() {
+        String::new()
+    } else {
+        format!("ignore:\n{ignore}")
+    };
     definitions.push((
         "Spelling",
-        "extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n".to_owned(),
+        format!("extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n{ignore}"),
     ));
-    if !accepted.is_empty() {
-        let swaps: String = accepted
+    // Vale.Terms holds the accepted entries that are plain phrases
+    // (letters, digits, spaces, hyphens): a pattern such as `(?i)GitHub`
+    // or `[pP]y.*` is an exception elsewhere, never a spelling to enforce.
+    let phrases: Vec<&String> = accepted.iter().filter(|t| is_phrase(t)).collect();
+    if !phrases.is_empty() {
+        let swaps: String = phrases
             .iter()
             .map(|term| {
                 format!(
@@ -744,7 +767,7 @@ fn built_in_rules(
             .collect();
         definitions.push((
             "Terms",
-            format!("extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\naction:\n  name: replace\nswap:\n{swaps}"),
+            format!("extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\nvocab: false\naction:\n  name: replace\nswap:\n{swaps}"),
         ));
     }
     if !rejected.is_empty() {
@@ -789,6 +812,31 @@ fn built_in_rules(
         }
     }
     Ok(rules)
+}
+
+/// The files under `dir`, as paths relative to it (`tech/more.txt`).
+fn list_files(dir: &Path, relative: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = relative.join(entry.file_name());
+        if path.is_dir() {
+            list_files(&path, &name, out);
+        } else if path.is_file() {
+            out.push(name);
+        }
+    }
+}
+
+/// Whether an accepted vocabulary entry is a plain phrase rather than a
+/// pattern.
+fn is_phrase(term: &str) -> bool {
+    !term.is_empty()
+        && term
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '\'' || c == '’')
 }
 
 fn info(config: &Config, rule: &Rule) -> ExternalRule {
@@ -842,6 +890,21 @@ fn info(config: &Config, rule: &Rule) -> ExternalRule {
 }
 
 impl RuleSet for ValeStyles {
+    fn passes_filter(&self, index: usize, filter: &Filter) -> bool {
+        let Some(rule) = self.rules.get(index) else {
+            return true;
+        };
+        filter.keeps(&filter::FilterFields {
+            name: &rule.id,
+            level: rule.level.as_str(),
+            scope: rule.scope.names(),
+            extends: &rule.extends,
+            message: &rule.message,
+            description: &rule.description,
+            link: &rule.link,
+        })
+    }
+
     fn describe(&self) -> String {
         format!(
             "Vale styles from {} ({} rules)",
