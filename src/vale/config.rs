@@ -25,6 +25,9 @@ pub struct Config {
     pub skipped_scopes: Vec<String>,
     pub word_template: Option<String>,
     pub formats: Vec<(String, String)>,
+    /// `Packages`: the style names they provide (a URL's or zip's file
+    /// name without `.zip`), with the line.
+    pub packages: Vec<(String, usize)>,
     /// `[*]`.
     pub global: SectionConfig,
     /// Glob sections, in file order (a later match wins).
@@ -149,6 +152,19 @@ impl Config {
                 }
             }
         }
+        let mut packages = Vec::new();
+        for entry in core.values("Packages") {
+            for package in ini::split_list(&entry.value) {
+                let name = package
+                    .trim_end_matches('/')
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or(&package)
+                    .trim_end_matches(".zip")
+                    .to_owned();
+                packages.push((name, entry.line));
+            }
+        }
         let ignored_scopes = core.list("IgnoredScopes");
         let skipped_scopes = core.list("SkippedScopes");
         let word_template = core.last("WordTemplate").map(|e| e.value.clone());
@@ -197,6 +213,7 @@ impl Config {
             skipped_scopes,
             word_template,
             formats,
+            packages,
             global,
             sections: globs,
             warnings,

@@ -132,7 +132,7 @@ impl ValeStyles {
         let mut hash_parts: Vec<Vec<u8>> = vec![text.clone().into_bytes()];
 
         let (accepted, rejected) = load_vocabularies(&config, &mut hash_parts)?;
-        let sources = collect_sources(&config, &mut hash_parts)?;
+        let sources = collect_sources(&config, &mut hash_parts, &mut warnings)?;
         let uses_built_in = config
             .based_on_styles()
             .iter()
@@ -443,6 +443,7 @@ fn load_vocabularies(
 fn collect_sources(
     config: &Config,
     hash_parts: &mut Vec<Vec<u8>>,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Source>, ValeError> {
     let config_display = config.path.display().to_string();
     let mut loaded_styles: HashSet<String> = HashSet::new();
@@ -452,6 +453,17 @@ fn collect_sources(
             continue;
         }
         let dir = config.styles_path.join(&style);
+        // A style from `Packages` that `vale sync` has not put in
+        // StylesPath: copydesk downloads nothing, so say so and go on.
+        if !dir.is_dir()
+            && let Some((_, package_line)) = config.packages.iter().find(|(p, _)| *p == style)
+        {
+            warnings.push(format!(
+                "{config_display}:{package_line}: package “{style}” is not in StylesPath ({}): copydesk does not download packages; run `vale sync` once, or put the style there; its rules are skipped",
+                config.styles_path.display()
+            ));
+            continue;
+        }
         if !dir.is_dir() {
             return Err(ValeError::At {
                 path: config_display.clone(),
@@ -746,6 +758,21 @@ fn built_in_rules(
     } else {
         format!("ignore:\n{ignore}")
     };
+    // …and every dictionary in <StylesPath>/config/dictionaries, after en_US.
+    let mut dictionaries = vec!["en_US".to_owned()];
+    if let Ok(entries) = std::fs::read_dir(config.styles_path.join("config").join("dictionaries")) {
+        let mut more: Vec<String> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "dic"))
+            .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
+            .filter(|name| name != "en_US")
+            .collect();
+        more.sort();
+        dictionaries.extend(more);
+    }
+    let dictionaries: Vec<String> = dictionaries.iter().map(|d| quote_yaml(d)).collect();
+    let ignore = format!("{ignore}dictionaries: [{}]\n", dictionaries.join(", "));
     definitions.push((
         "Spelling",
         format!("extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n{ignore}"),

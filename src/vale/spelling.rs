@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use super::pattern::Pattern;
 use crate::document::segment;
@@ -25,6 +26,40 @@ pub struct Speller {
     filters: Vec<Pattern>,
     /// Dictionary stems, for suggestions.
     stems: Vec<String>,
+    /// The bundled en_US dictionary, expanded once per process and shared.
+    bundled: Option<Arc<Expanded>>,
+}
+
+/// A dictionary's word forms and stems.
+#[derive(Debug, Default)]
+struct Expanded {
+    words: HashSet<String>,
+    stems: Vec<String>,
+}
+
+impl Expanded {
+    fn add(&mut self, dic_text: &str, aff_text: &str) {
+        let affixes = Affixes::parse(aff_text);
+        for line in dic_text.lines().skip(1) {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let entry = line.split(['\t', ' ']).next().unwrap_or(line);
+            let (word, flags) = split_entry(entry);
+            self.stems.push(word.to_owned());
+            affixes.expand(word, &affixes.flags(flags), &mut self.words);
+        }
+    }
+}
+
+fn bundled_en_us() -> Arc<Expanded> {
+    static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
+    Arc::clone(BUNDLED.get_or_init(|| {
+        let mut expanded = Expanded::default();
+        expanded.add(BUNDLED_EN_US.0, BUNDLED_EN_US.1);
+        Arc::new(expanded)
+    }))
 }
 
 /// Vale's built-in filters: mixed case (MongoDB), anything but ASCII
@@ -55,26 +90,18 @@ pub struct SpellerSource<'a> {
 impl Speller {
     pub fn load(source: &SpellerSource) -> Result<Speller, String> {
         let mut speller = Speller::default();
+        let mut own = Expanded::default();
         for dictionary in &source.dictionaries {
-            let (dic_text, aff_text) = match dictionary {
-                Dictionary::File(dic) => (
-                    read(dic)?,
-                    std::fs::read_to_string(dic.with_extension("aff")).unwrap_or_default(),
+            match dictionary {
+                Dictionary::File(dic) => own.add(
+                    &read(dic)?,
+                    &std::fs::read_to_string(dic.with_extension("aff")).unwrap_or_default(),
                 ),
-                Dictionary::BundledEnUs => (BUNDLED_EN_US.0.to_owned(), BUNDLED_EN_US.1.to_owned()),
-            };
-            let affixes = Affixes::parse(&aff_text);
-            for line in dic_text.lines().skip(1) {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                let entry = line.split(['\t', ' ']).next().unwrap_or(line);
-                let (word, flags) = split_entry(entry);
-                speller.stems.push(word.to_owned());
-                affixes.expand(word, &affixes.flags(flags), &mut speller.words);
+                Dictionary::BundledEnUs => speller.bundled = Some(bundled_en_us()),
             }
         }
+        speller.words = own.words;
+        speller.stems = own.stems;
         for file in &source.ignore_files {
             for line in read(file)?.lines() {
                 let word = line.trim();
@@ -107,7 +134,7 @@ impl Speller {
 
     /// Misspelled words in `text`, each with up to five suggestions.
     pub fn misspelled(&self, text: &str) -> Vec<(Range<usize>, Vec<String>)> {
-        segment::words(text)
+        join_apostrophes(text, segment::words(text))
             .into_iter()
             .filter(|range| !self.knows(&text[range.clone()]))
             .map(|range| {
@@ -123,17 +150,21 @@ impl Speller {
             return true;
         }
         let lower = word.to_lowercase();
+        let bundled = self.bundled.as_deref();
         self.words.contains(word)
             || self.words.contains(&lower)
+            || bundled.is_some_and(|b| b.words.contains(word) || b.words.contains(&lower))
             || self.ignored.contains(&lower)
             || self.accepted.as_ref().is_some_and(|a| a.is_match(word))
     }
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
+        let bundled_stems = self.bundled.as_deref().map_or(&[][..], |b| &b.stems[..]);
         let mut scored: Vec<(usize, &String)> = self
             .stems
             .iter()
+            .chain(bundled_stems)
             .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
             .filter_map(|stem| {
                 let distance = edit_distance(&lower, &stem.to_lowercase());
@@ -143,6 +174,22 @@ impl Speller {
         scored.sort();
         scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
     }
+}
+
+/// Words joined by one apostrophe of any kind (`doesn‘t`, `doesn’t`) are
+/// one word, as Vale's tokenizer sees them (its filters then decide).
+fn join_apostrophes(text: &str, words: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(words.len());
+    for word in words {
+        if let Some(last) = out.last_mut()
+            && matches!(text.get(last.end..word.start), Some("'" | "’" | "‘"))
+        {
+            last.end = word.end;
+            continue;
+        }
+        out.push(word);
+    }
+    out
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -316,5 +363,22 @@ mod tests {
         for expected in ["move", "moved", "unmove", "unmoved", "carry", "carried"] {
             assert!(words.contains(expected), "{expected} in {words:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod apostrophe_tests {
+    use super::*;
+
+    #[test]
+    fn curly_apostrophes_join_a_word() {
+        let text = "That doesn‘t and doesn’t work";
+        let words: Vec<&str> = join_apostrophes(text, segment::words(text))
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert!(words.contains(&"doesn‘t"), "{words:?}");
+        assert!(words.contains(&"doesn’t"), "{words:?}");
+        assert!(!words.contains(&"doesn"), "{words:?}");
     }
 }
