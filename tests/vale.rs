@@ -186,15 +186,16 @@ fn occurrence_counts_per_scope() {
     let findings = check("doc.md", text);
     assert_eq!(
         hits(text, &findings, "Test.Commas"),
+        // As Vale: from the first match to the end of the last.
         [(
-            "One, two, three, four words here.".to_owned(),
+            ", two, three,".to_owned(),
             "Too many commas (3).".to_owned()
         )]
     );
     assert_eq!(
         hits(text, &findings, "Test.Short"),
         [(
-            "Too short.".to_owned(),
+            "Too short".to_owned(),
             "Paragraph too short (2 words).".to_owned()
         )]
     );

@@ -487,9 +487,13 @@ impl Occurrence {
         if !over && !under {
             return Vec::new();
         }
-        // Vale points at the first match; the finding covers the whole unit
-        // the count is about.
-        vec![Hit::new(0..text.len(), vec![count.to_string()])]
+        // As Vale: from the first match to the end of the last, or the
+        // whole unit when nothing matched.
+        let span = match (found.first(), found.last()) {
+            (Some(first), Some(last)) => first.start..last.end,
+            _ => 0..text.len(),
+        };
+        vec![Hit::new(span, vec![count.to_string()])]
     }
 }
 
