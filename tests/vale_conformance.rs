@@ -610,3 +610,61 @@ fn shell_words_keep_quoted_arguments_whole() {
         vec!["--config=a b.ini", "test.md", "x y"]
     );
 }
+
+/// A Vale project in a scratch folder: `.vale.ini`, one style `S` with the
+/// rule `Very`, and `doc.md`.
+fn project(ini: &str, doc: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "copydesk-vale-project-{}-{}",
+        std::process::id(),
+        doc.len() + ini.len()
+    ));
+    std::fs::create_dir_all(dir.join("styles/S")).expect("scratch folder");
+    std::fs::write(
+        dir.join("styles/S/Very.yml"),
+        "extends: existence\nmessage: \"Avoid '%s'\"\nlevel: warning\ntokens: [very]\n",
+    )
+    .expect("scratch file");
+    std::fs::write(dir.join(".vale.ini"), ini).expect("scratch file");
+    std::fs::write(dir.join("doc.md"), doc).expect("scratch file");
+    dir
+}
+
+#[test]
+fn vale_output_has_vale_rules_only_and_honours_ignored_scopes_and_filters() {
+    let dir = project(
+        "StylesPath = styles\nIgnoredScopes = code, strong\n\n[doc.md]\nBasedOnStyles = S\n",
+        "It is **very** bold and very plain, basically.\n",
+    );
+    // `./doc.md` matches the `[doc.md]` section; the bold match is ignored;
+    // copydesk's own filler-word rule is not in Vale's output.
+    let output = common::run_in(&dir, &["check", "--format", "vale-line", "./doc.md"]);
+    assert_eq!(common::stdout(&output), "doc.md:1:25:S.Very:Avoid 'very'\n");
+    // --filter keeps only the rules it accepts.
+    let output = common::run_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "vale-line",
+            "--filter",
+            ".Level == \"error\"",
+            "doc.md",
+        ],
+    );
+    assert_eq!(common::stdout(&output), "");
+    // --minAlertLevel error hides the warning.
+    let output = common::run_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "vale-line",
+            "--minAlertLevel",
+            "error",
+            "doc.md",
+        ],
+    );
+    assert_eq!(common::stdout(&output), "");
+    let _ = std::fs::remove_dir_all(&dir);
+}

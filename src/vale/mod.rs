@@ -1119,6 +1119,24 @@ impl RuleSet for ValeStyles {
                 }
             }
         }
+        // `IgnoredScopes = strong` (or `b`), `em` (or `i`): Markdown's
+        // `**…**`/`__…__` and `*…*`/`_…_` in the source.
+        if document.kind().is_markdown() {
+            let scopes = &self.config.ignored_scopes;
+            let wants = |names: [&str; 2]| scopes.iter().any(|s| names.contains(&s.as_str()));
+            let mut patterns = Vec::new();
+            if wants(["strong", "b"]) {
+                patterns.push(r"\*\*[^*\n]+?\*\*|__[^_\n]+?__");
+            }
+            if wants(["em", "i"]) {
+                patterns.push(r"(?:^|[^*])\*([^*\n]+?)\*|\b_([^_\n]+?)_\b");
+            }
+            for pattern in patterns.iter().filter_map(|p| Pattern::compile(p).ok()) {
+                for found in pattern.captures(source) {
+                    ignored.push(found.range);
+                }
+            }
+        }
         let mut counts: HashMap<String, usize> = HashMap::new();
         findings.sort_by_key(|f| f.span.start);
         findings.retain(|finding| {
