@@ -32,6 +32,11 @@ pub struct CheckOptions {
     /// Platforms a post is for when its front matter does not say
     /// (`--platform`); the guide's `[sharing] platforms` come after these.
     pub platforms: Vec<String>,
+    /// Vale's `--minAlertLevel`: overrides the `.vale.ini`'s
+    /// `MinAlertLevel` for Vale rules nothing else sets a level for.
+    pub vale_min_alert_level: Option<crate::vale::Level>,
+    /// Vale's `--filter`: only the Vale rules it keeps run.
+    pub vale_filter: Option<Arc<crate::vale::Filter>>,
 }
 
 impl Default for CheckOptions {
@@ -41,6 +46,8 @@ impl Default for CheckOptions {
             ignore: Vec::new(),
             today: today_utc(),
             platforms: Vec::new(),
+            vale_min_alert_level: None,
+            vale_filter: None,
         }
     }
 }
@@ -119,7 +126,11 @@ impl Checker {
                 states: set
                     .rules()
                     .iter()
-                    .map(|rule| rule_set_state(&guide, &options, &rule.id))
+                    .enumerate()
+                    .map(|(index, rule)| match &options.vale_filter {
+                        Some(filter) if !set.passes_filter(index, filter) => RuleState::Off,
+                        _ => rule_set_state(&guide, &options, &rule.id),
+                    })
                     .collect(),
                 set: Arc::clone(set),
             })
@@ -202,6 +213,7 @@ impl Checker {
             guide: &self.guide,
             today: self.options.today,
             post: PostMeta::resolve(document, &self.options.platforms, &self.guide),
+            vale_min_alert_level: self.options.vale_min_alert_level,
         }
     }
 

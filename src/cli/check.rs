@@ -152,6 +152,30 @@ pub struct CheckArgs {
     /// With --review, also show findings the model is not sure of
     #[arg(long, requires = "review")]
     pub review_all: bool,
+    /// Vale's --minAlertLevel: report Vale rules at this level or above
+    /// (suggestion, warning, error), whatever the .vale.ini says
+    #[arg(long, alias = "minAlertLevel", value_name = "LEVEL", value_parser = parse_vale_level)]
+    pub min_alert_level: Option<crate::vale::Level>,
+    /// Vale's --ext: read every input as a file with this extension
+    /// (`.md`, `.txt`); standard input is then named `stdin<EXT>`
+    #[arg(long, value_name = "EXT")]
+    pub ext: Option<String>,
+    /// Vale's --filter: run only the Vale rules this expression keeps
+    /// (`.Level in ["error"]`, `"heading" in .Scope`), or the file holding it
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Vale's --glob: check only the files under the given folders whose
+    /// path matches this glob (`*.{md,txt}`); `!` in front excludes them
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Option<String>,
+    /// Vale's --ignore-syntax: read every input as plain text
+    #[arg(long)]
+    pub ignore_syntax: bool,
+}
+
+fn parse_vale_level(text: &str) -> Result<crate::vale::Level, String> {
+    crate::vale::Level::parse(text)
+        .ok_or_else(|| format!("“{text}” is not a Vale level (suggestion, warning or error)"))
 }
 
 /// One input: a file on disk or standard input.
@@ -192,14 +216,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         platforms: args.platform.clone(),
+        vale_min_alert_level: args.min_alert_level,
+        vale_filter: vale_filter(args.filter.as_deref())?.map(Arc::new),
         ..CheckOptions::default()
     };
     let mut guides = GuideCache::new(args.config.clone(), options);
 
     let mut status = Status::Clean;
     let inputs = if args.stdin {
-        let path = args
-            .stdin_filename
+        // Vale names standard input `stdin<EXT>` after --ext.
+        let stdin_filename = args.stdin_filename.clone().or_else(|| {
+            args.ext
+                .as_deref()
+                .map(|ext| PathBuf::from(format!("stdin.{}", ext.trim_start_matches('.'))))
+        });
+        let path = stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("stdin.md"));
         // Never hold more than the size limit of standard input, which may
@@ -212,8 +243,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         let bytes =
             files::read_limited(io::stdin().lock(), limit).context("reading standard input")?;
         vec![Input {
-            display: args
-                .stdin_filename
+            display: stdin_filename
                 .as_ref()
                 .map_or_else(|| "-".to_owned(), |p| p.display().to_string()),
             path,
@@ -233,9 +263,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             eprintln!("error: {}: {error}", path.display());
             status = Status::Error;
         }
+        let glob = vale_glob(args.glob.as_deref())?;
         expanded
             .files
             .into_iter()
+            .filter(|path| {
+                glob.as_ref().is_none_or(|(matcher, negated)| {
+                    matcher.is_match(path.strip_prefix("./").unwrap_or(path)) != *negated
+                })
+            })
             .map(|path| Input {
                 display: display_path(&path),
                 path,
@@ -307,6 +343,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         write: args.fix && !args.diff && !args.stdin,
         diff: args.diff,
         min_fix,
+        kind: if args.ignore_syntax {
+            Some(DocumentKind::PlainText)
+        } else {
+            ext_kind(args.ext.as_deref())
+        },
     };
 
     let (mut out, plain) = args.color.stdout();
@@ -337,7 +378,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         }
         None => None,
     };
-    let cache = if args.no_cache || mode.fix || args.stdin {
+    // Vale's output formats print what Vale would: Vale rules only.
+    let vale_output = matches!(args.format, Format::ValeLine | Format::ValeJson);
+    let cache = if args.no_cache
+        || mode.fix
+        || args.stdin
+        || args.min_alert_level.is_some()
+        || args.filter.is_some()
+    {
         None
     } else {
         result_cache::default_root().and_then(|root| ResultCache::open(&root))
@@ -364,7 +412,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         let mut outcomes: Vec<Outcome> = chunk
             .into_par_iter()
             .map(|(input, checker)| {
-                let outcome = check_input(input, &checker, mode, cache.as_ref());
+                let mut outcome = check_input(input, &checker, mode, cache.as_ref());
+                if vale_output {
+                    let sets = &checker.guide().rule_sets;
+                    outcome
+                        .findings
+                        .retain(|f| sets.iter().any(|set| set.owns(&f.rule)));
+                }
                 counter.inc(1);
                 outcome
             })
@@ -529,6 +583,47 @@ struct Mode {
     write: bool,
     diff: bool,
     min_fix: Applicability,
+    /// `--ext` or `--ignore-syntax`: the kind every input is read as.
+    kind: Option<DocumentKind>,
+}
+
+/// Vale's `--glob`: the matcher, and whether it excludes (`!` in front).
+fn vale_glob(given: Option<&str>) -> anyhow::Result<Option<(globset::GlobMatcher, bool)>> {
+    let Some(given) = given else {
+        return Ok(None);
+    };
+    let (pattern, negated) = match given.strip_prefix('!') {
+        Some(rest) => (rest, true),
+        None => (given, false),
+    };
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .with_context(|| format!("--glob “{given}” is not a glob"))?;
+    Ok(Some((glob.compile_matcher(), negated)))
+}
+
+/// Vale's `--filter`: an expression, or a file holding one.
+fn vale_filter(given: Option<&str>) -> anyhow::Result<Option<crate::vale::Filter>> {
+    let Some(given) = given else {
+        return Ok(None);
+    };
+    let path = Path::new(given);
+    let (text, origin) = if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the filter {}", path.display()))?;
+        (text, path.display().to_string())
+    } else {
+        (given.to_owned(), "--filter".to_owned())
+    };
+    crate::vale::Filter::parse(text.trim())
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{origin}: invalid filter: {e}"))
+}
+
+/// The kind of a file with extension `ext` (`.md` or `md`).
+fn ext_kind(ext: Option<&str>) -> Option<DocumentKind> {
+    ext.map(|ext| DocumentKind::from_path(Path::new(&format!("x.{}", ext.trim_start_matches('.')))))
 }
 
 fn validate(args: &CheckArgs) -> anyhow::Result<()> {
@@ -617,7 +712,9 @@ fn check_input(
             return outcome;
         }
     };
-    let kind = DocumentKind::from_path(&input.path);
+    let kind = mode
+        .kind
+        .unwrap_or_else(|| DocumentKind::from_path(&input.path));
     // Standard input has a path only when --stdin-filename names one.
     let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {

@@ -70,6 +70,11 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
             .any(|r| crate::document::directives::rule_matches(selector, &r.id))
     }
 
+    /// Whether rule `index` passes Vale's `--filter` expression.
+    fn passes_filter(&self, _index: usize, _filter: &crate::vale::Filter) -> bool {
+        true
+    }
+
     /// Findings that depend on this block alone (cacheable per block).
     fn check_block(
         &self,

@@ -169,6 +169,8 @@ pub struct Context<'a> {
     /// Only `check_document` may read it: per-block findings are cached by
     /// block text and guide, which do not include it.
     pub post: share::post::PostMeta,
+    /// Vale's `--minAlertLevel` (see [`crate::check::CheckOptions`]).
+    pub vale_min_alert_level: Option<crate::vale::Level>,
 }
 
 /// A phrase a rule asks the shared term matcher to find.

@@ -322,12 +322,20 @@ impl Substitution {
         let mut swaps = Vec::with_capacity(entries.len());
         let mut fast: Vec<String> = Vec::new();
         let mut fancy: Vec<String> = Vec::new();
-        for (index, (observed, expected)) in entries.iter().enumerate() {
+        for (observed, expected) in entries {
             let alone = compile(observed)?;
             swaps.push(Swap {
                 expected: expected.as_str().unwrap_or("").to_owned(),
                 groups: alone.group_count() - 1,
             });
+        }
+        // Vale tries the longest key first (`MyProduct Enterprise` before
+        // `MyProduct`).
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by_key(|&index| std::cmp::Reverse(entries[index].0.len()));
+        for index in order {
+            let observed = &entries[index].0;
+            let alone = compile(observed)?;
             let named = format!("(?P<s{index}>{observed})");
             if alone.is_fancy() {
                 fancy.push(named);
@@ -479,9 +487,13 @@ impl Occurrence {
         if !over && !under {
             return Vec::new();
         }
-        // Vale points at the first match; the finding covers the whole unit
-        // the count is about.
-        vec![Hit::new(0..text.len(), vec![count.to_string()])]
+        // As Vale: from the first match to the end of the last, or the
+        // whole unit when nothing matched.
+        let span = match (found.first(), found.last()) {
+            (Some(first), Some(last)) => first.start..last.end,
+            _ => 0..text.len(),
+        };
+        vec![Hit::new(span, vec![count.to_string()])]
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Config {
     pub skipped_scopes: Vec<String>,
     pub word_template: Option<String>,
     pub formats: Vec<(String, String)>,
+    /// `Packages`: the style names they provide (a URL's or zip's file
+    /// name without `.zip`), with the line.
+    pub packages: Vec<(String, usize)>,
     /// `[*]`.
     pub global: SectionConfig,
     /// Glob sections, in file order (a later match wins).
@@ -141,7 +144,8 @@ impl Config {
                     ),
                 )
             })?,
-            None => Level::Suggestion,
+            // Vale's default.
+            None => Level::Warning,
         };
         let mut vocab = Vec::new();
         for key in ["Vocab", "Project"] {
@@ -149,6 +153,19 @@ impl Config {
                 for name in ini::split_list(&entry.value) {
                     vocab.push((name, entry.line));
                 }
+            }
+        }
+        let mut packages = Vec::new();
+        for entry in core.values("Packages") {
+            for package in ini::split_list(&entry.value) {
+                let name = package
+                    .trim_end_matches('/')
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or(&package)
+                    .trim_end_matches(".zip")
+                    .to_owned();
+                packages.push((name, entry.line));
             }
         }
         let ignored_scopes = core.list("IgnoredScopes");
@@ -200,6 +217,7 @@ impl Config {
             skipped_scopes,
             word_template,
             formats,
+            packages,
             global,
             sections: globs,
             warnings,
@@ -230,9 +248,13 @@ impl Config {
 
     /// The sections that apply to a file, `[*]` not included, in file order.
     pub fn sections_for(&self, path: &Path) -> Vec<&SectionConfig> {
+        // As given, and relative to the configuration's folder, both
+        // without `.` and `..` (`./x.md`, `dir/x.md` and `.` all match
+        // `[x.md]` or `[dir/*.md]` as in Vale).
+        let absolute = lexical_absolute(path);
         let mut candidates: Vec<PathBuf> = vec![path.to_path_buf()];
-        if let Some(root) = self.path.parent()
-            && let Ok(relative) = path.strip_prefix(root)
+        if let Some(root) = self.path.parent().map(lexical_absolute)
+            && let Ok(relative) = absolute.strip_prefix(&root)
         {
             candidates.push(relative.to_path_buf());
         }
@@ -255,6 +277,23 @@ impl Config {
             })
             .collect()
     }
+}
+
+/// `path` made absolute (against the working folder) with `.` and `..`
+/// resolved by name, without touching the file system.
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn parse_section(

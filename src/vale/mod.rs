@@ -18,6 +18,7 @@
 
 mod checks;
 mod config;
+mod filter;
 mod ini;
 mod metric;
 mod pattern;
@@ -34,11 +35,12 @@ use rayon::prelude::*;
 
 use self::checks::{BuildContext, BuildError, Check};
 use self::config::{Config, SettingValue};
+pub use self::filter::Filter;
 use self::pattern::Pattern;
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
 use self::scope::{Scope, UnitKind};
-use self::spelling::{Speller, SpellerSource};
+use self::spelling::{Dictionary, Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
@@ -48,14 +50,17 @@ use crate::guide::project_files::{
 use crate::rules::external::{ExternalRule, RuleSet, RuleState};
 use crate::rules::{Context, Fixable};
 
-/// File names of a Vale configuration, in the order Vale looks for them.
-pub const CONFIG_NAMES: &[&str] = &[".vale.ini", "_vale.ini", ".vale"];
+/// File names of a Vale configuration, in the order Vale looks for them
+/// in a folder.
+pub const CONFIG_NAMES: &[&str] = &[".vale", "_vale", "vale.ini", ".vale.ini", "_vale.ini"];
 
-/// Whether a path names a Vale configuration file.
+/// Whether a path names a Vale configuration file: one of Vale's names, or
+/// any `.ini` file (`vale --config team.ini`).
 pub fn is_config_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|name| CONFIG_NAMES.contains(&name))
+        || path.extension().is_some_and(|ext| ext == "ini")
 }
 
 /// The nearest Vale configuration at or above `start` (a file or folder).
@@ -138,7 +143,7 @@ impl ValeStyles {
         let mut hash_parts: Vec<Vec<u8>> = vec![text.clone().into_bytes()];
 
         let (accepted, rejected) = load_vocabularies(&config, &project, &mut hash_parts)?;
-        let sources = collect_sources(&config, &project, &mut hash_parts)?;
+        let sources = collect_sources(&config, &project, &mut hash_parts, &mut warnings)?;
         let uses_built_in = config
             .based_on_styles()
             .iter()
@@ -328,7 +333,13 @@ impl ValeStyles {
 
     /// The severity a rule reports at in a file, or `None` when it does not
     /// run there.
-    fn severity(&self, index: usize, state: RuleState, file: &FileRules) -> Option<Severity> {
+    fn severity(
+        &self,
+        cx: &Context,
+        index: usize,
+        state: RuleState,
+        file: &FileRules,
+    ) -> Option<Severity> {
         match state {
             RuleState::Off => None,
             RuleState::On(Some(severity)) => Some(severity),
@@ -338,7 +349,12 @@ impl ValeStyles {
                     .severity(),
             ),
             RuleState::Auto => file.levels[index]
-                .filter(|level| *level >= self.config.min_alert_level)
+                .filter(|level| {
+                    *level
+                        >= cx
+                            .vale_min_alert_level
+                            .unwrap_or(self.config.min_alert_level)
+                })
                 .map(Level::severity),
         }
     }
@@ -522,6 +538,7 @@ fn collect_sources(
     config: &Config,
     project: &Project,
     hash_parts: &mut Vec<Vec<u8>>,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Source>, ValeError> {
     let config_display = config.path.display().to_string();
     let mut loaded_styles: HashSet<String> = HashSet::new();
@@ -531,6 +548,17 @@ fn collect_sources(
             continue;
         }
         let dir = config.styles_path.join(&style);
+        // A style from `Packages` that `vale sync` has not put in
+        // StylesPath: copydesk downloads nothing, so say so and go on.
+        if !dir.is_dir()
+            && let Some((_, package_line)) = config.packages.iter().find(|(p, _)| *p == style)
+        {
+            warnings.push(format!(
+                "{config_display}:{package_line}: package “{style}” is not in StylesPath ({}): copydesk does not download packages; run `vale sync` once, or put the style there; its rules are skipped",
+                config.styles_path.display()
+            ));
+            continue;
+        }
         let at_line = |message: String| ValeError::At {
             path: config_display.clone(),
             line,
@@ -660,13 +688,16 @@ fn speller_for(
     let mut dictionaries = Vec::new();
     for name in &names {
         let dic = dic_dir.join(format!("{name}.dic"));
-        if !project.is_file(&dic) {
+        if project.is_file(&dic) {
+            dictionaries.push(Dictionary::File(dic));
+        } else if name == "en_US" {
+            dictionaries.push(Dictionary::BundledEnUs);
+        } else {
             return Err(BuildError::Unsupported(format!(
-                "no Hunspell dictionary {} (copydesk bundles none; put {name}.dic and {name}.aff there)",
+                "no Hunspell dictionary {} (copydesk bundles only en_US; put {name}.dic and {name}.aff there)",
                 dic.display()
             )));
         }
-        dictionaries.push(dic);
     }
     let mut ignore_files = Vec::new();
     for name in yaml
@@ -814,12 +845,48 @@ fn built_in_rules(
         "Repetition",
         "extends: repetition\nmessage: \"'%s' is repeated!\"\nlevel: error\nalpha: true\naction:\n  name: edit\n  params: [truncate, ' ']\ntokens: ['[^\\s]+']\n".to_owned(),
     )];
+    // Vale.Spelling reads every word list under <StylesPath>/config/ignore.
+    let mut ignore_files = Vec::new();
+    list_files(
+        &config.styles_path.join("config").join("ignore"),
+        Path::new(""),
+        &mut ignore_files,
+    );
+    ignore_files.sort();
+    let ignore: String = ignore_files
+        .iter()
+        .map(|f| format!("  - {}\n", quote_yaml(&f.to_string_lossy())))
+        .collect();
+    let ignore = if ignore.is_empty() {
+        String::new()
+    } else {
+        format!("ignore:\n{ignore}")
+    };
+    // …and every dictionary in <StylesPath>/config/dictionaries, after en_US.
+    let mut dictionaries = vec!["en_US".to_owned()];
+    if let Ok(entries) = std::fs::read_dir(config.styles_path.join("config").join("dictionaries")) {
+        let mut more: Vec<String> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "dic"))
+            .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
+            .filter(|name| name != "en_US")
+            .collect();
+        more.sort();
+        dictionaries.extend(more);
+    }
+    let dictionaries: Vec<String> = dictionaries.iter().map(|d| quote_yaml(d)).collect();
+    let ignore = format!("{ignore}dictionaries: [{}]\n", dictionaries.join(", "));
     definitions.push((
         "Spelling",
-        "extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n".to_owned(),
+        format!("extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n{ignore}"),
     ));
-    if !accepted.is_empty() {
-        let swaps: String = accepted
+    // Vale.Terms holds the accepted entries that are plain phrases
+    // (letters, digits, spaces, hyphens): a pattern such as `(?i)GitHub`
+    // or `[pP]y.*` is an exception elsewhere, never a spelling to enforce.
+    let phrases: Vec<&String> = accepted.iter().filter(|t| is_phrase(t)).collect();
+    if !phrases.is_empty() {
+        let swaps: String = phrases
             .iter()
             .map(|term| {
                 format!(
@@ -831,7 +898,7 @@ fn built_in_rules(
             .collect();
         definitions.push((
             "Terms",
-            format!("extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\naction:\n  name: replace\nswap:\n{swaps}"),
+            format!("extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\nvocab: false\naction:\n  name: replace\nswap:\n{swaps}"),
         ));
     }
     if !rejected.is_empty() {
@@ -877,6 +944,31 @@ fn built_in_rules(
         }
     }
     Ok(rules)
+}
+
+/// The files under `dir`, as paths relative to it (`tech/more.txt`).
+fn list_files(dir: &Path, relative: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = relative.join(entry.file_name());
+        if path.is_dir() {
+            list_files(&path, &name, out);
+        } else if path.is_file() {
+            out.push(name);
+        }
+    }
+}
+
+/// Whether an accepted vocabulary entry is a plain phrase rather than a
+/// pattern.
+fn is_phrase(term: &str) -> bool {
+    !term.is_empty()
+        && term
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '\'' || c == '’')
 }
 
 fn info(config: &Config, rule: &Rule) -> ExternalRule {
@@ -930,6 +1022,21 @@ fn info(config: &Config, rule: &Rule) -> ExternalRule {
 }
 
 impl RuleSet for ValeStyles {
+    fn passes_filter(&self, index: usize, filter: &Filter) -> bool {
+        let Some(rule) = self.rules.get(index) else {
+            return true;
+        };
+        filter.keeps(&filter::FilterFields {
+            name: &rule.id,
+            level: rule.level.as_str(),
+            scope: rule.scope.names(),
+            extends: &rule.extends,
+            message: &rule.message,
+            description: &rule.description,
+            link: &rule.link,
+        })
+    }
+
     fn describe(&self) -> String {
         format!(
             "Vale styles from {} ({} rules)",
@@ -995,6 +1102,7 @@ impl RuleSet for ValeStyles {
                 continue;
             }
             let Some(severity) = self.severity(
+                cx,
                 index,
                 states.get(index).copied().unwrap_or(RuleState::Auto),
                 &file,
@@ -1029,6 +1137,7 @@ impl RuleSet for ValeStyles {
         let mut variables: Option<HashMap<&str, f64>> = None;
         for (index, rule) in self.rules.iter().enumerate() {
             let Some(severity) = self.severity(
+                cx,
                 index,
                 states.get(index).copied().unwrap_or(RuleState::Auto),
                 &file,
@@ -1128,6 +1237,24 @@ impl RuleSet for ValeStyles {
                     if atom.kind == crate::document::AtomKind::Link {
                         ignored.push(atom.span.clone());
                     }
+                }
+            }
+        }
+        // `IgnoredScopes = strong` (or `b`), `em` (or `i`): Markdown's
+        // `**…**`/`__…__` and `*…*`/`_…_` in the source.
+        if document.kind().is_markdown() {
+            let scopes = &self.config.ignored_scopes;
+            let wants = |names: [&str; 2]| scopes.iter().any(|s| names.contains(&s.as_str()));
+            let mut patterns = Vec::new();
+            if wants(["strong", "b"]) {
+                patterns.push(r"\*\*[^*\n]+?\*\*|__[^_\n]+?__");
+            }
+            if wants(["em", "i"]) {
+                patterns.push(r"(?:^|[^*])\*([^*\n]+?)\*|\b_([^_\n]+?)_\b");
+            }
+            for pattern in patterns.iter().filter_map(|p| Pattern::compile(p).ok()) {
+                for found in pattern.captures(source) {
+                    ignored.push(found.range);
                 }
             }
         }

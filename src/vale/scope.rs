@@ -95,6 +95,21 @@ impl Scope {
         Scope { alternatives }
     }
 
+    /// The scope as Vale's `--filter` sees it: one string per alternative
+    /// (`heading.h1`, `~blockquote & text`).
+    pub fn names(&self) -> Vec<String> {
+        self.alternatives
+            .iter()
+            .map(|terms| {
+                terms
+                    .iter()
+                    .map(|t| format!("{}{}", if t.negated { "~" } else { "" }, t.parts.join(".")))
+                    .collect::<Vec<_>>()
+                    .join(" & ")
+            })
+            .collect()
+    }
+
     /// The scope of `metric` and `sequence`-free rules that run on the
     /// whole body text.
     pub fn summary() -> Scope {

@@ -2,12 +2,15 @@
 //! the rule names (prefixes and suffixes expanded; compounding and the rarer
 //! flags are not), ignore files, filters and the vocabulary.
 //!
-//! copydesk bundles no dictionary: a spelling rule whose dictionary is not
-//! on disk is reported at load time and skipped.
+//! `en_US` is bundled (SCOWL's Hunspell en_US, from Debian's
+//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one:
+//! it is used when no `en_US.dic` is on disk. Another dictionary that is
+//! not on disk is reported at load time and its rule skipped.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use super::pattern::Pattern;
 use crate::document::segment;
@@ -24,14 +27,61 @@ pub struct Speller {
     filters: Vec<Pattern>,
     /// Dictionary stems, for suggestions.
     stems: Vec<String>,
+    /// The bundled en_US dictionary, expanded once per process and shared.
+    bundled: Option<Arc<Expanded>>,
+}
+
+/// A dictionary's word forms and stems.
+#[derive(Debug, Default)]
+struct Expanded {
+    words: HashSet<String>,
+    stems: Vec<String>,
+}
+
+impl Expanded {
+    fn add(&mut self, dic_text: &str, aff_text: &str) {
+        let affixes = Affixes::parse(aff_text);
+        for line in dic_text.lines().skip(1) {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let entry = line.split(['\t', ' ']).next().unwrap_or(line);
+            let (word, flags) = split_entry(entry);
+            self.stems.push(word.to_owned());
+            affixes.expand(word, &affixes.flags(flags), &mut self.words);
+        }
+    }
+}
+
+fn bundled_en_us() -> Arc<Expanded> {
+    static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
+    Arc::clone(BUNDLED.get_or_init(|| {
+        let mut expanded = Expanded::default();
+        expanded.add(BUNDLED_EN_US.0, BUNDLED_EN_US.1);
+        Arc::new(expanded)
+    }))
 }
 
 /// Vale's built-in filters: mixed case (MongoDB), anything but ASCII
 /// letters, apostrophes and underscores, and all capitals.
 const DEFAULT_FILTERS: &[&str] = &[r"[A-Z]{1}[a-z]+[A-Z]+\w+", r"[^a-zA-Z_']", r"[A-Z]+$"];
 
+/// The bundled en_US dictionary and its affixes.
+const BUNDLED_EN_US: (&str, &str) = (
+    include_str!("../../dictionaries/en_US/en_US.dic"),
+    include_str!("../../dictionaries/en_US/en_US.aff"),
+);
+
+/// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`) or bundled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dictionary {
+    File(PathBuf),
+    BundledEnUs,
+}
+
 pub struct SpellerSource<'a> {
-    pub dictionaries: Vec<PathBuf>,
+    pub dictionaries: Vec<Dictionary>,
     pub ignore_files: Vec<PathBuf>,
     pub filters: &'a [String],
     pub custom_filters_only: bool,
@@ -43,26 +93,23 @@ pub struct SpellerSource<'a> {
 impl Speller {
     pub fn load(source: &SpellerSource) -> Result<Speller, String> {
         let mut speller = Speller::default();
-        for dic in &source.dictionaries {
-            let aff = dic.with_extension("aff");
-            let dic_text = read(source.project, dic, DICTIONARY_LIMIT)?;
-            let aff_text = if aff.exists() {
-                read(source.project, &aff, DICTIONARY_LIMIT)?
-            } else {
-                String::new()
-            };
-            let affixes = Affixes::parse(&aff_text);
-            for line in dic_text.lines().skip(1) {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
+        let mut own = Expanded::default();
+        for dictionary in &source.dictionaries {
+            match dictionary {
+                Dictionary::File(dic) => {
+                    let aff = dic.with_extension("aff");
+                    let aff_text = if aff.exists() {
+                        read(source.project, &aff, DICTIONARY_LIMIT)?
+                    } else {
+                        String::new()
+                    };
+                    own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
                 }
-                let entry = line.split(['\t', ' ']).next().unwrap_or(line);
-                let (word, flags) = split_entry(entry);
-                speller.stems.push(word.to_owned());
-                affixes.expand(word, &affixes.flags(flags), &mut speller.words);
+                Dictionary::BundledEnUs => speller.bundled = Some(bundled_en_us()),
             }
         }
+        speller.words = own.words;
+        speller.stems = own.stems;
         for file in &source.ignore_files {
             for line in read(source.project, file, TEXT_FILE_LIMIT)?.lines() {
                 let word = line.trim();
@@ -95,7 +142,7 @@ impl Speller {
 
     /// Misspelled words in `text`, each with up to five suggestions.
     pub fn misspelled(&self, text: &str) -> Vec<(Range<usize>, Vec<String>)> {
-        segment::words(text)
+        join_apostrophes(text, segment::words(text))
             .into_iter()
             .filter(|range| !self.knows(&text[range.clone()]))
             .map(|range| {
@@ -111,17 +158,21 @@ impl Speller {
             return true;
         }
         let lower = word.to_lowercase();
+        let bundled = self.bundled.as_deref();
         self.words.contains(word)
             || self.words.contains(&lower)
+            || bundled.is_some_and(|b| b.words.contains(word) || b.words.contains(&lower))
             || self.ignored.contains(&lower)
             || self.accepted.as_ref().is_some_and(|a| a.is_match(word))
     }
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
+        let bundled_stems = self.bundled.as_deref().map_or(&[][..], |b| &b.stems[..]);
         let mut scored: Vec<(usize, &String)> = self
             .stems
             .iter()
+            .chain(bundled_stems)
             .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
             .filter_map(|stem| {
                 let distance = edit_distance(&lower, &stem.to_lowercase());
@@ -131,6 +182,22 @@ impl Speller {
         scored.sort();
         scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
     }
+}
+
+/// Words joined by one apostrophe of any kind (`doesn‘t`, `doesn’t`) are
+/// one word, as Vale's tokenizer sees them (its filters then decide).
+fn join_apostrophes(text: &str, words: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(words.len());
+    for word in words {
+        if let Some(last) = out.last_mut()
+            && matches!(text.get(last.end..word.start), Some("'" | "’" | "‘"))
+        {
+            last.end = word.end;
+            continue;
+        }
+        out.push(word);
+    }
+    out
 }
 
 fn read(project: &Project, path: &Path, limit: u64) -> Result<String, String> {
@@ -309,5 +376,22 @@ mod tests {
         for expected in ["move", "moved", "unmove", "unmoved", "carry", "carried"] {
             assert!(words.contains(expected), "{expected} in {words:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod apostrophe_tests {
+    use super::*;
+
+    #[test]
+    fn curly_apostrophes_join_a_word() {
+        let text = "That doesn‘t and doesn’t work";
+        let words: Vec<&str> = join_apostrophes(text, segment::words(text))
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert!(words.contains(&"doesn‘t"), "{words:?}");
+        assert!(words.contains(&"doesn’t"), "{words:?}");
+        assert!(!words.contains(&"doesn"), "{words:?}");
     }
 }
