@@ -13,8 +13,11 @@
 //! Everything here is pure: no IO, no clock. Reading posts and writing the
 //! profile file is the CLI's job (`copydesk voice learn`).
 
+mod loaded;
 pub mod stats;
 pub mod words;
+
+pub use loaded::{LoadedProfile, UnknownProfile, Voices};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -141,7 +144,7 @@ pub struct VoiceProfile {
     #[serde(default)]
     pub sign_offs: Vec<String>,
     /// Formal word → the plain word this writer uses instead (only with
-    /// evidence: the plain word 3+ times, the formal one never).
+    /// evidence: the plain word 5+ times, the formal one never).
     #[serde(default)]
     pub prefers: BTreeMap<String, String>,
     /// Function words per 1,000 words: `[mean, sd across posts]`.
@@ -298,7 +301,7 @@ pub fn learn(
     for (plain, formal) in WORD_PREFERENCES {
         let plain_uses = total.preference_words.get(plain).copied().unwrap_or(0);
         let formal_uses = total.preference_words.get(formal).copied().unwrap_or(0);
-        if plain_uses >= 3 && formal_uses == 0 {
+        if plain_uses >= 5 && formal_uses == 0 {
             prefers.insert((*formal).to_owned(), (*plain).to_owned());
         }
     }
@@ -700,6 +703,9 @@ fn function_word_distance(profile: &VoiceProfile, counts: &TextCounts) -> f64 {
     if used == 0 { 0.0 } else { total / used as f64 }
 }
 
+/// How many of the most frequent function words [`delta`] compares.
+pub const DELTA_WORDS: usize = 40;
+
 /// Burrows' Delta from a text to each of several profiles, in order: the
 /// mean absolute difference of z-scores over the function words, each
 /// standardised by its mean and spread across the profiles (the classic
@@ -708,9 +714,16 @@ pub fn delta(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
     let counts = TextCounts::of_document(text);
     let rates = counts.function_word_rates();
     let tables: Vec<Vec<[f64; 2]>> = profiles.iter().map(|p| p.function_word_table()).collect();
+    // The most frequent function words across the profiles (Burrows'
+    // "most frequent words"): rarer ones are noise in short texts.
+    let mut order: Vec<usize> = (0..FUNCTION_WORDS.len()).collect();
+    let total = |i: usize| tables.iter().map(|t| t[i][0]).sum::<f64>();
+    order.sort_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
+    order.truncate(DELTA_WORDS);
     let mut sums = vec![0.0; profiles.len()];
     let mut used = 0usize;
-    for (i, rate) in rates.iter().enumerate() {
+    for i in order {
+        let rate = &rates[i];
         let means: Vec<f64> = tables.iter().map(|t| t[i][0]).collect();
         let mu = mean(&means).unwrap_or(0.0);
         let sigma = sd(&means);
@@ -924,9 +937,9 @@ pub fn drift(profile: &VoiceProfile, document: &Document, counts: &TextCounts) -
         ] {
             let rate = counts.per_100_sentences(count);
             let sampling = 100.0 * spread.mean.max(0.5) / sentences as f64;
-            if count >= 4
+            if count >= 5
                 && z(rate, spread, sampling) > Z_LIMIT
-                && rate >= 3.0 * spread.mean.max(1.0)
+                && rate >= 4.0 * spread.mean.max(1.0)
             {
                 out.push(whole(
                     kind,

@@ -49,6 +49,38 @@ pub struct TextCounts {
     pub sign_off: Option<String>,
 }
 
+/// What a listed word counts towards.
+#[derive(Debug, Clone, Copy)]
+enum WordKind {
+    Function(usize),
+    British,
+    American,
+    Preference(&'static str),
+}
+
+/// Every listed word, for one lookup per word of text.
+static LOOKUP: std::sync::LazyLock<std::collections::HashMap<&'static str, Vec<WordKind>>> =
+    std::sync::LazyLock::new(|| {
+        let mut map: std::collections::HashMap<&'static str, Vec<WordKind>> =
+            std::collections::HashMap::new();
+        for (index, word) in FUNCTION_WORDS.iter().enumerate() {
+            map.entry(word).or_default().push(WordKind::Function(index));
+        }
+        for (british, american) in SPELLING_PAIRS {
+            map.entry(british).or_default().push(WordKind::British);
+            map.entry(american).or_default().push(WordKind::American);
+        }
+        for (plain, formal) in WORD_PREFERENCES {
+            for side in [*plain, *formal] {
+                let kinds = map.entry(side).or_default();
+                if !kinds.iter().any(|k| matches!(k, WordKind::Preference(_))) {
+                    kinds.push(WordKind::Preference(side));
+                }
+            }
+        }
+        map
+    });
+
 /// Whether a block is prose this module counts.
 pub fn counts_as_prose(block: &Block) -> bool {
     matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) && !block.in_quote
@@ -232,19 +264,15 @@ impl TextCounts {
             Some(_) => self.second_person += 1,
             None => {}
         }
-        if let Some(index) = FUNCTION_WORDS.iter().position(|w| *w == word) {
-            self.function_words[index] += 1;
-        }
-        for (british, american) in SPELLING_PAIRS {
-            if word == *british {
-                self.british += 1;
-            } else if word == *american {
-                self.american += 1;
-            }
-        }
-        for (plain, formal) in WORD_PREFERENCES {
-            for side in [plain, formal] {
-                if word == *side {
+        let Some(kinds) = LOOKUP.get(word.as_str()) else {
+            return;
+        };
+        for kind in kinds {
+            match *kind {
+                WordKind::Function(index) => self.function_words[index] += 1,
+                WordKind::British => self.british += 1,
+                WordKind::American => self.american += 1,
+                WordKind::Preference(side) => {
                     *self.preference_words.entry(side).or_default() += 1;
                 }
             }

@@ -154,8 +154,6 @@ pub const WORD_PREFERENCES: &[(&str, &str)] = &[
     ("get", "obtain"),
     ("about", "approximately"),
     ("end", "terminate"),
-    ("so", "therefore"),
-    ("but", "however"),
     ("make", "facilitate"),
     ("use", "leverage"),
     ("ask", "inquire"),
