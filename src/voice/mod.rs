@@ -525,7 +525,7 @@ impl VoiceProfile {
             );
         }
         let p = &self.person;
-        let mut persons = vec![
+        let mut persons = [
             ("“I”", p.i.mean),
             ("“we”", p.we.mean),
             ("“you”", p.you.mean),
