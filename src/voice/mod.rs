@@ -628,7 +628,7 @@ pub fn excerpts_for(profile: &VoiceProfile, paragraph: &str, n: usize) -> Vec<St
     let content = |text: &str| -> std::collections::BTreeSet<String> {
         crate::document::segment::words(text)
             .into_iter()
-            .map(|r| stats::normalise(&text[r]))
+            .map(|r| stats::normalise(&text[r]).into_owned())
             .filter(|w| w.chars().count() >= 3 && !FUNCTION_WORDS.contains(&w.as_str()))
             .collect()
     };
@@ -703,13 +703,16 @@ fn function_word_distance(profile: &VoiceProfile, counts: &TextCounts) -> f64 {
     if used == 0 { 0.0 } else { total / used as f64 }
 }
 
-/// How many of the most frequent function words [`delta`] compares.
-pub const DELTA_WORDS: usize = 40;
+/// How many of the most frequent function words [`delta`] compares (100
+/// did best of 30, 60, 100 and 150 in docs/voice.md's evaluation).
+pub const DELTA_WORDS: usize = 100;
 
-/// Burrows' Delta from a text to each of several profiles, in order: the
-/// mean absolute difference of z-scores over the function words, each
-/// standardised by its mean and spread across the profiles (the classic
-/// method; it needs two or more profiles). Lowest is nearest.
+/// Cosine Delta (Smith & Aldridge 2011, a variant of Burrows' Delta) from a
+/// text to each of several profiles, in order. Each of the
+/// [`DELTA_WORDS`] most frequent function words is standardised by its mean
+/// and spread across the profiles (so it needs two or more); the distance is
+/// one minus the cosine between the text's z-scores and the profile's. It
+/// ranges over 0..=2; lowest is nearest.
 pub fn delta(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
     let counts = TextCounts::of_document(text);
     let rates = counts.function_word_rates();
@@ -720,23 +723,28 @@ pub fn delta(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
     let total = |i: usize| tables.iter().map(|t| t[i][0]).sum::<f64>();
     order.sort_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
     order.truncate(DELTA_WORDS);
-    let mut sums = vec![0.0; profiles.len()];
-    let mut used = 0usize;
+    let mut text_z = Vec::new();
+    let mut profile_z: Vec<Vec<f64>> = vec![Vec::new(); profiles.len()];
     for i in order {
-        let rate = &rates[i];
         let means: Vec<f64> = tables.iter().map(|t| t[i][0]).collect();
         let mu = mean(&means).unwrap_or(0.0);
         let sigma = sd(&means);
         if sigma <= 0.0 || mu < 0.5 {
             continue;
         }
-        used += 1;
-        let z_text = (rate - mu) / sigma;
-        for (sum, m) in sums.iter_mut().zip(&means) {
-            *sum += (z_text - (m - mu) / sigma).abs();
+        text_z.push((rates[i] - mu) / sigma);
+        for (z, m) in profile_z.iter_mut().zip(&means) {
+            z.push((m - mu) / sigma);
         }
     }
-    sums.into_iter().map(|s| s / used.max(1) as f64).collect()
+    let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
+    profile_z
+        .iter()
+        .map(|z| {
+            let dot: f64 = z.iter().zip(&text_z).map(|(a, b)| a * b).sum();
+            1.0 - dot / (norm(z) * norm(&text_z)).max(1e-9)
+        })
+        .collect()
 }
 
 /// Where a draft moves far from a profile.
@@ -799,6 +807,10 @@ pub fn drift(profile: &VoiceProfile, document: &Document, counts: &TextCounts) -
         }
         for range in &block.words {
             let word = stats::normalise(&block.text()[range.clone()]);
+            if !stats::is_spelling_or_preference(&word) {
+                continue;
+            }
+            let word = word.into_owned();
             if let Some(plain) = profile.prefers.get(&word)
                 && seen.insert(word.clone())
             {

@@ -86,12 +86,29 @@ pub fn counts_as_prose(block: &Block) -> bool {
     matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) && !block.in_quote
 }
 
-/// Lowercase a word and straighten its apostrophes.
-pub fn normalise(word: &str) -> String {
-    word.chars()
-        .map(|c| if c == '’' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Lowercase a word and straighten its apostrophes (without allocating
+/// for the common lowercase ASCII word).
+pub fn normalise(word: &str) -> std::borrow::Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    std::borrow::Cow::Owned(
+        word.chars()
+            .map(|c| if c == '’' { '\'' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
+}
+
+/// Whether a normalised word is a British or American spelling of the
+/// fixed pairs, or a side of a word preference.
+pub fn is_spelling_or_preference(word: &str) -> bool {
+    LOOKUP
+        .get(word)
+        .is_some_and(|kinds| kinds.iter().any(|k| !matches!(k, WordKind::Function(_))))
 }
 
 /// Whether a (normalised) word is a contraction ("don't", "we're", "it's");
@@ -264,7 +281,7 @@ impl TextCounts {
             Some(_) => self.second_person += 1,
             None => {}
         }
-        let Some(kinds) = LOOKUP.get(word.as_str()) else {
+        let Some(kinds) = LOOKUP.get(&*word) else {
             return;
         };
         for kind in kinds {

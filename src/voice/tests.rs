@@ -116,7 +116,10 @@ fn drift_fires_on_a_different_draft_and_not_on_the_same_style() {
 #[test]
 fn word_preference_needs_evidence() {
     let mut posts: Vec<String> = (0..6).map(|seed| plain_post(seed, 40)).collect();
-    posts.push("We use it daily. You can use it too. Teams use it everywhere.".to_owned());
+    posts.push(
+        "We use it daily. You can use it too. Teams use it everywhere. We use it for notes. Use it well."
+            .to_owned(),
+    );
     let profile = learn("dana", &docs(&posts), 1_000).expect("enough text");
     assert_eq!(
         profile.prefers.get("utilize").map(String::as_str),
