@@ -475,7 +475,7 @@ impl VoiceProfile {
 
     /// The profile file's text: a short header comment, then TOML.
     pub fn to_toml(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
+        let body = collapse_number_arrays(&toml::to_string_pretty(self).unwrap_or_default());
         format!(
             "# copydesk voice profile “{}”, learned by `copydesk voice learn`.\n# Review it like code; see docs/voice.md for what each number means.\n\n{body}",
             self.name
@@ -605,6 +605,43 @@ impl VoiceProfile {
         }
         out
     }
+}
+
+/// Put arrays of numbers back on one line (`the = [61.2, 8.3]`): the pretty
+/// printer spreads every array over lines, which suits the excerpts only.
+fn collapse_number_arrays(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<(String, Vec<String>)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some((head, items)) = pending.as_mut() {
+            if trimmed == "]" {
+                let _ = writeln!(out, "{head}{}]", items.join(", "));
+                pending = None;
+            } else if trimmed.trim_end_matches(',').parse::<f64>().is_ok() {
+                items.push(trimmed.trim_end_matches(',').to_owned());
+            } else {
+                // Not a number array after all: give the lines back as they were.
+                let _ = writeln!(out, "{head}");
+                for item in items.iter() {
+                    let _ = writeln!(out, "    {item},");
+                }
+                let _ = writeln!(out, "{line}");
+                pending = None;
+            }
+        } else if line.ends_with("= [") {
+            pending = Some((line.to_owned(), Vec::new()));
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    if let Some((head, items)) = pending {
+        let _ = writeln!(out, "{head}");
+        for item in items {
+            let _ = writeln!(out, "    {item},");
+        }
+    }
+    out
 }
 
 fn quoted_list(items: &[String]) -> String {

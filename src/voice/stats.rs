@@ -268,7 +268,9 @@ impl TextCounts {
     fn add_word(&mut self, text: &str, range: Range<usize>) {
         let raw = &text[range.clone()];
         self.syllables += syllables(raw);
-        if range.start > 0 && text.as_bytes()[range.start - 1] == b'#' {
+        let hash_before = range.start > 0 && text.as_bytes()[range.start - 1] == b'#';
+        let free_before = range.start < 2 || text.as_bytes()[range.start - 2].is_ascii_whitespace();
+        if hash_before && free_before && raw.starts_with(|c: char| c.is_alphabetic()) {
             self.hashtags += 1;
         }
         let word = normalise(raw);
