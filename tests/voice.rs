@@ -48,6 +48,12 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
+/// `check --select voice/drift --format json FILE` in `dir`: the report.
+fn drift_report(dir: &Path, file: &str) -> String {
+    let args = ["check", "--select", "voice/drift", "--format", "json", file];
+    stdout(&run_in(dir, &args))
+}
+
 fn learn(dir: &Path) {
     std::fs::create_dir_all(dir.join("voices")).unwrap();
     let out = run_in(
@@ -92,18 +98,7 @@ fn learn_show_and_drift_in_check() {
     .unwrap();
     std::fs::write(dir.path().join("formal.md"), FORMAL.repeat(3)).unwrap();
     std::fs::write(dir.path().join("same.md"), plain_post(3)).unwrap();
-    let far = run_in(
-        dir.path(),
-        &[
-            "check",
-            "--select",
-            "voice/drift",
-            "--format",
-            "json",
-            "formal.md",
-        ],
-    );
-    let report = stdout(&far);
+    let report = drift_report(dir.path(), "formal.md");
     assert!(report.contains("Sentences here average"), "{report}");
     assert!(report.contains("No contractions in"), "{report}");
     assert!(report.contains("American spelling"), "{report}");
@@ -111,22 +106,8 @@ fn learn_show_and_drift_in_check() {
         report.contains("Voice profile “dana” (voices/dana.toml)"),
         "{report}"
     );
-    let near = run_in(
-        dir.path(),
-        &[
-            "check",
-            "--select",
-            "voice/drift",
-            "--format",
-            "json",
-            "same.md",
-        ],
-    );
-    assert!(
-        stdout(&near).contains("\"findings\":[]"),
-        "{}",
-        stdout(&near)
-    );
+    let near = drift_report(dir.path(), "same.md");
+    assert!(near.contains("\"findings\":[]"), "{near}");
 
     // A post can turn the profile off, and an unknown one is reported.
     std::fs::write(
@@ -134,28 +115,17 @@ fn learn_show_and_drift_in_check() {
         format!("---\nvoice_profile: none\n---\n{}", FORMAL.repeat(3)),
     )
     .unwrap();
-    let off = run_in(
-        dir.path(),
-        &[
-            "check",
-            "--select",
-            "voice/drift",
-            "--format",
-            "json",
-            "off.md",
-        ],
-    );
-    assert!(stdout(&off).contains("\"findings\":[]"), "{}", stdout(&off));
+    let off = drift_report(dir.path(), "off.md");
+    assert!(off.contains("\"findings\":[]"), "{off}");
     std::fs::write(
         dir.path().join("who.md"),
         "---\nvoice_profile: sam\n---\nHello.\n",
     )
     .unwrap();
-    let who = run_in(dir.path(), &["check", "--select", "voice/drift", "who.md"]);
+    let who = drift_report(dir.path(), "who.md");
     assert!(
-        stdout(&who).contains("voice_profile “sam” is not one the guide loads (dana)"),
-        "{}",
-        stdout(&who)
+        who.contains("voice_profile “sam” is not one the guide loads (dana)"),
+        "{who}"
     );
 
     let doctor = run_in(dir.path(), &["doctor"]);

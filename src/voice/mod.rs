@@ -858,31 +858,32 @@ pub fn drift(profile: &VoiceProfile, document: &Document, counts: &TextCounts) -
                     prose: range.clone(),
                 });
             }
-            let american = words::SPELLING_PAIRS.iter().find(|(_, a)| *a == word);
-            if profile.spelling.variety == "british"
-                && profile.spelling.british >= 5
-                && let Some((british, _)) = american
-                && seen.insert(word.clone())
-            {
-                out.push(Drift {
-                    kind: DriftKind::Spelling,
-                    message: format!(
-                        "American spelling “{word}”; your posts spell it the British way (“{british}”)"
-                    ),
-                    block: index,
-                    prose: range.clone(),
+            // (this spelling, the writer's, the writer's form of the word)
+            let spelling = words::SPELLING_PAIRS
+                .iter()
+                .find_map(|(british, american)| {
+                    if word == *american {
+                        Some(("American", "british", profile.spelling.british, *british))
+                    } else if word == *british {
+                        Some(("British", "american", profile.spelling.american, *american))
+                    } else {
+                        None
+                    }
                 });
-            }
-            let british = words::SPELLING_PAIRS.iter().find(|(b, _)| *b == word);
-            if profile.spelling.variety == "american"
-                && profile.spelling.american >= 5
-                && let Some((_, american)) = british
+            if let Some((found, theirs, evidence, their_form)) = spelling
+                && profile.spelling.variety == theirs
+                && evidence >= 5
                 && seen.insert(word.clone())
             {
+                let theirs = if theirs == "british" {
+                    "British"
+                } else {
+                    "American"
+                };
                 out.push(Drift {
                     kind: DriftKind::Spelling,
                     message: format!(
-                        "British spelling “{word}”; your posts spell it the American way (“{american}”)"
+                        "{found} spelling “{word}”; your posts spell it the {theirs} way (“{their_form}”)"
                     ),
                     block: index,
                     prose: range.clone(),
