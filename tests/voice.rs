@@ -3,6 +3,7 @@
 //! ten writers of ../shared/corpus/voices when it is present.
 
 mod common;
+mod lsp_client;
 
 use std::path::{Path, PathBuf};
 
@@ -133,6 +134,47 @@ fn learn_show_and_drift_in_check() {
         stdout(&doctor).contains("profile “dana” (voices/dana.toml"),
         "{}",
         stdout(&doctor)
+    );
+}
+
+/// The language server loads the guide's profile, and hover on a drift
+/// finding names it.
+#[test]
+fn hover_on_a_drift_finding_names_the_profile() {
+    let dir = project();
+    learn(dir.path());
+    std::fs::write(
+        dir.path().join("copydesk.toml"),
+        "[voice]\nprofile = \"voices/dana.toml\"\n",
+    )
+    .unwrap();
+    let text = FORMAL.repeat(3);
+    let path = dir.path().join("formal.md");
+    std::fs::write(&path, &text).unwrap();
+    let uri = lsp_client::file_uri(&path);
+    let mut client = lsp_client::LspClient::spawn(dir.path());
+    client.initialize(
+        lsp_client::editor_capabilities(&["utf-16"]),
+        serde_json::Value::Null,
+        Some(dir.path()),
+    );
+    client.open(&uri, "markdown", 1, &text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    let drift = diagnostics
+        .iter()
+        .find(|d| d["code"] == "voice/drift")
+        .unwrap_or_else(|| panic!("no voice/drift diagnostic: {diagnostics:#?}"));
+    let response = client.request(
+        "textDocument/hover",
+        serde_json::json!({ "textDocument": { "uri": uri }, "position": drift["range"]["start"] }),
+    );
+    let value = response["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        value.contains("Voice profile “dana” (voices/dana.toml)"),
+        "{value}"
     );
 }
 
