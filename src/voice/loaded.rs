@@ -55,3 +55,61 @@ impl Voices {
         self.all.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, DocumentKind};
+
+    fn voices() -> Voices {
+        let posts: Vec<Document> = (0..3)
+            .map(|i| {
+                Document::parse(
+                    format!("Post {i}. We write short sentences here. ").repeat(40),
+                    DocumentKind::Markdown,
+                )
+            })
+            .collect();
+        let profile = |name: &str| crate::voice::learn(name, &posts, 100).expect("enough text");
+        Voices {
+            default: Some(0),
+            all: vec![
+                LoadedProfile {
+                    path: "voices/dana.toml".to_owned(),
+                    profile: profile("dana"),
+                },
+                LoadedProfile {
+                    path: "voices/sam.toml".to_owned(),
+                    profile: profile("sam"),
+                },
+            ],
+        }
+    }
+
+    fn chosen(
+        voices: &Voices,
+        choice: Option<serde_json::Value>,
+    ) -> Result<Option<String>, UnknownProfile> {
+        voices
+            .select(choice.as_ref())
+            .map(|found| found.map(|l| l.profile.name.clone()))
+    }
+
+    #[test]
+    fn front_matter_picks_by_name_or_path_or_turns_it_off() {
+        let v = voices();
+        assert_eq!(chosen(&v, None), Ok(Some("dana".to_owned())));
+        assert_eq!(chosen(&v, Some("sam".into())), Ok(Some("sam".to_owned())));
+        assert_eq!(
+            chosen(&v, Some("./voices/sam.toml".into())),
+            Ok(Some("sam".to_owned()))
+        );
+        assert_eq!(chosen(&v, Some("none".into())), Ok(None));
+        assert_eq!(chosen(&v, Some(false.into())), Ok(None));
+        assert_eq!(
+            chosen(&v, Some("kim".into())),
+            Err(UnknownProfile("kim".to_owned()))
+        );
+        assert_eq!(chosen(&Voices::default(), None), Ok(None));
+    }
+}
