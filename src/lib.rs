@@ -21,6 +21,7 @@ pub mod rules;
 pub mod score;
 pub mod server;
 pub mod vale;
+pub mod voice;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};

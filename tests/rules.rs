@@ -200,6 +200,9 @@ fn every_rule_has_a_fixture_and_complete_docs() {
         if category == "share" {
             continue; // The sharing rules keep their fixtures beside their own tests.
         }
+        if meta.id == "voice/drift" {
+            continue; // Needs a learned voice profile: tests/voice.rs.
+        }
         assert!(
             root.join(category).join(format!("{name}.md")).is_file(),
             "no fixture for {}",

@@ -42,6 +42,22 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             line("  warning:", warning);
         }
     }
+    match guide.voices.select(None) {
+        Ok(Some(loaded)) => line(
+            "voice:",
+            &format!(
+                "profile “{}” ({}, {} posts, {} words; voice/drift compares drafts with it)",
+                loaded.profile.name,
+                loaded.path,
+                loaded.profile.learned_from.posts,
+                loaded.profile.learned_from.words
+            ),
+        ),
+        _ => line(
+            "voice:",
+            "no voice profile (`copydesk voice learn`, then [voice] profile)",
+        ),
+    }
     let Some(config) = llm::configured(&guide) else {
         line(
             "model:",

@@ -12,6 +12,7 @@ mod review;
 mod rules;
 mod suggest;
 mod trust;
+mod voice;
 
 use std::io;
 use std::process::ExitCode;
@@ -63,6 +64,8 @@ enum Command {
     Trust(trust::TrustArgs),
     /// Withdraw the consent `copydesk trust` recorded for a guide
     Untrust(trust::UntrustArgs),
+    /// Learn a voice profile from a writer's own posts, or show one
+    Voice(voice::VoiceArgs),
     /// Run the language server over stdio (started by editors)
     Lsp(crate::server::LspArgs),
 }
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Cache(args) => doctor::run_cache(args),
         Command::Trust(args) => trust::run(args),
         Command::Untrust(args) => trust::run_untrust(args),
+        Command::Voice(args) => voice::run(args),
         // The server has its own exit status rules (the LSP specification's).
         Command::Lsp(args) => return crate::server::main(args),
     };

@@ -153,6 +153,15 @@ pub struct VoiceConfig {
     /// `[[voice.examples]]`: snippets in and out of the voice, for model review.
     #[serde(default)]
     pub examples: Vec<super::VoiceExample>,
+    /// A voice profile file (`copydesk voice learn`), relative to the guide:
+    /// voice/drift compares drafts with it.
+    pub profile: Option<String>,
+    /// More voice profiles a post may pick in front matter (`voice_profile:`).
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Phrases over-represented in machine-written text (voice/ai-tells).
+    #[serde(default)]
+    pub ai_tells: Vec<TermEntry>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -244,6 +253,9 @@ impl GuideFile {
         self.voice.hedges.extend(voice.hedges);
         self.voice.inclusive.extend(voice.inclusive);
         self.voice.examples.extend(voice.examples);
+        self.voice.profile = voice.profile.or(self.voice.profile.take());
+        self.voice.profiles.extend(voice.profiles);
+        self.voice.ai_tells.extend(voice.ai_tells);
 
         let concise = other.concise;
         self.concise.wordy.extend(concise.wordy);

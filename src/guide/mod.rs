@@ -21,6 +21,7 @@ mod llm;
 pub mod project_files;
 mod review;
 mod sharing;
+pub mod voice_profiles;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -129,6 +130,9 @@ pub struct Guide {
     /// The curated messages `[sharing] key_messages` names, read by
     /// [`Guide::load`] (or [`Guide::load_key_messages`]).
     pub key_messages: Arc<[key_messages::KeyMessage]>,
+    /// The voice profiles `[voice] profile` and `profiles` name, read by
+    /// [`Guide::load`].
+    pub voices: Arc<crate::voice::Voices>,
 }
 
 impl Guide {
@@ -142,6 +146,7 @@ impl Guide {
                 config,
                 rule_sets: Vec::new(),
                 key_messages: Arc::from([]),
+                voices: Arc::default(),
             })
         });
         Arc::clone(&BUILTIN)
@@ -160,6 +165,7 @@ impl Guide {
             })?;
         let mut guide = Guide::from_source(&text, GuideSource::File(path.to_path_buf()))?;
         guide.load_key_messages(&text)?;
+        guide.load_voice_profiles(&text)?;
         Ok(guide)
     }
 
@@ -195,6 +201,43 @@ impl Guide {
         }
         self.hash = stable_hash_hex(&parts);
         self.key_messages = Arc::from(messages);
+        Ok(())
+    }
+
+    /// Read the voice profiles `[voice] profile` and `profiles` name
+    /// (`voice_profiles`), and fold their text into the guide's hash.
+    fn load_voice_profiles(&mut self, text: &str) -> Result<(), GuideError> {
+        let voice = &self.config.voice;
+        let Some(root) = self
+            .root()
+            .filter(|_| voice.profile.is_some() || !voice.profiles.is_empty())
+        else {
+            return Ok(());
+        };
+        let project = project_files::Project::for_guide(&root.join(FILE_NAME));
+        let voices =
+            voice_profiles::load(&project, root, voice.profile.as_deref(), &voice.profiles)
+                .map_err(|error| {
+                    let offset = [format!("\"{}\"", error.entry), format!("'{}'", error.entry)]
+                        .iter()
+                        .find_map(|quoted| text.find(quoted.as_str()))
+                        .or_else(|| config::key_offset(text, "profile"))
+                        .unwrap_or(0);
+                    GuideError::at(
+                        &self.source.to_string(),
+                        text,
+                        offset,
+                        format!(
+                            "could not read voice profile “{}”: {}",
+                            error.entry, error.message
+                        ),
+                    )
+                })?;
+        let mut parts: Vec<String> = vec![self.hash.clone()];
+        parts.extend(voices.all.iter().map(|l| l.profile.to_toml()));
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        self.hash = stable_hash_hex(&bytes);
+        self.voices = Arc::new(voices);
         Ok(())
     }
 
@@ -274,6 +317,7 @@ impl Guide {
             hash,
             rule_sets,
             key_messages: Arc::from([]),
+            voices: Arc::default(),
         })
     }
 
@@ -292,6 +336,7 @@ impl Guide {
             hash,
             rule_sets: vec![Arc::new(styles)],
             key_messages: Arc::from([]),
+            voices: Arc::default(),
         })
     }
 

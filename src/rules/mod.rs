@@ -232,6 +232,8 @@ pub fn registry() -> &'static [RuleFactory] {
         voice::shouting::FACTORY,
         voice::casing::FACTORY,
         voice::inclusive::FACTORY,
+        voice::drift::FACTORY,
+        voice::ai_tells::FACTORY,
         concise::wordy_phrase::FACTORY,
         concise::redundancy::FACTORY,
         concise::filler::FACTORY,
@@ -263,6 +265,7 @@ pub fn default_fragments() -> &'static [(&'static str, &'static str)] {
     &[
         ("voice/jargon.toml", include_str!("voice/jargon.toml")),
         ("voice/hedge.toml", include_str!("voice/hedge.toml")),
+        ("voice/ai_tells.toml", include_str!("voice/ai_tells.toml")),
         ("voice/inclusive.toml", include_str!("voice/inclusive.toml")),
         ("voice/casing.toml", include_str!("voice/casing.toml")),
         ("voice/acronyms.toml", include_str!("voice/acronyms.toml")),

@@ -1,7 +1,9 @@
 //! voice: word choice and tone against the brand's guide.
 
+pub mod ai_tells;
 pub mod avoid_term;
 pub mod casing;
+pub mod drift;
 pub mod exclamation;
 pub mod hedge;
 pub mod inclusive;
