@@ -362,7 +362,9 @@ async fn timeout() {
         message(tighten(&setup.engine, &document()).await),
         "the model did not answer within 1 s (timeout_secs in [llm])"
     );
-    assert!(started.elapsed() < Duration::from_secs(3));
+    // Not a speed check: the server answers after 10 s, so anything short
+    // of that means the timeout, not the answer, ended the request.
+    assert!(started.elapsed() < Duration::from_secs(9));
 }
 
 #[tokio::test]
@@ -436,7 +438,8 @@ async fn rate_limited_with_a_long_retry_after_fails_at_once() {
         "rate limited by the server (429): “quota window; the server asks to wait 3600 s”; try again later"
     );
     assert_eq!(server.requests().len(), 1);
-    assert!(started.elapsed() < Duration::from_secs(1));
+    // Not a speed check: it did not sleep the hour the server asked for.
+    assert!(started.elapsed() < Duration::from_secs(60));
 }
 
 #[tokio::test]

@@ -191,8 +191,10 @@ fn rule_fixtures() {
     }
 }
 
+/// Every rule has a fixture. (Their docs are checked by `tests/docs.rs`,
+/// every section in order.)
 #[test]
-fn every_rule_has_a_fixture_and_complete_docs() {
+fn every_rule_has_a_fixture() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
     for factory in copydesk::rules::registry() {
         let meta = factory.meta;
