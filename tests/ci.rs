@@ -1,7 +1,7 @@
 //! copydesk in CI: the machine-readable formats (validated against their
 //! schemas), `--output`, scores and `--min-score`, and the result cache.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

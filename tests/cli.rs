@@ -1,7 +1,7 @@
 //! The real `copydesk` binary on fixture folders: formats, fixes, exit
 //! codes, bad input, configuration errors.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

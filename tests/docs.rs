@@ -1,7 +1,7 @@
 //! Documentation that is generated from the code stays in sync with it.
 //!
 //! `docs/rules.md` is built from every rule's doc comment. Regenerate with
-//! `COPYDESK_UPDATE_DOCS=1 cargo test --test docs`.
+//! `COPYDESK_UPDATE_DOCS=1 cargo test --test integration docs::`.
 
 use std::path::Path;
 
@@ -25,7 +25,7 @@ fn dedent(docs: &str) -> String {
 
 fn rule_reference() -> String {
     let mut out = String::from(
-        "# Rule reference\n\n<!-- Generated from the rules' doc comments by `COPYDESK_UPDATE_DOCS=1 cargo test --test docs`; do not edit by hand. -->\n\n",
+        "# Rule reference\n\n<!-- Generated from the rules' doc comments by `COPYDESK_UPDATE_DOCS=1 cargo test --test integration docs::`; do not edit by hand. -->\n\n",
     );
     out.push_str("| rule | default | fix | summary |\n| --- | --- | --- | --- |\n");
     for factory in registry() {
@@ -94,7 +94,7 @@ fn assert_generated(relative: &str, expected: &str) {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "{relative} is out of date: run `COPYDESK_UPDATE_DOCS=1 cargo test --test docs`"
+        "{relative} is out of date: run `COPYDESK_UPDATE_DOCS=1 cargo test --test integration docs::`"
     );
 }
 

@@ -8,7 +8,7 @@
 //! test`); `scripts/test.d/20-fuzz.sh` runs many more. Failing inputs are
 //! kept in `proptest-regressions/fuzz_document.txt` and replayed first.
 
-mod common;
+use crate::common;
 
 use std::ops::Range;
 

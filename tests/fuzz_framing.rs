@@ -14,7 +14,7 @@
 //! (cargo-fuzz would need a nightly toolchain; proptest runs on stable in
 //! the ordinary test harness.)
 
-mod common;
+use crate::common;
 
 use copydesk::server::transport::{Frame, Framer, INVALID_MESSAGE, MAX_HEADER_BYTES};
 use proptest::prelude::*;

@@ -3,7 +3,7 @@
 //! drafts, interrupted runs, unknown selectors, UTF-16, lone carriage
 //! returns, FIFOs and devices, doubled messages.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

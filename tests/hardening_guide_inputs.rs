@@ -7,8 +7,8 @@
 //! Every run here has a liveness ceiling: a hang fails as "did not finish"
 //! instead of stalling the suite. That is not a speed assertion.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use std::io::Read;
 use std::path::Path;

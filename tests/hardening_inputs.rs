@@ -3,7 +3,7 @@
 //! long line, excerpt windows, how much of standard input is read, how often
 //! a broken guide is reported, and that streamed JSON is still the same JSON.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

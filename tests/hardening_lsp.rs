@@ -8,8 +8,8 @@
 //! Every wait has a liveness ceiling that only a hung server reaches; none
 //! is a timing assertion.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use std::io::{BufReader, Read, Write};
 use std::path::Path;

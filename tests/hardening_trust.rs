@@ -5,9 +5,9 @@
 //! "Allow" in the editor) records it; a changed endpoint or key variable, or
 //! `copydesk untrust`, takes it back.
 
-mod common;
-mod fake_openai;
-mod lsp_client;
+use crate::common;
+use crate::fake_openai;
+use crate::lsp_client;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

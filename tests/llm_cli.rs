@@ -1,8 +1,8 @@
 //! `copydesk suggest`, `doctor` and `cache` as a user runs them, against the
 //! test OpenAI-compatible server.
 
-mod common;
-mod fake_openai;
+use crate::common;
+use crate::fake_openai;
 
 use std::path::Path;
 use std::process::Output;

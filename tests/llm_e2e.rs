@@ -5,8 +5,8 @@
 //! suggestion whose facts are intact, or a clean "no safe suggestion" with
 //! its reason.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -30,19 +30,12 @@ fn llama_and_model() -> Option<(PathBuf, PathBuf)> {
     Some((server, model))
 }
 
-/// One model server at a time: each wants a core of the two.
-fn one_model_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
 #[test]
 fn tighten_and_bridge_with_a_real_local_model() {
     let Some((server, model)) = llama_and_model() else {
         return;
     };
-    let _one = one_model_at_a_time();
+    let _one = common::llama::one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let port = common::llama::free_port();
     let started = Instant::now();
@@ -224,7 +217,7 @@ fn tighten_and_bridge_in_the_language_server_with_a_real_local_model() {
     let Some((server, model)) = llama_and_model() else {
         return;
     };
-    let _one = one_model_at_a_time();
+    let _one = common::llama::one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let port = common::llama::free_port();
     let _server = common::llama::start(&server, &model, port, &dir.path().join("llama.log"));

@@ -1,7 +1,7 @@
 //! Tighten and Bridge against a test OpenAI-compatible server on 127.0.0.1:
 //! every fault gives one clear error and no edit; the happy paths are exact.
 
-mod fake_openai;
+use crate::fake_openai;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -3,8 +3,8 @@
 //! JSON or ignore the schema, quotes that are not in the text or are in it
 //! twice, overlapping findings, the cache, the budget.
 
-mod common;
-mod fake_openai;
+use crate::common;
+use crate::fake_openai;
 
 use std::path::Path;
 use std::process::Output;

@@ -5,7 +5,7 @@
 //! reports must be anchored inside the document, on the words its message
 //! quotes, and a second run must come from the cache.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 
@@ -50,6 +50,7 @@ fn review_with_a_real_local_model_anchors_every_finding_in_the_document() {
     let Some(model) = common::llama::require_model() else {
         return;
     };
+    let _one = common::llama::one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let port = common::llama::free_port();
     let _server = common::llama::start(&server, &model, port, &dir.path().join("llama.log"));

@@ -1,8 +1,8 @@
 //! The language server, end to end: the real `copydesk lsp` binary driven
 //! over stdio by a small JSON-RPC client.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

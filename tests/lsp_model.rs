@@ -5,9 +5,9 @@
 //! failing model or junk never produce an edit; without `[llm]` there are no
 //! model actions at all.
 
-mod common;
-mod fake_openai;
-mod lsp_client;
+use crate::common;
+use crate::fake_openai;
+use crate::lsp_client;
 
 use std::time::{Duration, Instant};
 

@@ -3,8 +3,8 @@
 //! diagnostics published must be exactly what `copydesk check` says about
 //! the final text, and published versions must never go backwards.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use lsp_client::{LspClient, editor_capabilities, file_uri, offset_at, position_of};
 use serde_json::{Value, json};

@@ -2,9 +2,9 @@
 //! server: on save and on `copydesk.review`, never on a keystroke, with its
 //! own diagnostic source.
 
-mod common;
-mod fake_openai;
-mod lsp_client;
+use crate::common;
+use crate::fake_openai;
+use crate::lsp_client;
 
 use fake_openai::{FakeServer, completion};
 use lsp_client::{LspClient, editor_capabilities, file_uri};

@@ -3,7 +3,7 @@
 //! opened, and clients that vanish. It exits with the status the LSP
 //! specification asks for.
 
-mod lsp_client;
+use crate::lsp_client;
 
 use std::time::Duration;
 

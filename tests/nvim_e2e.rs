@@ -4,8 +4,8 @@
 //! model commands and keymaps (Tighten, Bridge) against a test model server.
 //! `scripts/setup/30-neovim.sh` installs Neovim and sets `COPYDESK_NVIM`.
 
-mod common;
-mod fake_openai;
+use crate::common;
+use crate::fake_openai;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -19,7 +19,7 @@
 //! The key (file, rule, quote, context hash) is computed exactly as
 //! `scripts/lib/precision_eval.py` computes it; keep the two in step.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -485,7 +485,7 @@ fn every_rule_selected_is_reported() {
         posts.len()
     );
     // A report, not a failure: rules off by default may be wrong often; that
-    // is why they are off. Shown with `cargo test --test precision_labels -- --nocapture`.
+    // is why they are off. Shown with `cargo test --test integration precision_labels:: -- --nocapture`.
     let mut back: BTreeMap<&str, usize> = BTreeMap::new();
     for s in &seen {
         if labels.get(&s.key).is_some_and(|l| l.verdict == "false") {

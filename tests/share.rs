@@ -2,7 +2,7 @@
 //! `ok-*` post silent), fixes, guide keys, the CLI's `--platform`, masking of
 //! personal data in every output format, and key-message indexing speed.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 //! accept on a post holding personal data; no U+FFFC in any message; and
 //! key-message files never checked as posts.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

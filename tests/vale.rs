@@ -2,7 +2,7 @@
 //! fixture styles (tests/fixtures/vale), expectations written from Vale's
 //! documentation; then the seven public style packages in ../shared.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

@@ -24,7 +24,7 @@
 //! scenarios whose inputs are Markdown, text or MDX, so conformance cannot
 //! regress. `scripts/vale-conformance` prints the same table.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

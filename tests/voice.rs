@@ -2,8 +2,8 @@
 //! guide's `[voice] profile`, voice/drift in `check`, and attribution on the
 //! ten writers of ../shared/corpus/voices when it is present.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,7 @@ run() {
   local target="$1" cases="$2" status=0
   printf '[fuzz] %s: %s cases (at most %ss)\n' "$target" "$cases" "$limit" >&2
   COPYDESK_FUZZ_CASES="$cases" timeout "$limit" \
-    cargo test --locked --quiet --test "$target" || status=$?
+    cargo test --locked --quiet --test integration "$target::" || status=$?
   if [ "$status" = 124 ]; then
     echo "[fuzz] $target did not finish in ${limit}s" >&2
   fi

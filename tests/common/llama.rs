@@ -92,3 +92,11 @@ fn health_ok(port: u16) -> bool {
     let _ = stream.read_to_string(&mut response);
     response.starts_with("HTTP/1.1 200")
 }
+
+/// One model server at a time, across every test of the binary: each wants
+/// a core of the two.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
