@@ -142,7 +142,7 @@ impl Guide {
             let config = builtin_config();
             Arc::new(Guide {
                 source: GuideSource::BuiltIn,
-                hash: stable_hash_hex(&[env!("CARGO_PKG_VERSION").as_bytes(), b"builtin"]),
+                hash: stable_hash_hex(&[builtin_identity(), b"builtin"]),
                 config,
                 rule_sets: Vec::new(),
                 key_messages: Arc::from([]),
@@ -304,11 +304,7 @@ impl Guide {
             .iter()
             .map(|s| s.content_hash().to_le_bytes())
             .collect();
-        let mut parts: Vec<&[u8]> = vec![
-            env!("CARGO_PKG_VERSION").as_bytes(),
-            text.as_bytes(),
-            name.as_bytes(),
-        ];
+        let mut parts: Vec<&[u8]> = vec![builtin_identity(), text.as_bytes(), name.as_bytes()];
         parts.extend(set_hashes.iter().map(|h| h.as_slice()));
         let hash = stable_hash_hex(&parts);
         Ok(Guide {
@@ -325,7 +321,7 @@ impl Guide {
     pub fn from_vale_config(path: &Path) -> Result<Guide, GuideError> {
         let styles = crate::vale::ValeStyles::load(path)?;
         let hash = stable_hash_hex(&[
-            env!("CARGO_PKG_VERSION").as_bytes(),
+            builtin_identity(),
             b"vale",
             path.display().to_string().as_bytes(),
             &styles.content_hash().to_le_bytes(),
@@ -389,6 +385,21 @@ impl Guide {
             .iter()
             .any(|allowed| allowed.eq_ignore_ascii_case(phrase))
     }
+}
+
+/// copydesk's version and a hash of the built-in default guide and rule
+/// tables: part of every guide's hash, so a cache keyed on it is not reused
+/// by a build whose tables differ, even under the same version number.
+fn builtin_identity() -> &'static [u8] {
+    static IDENTITY: LazyLock<String> = LazyLock::new(|| {
+        let mut parts: Vec<&[u8]> = vec![DEFAULT_GUIDE.as_bytes()];
+        for (name, fragment) in crate::rules::default_fragments() {
+            parts.push(name.as_bytes());
+            parts.push(fragment.as_bytes());
+        }
+        format!("{} {}", env!("CARGO_PKG_VERSION"), stable_hash_hex(&parts))
+    });
+    IDENTITY.as_bytes()
 }
 
 fn builtin_config() -> GuideFile {
