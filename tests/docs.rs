@@ -111,3 +111,122 @@ fn guide_schemas_are_up_to_date() {
     assert_generated("schemas/copydesk.schema.json", &schema);
     assert_generated("editors/vscode/schemas/copydesk.schema.json", &schema);
 }
+
+/// The README's rule table, parsed: for each rule named in it, its default
+/// level as the table says (`None` for the "off by default" column).
+fn readme_rule_table() -> Vec<(String, Option<String>)> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("| category | on by default (level) |")
+        .expect("README has the rule table");
+    let mut rules = Vec::new();
+    for row in readme[start..].lines().skip(2) {
+        let Some(row) = row.strip_prefix('|').and_then(|r| r.strip_suffix('|')) else {
+            break;
+        };
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let [category, on, off] = cells[..] else {
+            panic!("README rule table row has not three cells: {row}");
+        };
+        // On: backticked names, then a parenthesis whose first word is their
+        // level ("`casing`, `exclamation` (warning); `ai-tells` (info)").
+        let mut pending = Vec::new();
+        let mut rest = on;
+        while let Some(at) = rest.find(['`', '(']) {
+            if rest[at..].starts_with('`') {
+                let end = rest[at + 1..].find('`').expect("closing backtick") + at + 1;
+                pending.push(format!("{category}/{}", &rest[at + 1..end]));
+                rest = &rest[end + 1..];
+            } else {
+                let end = rest[at..].find(')').expect("closing parenthesis") + at;
+                let level: String = rest[at + 1..end]
+                    .chars()
+                    .take_while(char::is_ascii_alphabetic)
+                    .collect();
+                for id in pending.drain(..) {
+                    rules.push((id, Some(level.clone())));
+                }
+                rest = &rest[end + 1..];
+            }
+        }
+        assert!(pending.is_empty(), "no level after {pending:?} in: {on}");
+        for name in off.split('`').skip(1).step_by(2) {
+            rules.push((format!("{category}/{name}"), None));
+        }
+    }
+    rules
+}
+
+/// The README's table of rules and default levels is written by hand; it
+/// must name every rule once, at the level the rule really has.
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let table = readme_rule_table();
+    for factory in registry() {
+        let meta = factory.meta;
+        let rows: Vec<_> = table.iter().filter(|(id, _)| id == meta.id).collect();
+        assert_eq!(
+            rows.len(),
+            1,
+            "README's rule table names {} {} times",
+            meta.id,
+            rows.len()
+        );
+        let expected = meta
+            .enabled_by_default
+            .then(|| meta.severity.as_str().to_owned());
+        assert_eq!(
+            rows[0].1, expected,
+            "README's rule table gives {} the wrong default level",
+            meta.id
+        );
+    }
+    for (id, _) in &table {
+        assert!(
+            registry().iter().any(|f| f.meta.id == id),
+            "README's rule table names {id}, which is not a rule"
+        );
+    }
+}
+
+/// Every table under `src/rules/` is merged into the built-in guide (or, like
+/// the platform table, compiled in by its own module): a table file left out
+/// would be silently unused.
+#[test]
+fn every_rule_table_is_part_of_the_built_in_guide() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let listed: Vec<&str> = copydesk::rules::default_fragments()
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    for category in std::fs::read_dir(&root).unwrap().flatten() {
+        if !category.path().is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(category.path()).unwrap().flatten() {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let relative = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let own_module = std::fs::read_dir(category.path())
+                    .unwrap()
+                    .flatten()
+                    .filter(|f| f.path().extension().is_some_and(|e| e == "rs"))
+                    .any(|f| {
+                        std::fs::read_to_string(f.path())
+                            .unwrap_or_default()
+                            .contains(&format!("include_str!(\"{name}\")"))
+                    });
+                assert!(
+                    listed.contains(&relative.as_str()) || own_module,
+                    "{relative} is not in rules::default_fragments() nor included by its module"
+                );
+            }
+        }
+    }
+}
