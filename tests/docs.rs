@@ -230,3 +230,34 @@ fn every_rule_table_is_part_of_the_built_in_guide() {
         }
     }
 }
+
+/// Every rule declared under `src/rules/` is registered: a rule file whose
+/// `FACTORY` is missing from `rules::registry()` would never run.
+#[test]
+fn every_declared_rule_is_registered() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut declared = Vec::new();
+    for category in std::fs::read_dir(&root).unwrap().flatten() {
+        if !category.path().is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(category.path()).unwrap().flatten() {
+            let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+            if let Some(at) = text.find("pub static META = {") {
+                let id = text[at..]
+                    .split_once("id: \"")
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map(|(id, _)| id.to_owned())
+                    .expect("META has an id");
+                declared.push(id);
+            }
+        }
+    }
+    assert!(declared.len() > 20, "found only {declared:?}");
+    for id in declared {
+        assert!(
+            registry().iter().any(|f| f.meta.id == id),
+            "{id} is declared but not in rules::registry()"
+        );
+    }
+}
