@@ -107,88 +107,100 @@ fn rule_fixtures() {
         .collect();
     fixtures.sort();
     assert!(fixtures.len() >= 18, "a fixture per rule");
-    for path in fixtures {
-        let category = path
-            .parent()
+    // Every fixture runs, so one failure does not hide the others.
+    let failed: Vec<String> = fixtures
+        .iter()
+        .filter(|path| std::panic::catch_unwind(|| check_fixture(path)).is_err())
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "rule fixtures failed (see above): {failed:#?}"
+    );
+}
+
+/// One fixture: Bad flagged, OK silent, findings and fixes as snapshotted.
+fn check_fixture(path: &Path) {
+    let category = path
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let name = path.file_stem().unwrap().to_str().unwrap();
+    let rule = format!("{category}/{name}");
+    assert!(
+        copydesk::rules::find_rule(&rule).is_some(),
+        "fixture for unknown rule {rule}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let checker = checker_for(&rule, TEST_GUIDE);
+    let (document, findings) = checker.check_text(&text, DocumentKind::Markdown);
+
+    let section_of = |offset: usize| -> &str {
+        let before = &text[..offset];
+        ["# Regressions", "# OK", "# Bad"]
+            .into_iter()
+            .max_by_key(|heading| {
+                before
+                    .rfind(&format!("\n{heading}\n"))
+                    .or_else(|| before.starts_with(heading).then_some(0))
+                    .map_or(-1, |i| i as i64)
+            })
             .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
-        let name = path.file_stem().unwrap().to_str().unwrap();
-        let rule = format!("{category}/{name}");
-        assert!(
-            copydesk::rules::find_rule(&rule).is_some(),
-            "fixture for unknown rule {rule}"
+    };
+    for finding in &findings {
+        assert_ne!(
+            section_of(finding.span.start),
+            "# OK",
+            "{rule} flagged OK text {:?}: {}",
+            &text[finding.span.clone()],
+            finding.message
         );
-        let text = std::fs::read_to_string(&path).unwrap();
-        let checker = checker_for(&rule, TEST_GUIDE);
-        let (document, findings) = checker.check_text(&text, DocumentKind::Markdown);
-
-        let section_of = |offset: usize| -> &str {
-            let before = &text[..offset];
-            ["# Regressions", "# OK", "# Bad"]
-                .into_iter()
-                .max_by_key(|heading| {
-                    before
-                        .rfind(&format!("\n{heading}\n"))
-                        .or_else(|| before.starts_with(heading).then_some(0))
-                        .map_or(-1, |i| i as i64)
-                })
-                .unwrap()
-        };
-        for finding in &findings {
-            assert_ne!(
-                section_of(finding.span.start),
-                "# OK",
-                "{rule} flagged OK text {:?}: {}",
-                &text[finding.span.clone()],
-                finding.message
-            );
-        }
-        let bad_blocks: Vec<_> = document
-            .blocks
-            .iter()
-            .filter(|b| !b.is_heading() && section_of(b.span().start) != "# OK")
-            .collect();
-        if category == "flow" {
-            assert!(
-                !findings.is_empty(),
-                "{rule}: the Bad section produced nothing"
-            );
-        } else {
-            for block in bad_blocks {
-                let span = block.span();
-                assert!(
-                    findings
-                        .iter()
-                        .any(|f| f.span.start >= span.start && f.span.start < span.end),
-                    "{rule}: no finding in bad paragraph {:?}",
-                    block.text()
-                );
-            }
-        }
-
-        let mut snapshot = String::new();
-        for finding in &findings {
-            let (line, column) = document.line_column(finding.span.start);
-            snapshot.push_str(&format!(
-                "{line}:{column} {} {}\n",
-                finding.severity, finding.message
-            ));
-            for fix in &finding.fixes {
-                snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
-            }
-        }
-        let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
-        snapshot.push_str("\n--- diff with every fix applied ---\n");
-        snapshot.push_str(&copydesk::diff::unified_diff(
-            &text,
-            &fixed.text,
-            &format!("{rule}.md"),
-        ));
-        insta::assert_snapshot!(format!("{category}__{name}"), snapshot);
     }
+    let bad_blocks: Vec<_> = document
+        .blocks
+        .iter()
+        .filter(|b| !b.is_heading() && section_of(b.span().start) != "# OK")
+        .collect();
+    if category == "flow" {
+        assert!(
+            !findings.is_empty(),
+            "{rule}: the Bad section produced nothing"
+        );
+    } else {
+        for block in bad_blocks {
+            let span = block.span();
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f.span.start >= span.start && f.span.start < span.end),
+                "{rule}: no finding in bad paragraph {:?}",
+                block.text()
+            );
+        }
+    }
+
+    let mut snapshot = String::new();
+    for finding in &findings {
+        let (line, column) = document.line_column(finding.span.start);
+        snapshot.push_str(&format!(
+            "{line}:{column} {} {}\n",
+            finding.severity, finding.message
+        ));
+        for fix in &finding.fixes {
+            snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
+        }
+    }
+    let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
+    snapshot.push_str("\n--- diff with every fix applied ---\n");
+    snapshot.push_str(&copydesk::diff::unified_diff(
+        &text,
+        &fixed.text,
+        &format!("{rule}.md"),
+    ));
+    insta::assert_snapshot!(format!("{category}__{name}"), snapshot);
 }
 
 /// Every rule has a fixture. (Their docs are checked by `tests/docs.rs`,

@@ -74,63 +74,75 @@ fn assert_flags(text: &str, rule: &str, expected: &[&str]) {
 /// the diff of their fixes, are snapshotted per rule.
 #[test]
 fn share_fixtures() {
-    for rule in share_rules() {
-        let name = rule.trim_start_matches("share/");
-        let folder = root().join(name);
-        let mut posts: Vec<PathBuf> = std::fs::read_dir(&folder)
-            .unwrap_or_else(|_| panic!("no fixture folder for {rule}"))
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        posts.sort();
-        let names: Vec<String> = posts
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names.iter().any(|n| n.starts_with("bad-")),
-            "{rule} has no bad post"
-        );
-        assert!(
-            names.iter().any(|n| n.starts_with("ok-")),
-            "{rule} has no OK post"
-        );
+    // Every rule's fixtures run, so one failure does not hide the others.
+    let failed: Vec<&str> = share_rules()
+        .into_iter()
+        .filter(|rule| std::panic::catch_unwind(|| check_share_fixtures(rule)).is_err())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "share fixtures failed (see above): {failed:?}"
+    );
+}
 
-        let checker = checker(fixture_guide(), &[rule], &[]);
-        let mut snapshot = String::new();
-        for (path, file) in posts.iter().zip(&names) {
-            let text = std::fs::read_to_string(path).unwrap();
-            let (document, found) = checker.check_text(&text, DocumentKind::Markdown);
-            if file.starts_with("ok-") {
-                assert!(
-                    found.is_empty(),
-                    "{rule} flagged OK post {file}: {found:#?}"
-                );
-                continue;
-            }
-            assert!(!found.is_empty(), "{rule} found nothing in {file}");
-            snapshot.push_str(&format!("## {file}\n"));
-            for finding in &found {
-                assert_eq!(finding.rule, rule);
-                let (line, column) = document.line_column(finding.span.start);
-                snapshot.push_str(&format!(
-                    "{line}:{column} {} {}\n",
-                    finding.severity, finding.message
-                ));
-                if let Some(note) = &finding.note {
-                    snapshot.push_str(&format!("    note: {note}\n"));
-                }
-                for fix in &finding.fixes {
-                    snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
-                }
-            }
-            let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
-            if fixed.text != text {
-                snapshot.push_str(&copydesk::diff::unified_diff(&text, &fixed.text, file));
-            }
-            snapshot.push('\n');
+/// One rule's fixture folder: bad posts flagged, OK posts silent, findings
+/// and fixes as snapshotted.
+fn check_share_fixtures(rule: &str) {
+    let name = rule.trim_start_matches("share/");
+    let folder = root().join(name);
+    let mut posts: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|_| panic!("no fixture folder for {rule}"))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    posts.sort();
+    let names: Vec<String> = posts
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("bad-")),
+        "{rule} has no bad post"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("ok-")),
+        "{rule} has no OK post"
+    );
+
+    let checker = checker(fixture_guide(), &[rule], &[]);
+    let mut snapshot = String::new();
+    for (path, file) in posts.iter().zip(&names) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let (document, found) = checker.check_text(&text, DocumentKind::Markdown);
+        if file.starts_with("ok-") {
+            assert!(
+                found.is_empty(),
+                "{rule} flagged OK post {file}: {found:#?}"
+            );
+            continue;
         }
-        insta::assert_snapshot!(name, snapshot);
+        assert!(!found.is_empty(), "{rule} found nothing in {file}");
+        snapshot.push_str(&format!("## {file}\n"));
+        for finding in &found {
+            assert_eq!(finding.rule, rule);
+            let (line, column) = document.line_column(finding.span.start);
+            snapshot.push_str(&format!(
+                "{line}:{column} {} {}\n",
+                finding.severity, finding.message
+            ));
+            if let Some(note) = &finding.note {
+                snapshot.push_str(&format!("    note: {note}\n"));
+            }
+            for fix in &finding.fixes {
+                snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
+            }
+        }
+        let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
+        if fixed.text != text {
+            snapshot.push_str(&copydesk::diff::unified_diff(&text, &fixed.text, file));
+        }
+        snapshot.push('\n');
     }
+    insta::assert_snapshot!(name, snapshot);
 }
 
 /// With the sharing rules on, and a platform set, realistic clean posts
