@@ -134,7 +134,7 @@ fn check_fixture(path: &Path) {
         copydesk::rules::find_rule(&rule).is_some(),
         "fixture for unknown rule {rule}"
     );
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
     let checker = checker_for(&rule, TEST_GUIDE);
     let (document, findings) = checker.check_text(&text, DocumentKind::Markdown);
 
