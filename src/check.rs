@@ -16,7 +16,7 @@ use crate::fix::{Applicability, apply_edits, non_overlapping};
 use crate::guide::{Guide, RuleLevel};
 use crate::rules::external::{RuleSet, RuleState};
 use crate::rules::share::post::PostMeta;
-use crate::rules::{Context, Rule, Term, TermMatch, registry};
+use crate::rules::{Context, DocumentContext, Rule, Term, TermMatch, registry};
 
 /// Choices made by the caller, not the guide.
 #[derive(Debug, Clone)]
@@ -185,7 +185,7 @@ impl Checker {
                 self.check_block_into(&cx, block, &mut findings);
             }
         }
-        self.check_document_into(&cx, &mut findings);
+        self.check_document_into(&self.document_context(document), &mut findings);
         self.finish(document, findings)
     }
 
@@ -207,13 +207,22 @@ impl Checker {
         (document, findings)
     }
 
+    /// What a rule sees of `document` for one block.
     pub fn context<'a>(&'a self, document: &'a Document) -> Context<'a> {
         Context {
             document,
             guide: &self.guide,
             today: self.options.today,
-            post: PostMeta::resolve(document, &self.options.platforms, &self.guide),
             vale_min_alert_level: self.options.vale_min_alert_level,
+        }
+    }
+
+    /// What a rule sees of `document` as a whole: the block context and the
+    /// post's platforms, sponsorship and author, resolved once.
+    pub fn document_context<'a>(&'a self, document: &'a Document) -> DocumentContext<'a> {
+        DocumentContext {
+            base: self.context(document),
+            post: PostMeta::resolve(document, &self.options.platforms, &self.guide),
         }
     }
 
@@ -231,7 +240,7 @@ impl Checker {
     }
 
     /// Findings that need the whole document.
-    pub fn check_document_into(&self, cx: &Context, out: &mut Vec<Finding>) {
+    pub fn check_document_into(&self, cx: &crate::rules::DocumentContext, out: &mut Vec<Finding>) {
         for active in &self.rules {
             active.rule.check_document(cx, out);
         }

@@ -85,7 +85,12 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
     );
 
     /// Findings that need the whole document.
-    fn check_document(&self, cx: &Context, states: &[RuleState], out: &mut Vec<Finding>);
+    fn check_document(
+        &self,
+        cx: &crate::rules::DocumentContext,
+        states: &[RuleState],
+        out: &mut Vec<Finding>,
+    );
 
     /// Last pass over all of a document's findings, before suppression:
     /// drop this set's findings its configuration ignores, cap counts.

@@ -157,20 +157,37 @@ macro_rules! declare_rule {
     (@enabled $enabled:literal) => { $enabled };
 }
 
-/// Everything a rule may look at. Rules must not look anywhere else.
+/// Everything a rule may look at for one block. Rules must not look
+/// anywhere else. What only the whole document decides (the post's
+/// platforms, sponsorship and author) is not here but in
+/// [`DocumentContext`], which only `check_document` receives: per-block
+/// findings are cached by block text and guide, and the type keeps them
+/// from depending on anything else.
 pub struct Context<'a> {
     pub document: &'a Document,
     pub guide: &'a Guide,
     /// Today's date as (year, month, day), for embargoes. Passed in so that
     /// rules stay pure and tests can pin it.
     pub today: (i32, u32, u32),
-    /// The post's platforms, sponsorship and author, resolved once per
-    /// document (front matter, then the caller's options, then the guide).
-    /// Only `check_document` may read it: per-block findings are cached by
-    /// block text and guide, which do not include it.
-    pub post: share::post::PostMeta,
     /// Vale's `--minAlertLevel` (see [`crate::check::CheckOptions`]).
     pub vale_min_alert_level: Option<crate::vale::Level>,
+}
+
+/// A [`Context`] and what is resolved once per document, for
+/// `check_document`. Dereferences to the [`Context`].
+pub struct DocumentContext<'a> {
+    pub base: Context<'a>,
+    /// The post's platforms, sponsorship and author, resolved once per
+    /// document (front matter, then the caller's options, then the guide).
+    pub post: share::post::PostMeta,
+}
+
+impl<'a> std::ops::Deref for DocumentContext<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        &self.base
+    }
 }
 
 /// A phrase a rule asks the shared term matcher to find.
@@ -209,7 +226,7 @@ pub trait Rule: Send + Sync {
     fn check_block(&self, _cx: &Context, _block: &Block, _out: &mut Vec<Finding>) {}
 
     /// Check what only the whole document shows (counts, neighbours).
-    fn check_document(&self, _cx: &Context, _out: &mut Vec<Finding>) {}
+    fn check_document(&self, _cx: &DocumentContext, _out: &mut Vec<Finding>) {}
 }
 
 /// How to build a rule for a guide.

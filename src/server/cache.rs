@@ -129,7 +129,7 @@ pub fn check_cached(
         cache.last = stats;
     }
 
-    checker.check_document_into(&cx, &mut findings);
+    checker.check_document_into(&checker.document_context(document), &mut findings);
     checker.finish(document, findings)
 }
 

@@ -1128,7 +1128,12 @@ impl RuleSet for ValeStyles {
         }
     }
 
-    fn check_document(&self, cx: &Context, states: &[RuleState], out: &mut Vec<Finding>) {
+    fn check_document(
+        &self,
+        cx: &crate::rules::DocumentContext,
+        states: &[RuleState],
+        out: &mut Vec<Finding>,
+    ) {
         let file = self.file_rules(cx.document);
         let document = cx.document;
         let source = document.text();

@@ -5,7 +5,7 @@ use crate::document::{Block, BlockKind};
 use crate::finding::{Finding, quote};
 use crate::fxhash::{FxHashSet, hash_bytes};
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -216,7 +216,7 @@ impl Rule for AbruptTransition {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let source = cx.document.text();
         // Paragraphs in order: (number, block, index of its section).
         let mut paragraphs: Vec<(usize, &Block, usize)> = Vec::new();

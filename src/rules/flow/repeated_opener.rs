@@ -92,7 +92,7 @@ impl Rule for RepeatedOpener {
         }
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &crate::rules::DocumentContext, out: &mut Vec<Finding>) {
         let mut previous: Option<&str> = None;
         for block in &cx.document.blocks {
             if block.kind != BlockKind::Paragraph {

@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::document::Document;
 use crate::finding::{Finding, quote};
 use crate::guide::{AuthorRelationship, Guide};
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 use super::rendered::RenderedPost;
 use super::{find_phrase, post_span, tags};
@@ -268,7 +268,7 @@ impl Rule for Disclosure {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let document = cx.document;
         let post = &cx.post;
         if post.key_message {

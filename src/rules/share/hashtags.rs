@@ -163,7 +163,7 @@ impl Rule for Hashtags {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &crate::rules::DocumentContext, out: &mut Vec<Finding>) {
         if !cx.post.is_social_post() {
             return;
         }

@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::document::{Document, DocumentKind, PLACEHOLDER};
 use crate::finding::{Finding, quote};
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 use super::post_span;
 
@@ -147,7 +147,7 @@ impl Rule for KeyMessageCopy {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         if self.messages.is_empty() || !cx.post.is_social_post() {
             return;
         }

@@ -101,7 +101,7 @@ impl Rule for LengthLimit {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &crate::rules::DocumentContext, out: &mut Vec<Finding>) {
         let post = &cx.post;
         let front_matter = post.front_matter_span.clone().unwrap_or(0..0);
         for name in &post.unknown_platforms {

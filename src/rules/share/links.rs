@@ -159,7 +159,7 @@ impl Rule for Links {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &crate::rules::DocumentContext, out: &mut Vec<Finding>) {
         // Campaign tags matter where a post is shared; click identifiers
         // leak wherever the link is published.
         let drop = if cx.post.is_social_post() {
@@ -209,7 +209,7 @@ fn tracking(cx: &Context, block: &Block, drop: fn(&str) -> bool, out: &mut Vec<F
 }
 
 impl Links {
-    fn check_count(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_count(&self, cx: &crate::rules::DocumentContext, out: &mut Vec<Finding>) {
         if !cx.post.is_social_post() {
             return;
         }

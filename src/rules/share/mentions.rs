@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 use super::tags;
 
@@ -57,7 +57,7 @@ impl Rule for Mentions {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         if !cx.post.is_social_post() {
             return;
         }

@@ -6,7 +6,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::finding::{Finding, Severity};
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -288,7 +288,7 @@ impl Rule for PersonalData {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let document = cx.document;
         let text = document.text();
         let body_start = document.front_matter.as_ref().map_or(0, |f| f.span.end);

@@ -8,7 +8,7 @@ use crate::declare_rule;
 use crate::document::{AtomKind, Block, Document};
 use crate::finding::{Finding, quote};
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 use super::{at_word_boundaries, find_phrase};
 
@@ -394,7 +394,7 @@ impl Rule for Claims {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let document = cx.document;
         let order = sentences(document);
         // A block's claims, found once for all its sentences: finding them

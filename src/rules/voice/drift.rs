@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::finding::Finding;
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 use crate::voice::{self, stats::TextCounts};
 
 declare_rule! {
@@ -67,7 +67,7 @@ impl Rule for Drift {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let voices = &cx.guide.voices;
         let choice = cx.document.front_matter_value("voice_profile");
         let loaded = match voices.select(choice) {

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::finding::Finding;
 use crate::fix::{Edit, Fix};
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -53,7 +53,7 @@ impl Rule for Exclamation {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let source = cx.document.text();
         // The one-per-post count applies only where a social platform is known.
         let count_marks = cx.post.knows_platform();

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::document::Block;
 use crate::finding::Finding;
 use crate::guide::Guide;
-use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
+use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -219,7 +219,7 @@ impl Rule for Readability {
         &META
     }
 
-    fn check_document(&self, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let mut total = TextStats::default();
         for block in cx.document.blocks.iter().filter(|b| !b.is_heading()) {
             total.add(TextStats::of_block(block));
