@@ -16,13 +16,6 @@ const SECTIONS: [&str; 6] = [
     "## Options",
 ];
 
-fn dedent(docs: &str) -> String {
-    docs.lines()
-        .map(|line| line.strip_prefix(' ').unwrap_or(line))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn rule_reference() -> String {
     let mut out = String::from(
         "# Rule reference\n\n<!-- Generated from the rules' doc comments by `COPYDESK_UPDATE_DOCS=1 cargo test --test integration docs::`; do not edit by hand. -->\n\n",
@@ -47,7 +40,7 @@ fn rule_reference() -> String {
         let meta = factory.meta;
         out.push_str(&format!("\n## {}\n\n", meta.id));
         // Demote the rule's own headings one level under the rule's heading.
-        for line in dedent(meta.docs).lines() {
+        for line in meta.documentation().lines() {
             if let Some(rest) = line.strip_prefix("## ") {
                 out.push_str(&format!("### {rest}\n"));
             } else {

@@ -120,7 +120,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<Status> {
                     default_level(meta),
                     meta.fixable.as_str()
                 )?;
-                write!(out, "{}", dedent_docs(meta.docs))?;
+                write!(out, "{}", meta.documentation())?;
             }
         }
         None if args.json => {
@@ -206,7 +206,7 @@ fn rule_json(meta: &crate::rules::RuleMeta) -> serde_json::Value {
         "severity": meta.severity,
         "fix": meta.fixable.as_str(),
         "summary": meta.summary(),
-        "docs": dedent_docs(meta.docs),
+        "docs": meta.documentation(),
     })
 }
 
@@ -244,15 +244,6 @@ fn wrap_summary(summary: &str, indent: usize, columns: Option<usize>) -> String 
         }
     }
     lines.join(&format!("\n{}", " ".repeat(indent)))
-}
-
-/// Doc comments arrive with one leading space per line.
-pub fn dedent_docs(docs: &str) -> String {
-    docs.lines()
-        .map(|line| line.strip_prefix(' ').unwrap_or(line))
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ fn descriptor_json(descriptor: &Descriptor) -> Value {
         let id = descriptor.id();
         return json!({ "id": id, "shortDescription": { "text": id } });
     };
-    let docs = dedent(meta.docs);
+    let docs = meta.documentation().trim_end().to_owned();
     json!({
         "id": meta.id,
         "name": meta.name(),
@@ -220,15 +220,6 @@ fn descriptor_json(descriptor: &Descriptor) -> Value {
         "defaultConfiguration": { "level": level(meta.severity), "enabled": meta.enabled_by_default },
         "properties": { "tags": ["prose", meta.category.as_str()] },
     })
-}
-
-/// Rule docs come from doc comments, one leading space per line.
-fn dedent(docs: &str) -> String {
-    let lines: Vec<&str> = docs
-        .lines()
-        .map(|line| line.strip_prefix(' ').unwrap_or(line))
-        .collect();
-    lines.join("\n").trim().to_owned()
 }
 
 /// The body of a `## heading` section, joined into one paragraph.

@@ -97,6 +97,20 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// The rule's documentation as Markdown: its doc comment without the
+    /// one leading space each line arrives with, ending in one newline.
+    pub fn documentation(&self) -> String {
+        let mut text = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        let trimmed = text.trim_end().len();
+        text.truncate(trimmed);
+        text.push('\n');
+        text
+    }
+
     /// The first sentence of "What it does".
     pub fn summary(&self) -> &'static str {
         let body = self
@@ -410,16 +424,8 @@ pub fn closest_rule_id(selector: &str) -> Option<&'static str> {
         .map(|(_, id)| id)
 }
 
+/// Levenshtein distance in characters (strsim's, which clap already
+/// brings in).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
+    strsim::levenshtein(a, b)
 }

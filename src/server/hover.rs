@@ -102,8 +102,7 @@ fn render(out: &mut String, document: &Document, finding: &Finding) {
     }
     if let Some(factory) = find_rule(&finding.rule) {
         out.push_str("\n\n---\n\n");
-        for line in factory.meta.docs.lines() {
-            let line = line.strip_prefix(' ').unwrap_or(line);
+        for line in factory.meta.documentation().lines() {
             // Rule docs use `##` sections; in a hover they are sub-headings.
             match line.strip_prefix("## ") {
                 Some(heading) => {

@@ -175,7 +175,7 @@ impl Speller {
             .chain(bundled_stems)
             .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
             .filter_map(|stem| {
-                let distance = edit_distance(&lower, &stem.to_lowercase());
+                let distance = crate::rules::edit_distance(&lower, &stem.to_lowercase());
                 (distance <= 2).then_some((distance, stem))
             })
             .collect();
@@ -214,21 +214,6 @@ fn split_entry(entry: &str) -> (&str, &str) {
         Some(at) if at > 0 && !entry[..at].ends_with('\\') => (&entry[..at], &entry[at + 1..]),
         _ => (entry, ""),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(ca != cb))
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
