@@ -1,18 +1,10 @@
 //! An English word list, to tell multi-word hashtags (`#customeradvocacy`)
 //! from single words (`#sustainability`).
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
-static WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("words.txt")
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty())
-        .collect()
-});
-
+/// Whether `lowercase` (already lowercased) is an English word: the one
+/// word list of [`crate::rules::english`], loaded once.
 pub fn is_word(lowercase: &str) -> bool {
-    WORDS.contains(lowercase)
+    crate::rules::english::is_dictionary_word(lowercase)
 }
 
 /// Words that are also suffixes: a split that needs one after the first
