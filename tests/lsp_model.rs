@@ -935,5 +935,14 @@ fn a_request_for_writing_gets_a_disabled_tighten_that_says_why() {
         action.get("edit").is_none() && action.get("data").is_none(),
         "{action:#}"
     );
+    // On the heading there is nothing of the writer's to explain: no
+    // greyed-out Tighten there, only noise.
+    let on_heading = s.actions_at("Notes");
+    assert!(
+        !on_heading.iter().any(|a| a["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Tighten"))),
+        "{on_heading:#?}"
+    );
     assert_eq!(s.server.requests().len(), 0, "nothing was sent");
 }

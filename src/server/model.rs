@@ -263,6 +263,18 @@ pub fn code_actions(
     actions
 }
 
+/// Whether `offset` is in a paragraph or list item. A disabled Tighten
+/// explains why a writer's own prose gets none (too short, an outline, a
+/// request for writing); on a heading or a table it would only be noise.
+fn in_prose_block(document: &Document, offset: usize) -> bool {
+    use crate::document::BlockKind;
+    document.blocks.iter().any(|block| {
+        matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
+            && block.span().start <= offset
+            && offset <= block.span().end
+    })
+}
+
 struct Lister<'a> {
     checked: &'a Checked,
     document: &'a Document,
@@ -289,7 +301,10 @@ impl Lister<'_> {
                 // Never silence: a client that can show a greyed-out action
                 // says why this text gets no Tighten (not a draft, too
                 // short, a request for writing).
-                if self.context.features.disabled_actions && kind != ModelKind::TightenSentence {
+                if self.context.features.disabled_actions
+                    && kind != ModelKind::TightenSentence
+                    && in_prose_block(self.document, asked.start)
+                {
                     out.push(CodeAction {
                         title,
                         kind: Some(tighten_kind()),
