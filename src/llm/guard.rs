@@ -932,8 +932,26 @@ fn notes_under_a_label(line: &str) -> bool {
     if label.split_whitespace().count() > 4 || body.trim().is_empty() || label.contains("//") {
         return false;
     }
+    // An image's alt text ("![Chart: 36.5% rustup, …]") is not notes.
+    if label.contains("![") {
+        return false;
+    }
     let fragments: Vec<&str> = body.split([',', ';']).map(str::trim).collect();
+    // Fragments that mostly open with a capital are names and titles (a
+    // byline: "Authors: Xing Yang, VMware & Xiangqian Yu, Google"; an
+    // editor's note), not notes to be turned into a post.
+    let capitalised = fragments
+        .iter()
+        .filter(|f| {
+            let f = f.strip_prefix("and ").unwrap_or(f);
+            f.trim_start_matches(['[', '*', '_', '"', '“'])
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
     fragments.len() >= 3
+        && capitalised * 2 < fragments.len()
         && fragments.iter().all(|f| f.split_whitespace().count() <= 7)
         && !body.trim_end().trim_end_matches('.').contains(". ")
 }
@@ -1179,6 +1197,14 @@ mod tests {
     }
 
     #[test]
+    fn image_alt_text_is_not_a_request_for_writing() {
+        assert_eq!(
+            asks_for_writing("![Chart: 61% daily, 27% weekly, 9% monthly, 3% never](usage.png)"),
+            None
+        );
+    }
+
+    #[test]
     fn requests_for_writing_are_not_drafts() {
         for request in [
             "Write a LinkedIn post announcing our new dashboards. Mention the 40% speedup and thank the team.",
@@ -1205,6 +1231,11 @@ mod tests {
             "Make sure you save your work before the update begins. Unsaved changes may be lost.",
             "Our launch went well: 40% faster dashboards, happier customers and a proud team. Thank you all.",
             "Please note that the API will be down on Sunday between 02:00 and 04:00 UTC. Retry failed requests later.",
+            // Bylines, editor's notes and image alt text look like notes
+            // under a label; published posts are full of them.
+            "**Authors:** Ana Lima (Acme), Ben Okafor (Globex), and Chen Wu (Initech)",
+            "Editor's note: Today's post is by Dana Ito, Staff Engineer at Acme, and Eli Park, Developer Advocate at Globex.",
+            "Author: [Ana Lima](https://example.com/ana) (Acme), [Ben Okafor](https://example.com/ben) (Globex), [Chen Wu](https://example.com/chen)",
         ] {
             assert_eq!(
                 refuse_tighten(draft, DocumentKind::Markdown, false),
