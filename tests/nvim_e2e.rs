@@ -1,4 +1,4 @@
-//! End to end in real Neovim 0.11, headless: the plugin in editors/nvim
+//! End to end in real Neovim 0.11, headless: the plugin (repository root)
 //! starts `copydesk lsp`, diagnostics arrive, the preferred quick fix and
 //! `:CopydeskFixAll` change the text, and the written files say so; the
 //! model commands and keymaps (Tighten, Bridge) against a test model server.
@@ -77,7 +77,7 @@ fn run_nvim(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) -
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {}", manifest.join(script).display()))
         .current_dir(root)
-        .env("COPYDESK_PLUGIN", manifest.join("editors/nvim"))
+        .env("COPYDESK_PLUGIN", manifest.to_path_buf())
         .env("COPYDESK_NVIM_TESTS", manifest.join("tests/nvim"))
         .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
         // Keep Neovim's state and logs in the temp dir.
