@@ -14,6 +14,7 @@ mod lsp_client;
 mod ci;
 mod cli;
 mod docs;
+mod editor_packages;
 mod fuzz_document;
 mod fuzz_framing;
 mod guard_set;

@@ -1,7 +1,8 @@
 //! The Neovim plugin as a plugin manager installs it, in real headless
 //! Neovim 0.11: `:checkhealth copydesk` on a working setup and on broken
 //! ones, the default command finding the binary `cargo build --release`
-//! leaves in the plugin's folder (lazy.nvim's `build` step), and `:help
+//! leaves in the plugin's folder (lazy.nvim's `build` step) when loaded on
+//! the first markdown buffer (lazy.nvim's `ft`), and `:help
 //! copydesk` after `:helptags`. `scripts/setup/30-neovim.sh` installs Neovim.
 
 use crate::common;
@@ -172,6 +173,9 @@ fn the_default_command_runs_the_binary_built_in_the_plugin_folder() {
     std::fs::create_dir_all(built.parent().expect("parent")).expect("target folder");
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_copydesk"), &built).expect("symlink");
     let path = path_without_copydesk();
+    let on = PathBuf::from("1");
+    // Loaded on the first markdown buffer, as the README's lazy.nvim spec
+    // (`ft = ...`) does.
     let (report, stderr) = checkhealth(
         &nvim,
         root,
@@ -180,7 +184,12 @@ fn the_default_command_runs_the_binary_built_in_the_plugin_folder() {
             ("COPYDESK_PLUGIN", &plugin),
             ("PATH", &path),
             ("COPYDESK_POST", &post),
+            ("COPYDESK_LAZY_FT", &on),
         ],
+    );
+    assert!(
+        stderr.contains("step: FileType: loading the plugin"),
+        "{stderr}"
     );
     assert!(
         report.contains(&format!(

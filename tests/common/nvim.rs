@@ -17,7 +17,7 @@ pub fn run(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) ->
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {}", manifest.join(script).display()))
         .current_dir(root)
-        .env("COPYDESK_PLUGIN", manifest.to_path_buf())
+        .env("COPYDESK_PLUGIN", manifest)
         .env("COPYDESK_NVIM_TESTS", manifest.join("tests/nvim"))
         .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
         // Keep Neovim's state and logs in the temp dir.
