@@ -185,8 +185,6 @@ function M.tighten(scope, line1, line2)
   execute(client, bufnr, "copydesk.tighten", argument)
 end
 
---- Suggest a transition before the paragraph at the cursor (or after the
---- blank line it is on). With several options the server asks which one.
 --- Ask (the server's "Allow" / "Not now" question) whether the guide of
 --- `bufnr` may send drafts to the model endpoint it names; consent is kept
 --- outside the repository, where `copydesk trust` keeps it.
@@ -203,6 +201,8 @@ function M.trust(bufnr)
   end)
 end
 
+--- Suggest a transition before the paragraph at the cursor (or after the
+--- blank line it is on). With several options the server asks which one.
 function M.bridge()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = attached_client(bufnr)
