@@ -105,6 +105,34 @@ if (!fs.statSync(binary, { throwIfNoEntry: false })?.isFile()) {
   usage(`no copydesk binary at ${binary}`);
 }
 
+// The file's format must be the target's: ELF for Linux, Mach-O for macOS,
+// PE for Windows (a Linux binary in a darwin package would install and then
+// fail to start).
+const header = Buffer.alloc(20);
+const fd = fs.openSync(binary, "r");
+fs.readSync(fd, header, 0, 20, 0);
+fs.closeSync(fd);
+const magic = header.subarray(0, 4);
+const format = magic.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))
+  ? "ELF"
+  : [0xfeedfacf, 0xcffaedfe, 0xcafebabe, 0xbebafeca].includes(magic.readUInt32BE(0))
+    ? "Mach-O"
+    : magic.subarray(0, 2).toString("latin1") === "MZ"
+      ? "PE"
+      : "unknown";
+const expected = target.startsWith("darwin") ? "Mach-O" : target.startsWith("win32") ? "PE" : "ELF";
+if (format !== expected) {
+  usage(`${binary} is ${format === "unknown" ? "not an executable" : format}; ${target} needs ${expected}`);
+}
+if (format === "ELF") {
+  // e_machine (little-endian on every target here): the CPU it runs on.
+  const machines = { 0x3e: "x64", 0xb7: "arm64", 0x28: "armhf" };
+  const cpu = machines[header.readUInt16LE(18)] ?? `machine ${header.readUInt16LE(18)}`;
+  if (!target.endsWith(`-${cpu}`)) {
+    usage(`${binary} is built for ${cpu}; ${target} needs ${target.split("-")[1]}`);
+  }
+}
+
 const manifest = JSON.parse(fs.readFileSync(path.join(extension, "package.json"), "utf8"));
 if (target === host) {
   // A binary for this machine can be asked its version: a stale one fails here.
