@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# End to end in a real VS Code workbench: installs the copydesk .vsix into
-# code-server, opens a fixture post in headless Chromium, and asserts in the
-# UI that the Problems panel lists copydesk's findings and that a quick fix
-# changes the text. Screenshots and logs go to target/e2e-vscode/.
+# End to end in a real VS Code workbench: installs the platform .vsix (which
+# carries its own copydesk server) into code-server with no copydesk on PATH
+# and no copydesk.path, opens a fixture post in headless Chromium, and asserts
+# in the UI that the Problems panel lists copydesk's findings (from the
+# bundled server) and that a quick fix changes the text; then that
+# copydesk.path overrides the bundled server. Screenshots and logs go to
+# target/e2e-vscode/.
 #
-# Usage: scripts/e2e-vscode.sh [path/to/copydesk.vsix]
+# Usage: scripts/e2e-vscode.sh [path/to/copydesk-linux-x64.vsix]
 # Needs the tools scripts/setup/40-vscode.sh installs (it is run when its
 # variables are not set), a built copydesk (target/debug/copydesk, or
-# $COPYDESK_BIN), and a packaged .vsix (editors/vscode/copydesk.vsix by
-# default: `cd editors/vscode && npm ci && npm run package`).
+# $COPYDESK_BIN) for the copydesk.path step, and a platform .vsix
+# (editors/vscode/copydesk-linux-x64.vsix by default:
+# `cd editors/vscode && npm ci && npm run package`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repository="$PWD"
@@ -16,7 +20,7 @@ repository="$PWD"
 if [ -z "${COPYDESK_CODE_SERVER:-}" ] || [ -z "${COPYDESK_PLAYWRIGHT_CORE:-}" ]; then
   eval "$(bash scripts/setup/40-vscode.sh)"
 fi
-vsix="$(realpath "${1:-editors/vscode/copydesk.vsix}")"
+vsix="$(realpath "${1:-editors/vscode/copydesk-linux-x64.vsix}")"
 binary="$(realpath "${COPYDESK_BIN:-target/debug/copydesk}")"
 [ -f "$vsix" ] || { echo "e2e-vscode: no .vsix at $vsix (cd editors/vscode && npm run package)" >&2; exit 2; }
 [ -x "$binary" ] || { echo "e2e-vscode: no copydesk binary at $binary (cargo build)" >&2; exit 2; }
@@ -43,10 +47,10 @@ workspace="$scratch/workspace"
 mkdir -p "$user_data/User" "$extensions" "$workspace"
 cp editors/vscode/test/fixtures/post.md "$workspace/post.md"
 
-# The server runs through a wrapper that records both directions, so a
-# failure can be read message by message (and the initialize request can be
-# re-captured as the protocol test's fixture by
-# editors/vscode/scripts/capture-initialize.mjs).
+# The copydesk.path step points the setting at a wrapper that records both
+# directions, so the override is seen working and the traffic can be read
+# message by message (and its initialize request re-captured as the protocol
+# test's fixture by editors/vscode/scripts/capture-initialize.mjs).
 server="$scratch/copydesk-recording"
 cat >"$server" <<EOF
 #!/bin/sh
@@ -54,14 +58,10 @@ tee "$artifacts/client-to-server.jsonrpc" | "$binary" "\$@" | tee "$artifacts/se
 EOF
 chmod +x "$server"
 
-# copydesk.path is machine-scoped (a path on the machine that runs the
-# server) and code-server's workbench is a remote one, so the path goes in
-# the Machine settings as well as the User settings.
-mkdir -p "$user_data/Machine"
-printf '{ "copydesk.path": "%s" }\n' "$server" >"$user_data/Machine/settings.json"
+# No copydesk.path and no copydesk on PATH: the only server there is to find
+# is the one inside the .vsix.
 cat >"$user_data/User/settings.json" <<EOF
 {
-  "copydesk.path": "$server",
   "copydesk.trace.server": "verbose",
   "workbench.startupEditor": "none",
   "workbench.secondarySideBar.defaultVisibility": "hidden",
@@ -78,7 +78,19 @@ cat >"$user_data/User/settings.json" <<EOF
 }
 EOF
 
-code_server=("$COPYDESK_CODE_SERVER" --user-data-dir "$user_data" --extensions-dir "$extensions")
+# PATH without any folder that holds a copydesk (cargo's bin, this clone's
+# target), so a server found on PATH cannot stand in for the bundled one.
+clean_path=""
+IFS=: read -ra path_dirs <<<"$PATH"
+for dir in "${path_dirs[@]}"; do
+  [ -n "$dir" ] && [ ! -e "$dir/copydesk" ] && clean_path="${clean_path:+$clean_path:}$dir"
+done
+if PATH="$clean_path" command -v copydesk >/dev/null; then
+  echo "e2e-vscode: copydesk is still on PATH ($clean_path)" >&2
+  exit 1
+fi
+
+code_server=(env PATH="$clean_path" "$COPYDESK_CODE_SERVER" --user-data-dir "$user_data" --extensions-dir "$extensions")
 started=$SECONDS
 "${code_server[@]}" --install-extension "$vsix" >"$artifacts/install-extension.log" 2>&1 || {
   cat "$artifacts/install-extension.log" >&2
@@ -99,6 +111,9 @@ echo "e2e-vscode: code-server up on port $port after $((SECONDS - started)) s" >
 
 COPYDESK_E2E_URL="http://127.0.0.1:$port/?folder=$workspace" \
   COPYDESK_E2E_WORKSPACE="$workspace" \
+  COPYDESK_E2E_EXTENSIONS="$extensions" \
+  COPYDESK_E2E_LOGS="$user_data/logs" \
+  COPYDESK_E2E_RECORDING_SERVER="$server" \
   COPYDESK_E2E_ARTIFACTS="$artifacts" \
   COPYDESK_CHROMIUM="${COPYDESK_CHROMIUM:-/usr/bin/chromium}" \
   node editors/vscode/e2e/e2e.mjs

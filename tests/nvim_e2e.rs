@@ -1,4 +1,4 @@
-//! End to end in real Neovim 0.11, headless: the plugin in editors/nvim
+//! End to end in real Neovim 0.11, headless: the plugin (repository root)
 //! starts `copydesk lsp`, diagnostics arrive, the preferred quick fix and
 //! `:CopydeskFixAll` change the text, and the written files say so; the
 //! model commands and keymaps (Tighten, Bridge) against a test model server.
@@ -7,9 +7,9 @@
 use crate::common;
 use crate::fake_openai;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use crate::common::nvim::run as run_nvim;
+
+use std::path::PathBuf;
 
 // "In order to" opens the sentence, so its fix is Safe (after a noun it
 // would be Unsafe and not the preferred quick fix).
@@ -65,47 +65,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("runtime")
-}
-
-/// Run `script` (under tests/) in headless Neovim in `root` with the plugin
-/// and the binary under test; panics unless it exits with 0. Returns its
-/// stderr (the script's steps).
-fn run_nvim(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) -> String {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new(nvim);
-    command
-        .args(["--headless", "--clean", "-c"])
-        .arg(format!("luafile {}", manifest.join(script).display()))
-        .current_dir(root)
-        .env("COPYDESK_PLUGIN", manifest.join("editors/nvim"))
-        .env("COPYDESK_NVIM_TESTS", manifest.join("tests/nvim"))
-        .env("COPYDESK_BIN", env!("CARGO_BIN_EXE_copydesk"))
-        // Keep Neovim's state and logs in the temp dir.
-        .env("XDG_STATE_HOME", root.join("state"))
-        .env("XDG_DATA_HOME", root.join("data"))
-        .env("XDG_CONFIG_HOME", root.join("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().expect("nvim starts");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("Neovim did not finish in time");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = child.wait_with_output().expect("output");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(status.success(), "nvim failed ({status}):\n{stderr}");
-    stderr
 }
 
 const WORDY: &str = "We are really very excited to announce that, in order to better serve our 12,000 customers in Berlin, we will be opening a brand new office on 3 March. You can read all about it at https://acme.example/berlin.";

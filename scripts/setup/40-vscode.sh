@@ -6,6 +6,8 @@
 #   - code-server (a real VS Code workbench served to a browser), built once:
 #     its install compiles native modules for 7-10 minutes;
 #   - playwright-core, to drive the workbench;
+#   - @vscode/vsce, which packages the platform .vsix (the version pinned in
+#     editors/vscode/package.json);
 #   - Debian's chromium (and, only while code-server is not cached yet, the dev
 #     packages its native modules build against).
 # Prints nothing but `export NAME=value` lines on stdout; progress goes to
@@ -78,7 +80,18 @@ if [ ! -f "$playwright_dir/node_modules/playwright-core/package.json" ]; then
   npm_prefix_install "$playwright_dir" "playwright-core@$PLAYWRIGHT_CORE_VERSION"
 fi
 
+vsce_version="$(sed -n 's/^ *"@vscode\/vsce": "\([^"]*\)".*/\1/p' "$(dirname "$0")/../../editors/vscode/package.json")"
+[ -n "$vsce_version" ] || { log "no @vscode/vsce version in editors/vscode/package.json"; exit 1; }
+vsce_dir="$cache/vsce-$vsce_version"
+if [ ! -f "$vsce_dir/node_modules/@vscode/vsce/package.json" ]; then
+  log "installing @vscode/vsce $vsce_version"
+  # --ignore-scripts: keytar (used only to publish) would try a download
+  # from outside the npm registry and a native build.
+  npm_prefix_install "$vsce_dir" --ignore-scripts "@vscode/vsce@$vsce_version"
+fi
+
 {
+  printf 'export COPYDESK_VSCE=%q\n' "$vsce_dir/node_modules/@vscode/vsce/vsce"
   printf 'export COPYDESK_CODE_SERVER=%q\n' "$code_server_bin"
   printf 'export COPYDESK_PLAYWRIGHT_CORE=%q\n' "$playwright_dir/node_modules/playwright-core"
   printf 'export COPYDESK_CHROMIUM=%q\n' "$(command -v chromium)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The VS Code extension in CI: build and package the .vsix exactly as a
-# release would (npm registry only), drive `copydesk lsp` from Node the way
-# the extension does, then run the extension in a real VS Code workbench
-# (code-server + headless Chromium). Needs scripts/setup/40-vscode.sh's
+# The VS Code extension in CI: build and package the platform .vsix as a
+# release would (npm registry only), with the server binary inside; drive
+# `copydesk lsp` from Node the way the extension does; then run the packaged
+# extension in a real VS Code workbench (code-server + headless Chromium). Needs scripts/setup/40-vscode.sh's
 # exports, which scripts/test provides.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,13 +20,15 @@ export COPYDESK_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/copydesk"
   npm ci --no-audit --no-fund --loglevel=error
   step "npm run build"
   npm run build --silent
-  step "vsce package"
-  npx vsce package --no-dependencies --skip-license --allow-missing-repository --out copydesk.vsix
+  # The platform package for this machine, carrying the debug binary under
+  # test (a release package carries `cargo build --release`'s).
+  step "package the linux-x64 .vsix with the server inside"
+  node scripts/package.mjs --target linux-x64 --binary "$COPYDESK_BIN"
   step "protocol check (node --test)"
   node --test test/*.test.mjs
 )
 step "build, package and protocol check took $((SECONDS - started)) s"
 
 e2e_started=$SECONDS
-scripts/e2e-vscode.sh editors/vscode/copydesk.vsix
+scripts/e2e-vscode.sh editors/vscode/copydesk-linux-x64.vsix
 step "code-server end to end took $((SECONDS - e2e_started)) s; total $((SECONDS - started)) s"

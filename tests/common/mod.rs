@@ -3,6 +3,7 @@
 
 pub mod fuzz;
 pub mod llama;
+pub mod nvim;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,5 +1,5 @@
 -- Driven by tests/nvim_e2e.rs in `nvim --headless --clean`: load the plugin
--- from editors/nvim, open a post, wait for copydesk's diagnostics, apply the
+-- from the repository root, open a post, wait for copydesk's diagnostics, apply the
 -- preferred quick fix the way a user does (vim.lsp.buf.code_action), write;
 -- then open a second post, run :CopydeskFixAll, write. Any failure exits
 -- with status 1 and says why on stderr.

@@ -1,4 +1,5 @@
--- What every tests/nvim script starts with: the plugin on the runtime path,
+-- What every tests/nvim script starts with: the plugin on the runtime path
+-- (COPYDESK_PLUGIN, the repository root or a copy of its plugin folders),
 -- no swap files, and `fail`/`step` that report on stderr (a failure quits
 -- Neovim with status 1, after the LSP log).
 local M = { TIMEOUT = 30000 }
@@ -32,7 +33,12 @@ function M.open(path)
   return bufnr
 end
 
+-- As lazy.nvim loads a plugin: its root on 'runtimepath', its plugin/ files
+-- sourced (copydesk has none today; a new one would be loaded here too).
 vim.opt.runtimepath:prepend(vim.env.COPYDESK_PLUGIN)
+for _, file in ipairs(vim.fn.glob(vim.env.COPYDESK_PLUGIN .. "/plugin/**/*.{vim,lua}", false, true)) do
+  vim.cmd.source(vim.fn.fnameescape(file))
+end
 vim.opt.swapfile = false
 vim.lsp.set_log_level("warn")
 

@@ -2,11 +2,17 @@
 // a writer would: open the post with Quick Open, open the Problems panel,
 // read copydesk's findings there, put the cursor on one, press Ctrl+. and
 // pick the quick fix, read the changed line back from the editor and save;
-// then apply every safe fix from the command palette; then point
-// copydesk.path at a missing file and follow the install hint.
+// then apply every safe fix from the command palette. All of that runs on
+// the server inside the .vsix (no copydesk.path, no copydesk on PATH), which
+// the test checks by the running process and the extension's log. Then it
+// points copydesk.path at another server and sees that one start instead,
+// and at a missing file and follows the install hint.
 // Started by scripts/e2e-vscode.sh, which serves the workbench and passes:
 //   COPYDESK_E2E_URL        the workbench URL with the workspace folder
 //   COPYDESK_E2E_WORKSPACE  that folder (holds post.md)
+//   COPYDESK_E2E_EXTENSIONS code-server's extensions folder (the .vsix is installed there)
+//   COPYDESK_E2E_LOGS       code-server's log folder (the extension's output channel)
+//   COPYDESK_E2E_RECORDING_SERVER  a copydesk wrapper that records the traffic
 //   COPYDESK_E2E_ARTIFACTS  where screenshots go
 //   COPYDESK_PLAYWRIGHT_CORE, COPYDESK_CHROMIUM  from scripts/setup/40-vscode.sh
 
@@ -21,6 +27,9 @@ const { chromium } = require(requiredEnv("COPYDESK_PLAYWRIGHT_CORE"));
 const url = requiredEnv("COPYDESK_E2E_URL");
 const workspace = requiredEnv("COPYDESK_E2E_WORKSPACE");
 const artifacts = requiredEnv("COPYDESK_E2E_ARTIFACTS");
+const extensions = requiredEnv("COPYDESK_E2E_EXTENSIONS");
+const logs = requiredEnv("COPYDESK_E2E_LOGS");
+const recordingServer = requiredEnv("COPYDESK_E2E_RECORDING_SERVER");
 const post = path.join(workspace, "post.md");
 const original = fs.readFileSync(post, "utf8");
 // The finding the quick fix removes, and what the line reads afterwards.
@@ -81,6 +90,19 @@ try {
   );
   await page.screenshot({ path: path.join(artifacts, "1-problems.png") });
 
+  step = "find the findings coming from the server inside the .vsix";
+  const installed = fs.readdirSync(extensions).filter((name) => name.startsWith("copydesk.copydesk-"));
+  assert.equal(installed.length, 1, `one copydesk extension installed, saw: ${installed.join(", ")}`);
+  // The installed extension keeps its package's manifest, platform included.
+  const vsixManifest = fs.readFileSync(path.join(extensions, installed[0], ".vsixmanifest"), "utf8");
+  assert.match(vsixManifest, /TargetPlatform="linux-x64"/, "the linux-x64 package is installed");
+  const bundled = path.join(extensions, installed[0], "server", "copydesk");
+  // Other copydesk processes may run on the machine; this one's executable
+  // is in this run's extensions folder, so it can only be the bundled server.
+  assert.ok(serverProcesses().includes(bundled), `no running copydesk at ${bundled}: ${serverProcesses().join(", ")}`);
+  const started = await waitForLog(`Starting ${bundled} lsp --stdio (bundled with the extension)`);
+  console.log(`e2e-vscode: the extension's log says: ${started}`);
+
   step = "open the quick fix menu on the finding";
   // Double-clicking a problem selects its text in the editor, as a writer
   // would do; the status bar shows the selection (“in order to”, 11 chars).
@@ -119,11 +141,20 @@ try {
   await waitForFile(post, original.replace("in order to give", "to give").replace("The end result", "The result"));
   await page.screenshot({ path: path.join(artifacts, "4-all-fixed.png") });
 
+  step = "point copydesk.path at another server and see it replace the bundled one";
+  // A workspace setting, as a writer would put in .vscode/settings.json;
+  // the extension restarts the server when the path changes.
+  fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(workspace, ".vscode/settings.json"), JSON.stringify({ "copydesk.path": recordingServer }));
+  const received = path.join(artifacts, "client-to-server.jsonrpc");
+  await waitFor(() => fs.existsSync(received) && fs.readFileSync(received, "utf8").includes('"method":"initialize"'), "the server named by copydesk.path was not started");
+  await waitForLog(`Starting ${recordingServer} lsp --stdio (from the setting copydesk.path)`);
+  await waitFor(() => !serverProcesses().includes(bundled), "the bundled server still runs after copydesk.path was set");
+
   step = "point copydesk.path at a missing binary and get the install hint";
   // A workspace setting, as a writer would put in .vscode/settings.json;
   // the extension restarts the server when the path changes.
   const missing = path.join(workspace, "no-such-copydesk");
-  fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
   fs.writeFileSync(path.join(workspace, ".vscode/settings.json"), JSON.stringify({ "copydesk.path": missing }));
   const toast = page.locator(".notification-toast", { hasText: `“${missing}” from the setting copydesk.path` });
   await toast.waitFor();
@@ -166,6 +197,62 @@ async function pressUntilVisible(page, keys, target) {
 /** The editor renders spaces as U+00A0; compare plain text. */
 function normalize(text) {
   return text.replaceAll("\u00a0", " ");
+}
+
+/** The executables of the running processes whose executable is named copydesk. */
+function serverProcesses() {
+  const found = [];
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+      if (path.basename(exe) === "copydesk") {
+        found.push(exe);
+      }
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/** Wait until `done()` is true; on time-out, fail with `message`. */
+async function waitFor(done, message) {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      assert.fail(message);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Wait until a line of the extension's "copydesk" output channel contains `text`; returns it. */
+async function waitForLog(text) {
+  let line;
+  await waitFor(() => {
+    line = outputChannelLines().find((candidate) => candidate.includes(text));
+    return line !== undefined;
+  }, `the copydesk output channel never said “${text}”:\n${outputChannelLines().join("\n")}`);
+  return line;
+}
+
+/** Every line of the copydesk output channel's log files under `logs`. */
+function outputChannelLines() {
+  const lines = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else if (/copydesk\.log$/.test(entry.name)) {
+        lines.push(...fs.readFileSync(full, "utf8").split("\n"));
+      }
+    }
+  };
+  if (fs.existsSync(logs)) {
+    walk(logs);
+  }
+  return lines;
 }
 
 /** Wait until `file` holds exactly `expected`; on time-out, show the difference. */

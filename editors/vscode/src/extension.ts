@@ -68,12 +68,19 @@ export async function deactivate(): Promise<void> {
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
   const settings = vscode.workspace.getConfiguration("copydesk");
-  const lookup = findServer(settings.get<string>("path", ""), process.env, workspaceFolderPath());
+  const lookup = findServer(
+    settings.get<string>("path", ""),
+    process.env,
+    workspaceFolderPath(),
+    process.platform,
+    context.extensionPath,
+  );
   if (lookup.kind !== "found") {
     reportMissingServer(context, lookup);
     return;
   }
-  outputChannel?.info(`Starting ${lookup.path} lsp --stdio`);
+  const from = { setting: "from the setting copydesk.path", bundled: "bundled with the extension", path: "found on PATH" };
+  outputChannel?.info(`Starting ${lookup.path} lsp --stdio (${from[lookup.source]})`);
 
   const serverOptions: ServerOptions = {
     command: lookup.path,
@@ -332,7 +339,7 @@ function reportMissingServer(context: vscode.ExtensionContext, lookup: Exclude<S
   const message =
     lookup.kind === "bad-setting"
       ? `copydesk: “${lookup.path}” from the setting copydesk.path is not an executable file`
-      : "copydesk: the copydesk binary was not found on PATH. Install it, or set copydesk.path to where it is";
+      : "copydesk: this package carries no copydesk server for this platform and none is on PATH. Install it, or set copydesk.path to where it is";
   outputChannel?.error(message);
   void vscode.window.showErrorMessage(message, "Install instructions", "Open settings").then((choice) => {
     if (choice === "Install instructions") {

@@ -1,7 +1,9 @@
 --- copydesk for Neovim: starts `copydesk lsp` with the built-in LSP client.
 ---
 --- require("copydesk").setup({
----   cmd = { "copydesk", "lsp" },          -- the server command
+---   cmd = { "copydesk", "lsp" },          -- the server command (default: `copydesk`
+---                                         -- on PATH, else the one `cargo build
+---                                         -- --release` left in this plugin's folder)
 ---   filetypes = { ... },                  -- defaults: markdown, text, gitcommit, mdx
 ---   root_markers = { "copydesk.toml", ".git" },
 ---   settings = {                          -- the server's `copydesk` settings
@@ -30,11 +32,32 @@
 --- With `keymaps`, in copydesk buffers: <leader>ct tightens the sentence
 --- (in Visual mode, the selection), <leader>cT the paragraph, <leader>cb
 --- suggests a transition.
+---
+--- :checkhealth copydesk checks the binary, the guide and the client;
+--- :help copydesk is the manual.
 
 local M = {}
 
+--- This plugin's folder: the repository root when a plugin manager installed
+--- it from the repository (this file is lua/copydesk/init.lua in it).
+M.root = vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h:h:h")
+
+--- The binary the default command runs: `copydesk` on PATH, else the one
+--- `cargo build --release` built in the plugin's folder (lazy.nvim's
+--- `build` step), else "copydesk" (not found: :checkhealth copydesk says so).
+function M.default_binary()
+  if vim.fn.executable("copydesk") == 1 then
+    return "copydesk"
+  end
+  local built = M.root .. "/target/release/copydesk" .. (vim.fn.has("win32") == 1 and ".exe" or "")
+  if vim.fn.executable(built) == 1 then
+    return built
+  end
+  return "copydesk"
+end
+
 M.defaults = {
-  cmd = { "copydesk", "lsp" },
+  cmd = nil, -- { M.default_binary(), "lsp" }
   filetypes = { "markdown", "text", "gitcommit", "mdx" },
   root_markers = { "copydesk.toml", ".git" },
   settings = {},
@@ -54,7 +77,7 @@ function M.config(opts)
   end
   return {
     name = "copydesk",
-    cmd = opts.cmd,
+    cmd = opts.cmd or { M.default_binary(), "lsp" },
     filetypes = filetypes,
     root_markers = opts.root_markers,
     -- The server asks for the `copydesk` section (workspace/configuration);
@@ -162,8 +185,6 @@ function M.tighten(scope, line1, line2)
   execute(client, bufnr, "copydesk.tighten", argument)
 end
 
---- Suggest a transition before the paragraph at the cursor (or after the
---- blank line it is on). With several options the server asks which one.
 --- Ask (the server's "Allow" / "Not now" question) whether the guide of
 --- `bufnr` may send drafts to the model endpoint it names; consent is kept
 --- outside the repository, where `copydesk trust` keeps it.
@@ -180,6 +201,8 @@ function M.trust(bufnr)
   end)
 end
 
+--- Suggest a transition before the paragraph at the cursor (or after the
+--- blank line it is on). With several options the server asks which one.
 function M.bridge()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = attached_client(bufnr)
@@ -245,8 +268,12 @@ local function find_root(bufnr, markers)
   return found and vim.fs.dirname(found) or nil
 end
 
+--- The client configuration setup() was last called with (nil before).
+M.options = nil
+
 function M.setup(opts)
   local config = M.config(opts)
+  M.options = config
   local keymaps = (opts or {}).keymaps
   if keymaps then
     keymaps = vim.tbl_extend("force", {}, M.default_keymaps, type(keymaps) == "table" and keymaps or {})
