@@ -13,6 +13,7 @@
 mod set;
 
 use copydesk::llm::guard::Checks;
+use copydesk::llm::meaning;
 use set::{Pair, Tally};
 
 fn main() {
@@ -51,7 +52,29 @@ fn main() {
             for line in &new.wrongly_rejected {
                 println!("    good but rejected by the new guard: {line}");
             }
+            if !real_only {
+                // What the meaning and voice checks would miss on their own:
+                // changes that only the other checks catch.
+                let missed: Vec<&String> = chosen
+                    .iter()
+                    .filter(|p| p.verdict == "reject" && meaning_alone(p).is_ok())
+                    .map(|p| &p.id)
+                    .collect();
+                println!(
+                    "    meaning changes the meaning checks alone let through ({}): {}",
+                    missed.len(),
+                    join(&missed)
+                );
+            }
         }
+    }
+}
+
+fn meaning_alone(pair: &Pair) -> Result<(), meaning::MeaningChange> {
+    if pair.kind == "bridge" {
+        meaning::check_bridge_meaning(&pair.first, &pair.second, &pair.candidate)
+    } else {
+        meaning::check_meaning(&pair.original, &pair.candidate, &meaning::BUILTIN_LEXICON)
     }
 }
 
