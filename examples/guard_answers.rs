@@ -66,13 +66,7 @@ fn main() -> anyhow::Result<()> {
                 break;
             }
             eprintln!("{id}: guard {verdict:?}");
-            println!("[[pair]]");
-            println!("id = {}", quoted(&id));
-            println!("kind = \"tighten\"");
-            println!("source = {}", quoted(&source));
-            println!("original = {}", quoted(paragraph));
-            println!("candidate = {}", quoted(&candidate));
-            println!("verdict = \"\"\nwhy = \"\"\n");
+            print_stub(&id, &source, &[("original", paragraph)], &candidate);
             match verdict {
                 Ok(()) => break,
                 Err(rejection) => {
@@ -90,23 +84,42 @@ fn main() -> anyhow::Result<()> {
         };
         let (first, second) = (first.trim(), second.trim());
         let messages = engine.bridge_messages(first, second);
-        let completion = runtime.block_on(engine.client().complete(&messages, 220))?;
+        // The product's limit for a Bridge answer.
+        let max_tokens = 60 * copydesk::llm::BRIDGE_OPTIONS as u32 + 40;
+        let completion = runtime.block_on(engine.client().complete(&messages, max_tokens))?;
         for (number, option) in guard::bridge_options(&completion.text).iter().enumerate() {
             let option = as_sentence(option);
             let id = format!("{source}-b{:02}-o{}", index + 1, number + 1);
             let verdict = guard::check_bridge(first, second, &option, kind, &checker);
             eprintln!("{id}: guard {verdict:?}");
-            println!("[[pair]]");
-            println!("id = {}", quoted(&id));
-            println!("kind = \"bridge\"");
-            println!("source = {}", quoted(&source));
-            println!("first = {}", quoted(first));
-            println!("second = {}", quoted(second));
-            println!("candidate = {}", quoted(&option));
-            println!("verdict = \"\"\nwhy = \"\"\n");
+            print_stub(
+                &id,
+                &source,
+                &[("first", first), ("second", second)],
+                &option,
+            );
         }
     }
     Ok(())
+}
+
+/// An unlabelled `[[pair]]`: a Tighten when `texts` is the original, a
+/// Bridge when it is the two paragraphs.
+fn print_stub(id: &str, source: &str, texts: &[(&str, &str)], candidate: &str) {
+    let kind = if texts.len() == 2 {
+        "bridge"
+    } else {
+        "tighten"
+    };
+    println!("[[pair]]");
+    println!("id = {}", quoted(id));
+    println!("kind = \"{kind}\"");
+    println!("source = {}", quoted(source));
+    for (key, text) in texts {
+        println!("{key} = {}", quoted(text));
+    }
+    println!("candidate = {}", quoted(candidate));
+    println!("verdict = \"\"\nwhy = \"\"\n");
 }
 
 /// The blocks of a file split at `separator`, after its leading HTML
