@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use copydesk::DocumentKind;
 use copydesk::guide::Guide;
+use copydesk::llm::guard::Checks;
 use copydesk::llm::{Draft, Engine, EngineOptions, SuggestError, TightenTarget, guard};
 
 fn main() -> anyhow::Result<()> {
@@ -54,6 +55,7 @@ fn main() -> anyhow::Result<()> {
 
     let mut accepted = 0;
     let mut first_try_pass = 0;
+    let mut old_pass = 0;
     let mut facts_kept = 0;
     let mut answered = 0;
     let mut reductions = Vec::new();
@@ -72,10 +74,27 @@ fn main() -> anyhow::Result<()> {
                 if guard::facts_kept(paragraph, &candidate).is_ok() {
                     facts_kept += 1;
                 }
-                if !completion.truncated
-                    && guard::check_tighten(paragraph, &candidate, kind, &checker).is_ok()
-                {
-                    first_try_pass += 1;
+                if !completion.truncated {
+                    let new = guard::check_tighten(paragraph, &candidate, kind, &checker);
+                    let old = guard::check_tighten_with(
+                        paragraph,
+                        &candidate,
+                        kind,
+                        &checker,
+                        Checks::WithoutMeaning,
+                    );
+                    if new.is_ok() {
+                        first_try_pass += 1;
+                    }
+                    if old.is_ok() {
+                        old_pass += 1;
+                        if let Err(reason) = new {
+                            eprintln!(
+                                "{:>2}: the old guard would accept the first answer; now: {reason}",
+                                index + 1
+                            );
+                        }
+                    }
                 }
             }
             Err(error) => {
@@ -142,6 +161,10 @@ fn main() -> anyhow::Result<()> {
     println!(
         "passed on the first answer:  {first_try_pass}/{answered} ({:.0}%)",
         percent(first_try_pass, answered)
+    );
+    println!(
+        "old guard (no meaning check): {old_pass}/{answered} first answers pass; {} of them the whole guard rejects",
+        old_pass - first_try_pass
     );
     println!(
         "median word reduction:       {:.0}% (accepted suggestions)",

@@ -408,6 +408,17 @@ impl Shape {
     }
 }
 
+/// Which of the guard's checks run. Every front end runs [`Checks::All`];
+/// [`Checks::WithoutMeaning`] is the guard as it was before [`meaning`]
+/// (facts, shape, language and the guide's rules only), kept so that
+/// `scripts/bench-tighten` can show what the meaning and voice checks add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Checks {
+    #[default]
+    All,
+    WithoutMeaning,
+}
+
 /// Check a Tighten candidate (already cleaned) against the original.
 pub fn check_tighten(
     original: &str,
@@ -415,7 +426,25 @@ pub fn check_tighten(
     kind: DocumentKind,
     checker: &Checker,
 ) -> Result<(), Rejection> {
-    check_edit(original, candidate, kind, checker, true)
+    check_tighten_with(original, candidate, kind, checker, Checks::All)
+}
+
+/// [`check_tighten`] with a choice of checks.
+pub fn check_tighten_with(
+    original: &str,
+    candidate: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+    checks: Checks,
+) -> Result<(), Rejection> {
+    check_edit(original, candidate, kind, checker, true)?;
+    if checks == Checks::All {
+        // A Tighten only cuts words; a review rewrite exists to change what
+        // the flagged passage says, so only its facts are held.
+        meaning::check_meaning(original, candidate, &meaning::BUILTIN_LEXICON)
+            .map_err(Rejection::Meaning)?;
+    }
+    Ok(())
 }
 
 /// Check a model's rewrite of a passage it flagged in review (already
@@ -469,14 +498,7 @@ fn check_edit(
     }
     facts_kept(original, candidate)?;
     no_facts_added(original, candidate)?;
-    no_new_findings(original, candidate, kind, checker)?;
-    if shorter {
-        // A Tighten only cuts words; a review rewrite exists to change what
-        // the flagged passage says, so only its facts are held.
-        meaning::check_meaning(original, candidate, &meaning::BUILTIN_LEXICON)
-            .map_err(Rejection::Meaning)?;
-    }
-    Ok(())
+    no_new_findings(original, candidate, kind, checker)
 }
 
 /// Check one Bridge option (already cleaned) that would open `second`.
@@ -486,6 +508,18 @@ pub fn check_bridge(
     option: &str,
     kind: DocumentKind,
     checker: &Checker,
+) -> Result<(), Rejection> {
+    check_bridge_with(first, second, option, kind, checker, Checks::All)
+}
+
+/// [`check_bridge`] with a choice of checks.
+pub fn check_bridge_with(
+    first: &str,
+    second: &str,
+    option: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+    checks: Checks,
 ) -> Result<(), Rejection> {
     if option.trim().is_empty() {
         return Err(Rejection::Empty);
@@ -520,7 +554,9 @@ pub fn check_bridge(
         return Err(Rejection::OtherLanguage);
     }
     no_facts_added(&context, option)?;
-    meaning::check_bridge_meaning(first, second, option).map_err(Rejection::Meaning)?;
+    if checks == Checks::All {
+        meaning::check_bridge_meaning(first, second, option).map_err(Rejection::Meaning)?;
+    }
     let joined = format!("{} {}", option.trim(), second.trim_start());
     no_new_findings(second, &joined, kind, checker)
 }

@@ -32,6 +32,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::LazyLock;
 
+use serde::Deserialize;
+
 use crate::document::segment;
 use crate::finding::quote;
 use crate::guide::{Guide, GuideFile, TermEntry};
@@ -294,8 +296,8 @@ impl Lexicon {
                 }
             }
         }
-        for (find, replace) in EXTRA_PHRASES {
-            phrases.push((words_lower(find), words_lower(replace)));
+        for phrase in &TABLE.phrases {
+            phrases.push((words_lower(&phrase.find), words_lower(&phrase.replace)));
         }
         // Longest first, so "a large number of" wins over "number of".
         phrases.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
@@ -306,148 +308,6 @@ impl Lexicon {
 /// The built-in guide's tables.
 pub static BUILTIN_LEXICON: LazyLock<Lexicon> =
     LazyLock::new(|| Lexicon::from_guide(&Guide::builtin().config));
-
-/// Stock phrases an editor cuts that the tables do not list (they are not
-/// worth a finding on their own), with what may stand instead.
-const EXTRA_PHRASES: &[(&str, &str)] = &[
-    ("we would like to take this opportunity to", ""),
-    ("so that", "so"),
-    ("to be able to", "to"),
-    ("excited to announce that", ""),
-    ("pleased to announce that", ""),
-    ("happy to announce that", ""),
-    ("thrilled to announce that", ""),
-    ("proud to announce that", ""),
-    ("will be happy to", "will"),
-    ("be happy to", ""),
-    ("start to", ""),
-    ("begin to", ""),
-    ("is intended for", "is for"),
-    ("are intended for", "are for"),
-    ("the question of", ""),
-    ("at some point", ""),
-    ("share with you the news that", "share that"),
-    ("our team of", "our"),
-    ("starting on", "from"),
-    ("starting from", "from"),
-    ("will be taking place", "is"),
-    ("taking place", ""),
-    ("right now", "now"),
-    ("actively working", "working"),
-    ("we would like to let you know that", ""),
-    ("we would really like to take a moment to", ""),
-    ("i just wanted to take a moment to say that", ""),
-    ("take a moment to", ""),
-    ("for those of you who may not already be aware", ""),
-    ("as you may or may not know", ""),
-    ("it is with great pleasure that", "pleased"),
-    ("we are able to announce", "announce"),
-    ("going forward", ""),
-    ("in terms of next steps", "next"),
-    ("please make sure that you", "please"),
-    ("make sure to", ""),
-    ("should make sure to", "should"),
-    ("all you really need to do is", ""),
-    ("all you need to do is", ""),
-    ("if you want to", "to"),
-    ("if you would like to", "to"),
-    ("if you wish to", "to"),
-    ("for any reason", ""),
-    ("of any kind", ""),
-    ("in any way", ""),
-    ("at all", ""),
-    ("whatsoever", ""),
-    ("express our sincere and heartfelt", "sincerely"),
-    ("sincere and heartfelt", "sincerely"),
-    ("thank you so much", "thank you"),
-    ("so much", ""),
-    ("the process of", ""),
-    ("begin the process of", ""),
-    ("in the process of", ""),
-    ("complete and total", "complete"),
-    ("first and foremost", ""),
-    ("a grand total of", ""),
-    ("each and every one of", "every"),
-    ("each and every", "every"),
-    ("from the ground up", "from the ground up"),
-    ("that is the reason why", "that is why"),
-    ("the reason why", "why"),
-    ("is something that", "which"),
-    ("which is something that", "which"),
-    ("at a later date", "later"),
-    ("in length", ""),
-    ("of time", ""),
-    ("back in", "in"),
-    ("down to", "to"),
-    ("come along and", ""),
-    ("we have made the decision to", "decided"),
-    ("have to inform you", "tell you"),
-    (
-        "please do not hesitate to reach out to",
-        "write contact email",
-    ),
-    ("do not hesitate to", ""),
-    ("reach out to", "write contact email"),
-    ("is going to be", "will"),
-    ("are going to be", "will"),
-    ("is going to", "will"),
-    ("are going to", "will"),
-    ("will be made available", "available"),
-    ("made available", "available"),
-    ("in the month of", "in"),
-    ("for a period of", "for"),
-    ("a series of", ""),
-    ("has so far managed to", "so far"),
-    ("managed to", ""),
-    ("worked really hard", "worked hard"),
-    ("in my personal opinion", ""),
-    ("in my honest opinion", "in my opinion"),
-    ("honest opinion", "opinion"),
-    ("it is possible that", ""),
-    ("during the period of time between", "between"),
-    ("during the course of", "during"),
-    ("over the course of", "over"),
-    ("the course of", ""),
-    ("as compared to", "compared to"),
-    ("priced at", "cost"),
-];
-
-/// Plain synonyms a Tighten may swap in (both directions). Lemmas.
-const SYNONYMS: &[(&str, &str)] = &[
-    ("inform", "tell"),
-    ("purchas", "buy"),
-    ("determin", "find"),
-    ("determin", "found"),
-    ("complet", "do"),
-    ("complet", "finish"),
-    ("assist", "help"),
-    ("commenc", "start"),
-    ("commenc", "begin"),
-    ("begin", "start"),
-    ("utiliz", "use"),
-    ("obtain", "get"),
-    ("requir", "need"),
-    ("additional", "more"),
-    ("numerous", "many"),
-    ("individual", "people"),
-    ("facilitat", "help"),
-    ("demonstrat", "show"),
-    ("attempt", "try"),
-    ("regard", "about"),
-    ("sufficient", "enough"),
-    ("approximat", "about"),
-    ("lot", "many"),
-    ("respond", "answer"),
-    ("undergo", "undergo"),
-    ("aware", "know"),
-    ("happy", "glad"),
-    ("pleasur", "pleas"),
-    ("unabl", "cannot"),
-    ("launch", "launched"),
-    ("fill", "filled"),
-    ("receiv", "get"),
-    ("wish", "want"),
-];
 
 /// Function words: they carry grammar, not content, and are not compared.
 const FUNCTION_WORDS: &[&str] = &[
@@ -668,11 +528,31 @@ const FUNCTION_WORDS: &[&str] = &[
 static FUNCTION_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| FUNCTION_WORDS.iter().copied().collect());
 
+/// `meaning.toml`: stock phrases and synonyms beyond the guide's tables.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    phrases: Vec<TablePhrase>,
+    synonyms: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TablePhrase {
+    find: String,
+    #[serde(rename = "use")]
+    replace: String,
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    toml::from_str(include_str!("meaning.toml")).expect("the built-in meaning table is valid")
+});
+
 static SYNONYM_MAP: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
     let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (a, b) in SYNONYMS {
-        map.entry(a).or_default().push(b);
-        map.entry(b).or_default().push(a);
+    for (a, b) in &TABLE.synonyms {
+        map.entry(a.as_str()).or_default().push(b.as_str());
+        map.entry(b.as_str()).or_default().push(a.as_str());
     }
     map
 });
@@ -1214,52 +1094,67 @@ fn analyse(
     removable_runs: &[&[String]],
     replacements: &[(&[String], usize)],
 ) -> Analysis {
-    let sentence_ranges = segment::sentences(text);
-    let sentence_ranges = if sentence_ranges.is_empty() {
-        std::iter::once(0..text.len()).collect()
-    } else {
-        sentence_ranges
-    };
-    let mut sentences = Vec::new();
-    let mut tokens = Vec::new();
-    for (index, range) in sentence_ranges.iter().enumerate() {
-        let sentence = &text[range.clone()];
-        sentences.push(sentence.to_owned());
-        for (word, _) in tokenize(sentence) {
-            let lower = word.to_lowercase();
-            tokens.push(Token {
-                lemma: lemma(&lower),
-                text: word,
-                lower,
-                sentence: index,
-                removable: false,
-                replacement: false,
-            });
+    let mut analysis = Analysis::split(text);
+    analysis.mark(removable_runs, replacements);
+    analysis
+}
+
+impl Analysis {
+    /// Sentences and tokens, nothing marked and no scopes yet.
+    fn split(text: &str) -> Analysis {
+        let sentence_ranges = segment::sentences(text);
+        let sentence_ranges = if sentence_ranges.is_empty() {
+            std::iter::once(0..text.len()).collect()
+        } else {
+            sentence_ranges
+        };
+        let mut sentences = Vec::new();
+        let mut tokens = Vec::new();
+        for (index, range) in sentence_ranges.iter().enumerate() {
+            let sentence = &text[range.clone()];
+            sentences.push(sentence.to_owned());
+            for (word, _) in tokenize(sentence) {
+                let lower = word.to_lowercase();
+                tokens.push(Token {
+                    lemma: lemma(&lower),
+                    text: word,
+                    lower,
+                    sentence: index,
+                    removable: false,
+                    replacement: false,
+                });
+            }
+        }
+        Analysis {
+            sentences,
+            tokens,
+            scopes: Vec::new(),
+            all_scopes: Vec::new(),
         }
     }
-    mark_runs(&mut tokens, removable_runs);
-    mark_replacements(&mut tokens, replacements);
-    let scopes_where = |keep_removable: bool| -> Vec<Vec<(ScopeClass, String)>> {
-        (0..sentences.len())
-            .map(|index| {
-                // Left-out words stay as gaps, so their neighbours do not
-                // join into a phrase ("have [decided] to" is not "have to").
-                let words: Vec<Option<&Token>> = tokens
-                    .iter()
-                    .filter(|t| t.sentence == index)
-                    .map(|t| (!t.replacement && (keep_removable || !t.removable)).then_some(t))
-                    .collect();
-                scopes_of(&words)
-            })
-            .collect()
-    };
-    let scopes = scopes_where(false);
-    let all_scopes = scopes_where(true);
-    Analysis {
-        sentences,
-        tokens,
-        scopes,
-        all_scopes,
+
+    /// Mark the removable runs and the tables' replacements, then find the
+    /// scope words of each sentence.
+    fn mark(&mut self, removable_runs: &[&[String]], replacements: &[(&[String], usize)]) {
+        mark_runs(&mut self.tokens, removable_runs);
+        mark_replacements(&mut self.tokens, replacements);
+        let tokens = &self.tokens;
+        let scopes_where = |keep_removable: bool| -> Vec<Vec<(ScopeClass, String)>> {
+            (0..self.sentences.len())
+                .map(|index| {
+                    // Left-out words stay as gaps, so their neighbours do not
+                    // join into a phrase ("have [decided] to" is not "have to").
+                    let words: Vec<Option<&Token>> = tokens
+                        .iter()
+                        .filter(|t| t.sentence == index)
+                        .map(|t| (!t.replacement && (keep_removable || !t.removable)).then_some(t))
+                        .collect();
+                    scopes_of(&words)
+                })
+                .collect()
+        };
+        self.scopes = scopes_where(false);
+        self.all_scopes = scopes_where(true);
     }
 }
 
@@ -1462,8 +1357,10 @@ pub fn check_meaning(
     candidate: &str,
     lexicon: &Lexicon,
 ) -> Result<(), MeaningChange> {
-    let plain = analyse(original, &[], &[]);
-    let matched = matched_phrases(&plain.tokens, lexicon);
+    // The original is split once; which stock phrases it holds decides
+    // what is marked removable in it.
+    let mut before = Analysis::split(original);
+    let matched = matched_phrases(&before.tokens, lexicon);
     let finds: Vec<&[String]> = matched.iter().map(|(find, _)| find.as_slice()).collect();
     // In the candidate, the same stock phrases and what the tables offer
     // instead are removable too, so "due to the fact that" → "because" is
@@ -1475,7 +1372,7 @@ pub fn check_meaning(
             .map(|(_, replacement)| replacement.as_slice())
             .filter(|r| !r.is_empty()),
     );
-    let plain_lowers: Vec<&str> = plain.tokens.iter().map(|t| t.lower.as_str()).collect();
+    let plain_lowers: Vec<&str> = before.tokens.iter().map(|t| t.lower.as_str()).collect();
     let replacements: Vec<(&[String], usize)> = matched
         .iter()
         .filter(|(_, replacement)| !replacement.is_empty())
@@ -1487,7 +1384,7 @@ pub fn check_meaning(
             (replacement.as_slice(), count)
         })
         .collect();
-    let before = analyse(original, &finds, &[]);
+    before.mark(&finds, &[]);
     let after = analyse(candidate, &candidate_runs, &replacements);
     // Scope words in a stock phrase may go with it ("it is possible that"),
     // and the tables' replacements carry their phrase's scope ("due to the
@@ -2069,6 +1966,17 @@ mod tests {
 
     fn check(original: &str, candidate: &str) -> Result<(), String> {
         check_meaning(original, candidate, &BUILTIN_LEXICON).map_err(|c| c.to_string())
+    }
+
+    #[test]
+    fn the_table_lets_a_stock_phrase_go_and_a_synonym_stand_in() {
+        // "take a moment to" is in meaning.toml, not in the guide's tables.
+        let original = "We want to take a moment to inform every customer about the change.";
+        assert_eq!(
+            check(original, "We want to tell every customer about the change."),
+            Ok(())
+        );
+        assert!(check(original, "We want to warn every customer about the change.").is_err());
     }
 
     #[test]

@@ -503,7 +503,7 @@ impl Engine {
 /// The candidate in a Tighten answer, and the guard's verdict. An answer
 /// cut off at the token limit is usable only up to its last complete
 /// paragraph (small models often add commentary after the rewrite).
-fn tighten_candidate(
+pub fn tighten_candidate(
     completion: &Completion,
     check: &dyn Fn(&str) -> Result<(), Rejection>,
 ) -> (String, Result<(), Rejection>) {
@@ -527,14 +527,14 @@ fn tighten_candidate(
 }
 
 /// What the model is told when its answer was rejected.
-fn retry_note(rejection: &Rejection) -> String {
+pub fn retry_note(rejection: &Rejection) -> String {
     format!(
         "That answer cannot be used: {rejection}. Try again, following every instruction. Answer with the text only."
     )
 }
 
 /// A Bridge option as a sentence that can open a paragraph.
-fn as_sentence(option: &str) -> String {
+pub fn as_sentence(option: &str) -> String {
     let trimmed = option
         .trim()
         .trim_end_matches([',', ';', ':', '-', '—'])
