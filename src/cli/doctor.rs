@@ -13,8 +13,9 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::Status;
-use super::suggest::GuideLoader;
+use crate::check::CheckOptions;
 use crate::llm::{self, Engine, EngineOptions, LlmError, Message, cache};
+use crate::resolve::Resolver;
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -27,7 +28,7 @@ pub struct DoctorArgs {
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
     let path = args.path.unwrap_or_else(|| PathBuf::from("."));
-    let guide = GuideLoader::new(args.config).guide_for(&path)?;
+    let guide = Resolver::new(args.config, CheckOptions::default()).guide_for(&path)?;
     let line = |label: &str, value: &str| println!("{label:<10} {value}");
     line("guide:", &guide.source.to_string());
     if guide.is_vale_only() {

@@ -19,8 +19,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::check::{FailOn, Format, new_printer};
-use super::suggest::{GuideLoader, is_endpoint_error};
+use super::suggest::is_endpoint_error;
 use super::{ColorWhen, Status};
+use crate::check::CheckOptions;
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
 use crate::files::{self, expand_paths_each, read_draft};
@@ -28,8 +29,9 @@ use crate::finding::Finding;
 use crate::fix::{Provenance, apply_edits};
 use crate::guide::Guide;
 use crate::llm::review::{Budget, ReviewOptions, ReviewStats};
-use crate::llm::{Draft, Engine, EngineOptions, LlmError};
+use crate::llm::{Draft, Engine, LlmError};
 use crate::output::{FileReport, Printer, Summary, plural};
+use crate::resolve::{self, EngineKey, ModelLayers, Resolver};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -180,9 +182,9 @@ struct GuideEngine {
 
 /// Model review over a run of files: engines per guide, the run's totals.
 pub(super) struct Reviewer {
-    guides: GuideLoader,
-    /// By guide hash; `None` when the guide turns review off.
-    engines: HashMap<String, Option<Arc<GuideEngine>>>,
+    guides: Resolver,
+    /// `None` when the guide turns review off.
+    engines: HashMap<EngineKey, Option<Arc<GuideEngine>>>,
     runtime: tokio::runtime::Runtime,
     options: ReviewOptions,
     stats: ReviewStats,
@@ -215,7 +217,7 @@ impl Reviewer {
             bar.set_style(style);
         }
         Ok(Reviewer {
-            guides: GuideLoader::new(config),
+            guides: Resolver::new(config, CheckOptions::default()),
             engines: HashMap::new(),
             runtime,
             options,
@@ -239,11 +241,13 @@ impl Reviewer {
     }
 
     fn engine_for(&mut self, guide: &Arc<Guide>) -> anyhow::Result<Option<Arc<GuideEngine>>> {
-        if let Some(engine) = self.engines.get(&guide.hash) {
+        let layers = ModelLayers::default();
+        let key = EngineKey::new(guide, &layers);
+        if let Some(engine) = self.engines.get(&key) {
             return Ok(engine.clone());
         }
         let engine = if guide.config.review.is_enabled() {
-            let engine = Engine::new(Arc::clone(guide), EngineOptions::default())
+            let engine = resolve::build_engine(Arc::clone(guide), &layers)
                 .with_context(|| format!("model review with the guide {}", guide.source))?;
             if let Some(warning) = &engine.cache_warning {
                 eprintln!("warning: model answers are not cached: {warning}");
@@ -257,7 +261,7 @@ impl Reviewer {
         } else {
             None
         };
-        self.engines.insert(guide.hash.clone(), engine.clone());
+        self.engines.insert(key, engine.clone());
         Ok(engine)
     }
 
