@@ -18,7 +18,7 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::check::{FailOn, Format, new_printer};
+use super::format::{FailOn, Format, new_printer};
 use super::suggest::is_endpoint_error;
 use super::{ColorWhen, Status};
 use crate::check::CheckOptions;
