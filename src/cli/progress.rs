@@ -1,7 +1,8 @@
 //! The CLI's one progress display (indicatif), for a long `copydesk check`
-//! and `copydesk suggest`: on standard error, only when standard error is a
+//! and `copydesk suggest` and `review`: on standard error, only when standard error is a
 //! terminal, and only once a batch has run for about a second (a quick run
-//! never flickers one). Never in `--quiet` mode.
+//! never flickers one; model review shows it at once). Never in `--quiet`
+//! mode.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -52,6 +53,15 @@ impl Progress {
     /// Show the bar if the batch has been running long enough.
     pub fn tick(&mut self) {
         if self.enabled && !self.shown && self.started.elapsed() >= SHOW_AFTER {
+            self.shown = true;
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Show the bar now (if wanted and on a terminal), without waiting: for
+    /// steps that are slow from the start, like model requests.
+    pub fn show_now(&mut self) {
+        if self.enabled && !self.shown {
             self.shown = true;
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }

@@ -10,15 +10,15 @@
 //! cache hits and tokens on standard error.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::format::{FailOn, Format, new_printer};
+use super::progress::Progress;
 use super::suggest::is_endpoint_error;
 use super::{ColorWhen, Status};
 use crate::check::CheckOptions;
@@ -196,8 +196,7 @@ pub(super) struct Reviewer {
     failed: usize,
     /// An error every further request would hit too: the run stops asking.
     abort: Option<LlmError>,
-    bar: ProgressBar,
-    show_progress: bool,
+    progress: Progress,
 }
 
 impl Reviewer {
@@ -210,12 +209,11 @@ impl Reviewer {
             .enable_all()
             .build()
             .context("starting the async runtime")?;
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(
+        let progress = Progress::with_template(
+            0,
+            show_progress,
             "{spinner} reviewing {msg} {pos}/{len} paragraphs {wide_bar}",
-        ) {
-            bar.set_style(style);
-        }
+        );
         Ok(Reviewer {
             guides: Resolver::new(config, CheckOptions::default()),
             engines: HashMap::new(),
@@ -227,8 +225,7 @@ impl Reviewer {
             warned: HashSet::new(),
             failed: 0,
             abort: None,
-            bar,
-            show_progress: show_progress && io::stderr().is_terminal(),
+            progress,
         })
     }
 
@@ -302,17 +299,14 @@ impl Reviewer {
                 return;
             }
         };
-        if self.show_progress {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-        self.bar.set_message(display.to_owned());
-        self.bar.set_position(0);
+        self.progress.show_now();
+        self.progress.set_step(display, 0, 0);
         let draft = Draft {
             text: document.text(),
             kind: document.kind(),
             name: display,
         };
-        let bar = self.bar.clone();
+        let bar = self.progress.counter();
         let progress = move |done: usize, total: usize| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
@@ -347,16 +341,16 @@ impl Reviewer {
     }
 
     fn warn(&self, message: &str) {
-        self.bar.suspend(|| eprintln!("{message}"));
+        self.progress.suspend(|| eprintln!("{message}"));
     }
 
     /// Run `print` with the progress bar out of the way.
     pub(super) fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
-        self.bar.suspend(print)
+        self.progress.suspend(print)
     }
 
     pub(super) fn clear(&self) {
-        self.bar.finish_and_clear();
+        self.progress.finish();
     }
 
     /// Print the summary line (unless `quiet`) and the run's status: an
