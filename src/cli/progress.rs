@@ -1,5 +1,5 @@
-//! The CLI's one progress display (indicatif), for a long `copydesk check`
-//! and `copydesk suggest` and `review`: on standard error, only when standard error is a
+//! The CLI's one progress display (indicatif), for a long `copydesk check`,
+//! `suggest` and `review`: on standard error, only when standard error is a
 //! terminal, and only once a batch has run for about a second (a quick run
 //! never flickers one; model review shows it at once). Never in `--quiet`
 //! mode.
