@@ -554,6 +554,21 @@ mod tests {
         );
     }
 
+    /// Moved with `editor_guide_file` from server/guides.rs.
+    #[test]
+    fn configured_guides_resolve_against_the_workspace_root() {
+        let roots = [PathBuf::from("/work/site")];
+        let doc = Path::new("/work/site/posts/a.md");
+        assert_eq!(
+            editor_guide_file(Some(doc), Some("brand/copydesk.toml"), &roots),
+            Some(PathBuf::from("/work/site/brand/copydesk.toml"))
+        );
+        assert_eq!(
+            editor_guide_file(Some(doc), Some("/etc/copydesk.toml"), &roots),
+            Some(PathBuf::from("/etc/copydesk.toml"))
+        );
+    }
+
     fn llm(model: &str, temperature: Option<f32>) -> LlmConfig {
         LlmConfig {
             model: Some(model.to_owned()),
