@@ -16,6 +16,7 @@ pub mod fxhash;
 pub mod guide;
 pub mod llm;
 pub mod output;
+pub mod resolve;
 pub mod result_cache;
 pub mod rules;
 pub mod score;

@@ -124,21 +124,6 @@ pub struct Score {
     pub words: usize,
 }
 
-impl Score {
-    /// `71 (voice 80, concise 64, flow 100, share 100; 350 words)`.
-    pub fn describe(&self) -> String {
-        format!(
-            "{} (voice {}, concise {}, flow {}, share {}; {})",
-            self.overall,
-            self.voice,
-            self.concise,
-            self.flow,
-            self.share,
-            crate::output::plural(self.words, "word")
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

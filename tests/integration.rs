@@ -38,6 +38,7 @@ mod nvim_plugin;
 mod precision_labels;
 mod precision_regressions;
 mod properties;
+mod resolver;
 mod rules;
 mod share;
 mod share_precision;

@@ -6,88 +6,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use rayon::prelude::*;
 
+use super::format::{FailOn, Format, new_printer};
 use super::progress::Progress;
 use super::{ColorWhen, Status};
 use crate::check::{CheckOptions, Checker};
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
 use crate::files::{self, decode_draft, expand_paths_each, read_draft, write_atomically};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::fix::Applicability;
-use crate::guide::{self, Guide};
-use crate::output::{
-    CheckstylePrinter, ConcisePrinter, FileReport, GithubPrinter, HumanPrinter, JsonLinesPrinter,
-    JsonPrinter, JunitPrinter, PlainWriter, Printer, SarifPrinter, Summary, ValeJsonPrinter,
-    ValeLinePrinter,
-};
+use crate::output::{FileReport, PlainWriter, Summary};
+use crate::resolve::Resolver;
 use crate::result_cache::{self, ResultCache};
-use crate::rules::RuleMeta;
 use crate::score::Tally;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Findings with the source line underlined, rustc style
-    Human,
-    /// One line per finding: path:line:col: severity [rule] message
-    Concise,
-    /// One JSON document (version 1; see the README)
-    Json,
-    /// Vale's `line` output: path:line:col:Style.Rule:message
-    ValeLine,
-    /// Vale's `JSON` output, to diff against `vale --output=JSON`
-    ValeJson,
-    /// One JSON object per finding, one per line
-    JsonLines,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
-    Sarif,
-    /// GitHub Actions workflow commands (annotations on the pull request)
-    Github,
-    /// JUnit XML: a test suite per file, a failing test case per finding
-    Junit,
-    /// Checkstyle XML, for reviewdog and CI plugins
-    Checkstyle,
-}
-
-impl Format {
-    /// Formats read by programs: nothing but the format goes to their stream.
-    pub(super) fn is_machine_readable(self) -> bool {
-        matches!(
-            self,
-            Format::Json
-                | Format::JsonLines
-                | Format::Sarif
-                | Format::Junit
-                | Format::Checkstyle
-                | Format::ValeLine
-                | Format::ValeJson
-        )
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Hint,
-    Info,
-    Warning,
-    Error,
-    /// Never fail on findings (unreadable files still fail)
-    Never,
-}
-
-impl FailOn {
-    pub(super) fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Hint => Some(Severity::Hint),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Never => None,
-        }
-    }
-}
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -220,7 +154,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         vale_filter: vale_filter(args.filter.as_deref())?.map(Arc::new),
         ..CheckOptions::default()
     };
-    let mut guides = GuideCache::new(args.config.clone(), options);
+    let mut guides = Resolver::new(args.config.clone(), options);
 
     let mut status = Status::Clean;
     let inputs = if args.stdin {
@@ -235,11 +169,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             .unwrap_or_else(|| PathBuf::from("stdin.md"));
         // Never hold more than the size limit of standard input, which may
         // not end: past it, the draft is reported as over the limit.
-        let limit = guides
-            .checker_for(&path)
-            .map_or(files::DEFAULT_MAX_BYTES, |checker| {
-                files::max_bytes(checker.guide())
-            });
+        let limit = checker_for(&mut guides, &path).map_or(files::DEFAULT_MAX_BYTES, |checker| {
+            files::max_bytes(checker.guide())
+        });
         let bytes =
             files::read_limited(io::stdin().lock(), limit).context("reading standard input")?;
         vec![Input {
@@ -255,7 +187,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         } else {
             args.paths.clone()
         };
-        let expanded = expand_paths_each(&paths, |path| match guides.checker_for(path) {
+        let expanded = expand_paths_each(&paths, |path| match checker_for(&mut guides, path) {
             Ok(checker) => checker.guide().config.files.extensions.clone(),
             Err(_) => Vec::new(),
         });
@@ -288,7 +220,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let mut unchecked = UncheckedByGuide::default();
     let mut key_message_files = 0;
     for input in inputs {
-        match guides.checker_for(&input.path) {
+        match checker_for(&mut guides, &input.path) {
             // A key-message file met in a folder walk is the guide's own
             // material, not a post: it would "copy" itself.
             Ok(checker)
@@ -653,29 +585,6 @@ fn validate(args: &CheckArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `plain`: the output takes no colour, so a printer need not style it.
-pub(super) fn new_printer(
-    format: Format,
-    active_rules: &[&'static RuleMeta],
-    plain: bool,
-) -> Box<dyn Printer> {
-    match format {
-        Format::Human => Box::new(HumanPrinter {
-            summary: false,
-            plain,
-        }),
-        Format::Concise => Box::new(ConcisePrinter { summary: false }),
-        Format::Json => Box::new(JsonPrinter::default()),
-        Format::JsonLines => Box::new(JsonLinesPrinter),
-        Format::Sarif => Box::new(SarifPrinter::new(active_rules.iter().copied())),
-        Format::Github => Box::new(GithubPrinter),
-        Format::Junit => Box::new(JunitPrinter::default()),
-        Format::Checkstyle => Box::new(CheckstylePrinter::default()),
-        Format::ValeLine => Box::new(ValeLinePrinter),
-        Format::ValeJson => Box::new(ValeJsonPrinter::default()),
-    }
-}
-
 fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix("./").unwrap_or(path);
     shown.display().to_string()
@@ -771,121 +680,14 @@ fn check_input(
     outcome
 }
 
-/// An error for a `--platform` name that neither copydesk nor the guide
-/// knows.
-fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
-    let unknown = names
-        .iter()
-        .find(|name| crate::rules::share::platforms::resolve(guide, name).is_none())?;
-    Some(anyhow::anyhow!(
-        "unknown platform “{unknown}” in --platform: expected one of {}, or one defined under [sharing.limits.{unknown}] in the guide ({})",
-        crate::rules::share::platforms::known_names(),
-        guide.source
-    ))
-}
-
-/// Guides and their checkers, loaded once per guide file.
-struct GuideCache {
-    config: Option<PathBuf>,
-    options: CheckOptions,
-    by_guide: HashMap<Option<PathBuf>, Result<Arc<Checker>, Arc<anyhow::Error>>>,
-    by_folder: HashMap<PathBuf, Option<PathBuf>>,
-}
-
-impl GuideCache {
-    fn new(config: Option<PathBuf>, options: CheckOptions) -> GuideCache {
-        GuideCache {
-            config,
-            options,
-            by_guide: HashMap::new(),
-            by_folder: HashMap::new(),
-        }
+/// The checker for `path`, with the warnings of a guide loaded for it
+/// printed once, as it is loaded.
+fn checker_for(guides: &mut Resolver, path: &Path) -> anyhow::Result<Arc<Checker>> {
+    let checker = guides.checker_for(path);
+    for warning in guides.take_warnings() {
+        eprintln!("warning: {warning}");
     }
-
-    fn guide_path(&mut self, path: &Path) -> Option<PathBuf> {
-        if let Some(config) = &self.config {
-            return Some(config.clone());
-        }
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let folder = if absolute.is_dir() {
-            absolute
-        } else {
-            absolute.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
-        if let Some(found) = self.by_folder.get(&folder) {
-            return found.clone();
-        }
-        let found = guide::discover(&folder);
-        self.by_folder.insert(folder, found.clone());
-        found
-    }
-
-    fn checker_for(&mut self, path: &Path) -> anyhow::Result<Arc<Checker>> {
-        let guide_path = self.guide_path(path);
-        let entry = self.by_guide.entry(guide_path.clone()).or_insert_with(|| {
-            let guide = match &guide_path {
-                Some(file) => Guide::load(file)
-                    .map(Arc::new)
-                    .map_err(|e| Arc::new(anyhow::Error::new(e))),
-                None => Ok(Guide::builtin()),
-            };
-            guide.and_then(|guide| {
-                unknown_platform(&guide, &self.options.platforms)
-                    .map_or(Ok(()), |error| Err(Arc::new(error)))?;
-                // Rules a Vale configuration names but copydesk cannot run:
-                // said once per guide, when it is loaded.
-                for set in &guide.rule_sets {
-                    for warning in set.warnings() {
-                        eprintln!("warning: {warning}");
-                    }
-                }
-                Ok(Arc::new(Checker::new(guide, self.options.clone())))
-            })
-        });
-        match entry {
-            Ok(checker) => Ok(Arc::clone(checker)),
-            Err(error) => Err(anyhow::anyhow!("{error:#}")),
-        }
-    }
-
-    /// Refuse a `--select`/`--ignore` selector that names a Vale rule or
-    /// style no loaded guide has (a typo would select nothing, and pass).
-    /// Said only when some guide loaded: otherwise the guide error says it.
-    fn check_selectors(&self, selectors: &[String], flag: &str) -> anyhow::Result<()> {
-        let sets: Vec<_> = self
-            .by_guide
-            .values()
-            .filter_map(|checker| checker.as_ref().ok())
-            .flat_map(|checker| checker.guide().rule_sets.iter().cloned())
-            .collect();
-        if !self.by_guide.values().any(Result::is_ok) {
-            return Ok(());
-        }
-        for selector in selectors {
-            if !crate::rules::is_selector_of(selector, &sets) {
-                bail!(
-                    "unknown rule, category or Vale style “{selector}” in {flag}{} (see `copydesk rules`)",
-                    crate::rules::unknown_selector_hint(selector, &sets)
-                );
-            }
-        }
-        Ok(())
-    }
-
-    /// The rules any of the loaded guides runs, in registry order.
-    fn active_rules(&self) -> Vec<&'static RuleMeta> {
-        let active: std::collections::HashSet<&str> = self
-            .by_guide
-            .values()
-            .filter_map(|checker| checker.as_ref().ok())
-            .flat_map(|checker| checker.active_rule_ids())
-            .collect();
-        crate::rules::registry()
-            .iter()
-            .map(|factory| factory.meta)
-            .filter(|meta| active.contains(meta.id))
-            .collect()
-    }
+    Ok(checker?)
 }
 
 /// The guides that could not be loaded, each with how many files it would

@@ -13,8 +13,9 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::Status;
-use super::suggest::GuideLoader;
-use crate::llm::{self, Engine, EngineOptions, LlmError, Message, cache};
+use crate::check::CheckOptions;
+use crate::llm::{self, Engine, LlmError, Message};
+use crate::resolve::{ModelLayers, Resolver};
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -27,7 +28,7 @@ pub struct DoctorArgs {
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
     let path = args.path.unwrap_or_else(|| PathBuf::from("."));
-    let guide = GuideLoader::new(args.config).guide_for(&path)?;
+    let guide = Resolver::new(args.config, CheckOptions::default()).guide_for(&path)?;
     let line = |label: &str, value: &str| println!("{label:<10} {value}");
     line("guide:", &guide.source.to_string());
     if guide.is_vale_only() {
@@ -108,7 +109,7 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             return Ok(Status::Findings);
         }
     }
-    let engine = match Engine::new(Arc::clone(&guide), EngineOptions::default()) {
+    let engine = match crate::resolve::build_engine(Arc::clone(&guide), &ModelLayers::default()) {
         Ok(engine) => engine,
         Err(error) => {
             line("answers:", &format!("no: {error}"));
@@ -225,63 +226,4 @@ fn list(models: &[String]) -> String {
         shown.push(format!("and {} more", models.len() - MAX));
     }
     shown.join(", ")
-}
-
-/// `copydesk cache stats|clear`.
-#[derive(Debug, Args)]
-pub struct CacheArgs {
-    #[command(subcommand)]
-    pub command: CacheCommand,
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum CacheCommand {
-    /// Show where the suggestion cache is and what it holds
-    Stats,
-    /// Delete every cached suggestion
-    Clear,
-}
-
-pub fn run_cache(args: CacheArgs) -> anyhow::Result<Status> {
-    let path = cache::default_path()
-        .ok_or(crate::llm::CacheError::NoFolder)
-        .context("finding the cache")?;
-    if !path.exists() {
-        println!("No suggestion cache yet at {}.", path.display());
-        return Ok(Status::Clean);
-    }
-    let store = crate::llm::Cache::open(&path)?;
-    match args.command {
-        CacheCommand::Stats => {
-            let stats = store.stats()?;
-            println!("cache:    {}", stats.path.display());
-            println!(
-                "entries:  {} ({} of text)",
-                stats.entries,
-                human_bytes(stats.bytes)
-            );
-            for (model, count) in &stats.models {
-                println!("  {model}: {count}");
-            }
-        }
-        CacheCommand::Clear => {
-            let removed = store.clear()?;
-            println!(
-                "Removed {} from {}.",
-                crate::output::plural(removed as usize, "cached suggestion"),
-                path.display()
-            );
-        }
-    }
-    Ok(Status::Clean)
-}
-
-fn human_bytes(bytes: u64) -> String {
-    if bytes < 1024 {
-        format!("{bytes} B")
-    } else if bytes < 1024 * 1024 {
-        format!("{:.1} KiB", bytes as f64 / 1024.0)
-    } else {
-        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-    }
 }

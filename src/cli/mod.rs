@@ -4,8 +4,10 @@
 //! (or a file could not be checked), 2 on usage, guide or IO errors. A closed
 //! pipe (`copydesk check | head`) ends the run quietly with status 0.
 
+mod cache;
 mod check;
 mod doctor;
+mod format;
 mod init;
 mod progress;
 mod review;
@@ -59,7 +61,7 @@ enum Command {
     /// Show the guide in effect and whether the configured model answers
     Doctor(doctor::DoctorArgs),
     /// Inspect or clear the persistent suggestion cache
-    Cache(doctor::CacheArgs),
+    Cache(cache::CacheArgs),
     /// Allow a guide's [llm] to send drafts (and its key) to the endpoint it names
     Trust(trust::TrustArgs),
     /// Withdraw the consent `copydesk trust` recorded for a guide
@@ -83,7 +85,7 @@ pub fn main() -> ExitCode {
         Command::Suggest(args) => suggest::run(args),
         Command::Review(args) => review::run(args),
         Command::Doctor(args) => doctor::run(args),
-        Command::Cache(args) => doctor::run_cache(args),
+        Command::Cache(args) => cache::run(args),
         Command::Trust(args) => trust::run(args),
         Command::Untrust(args) => trust::run_untrust(args),
         Command::Voice(args) => voice::run(args),

@@ -10,17 +10,18 @@
 //! cache hits and tokens on standard error.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::check::{FailOn, Format, new_printer};
-use super::suggest::{GuideLoader, is_endpoint_error};
+use super::format::{FailOn, Format, new_printer};
+use super::progress::Progress;
+use super::suggest::is_endpoint_error;
 use super::{ColorWhen, Status};
+use crate::check::CheckOptions;
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
 use crate::files::{self, expand_paths_each, read_draft};
@@ -28,8 +29,9 @@ use crate::finding::Finding;
 use crate::fix::{Provenance, apply_edits};
 use crate::guide::Guide;
 use crate::llm::review::{Budget, ReviewOptions, ReviewStats};
-use crate::llm::{Draft, Engine, EngineOptions, LlmError};
+use crate::llm::{Draft, Engine, LlmError};
 use crate::output::{FileReport, Printer, Summary, plural};
+use crate::resolve::{self, EngineKey, ModelLayers, Resolver};
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
@@ -180,9 +182,9 @@ struct GuideEngine {
 
 /// Model review over a run of files: engines per guide, the run's totals.
 pub(super) struct Reviewer {
-    guides: GuideLoader,
-    /// By guide hash; `None` when the guide turns review off.
-    engines: HashMap<String, Option<Arc<GuideEngine>>>,
+    guides: Resolver,
+    /// `None` when the guide turns review off.
+    engines: HashMap<EngineKey, Option<Arc<GuideEngine>>>,
     runtime: tokio::runtime::Runtime,
     options: ReviewOptions,
     stats: ReviewStats,
@@ -194,8 +196,7 @@ pub(super) struct Reviewer {
     failed: usize,
     /// An error every further request would hit too: the run stops asking.
     abort: Option<LlmError>,
-    bar: ProgressBar,
-    show_progress: bool,
+    progress: Progress,
 }
 
 impl Reviewer {
@@ -208,14 +209,13 @@ impl Reviewer {
             .enable_all()
             .build()
             .context("starting the async runtime")?;
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(
+        let progress = Progress::with_template(
+            0,
+            show_progress,
             "{spinner} reviewing {msg} {pos}/{len} paragraphs {wide_bar}",
-        ) {
-            bar.set_style(style);
-        }
+        );
         Ok(Reviewer {
-            guides: GuideLoader::new(config),
+            guides: Resolver::new(config, CheckOptions::default()),
             engines: HashMap::new(),
             runtime,
             options,
@@ -225,8 +225,7 @@ impl Reviewer {
             warned: HashSet::new(),
             failed: 0,
             abort: None,
-            bar,
-            show_progress: show_progress && io::stderr().is_terminal(),
+            progress,
         })
     }
 
@@ -239,11 +238,13 @@ impl Reviewer {
     }
 
     fn engine_for(&mut self, guide: &Arc<Guide>) -> anyhow::Result<Option<Arc<GuideEngine>>> {
-        if let Some(engine) = self.engines.get(&guide.hash) {
+        let layers = ModelLayers::default();
+        let key = EngineKey::new(guide, &layers);
+        if let Some(engine) = self.engines.get(&key) {
             return Ok(engine.clone());
         }
         let engine = if guide.config.review.is_enabled() {
-            let engine = Engine::new(Arc::clone(guide), EngineOptions::default())
+            let engine = resolve::build_engine(Arc::clone(guide), &layers)
                 .with_context(|| format!("model review with the guide {}", guide.source))?;
             if let Some(warning) = &engine.cache_warning {
                 eprintln!("warning: model answers are not cached: {warning}");
@@ -257,7 +258,7 @@ impl Reviewer {
         } else {
             None
         };
-        self.engines.insert(guide.hash.clone(), engine.clone());
+        self.engines.insert(key, engine.clone());
         Ok(engine)
     }
 
@@ -298,17 +299,14 @@ impl Reviewer {
                 return;
             }
         };
-        if self.show_progress {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-        self.bar.set_message(display.to_owned());
-        self.bar.set_position(0);
+        self.progress.show_now();
+        self.progress.set_step(display, 0, 0);
         let draft = Draft {
             text: document.text(),
             kind: document.kind(),
             name: display,
         };
-        let bar = self.bar.clone();
+        let bar = self.progress.counter();
         let progress = move |done: usize, total: usize| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
@@ -343,16 +341,16 @@ impl Reviewer {
     }
 
     fn warn(&self, message: &str) {
-        self.bar.suspend(|| eprintln!("{message}"));
+        self.progress.suspend(|| eprintln!("{message}"));
     }
 
     /// Run `print` with the progress bar out of the way.
     pub(super) fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
-        self.bar.suspend(print)
+        self.progress.suspend(print)
     }
 
     pub(super) fn clear(&self) {
-        self.bar.finish_and_clear();
+        self.progress.finish();
     }
 
     /// Print the summary line (unless `quiet`) and the run's status: an

@@ -6,8 +6,7 @@
 //! Without an `[llm]` section in the guide this command stops before any
 //! network code runs.
 
-use std::collections::HashMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,14 +15,13 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::Status;
+use super::progress::Progress;
 use crate::check::{CheckOptions, Checker};
 use crate::document::{BlockKind, Document, DocumentKind};
 use crate::files::{self, expand_paths_each, read_draft, write_atomically};
 use crate::fix::{Edit, apply_edits};
-use crate::guide::{self, Guide};
-use crate::llm::{
-    Action, Draft, Engine, EngineOptions, LlmError, SuggestError, Suggestion, TightenTarget,
-};
+use crate::llm::{Action, Draft, Engine, LlmError, SuggestError, Suggestion, TightenTarget};
+use crate::resolve::{Engines, ModelLayers, Resolver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SuggestFormat {
@@ -98,7 +96,7 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
     } else {
         (true, true)
     };
-    let mut guides = GuideLoader::new(args.config.clone());
+    let mut guides = Resolver::new(args.config.clone(), CheckOptions::default());
     let expanded = expand_paths_each(&args.paths, |path| {
         guides
             .guide_for(path)
@@ -111,21 +109,14 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
     let files_found = expanded.files;
 
     // Every file's guide must have [llm] before anything is sent anywhere.
-    let mut engines: HashMap<String, Arc<Engine>> = HashMap::new();
+    let mut engines = Engines::default();
     let mut plan: Vec<(PathBuf, Arc<Engine>)> = Vec::new();
     for path in files_found {
         let guide = guides.guide_for(&path)?;
-        let engine = match engines.get(&guide.hash) {
-            Some(engine) => Arc::clone(engine),
-            None => {
-                let engine = Arc::new(Engine::new(Arc::clone(&guide), EngineOptions::default())?);
-                if let Some(warning) = &engine.cache_warning {
-                    eprintln!("warning: suggestions are not cached: {warning}");
-                }
-                engines.insert(guide.hash.clone(), Arc::clone(&engine));
-                engine
-            }
-        };
+        let (engine, made_now) = engines.get_or_build(&guide, &ModelLayers::default())?;
+        if made_now && let Some(warning) = &engine.cache_warning {
+            eprintln!("warning: suggestions are not cached: {warning}");
+        }
         plan.push((path, engine));
     }
 
@@ -133,7 +124,8 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let progress = Progress::new(io::stderr().is_terminal());
+    let mut progress =
+        Progress::with_template(0, true, "{spinner} {msg} {pos}/{len} requests {wide_bar}");
     let mut outcomes = Vec::new();
     let mut status = Status::Clean;
     let mut abort: Option<LlmError> = None;
@@ -156,14 +148,21 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
             continue;
         }
         let outcome = runtime.block_on(suggest_file(
-            &path, &display, engine, tighten, bridge, args.apply, &progress, &mut abort,
+            &path,
+            &display,
+            engine,
+            tighten,
+            bridge,
+            args.apply,
+            &mut progress,
+            &mut abort,
         ));
         if outcome.error.is_some() || outcome.model_errors > 0 {
             status = Status::Findings;
         }
         outcomes.push(outcome);
     }
-    progress.clear();
+    progress.finish();
 
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -186,10 +185,7 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
     let mut sentence = format!(
         "{} from {}",
         crate::output::plural(count, "suggestion"),
-        engines
-            .values()
-            .next()
-            .map_or("no model".to_owned(), |e| e.model().to_owned())
+        engines.models().first().map_or("no model", String::as_str)
     );
     if skipped > 0 {
         sentence.push_str(&format!("; {skipped} skipped (reasons above)"));
@@ -217,7 +213,7 @@ async fn suggest_file(
     tighten: bool,
     bridge: bool,
     apply: bool,
-    progress: &Progress,
+    progress: &mut Progress,
     abort: &mut Option<LlmError>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome {
@@ -267,7 +263,7 @@ async fn suggest_file(
     let total = jobs.len();
     let mut results = Vec::with_capacity(total);
     while let Some(joined) = set.join_next().await {
-        progress.show(display, results.len() + 1, total);
+        progress.set_step(display, results.len() + 1, total);
         let Ok((index, result)) = joined else {
             continue;
         };
@@ -448,67 +444,4 @@ fn print_diffs(out: &mut impl Write, outcome: &FileOutcome) -> io::Result<()> {
         eprintln!("error: {}: {error}", outcome.path);
     }
     Ok(())
-}
-
-/// A one-line progress display on stderr, only when it is a terminal.
-struct Progress {
-    enabled: bool,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Progress {
-        Progress { enabled }
-    }
-
-    fn show(&self, path: &str, done: usize, total: usize) {
-        if self.enabled {
-            let width = 20;
-            let filled = (done * width).checked_div(total).unwrap_or(width);
-            eprint!(
-                "\r\x1b[2K[{}{}] {done}/{total} {path}",
-                "#".repeat(filled),
-                "-".repeat(width - filled)
-            );
-        }
-    }
-
-    fn clear(&self) {
-        if self.enabled {
-            eprint!("\r\x1b[2K");
-        }
-    }
-}
-
-/// Guides per folder, loaded once each.
-pub(crate) struct GuideLoader {
-    config: Option<PathBuf>,
-    loaded: HashMap<Option<PathBuf>, Arc<Guide>>,
-}
-
-impl GuideLoader {
-    pub(crate) fn new(config: Option<PathBuf>) -> GuideLoader {
-        GuideLoader {
-            config,
-            loaded: HashMap::new(),
-        }
-    }
-
-    pub(crate) fn guide_for(&mut self, path: &Path) -> anyhow::Result<Arc<Guide>> {
-        let guide_path = match &self.config {
-            Some(config) => Some(config.clone()),
-            None => {
-                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-                guide::discover(&absolute)
-            }
-        };
-        if let Some(guide) = self.loaded.get(&guide_path) {
-            return Ok(Arc::clone(guide));
-        }
-        let guide = match &guide_path {
-            Some(file) => Arc::new(Guide::load(file)?),
-            None => Guide::builtin(),
-        };
-        self.loaded.insert(guide_path, Arc::clone(&guide));
-        Ok(guide)
-    }
 }

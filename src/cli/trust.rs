@@ -8,9 +8,10 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 
 use super::Status;
-use super::suggest::GuideLoader;
+use crate::check::CheckOptions;
 use crate::guide::Guide;
 use crate::llm::trust::{self, TrustStore};
+use crate::resolve::Resolver;
 
 #[derive(Debug, Args)]
 pub struct TrustArgs {
@@ -48,7 +49,7 @@ fn guide_at(path: Option<PathBuf>) -> anyhow::Result<Guide> {
     } else {
         path
     };
-    let mut loader = GuideLoader::new(Some(file.clone()));
+    let mut loader = Resolver::new(Some(file.clone()), CheckOptions::default());
     let guide = loader.guide_for(&file)?;
     Ok((*guide).clone())
 }

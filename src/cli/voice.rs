@@ -7,8 +7,9 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
 use super::Status;
-use super::suggest::GuideLoader;
+use crate::check::CheckOptions;
 use crate::document::{Document, DocumentKind};
+use crate::resolve::Resolver;
 use crate::voice::{self, VoiceProfile};
 
 #[derive(Debug, Args)]
@@ -132,7 +133,7 @@ fn show(args: ShowArgs) -> anyhow::Result<Status> {
         print!("{}", read_profile(&path)?.portrait());
         return Ok(Status::Clean);
     }
-    let guide = GuideLoader::new(args.config).guide_for(Path::new("."))?;
+    let guide = Resolver::new(args.config, CheckOptions::default()).guide_for(Path::new("."))?;
     let Some(loaded) = guide.voices.select(None).ok().flatten() else {
         bail!(
             "{} names no voice profile; add `[voice] profile = \"voices/NAME.toml\"` or pass a profile file",

@@ -139,11 +139,29 @@ pub struct EngineOptions {
     /// The writer's own model settings (the editor's `llm`), layered under
     /// the guide's `[llm]` by [`LlmConfig::over_user`]. They need no consent.
     pub user_llm: Option<LlmConfig>,
+    /// Whether the guide's own `[llm]` takes part (see [`GuideLlm`]).
+    pub guide_llm: GuideLlm,
+}
+
+/// Whether an engine uses the guide's `[llm]` layer. The layers are
+/// combined inside the engine; the guide itself is never copied or changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum GuideLlm {
+    /// The guide's `[llm]` over the writer's own settings (the default).
+    #[default]
+    Use,
+    /// Only the writer's own settings: the writer declined the guide's
+    /// connection, so nothing from its `[llm]` is used and no consent is
+    /// needed.
+    Leave,
 }
 
 /// The configured model, its prompts, the guard's checker, and the cache.
 pub struct Engine {
     guide: Arc<Guide>,
+    /// The model settings in effect: the guide's `[llm]` (unless left out)
+    /// over the writer's own.
+    llm: LlmConfig,
     checker: Checker,
     client: ModelClient,
     prompts: Prompts,
@@ -190,18 +208,14 @@ impl Engine {
         options: EngineOptions,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Engine, SuggestError> {
-        let grant = trust::grant_for(&guide);
-        let config = LlmConfig::over_user(guide.config.llm.clone(), options.user_llm.clone())
-            .ok_or(LlmError::NotConfigured)?;
-        trust::check(grant.as_ref())?;
-        let guide = if options.user_llm.is_some() {
-            let mut layered = (*guide).clone();
-            layered.config.llm = Some(config);
-            Arc::new(layered)
-        } else {
-            guide
+        let (guide_layer, grant) = match options.guide_llm {
+            GuideLlm::Use => (guide.config.llm.clone(), trust::grant_for(&guide)),
+            GuideLlm::Leave => (None, None),
         };
-        let config = configured(&guide).ok_or(LlmError::NotConfigured)?;
+        let config =
+            LlmConfig::over_user(guide_layer, options.user_llm).ok_or(LlmError::NotConfigured)?;
+        trust::check(grant.as_ref())?;
+        let config = &config;
         let client = ModelClient::with_policy(config, env, options.retry)?;
         let prompts_dir = config.prompts_dir.as_ref().map(|dir| match guide.root() {
             Some(root) if dir.is_relative() => root.join(dir),
@@ -230,6 +244,7 @@ impl Engine {
         let checker = Checker::new(Arc::clone(&guide), CheckOptions::default());
         let voice = prompt::voice_section(&guide);
         Ok(Engine {
+            llm: config.clone(),
             guide,
             checker,
             client,
@@ -256,6 +271,11 @@ impl Engine {
 
     pub fn guide(&self) -> &Arc<Guide> {
         &self.guide
+    }
+
+    /// The model settings this engine runs with (all layers combined).
+    pub fn llm(&self) -> &LlmConfig {
+        &self.llm
     }
 
     pub fn endpoint(&self) -> &str {

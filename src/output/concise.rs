@@ -24,7 +24,12 @@ impl Printer for ConcisePrinter {
             )?;
         }
         if let Some(tally) = &report.score {
-            writeln!(out, "{}: score {}", report.path, tally.score().describe())?;
+            writeln!(
+                out,
+                "{}: score {}",
+                report.path,
+                super::describe_score(&tally.score())
+            )?;
         }
         Ok(())
     }
@@ -35,7 +40,7 @@ impl Printer for ConcisePrinter {
                 out,
                 "{}: score {}",
                 plural(tally.files, "file"),
-                tally.score().describe()
+                super::describe_score(&tally.score())
             )?;
         }
         if self.summary {

@@ -85,7 +85,7 @@ impl Printer for HumanPrinter {
                 out,
                 "{bold}score{bold:#}: {}: {}",
                 plural(tally.files, "file"),
-                tally.score().describe()
+                super::describe_score(&tally.score())
             )?;
         }
         if self.summary {
@@ -142,7 +142,7 @@ impl HumanPrinter {
                 out,
                 "{bold}score{bold:#}: {}: {}",
                 report.path,
-                tally.score().describe()
+                super::describe_score(&tally.score())
             )?;
         }
         Ok(())

@@ -161,6 +161,20 @@ fn severity_count(count: usize, severity: Severity) -> String {
     }
 }
 
+/// A score as the text printers show it:
+/// `71 (voice 80, concise 64, flow 100, share 100; 350 words)`.
+pub fn describe_score(score: &crate::score::Score) -> String {
+    format!(
+        "{} (voice {}, concise {}, flow {}, share {}; {})",
+        score.overall,
+        score.voice,
+        score.concise,
+        score.flow,
+        score.share,
+        plural(score.words, "word")
+    )
+}
+
 pub fn plural(count: usize, noun: &str) -> String {
     match (count, noun) {
         (1, _) => format!("1 {noun}"),

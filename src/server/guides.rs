@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::check::{CheckOptions, Checker};
-use crate::guide::{self, Guide, GuideError};
+use crate::guide::{Guide, GuideError};
 
 /// A guide file's size and modification time, to notice changes cheaply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,40 +200,6 @@ impl GuideStore {
     }
 }
 
-/// The guide file for a document: the configured one, else the nearest
-/// `copydesk.toml` above the document (or above the workspace root, for
-/// documents that are not files).
-pub fn guide_path_for(
-    document: Option<&Path>,
-    configured: Option<&str>,
-    roots: &[PathBuf],
-) -> Option<PathBuf> {
-    let root = document
-        .and_then(|path| roots.iter().find(|root| path.starts_with(root)))
-        .or_else(|| roots.first());
-    if let Some(configured) = configured.filter(|c| !c.trim().is_empty()) {
-        let configured = expand_home(configured);
-        if configured.is_absolute() {
-            return Some(configured);
-        }
-        let base = root
-            .cloned()
-            .or_else(|| document.and_then(Path::parent).map(Path::to_path_buf))?;
-        return Some(base.join(configured));
-    }
-    match document {
-        Some(path) => guide::discover(path),
-        None => root.and_then(|root| guide::discover(root)),
-    }
-}
-
-fn expand_home(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(path),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,19 +235,5 @@ mod tests {
         let repaired = store.checker(Some(&path), &mut events);
         assert_eq!(events, [GuideEvent::Repaired(path.clone())]);
         assert!(!repaired.active_rule_ids().any(|id| id == "concise/filler"));
-    }
-
-    #[test]
-    fn configured_guides_resolve_against_the_workspace_root() {
-        let roots = [PathBuf::from("/work/site")];
-        let doc = Path::new("/work/site/posts/a.md");
-        assert_eq!(
-            guide_path_for(Some(doc), Some("brand/copydesk.toml"), &roots),
-            Some(PathBuf::from("/work/site/brand/copydesk.toml"))
-        );
-        assert_eq!(
-            guide_path_for(Some(doc), Some("/etc/copydesk.toml"), &roots),
-            Some(PathBuf::from("/etc/copydesk.toml"))
-        );
     }
 }

@@ -18,7 +18,6 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -47,6 +46,7 @@ use super::state::{Checked, OpenDocument, State, file_path};
 use crate::document::Document;
 use crate::guide::{Guide, LlmConfig};
 use crate::llm::{self, Draft, Engine, SuggestError, Suggestion, TightenTarget};
+use crate::resolve::{EngineKey, ModelLayers};
 
 /// The rule whose findings get "Suggest a transition".
 const ABRUPT_TRANSITION: &str = "flow/abrupt-transition";
@@ -101,10 +101,6 @@ pub struct ModelRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<usize>,
 }
-
-/// Engines are made per guide and model configuration: (guide file, guide
-/// hash, the effective `[llm]` as text).
-pub type EngineKey = (Option<PathBuf>, String, String);
 
 /// Suggestions computed for one version of a document.
 #[derive(Debug, Clone)]
@@ -666,7 +662,7 @@ struct Prepared {
     asked: Range<usize>,
     config: LlmConfig,
     /// The writer's own model settings, under the guide's `[llm]`.
-    user: Option<LlmConfig>,
+    layers: ModelLayers,
     guide: Arc<Guide>,
     key: EngineKey,
     engine: Option<Arc<Engine>>,
@@ -841,13 +837,9 @@ fn prepare(
         );
         return Err(None);
     };
-    let key: EngineKey = (
-        open.guide_path.clone(),
-        guide.hash.clone(),
-        format!("{config:?}"),
-    );
-    let engine = state.engines.get(&key).cloned();
-    let user = state.settings.user_llm();
+    let layers = state.settings.model_layers();
+    let key = EngineKey::new(&guide, &layers);
+    let engine = state.engines.get(&key);
     let name = file_path(&request.uri)
         .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| request.uri.as_str().to_owned());
@@ -857,7 +849,7 @@ fn prepare(
         target,
         asked,
         config,
-        user,
+        layers,
         guide,
         key,
         engine,
@@ -880,7 +872,7 @@ async fn engine_for(shared: &Arc<Shared>, prepared: &Prepared) -> Option<Arc<Eng
     let built = super::trust::engine(
         shared,
         Arc::clone(&prepared.guide),
-        prepared.user.clone(),
+        prepared.layers.clone(),
         super::trust::Asked::Explicitly,
     )
     .await;

@@ -25,7 +25,6 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageType, Uri};
 
 use super::backend::Shared;
-use super::model::EngineKey;
 use super::state::Outgoing;
 use crate::check::Checker;
 use crate::document::Document;
@@ -33,6 +32,7 @@ use crate::finding::Finding;
 use crate::guide::Guide;
 use crate::llm::review::{Budget, RULE_PREFIX, Review, ReviewOptions};
 use crate::llm::{Draft, Engine, LlmError};
+use crate::resolve::EngineKey;
 
 /// The command that reviews a document now.
 pub const COMMAND: &str = "copydesk.review";
@@ -185,22 +185,18 @@ impl ReviewState {
 /// the server's engine store; `Ok(None)` when no model is configured.
 async fn engine(
     shared: &Arc<Shared>,
-    uri: &Uri,
     guide: &Arc<Guide>,
     asked: super::trust::Asked,
 ) -> std::result::Result<Option<Arc<Engine>>, String> {
-    let (config, user, key, remembered) = {
+    let (config, layers, key, remembered) = {
         let state = shared.lock();
         let Some(config) = state.settings.effective_llm(guide) else {
             return Ok(None);
         };
-        let guide_path = state
-            .documents
-            .get(uri)
-            .and_then(|document| document.guide_path.clone());
-        let key: EngineKey = (guide_path, guide.hash.clone(), format!("{config:?}"));
-        let remembered = state.engines.get(&key).cloned();
-        (config, state.settings.user_llm(), key, remembered)
+        let layers = state.settings.model_layers();
+        let key = EngineKey::new(guide, &layers);
+        let remembered = state.engines.get(&key);
+        (config, layers, key, remembered)
     };
     // A remembered engine is used only while its consent holds.
     if let Some(engine) = remembered
@@ -211,7 +207,7 @@ async fn engine(
     if let Err((name, message)) = config.validate() {
         return Err(format!("[llm] {name}: {message}"));
     }
-    let engine = Arc::new(super::trust::engine(shared, Arc::clone(guide), user, asked).await?);
+    let engine = Arc::new(super::trust::engine(shared, Arc::clone(guide), layers, asked).await?);
     shared.lock().engines.insert(key, Arc::clone(&engine));
     Ok(Some(engine))
 }
@@ -326,7 +322,7 @@ async fn review_now(shared: &Arc<Shared>, uri: &Uri, explicit: bool, all: bool) 
     } else {
         super::trust::Asked::OnSave
     };
-    let engine = match engine(shared, uri, &guide, asked).await {
+    let engine = match engine(shared, &guide, asked).await {
         Ok(Some(engine)) => engine,
         Ok(None) => return Outcome::NotRun(LlmError::NotConfigured.to_string()),
         Err(error) => {

@@ -175,7 +175,12 @@ impl Settings {
     /// the editor's settings count only when they name a model: a timeout
     /// alone configures nothing. `None` means no model, so no network call.
     pub fn effective_llm(&self, guide: &Guide) -> Option<LlmConfig> {
-        LlmConfig::over_user(guide.config.llm.clone(), self.user_llm())
+        self.model_layers().effective(guide)
+    }
+
+    /// The editor's model settings as the layer under every guide's `[llm]`.
+    pub fn model_layers(&self) -> crate::resolve::ModelLayers {
+        crate::resolve::ModelLayers::user(self.user_llm())
     }
 
     /// The writer's own model settings (the editor's `llm`), if any key is set.

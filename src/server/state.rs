@@ -15,14 +15,13 @@ use tokio::sync::watch;
 
 use super::cache::{BlockCache, check_cached};
 use super::convert::{self, Lines, SOURCE};
-use super::guides::{GuideEvent, GuideProblem, GuideStore, guide_path_for};
-use super::model::{EngineKey, Remembered};
+use super::guides::{GuideEvent, GuideProblem, GuideStore};
+use super::model::Remembered;
 use super::settings::{ClientFeatures, Settings};
 use crate::check::Checker;
 use crate::document::{ColumnUnit, Document, DocumentKind, LineCol, LineIndex};
 use crate::finding::Finding;
 use crate::guide::Guide;
-use crate::llm::Engine;
 use crate::rules::share::platforms;
 
 /// Something to send to the client, in order.
@@ -264,7 +263,7 @@ pub struct State {
     shown_problems: HashSet<String>,
     /// One model engine per guide (with the editor's model settings), made
     /// when first used; cleared when guides or settings change.
-    pub engines: HashMap<EngineKey, Arc<Engine>>,
+    pub engines: crate::resolve::Engines,
     /// The "Cancel" handle of each model request showing progress, by token.
     pub progress_cancels: HashMap<String, Arc<tokio::sync::Notify>>,
     /// Guide connections the writer answered "Not now" to in this session:
@@ -354,7 +353,7 @@ impl State {
     }
 
     fn guide_path(&self, uri: &Uri) -> Option<PathBuf> {
-        guide_path_for(
+        crate::resolve::editor_guide_file(
             file_path(uri).as_deref(),
             self.settings.guide_path.as_deref(),
             &self.roots,

@@ -17,9 +17,10 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{ExecuteCommandParams, MessageActionItem, MessageType};
 
 use super::backend::Shared;
-use crate::guide::{Guide, LlmConfig};
+use crate::guide::Guide;
 use crate::llm::trust::{self, Grant, TrustError, TrustStore};
-use crate::llm::{Engine, EngineOptions, SuggestError};
+use crate::llm::{Engine, GuideLlm, SuggestError};
+use crate::resolve::ModelLayers;
 
 /// Ask the writer to allow the guide of a document: `{"uri": …}` or the URI.
 pub const COMMAND: &str = "copydesk.trust";
@@ -35,16 +36,16 @@ pub enum Asked {
     OnSave,
 }
 
-/// The engine for `guide` under the writer's own model settings `user`,
+/// The engine for `guide` under the writer's own model settings (`layers`),
 /// asking for consent when the guide's connection needs it. `Err` is the one
 /// message to show the writer (nothing was sent).
 pub async fn engine(
     shared: &Arc<Shared>,
     guide: Arc<Guide>,
-    user: Option<LlmConfig>,
+    layers: ModelLayers,
     asked: Asked,
 ) -> std::result::Result<Engine, String> {
-    let grant = match build(Arc::clone(&guide), user.clone()).await {
+    let grant = match build(Arc::clone(&guide), layers.clone()).await {
         Err(SuggestError::Trust(TrustError::NotTrusted(grant))) => grant,
         other => return other.map_err(|error| error.to_string()),
     };
@@ -55,16 +56,22 @@ pub async fn engine(
         ask(shared, &grant).await?
     };
     if allowed {
-        return build(guide, user).await.map_err(|error| error.to_string());
-    }
-    let not_sent = TrustError::NotTrusted(grant).to_string();
-    if user.as_ref().is_some_and(|config| config.model.is_some()) {
-        // The writer's own model, without anything from the guide's [llm].
-        let mut own = (*guide).clone();
-        own.config.llm = None;
-        return build(Arc::new(own), user)
+        return build(guide, layers)
             .await
             .map_err(|error| error.to_string());
+    }
+    let not_sent = TrustError::NotTrusted(grant).to_string();
+    if layers
+        .user
+        .as_ref()
+        .is_some_and(|config| config.model.is_some())
+    {
+        // The writer's own model, without anything from the guide's [llm].
+        let own = ModelLayers {
+            guide: GuideLlm::Leave,
+            ..layers
+        };
+        return build(guide, own).await.map_err(|error| error.to_string());
     }
     Err(format!(
         "{not_sent}, or use the editor command “copydesk: Trust this folder's guide” (:CopydeskTrust in Neovim)"
@@ -83,21 +90,15 @@ pub async fn still_allowed(engine: Arc<Engine>) -> Option<Arc<Engine>> {
 
 async fn build(
     guide: Arc<Guide>,
-    user: Option<LlmConfig>,
+    layers: ModelLayers,
 ) -> std::result::Result<Engine, SuggestError> {
     // Off the executor: it reads the consent store, opens the cache and
     // builds the guard's checker.
-    tokio::task::spawn_blocking(move || {
-        Engine::new(
-            guide,
-            EngineOptions {
-                user_llm: user,
-                ..EngineOptions::default()
-            },
-        )
-    })
-    .await
-    .map_err(|error| SuggestError::Prompt(format!("could not start the model client: {error}")))?
+    tokio::task::spawn_blocking(move || crate::resolve::build_engine(guide, &layers))
+        .await
+        .map_err(|error| {
+            SuggestError::Prompt(format!("could not start the model client: {error}"))
+        })?
 }
 
 /// Ask once at a time (two requests never show two questions); `Ok(true)`

@@ -476,13 +476,7 @@ impl Engine {
         progress(done, units.len());
         let mut results = futures_util::stream::iter(batches(&misses, &units, max_chars))
             .map(|batch| self.review_batch(batch, &units, &questions, &schema, budget))
-            .buffer_unordered(
-                self.guide
-                    .config
-                    .llm
-                    .as_ref()
-                    .map_or(1, |l| l.max_concurrency()),
-            );
+            .buffer_unordered(self.llm.max_concurrency());
         while let Some(result) = results.next().await {
             done += result.size;
             progress(done, units.len());

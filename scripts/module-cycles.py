@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""List import cycles between copydesk's modules.
+
+Edges are every `crate::X` path (a `use` or an inline path) from a file
+under one top-level module of src/ to another top-level module, and, inside
+src/cli/ and src/server/, every `super::Y` path between their files.
+Comments and string literals are not skipped except `//` comments, which is
+enough for this code base. Prints each strongly connected component with
+more than one module and the edges inside it; exits 1 when there is one.
+
+    python3 scripts/module-cycles.py [--edges]
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent / "src"
+TOP = sorted(
+    p.stem if p.is_file() else p.name
+    for p in ROOT.iterdir()
+    if (p.suffix == ".rs" and p.stem not in ("lib", "main")) or p.is_dir()
+)
+
+
+def module_of(path):
+    rel = path.relative_to(ROOT)
+    return rel.parts[0].removesuffix(".rs")
+
+
+def submodule_of(path, parent):
+    rel = path.relative_to(ROOT / parent)
+    return parent + "::" + rel.parts[0].removesuffix(".rs")
+
+
+def code(path):
+    return "\n".join(line.split("//")[0] for line in path.read_text().splitlines())
+
+
+def edges():
+    found = {}
+    for path in ROOT.rglob("*.rs"):
+        if path.parent == ROOT and path.stem in ("lib", "main"):
+            continue
+        text = code(path)
+        source = module_of(path)
+        for target in re.findall(r"\bcrate::(\w+)", text):
+            if target in TOP and target != source:
+                found.setdefault((source, target), set()).add(str(path.relative_to(ROOT)))
+        for parent in ("cli", "server"):
+            if source == parent and path.parent == ROOT / parent:
+                sub = submodule_of(path, parent)
+                for target in re.findall(r"\bsuper::(\w+)", text):
+                    if (ROOT / parent / f"{target}.rs").exists() or (ROOT / parent / target).is_dir():
+                        other = parent + "::" + target
+                        if other != sub:
+                            found.setdefault((sub, other), set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def components(graph_edges):
+    graph = {}
+    for a, b in graph_edges:
+        graph.setdefault(a, set()).add(b)
+        graph.setdefault(b, set())
+    index, low, stack, on, out = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def main():
+    found = edges()
+    if "--edges" in sys.argv:
+        for (a, b), files in sorted(found.items()):
+            print(f"{a} -> {b}  ({', '.join(sorted(files))})")
+    cycles = components(found)
+    for comp in cycles:
+        print("cycle: " + " <-> ".join(comp))
+        for (a, b), files in sorted(found.items()):
+            if a in comp and b in comp:
+                print(f"  {a} -> {b}  ({', '.join(sorted(files))})")
+    if not cycles:
+        print("no import cycles")
+    return 1 if cycles else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
