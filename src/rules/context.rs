@@ -35,7 +35,11 @@ pub fn in_identifier(prose: &str, found: &Range<usize>) -> bool {
 /// The word after the match, if the next thing after spaces is a word.
 pub fn next_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a str> {
     let prose = &block.prose.text;
-    let word = block.words.iter().find(|w| w.start >= found.end)?;
+    // Words are in order: a binary search, so a paragraph that is one long
+    // line does not cost a scan per match.
+    let word = block
+        .words
+        .get(block.words.partition_point(|w| w.start < found.end))?;
     prose[found.end..word.start]
         .chars()
         .all(char::is_whitespace)
@@ -45,7 +49,11 @@ pub fn next_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a str> 
 /// The word before the match, if only spaces stand between them.
 pub fn previous_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a str> {
     let prose = &block.prose.text;
-    let word = block.words.iter().rev().find(|w| w.end <= found.start)?;
+    let word = block
+        .words
+        .partition_point(|w| w.end <= found.start)
+        .checked_sub(1)
+        .map(|index| &block.words[index])?;
     prose[word.end..found.start]
         .chars()
         .all(char::is_whitespace)
@@ -54,7 +62,8 @@ pub fn previous_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a s
 
 /// Whether the match starts a sentence.
 pub fn starts_sentence(block: &Block, found: &Range<usize>) -> bool {
-    block.sentences.iter().any(|s| s.start == found.start)
+    let at = block.sentences.partition_point(|s| s.start < found.start);
+    block.sentences.get(at).is_some_and(|s| s.start == found.start)
 }
 
 /// Whether `word` can begin a noun phrase: a determiner or pronoun, a name
