@@ -1,6 +1,8 @@
 //! The precision labels (`benches/precision/labels.tsv` and `fix-labels.tsv`,
 //! see docs/precision.md) as a regression test of what users get: run the
-//! checker over the real posts in `../shared/corpus/real` with the built-in
+//! checker over the real posts in `../shared/corpus/real` (and, with
+//! `heldout-labels.tsv` and `heldout-fix-labels.tsv`, the held-out posts in
+//! `../shared/corpus/voices`) with the built-in
 //! guide at its DEFAULT levels (the rules on by default), and fail if
 //!
 //! - a finding labelled `false` comes back at warning or error;
@@ -30,18 +32,20 @@ use serde_json::Value;
 const LABELS: &str = "benches/precision/labels.tsv";
 const COLUMNS: [&str; 6] = ["file", "rule", "quote", "context", "verdict", "why"];
 const FIX_LABELS: &str = "benches/precision/fix-labels.tsv";
+const HELDOUT_LABELS: &str = "benches/precision/heldout-labels.tsv";
+const HELDOUT_FIX_LABELS: &str = "benches/precision/heldout-fix-labels.tsv";
 const FIX_COLUMNS: [&str; 7] = [
     "file", "rule", "quote", "context", "after", "verdict", "why",
 ];
 
-/// The corpus: `$COPYDESK_REAL_CORPUS`, else `../shared/corpus/real` beside
+/// A corpus folder: `$variable`, else `../shared/corpus/<folder>` beside
 /// the repository, or beside the main checkout when this is a git worktree.
-fn corpus() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("COPYDESK_REAL_CORPUS") {
+fn corpus_at(variable: &str, folder: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
         return Some(PathBuf::from(path)).filter(|p| p.is_dir());
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates = vec![repo.join("../shared/corpus/real")];
+    let mut candidates = vec![repo.join("../shared/corpus").join(folder)];
     if let Ok(out) = Command::new("git")
         .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
         .current_dir(repo)
@@ -50,16 +54,16 @@ fn corpus() -> Option<PathBuf> {
     {
         let common_dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         if let Some(main) = common_dir.parent() {
-            candidates.push(main.join("../shared/corpus/real"));
+            candidates.push(main.join("../shared/corpus").join(folder));
         }
     }
     candidates.into_iter().find(|p| p.is_dir())
 }
 
-/// The corpus, or `None` after a visible skip (a failure under
-/// `COPYDESK_REQUIRE_E2E=1`).
+/// The development set (`../shared/corpus/real`), or `None` after a visible
+/// skip (a failure under `COPYDESK_REQUIRE_E2E=1`).
 fn corpus_or_skip() -> Option<PathBuf> {
-    let found = corpus();
+    let found = corpus_at("COPYDESK_REAL_CORPUS", "real");
     if found.is_none() {
         common::skip(
             "the real-writing corpus (../shared/corpus/real, or COPYDESK_REAL_CORPUS) is not there",
@@ -202,8 +206,8 @@ fn read_rows(file: &str, columns: &[&str], verdicts: &[&str]) -> Vec<(Vec<String
     rows
 }
 
-fn read_labels() -> HashMap<Key, Label> {
-    read_rows(LABELS, &COLUMNS, &["true", "false", "debatable"])
+fn read_labels(file: &str) -> HashMap<Key, Label> {
+    read_rows(file, &COLUMNS, &["true", "false", "debatable"])
         .into_iter()
         .map(|(k, label)| {
             let key = (k[0].clone(), k[1].clone(), k[2].clone(), k[3].clone());
@@ -212,8 +216,8 @@ fn read_labels() -> HashMap<Key, Label> {
         .collect()
 }
 
-fn read_fix_labels() -> HashMap<FixKey, Label> {
-    read_rows(FIX_LABELS, &FIX_COLUMNS, &["right", "wrong"])
+fn read_fix_labels(file: &str) -> HashMap<FixKey, Label> {
+    read_rows(file, &FIX_COLUMNS, &["right", "wrong"])
         .into_iter()
         .map(|(k, label)| {
             let key = (
@@ -367,18 +371,38 @@ fn the_default_run_meets_the_labels() {
     let Some(root) = corpus_or_skip() else {
         return;
     };
-    let labels = read_labels();
-    let fix_labels = read_fix_labels();
+    meets_the_labels(&root, LABELS, FIX_LABELS, true);
+}
+
+/// The same on the held-out set (`../shared/corpus/voices`, docs/precision.md
+/// "Held-out set"): labels made after the rules were tuned, on posts the
+/// rules were not tuned on. A false finding at warning or a wrong Safe fix
+/// fails; a rule below its bar there is printed, not failed, because the
+/// levels are chosen on both sets together (docs/precision.md).
+#[test]
+fn the_default_run_meets_the_held_out_labels() {
+    let Some(root) = corpus_at("COPYDESK_HELDOUT_CORPUS", "voices") else {
+        common::skip(
+            "the held-out corpus (../shared/corpus/voices, or COPYDESK_HELDOUT_CORPUS) is not there",
+        );
+        return;
+    };
+    meets_the_labels(&root, HELDOUT_LABELS, HELDOUT_FIX_LABELS, false);
+}
+
+fn meets_the_labels(root: &Path, labels_file: &str, fix_labels_file: &str, enforce_bar: bool) {
+    let labels = read_labels(labels_file);
+    let fix_labels = read_fix_labels(fix_labels_file);
     assert!(
         labels.values().any(|l| l.verdict == "false")
             && fix_labels.values().any(|l| l.verdict == "wrong"),
-        "{LABELS} has no `false` labels or {FIX_LABELS} no `wrong` ones, so this test could not fail"
+        "{labels_file} has no `false` labels or {fix_labels_file} no `wrong` ones, so this test could not fail"
     );
-    let posts = posts(&root);
+    let posts = posts(root);
     assert!(!posts.is_empty(), "no posts in {}", root.display());
 
     // What users get: the rules on by default, at their default levels.
-    let seen = check(&root, &posts, None);
+    let seen = check(root, &posts, None);
     assert!(
         !seen.is_empty(),
         "no findings at all on {} posts",
@@ -393,7 +417,11 @@ fn the_default_run_meets_the_labels() {
     for s in &seen {
         for fix in &s.safe_fixes {
             if let Some(label) = fix_labels.get(fix).filter(|l| l.verdict == "wrong") {
-                wrong_safe_fixes.push(format!("{} → “{}”", describe(s, label, FIX_LABELS), fix.4));
+                wrong_safe_fixes.push(format!(
+                    "{} → “{}”",
+                    describe(s, label, fix_labels_file),
+                    fix.4
+                ));
             }
         }
         let Some(label) = labels.get(&s.key) else {
@@ -408,9 +436,9 @@ fn the_default_run_meets_the_labels() {
         }
         if label.verdict == "false" {
             if s.severity == "info" {
-                false_at_info.push(describe(s, label, LABELS));
+                false_at_info.push(describe(s, label, labels_file));
             } else {
-                false_at_warning.push(describe(s, label, LABELS));
+                false_at_warning.push(describe(s, label, labels_file));
             }
         }
     }
@@ -443,7 +471,13 @@ fn the_default_run_meets_the_labels() {
             false_at_warning.join("\n")
         ));
     }
-    if !below_bar.is_empty() {
+    if !below_bar.is_empty() && !enforce_bar {
+        println!(
+            "{} rules are on by default below their level's bar on {labels_file} (reported, not failed):\n{}",
+            below_bar.len(),
+            below_bar.join("\n")
+        );
+    } else if !below_bar.is_empty() {
         failures.push(format!(
             "{} rules are on by default below their level's bar:\n{}",
             below_bar.len(),
@@ -465,7 +499,7 @@ fn every_rule_selected_is_reported() {
     let Some(root) = corpus_or_skip() else {
         return;
     };
-    let labels = read_labels();
+    let labels = read_labels(LABELS);
     let posts = posts(&root);
     let rules = common::copydesk()
         .args(["rules", "--json"])

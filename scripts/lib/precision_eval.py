@@ -9,6 +9,7 @@ step (`collapse`, `quote`, `context_hash`).
 import argparse
 import collections
 import datetime
+import hashlib
 import json
 import os
 import random
@@ -23,6 +24,10 @@ FIX_LABELS = os.path.join(REPO, "benches/precision/fix-labels.tsv")
 DOC = os.path.join(REPO, "docs/precision.md")
 START = "<!-- results: written by scripts/precision-eval; edit outside the markers -->"
 END = "<!-- /results -->"
+HELDOUT_LABELS = os.path.join(REPO, "benches/precision/heldout-labels.tsv")
+HELDOUT_FIX_LABELS = os.path.join(REPO, "benches/precision/heldout-fix-labels.tsv")
+HELDOUT_START = "<!-- heldout results: written by scripts/precision-eval --heldout; edit outside the markers -->"
+HELDOUT_END = "<!-- /heldout results -->"
 FINDING_VERDICTS = ("true", "false", "debatable")
 FIX_VERDICTS = ("right", "wrong")
 FINDING_COLUMNS = ["file", "rule", "quote", "context", "verdict", "why"]
@@ -88,7 +93,9 @@ class Post:
         return len(re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*", text))
 
 
-def posts_in(root):
+def posts_in(root, exclude=frozenset()):
+    """The posts one folder down, sorted; a post whose bytes equal one in
+    `exclude` (SHA-256 hex digests) is left out."""
     rels = []
     for folder in sorted(os.listdir(root)):
         path = os.path.join(root, folder)
@@ -96,8 +103,14 @@ def posts_in(root):
             continue
         for name in sorted(os.listdir(path)):
             if name.endswith((".md", ".markdown", ".mdx")):
+                if exclude and digest(os.path.join(path, name)) in exclude:
+                    continue
                 rels.append(f"{folder}/{name}")
     return rels
+
+
+def digest(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def run_check(binary, root, rels, select):
@@ -248,7 +261,7 @@ def per_k(count, words):
     return f"{1000 * count / words:.2f}"
 
 
-def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs):
+def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs, markers, note=""):
     default_findings = collect(default_run, posts)
     findings = collect(all_run, posts)
     by_rule_default = collections.Counter(f.rule for f in default_findings)
@@ -287,9 +300,9 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
     stale = collections.Counter(label["verdict"] for key, label in labels.items() if key not in seen_keys)
 
     lines = [
-        START,
+        markers[0],
         f"Run on {datetime.date.today().isoformat()} at commit `{git_head()}`: {len(posts)} posts, "
-        f"{words:,} words of prose (front matter, code, URLs and HTML tags not counted).",
+        f"{words:,} words of prose (front matter, code, URLs and HTML tags not counted){note}.",
         "",
         f"- At default levels: **{n_default}** findings, **{per_k(n_default, words)} per 1,000 words**; "
         f"at warning or error: **{warn_default}**, **{per_k(warn_default, words)} per 1,000 words**.",
@@ -359,7 +372,7 @@ def measure(args, levels, posts, words, default_run, all_run, labels, fix_labels
         f"Fix labels that match no fix any more: {fix_stale}. As a cross-check at default levels, "
         f"`check --diff`: “{diffs[0]}”; `check --diff --unsafe-fixes`: “{diffs[1]}” (it applies "
         "non-overlapping fixes in passes, so its count can differ from the fixes offered).",
-        END,
+        markers[1],
     ]
     return "\n".join(lines)
 
@@ -481,10 +494,51 @@ def list_unlabelled(args, findings, labels, fix_labels):
           file=sys.stderr)
 
 
+def blind_sample(args, findings, labels):
+    """A seeded sample of labelled findings, printed without their verdicts,
+    for a second judge (see docs/precision.md, "Second judgement")."""
+    pool = sorted((f for f in findings if f.key in labels), key=lambda f: (f.file, f.start, f.end, f.rule))
+    rng = random.Random(args.seed)
+    chosen = rng.sample(pool, min(args.blind, len(pool)))
+    chosen.sort(key=lambda f: (f.file, f.start, f.end, f.rule))
+    for n, f in enumerate(chosen, 1):
+        print(f"[{n}] {f.file}:{f.line}:{f.column} {f.rule} {f.severity}: {f.message}")
+        print(f"  {sentences_around(f.post.text, f.start, f.end)}")
+        for x in f.fixes:
+            print(f"  fix ({x.applicability}): {x.quote} -> {x.after}")
+        print("  row: " + "\t".join([f.file, f.rule, f.quote, f.context, ""]))
+    print(f"{len(chosen)} labelled findings of {len(pool)} (seed {args.seed}); verdicts not shown", file=sys.stderr)
+
+
+def agreement(args, labels):
+    """Compare a second judge's labels (same format) with the labels."""
+    second = read_labels(args.agreement, FINDING_COLUMNS, FINDING_VERDICTS)
+    same = 0
+    rows = []
+    missing = 0
+    for key, row in second.items():
+        first = labels.get(key)
+        if not first:
+            missing += 1
+            continue
+        if first["verdict"] == row["verdict"]:
+            same += 1
+        else:
+            rows.append((key, first, row))
+    n = same + len(rows)
+    print(f"agreement: {same} of {n} ({pct(same, n)}); {missing} second-pass rows match no label")
+    for key, first, row in rows:
+        print(f"- {key[0]} {key[1]} “{key[2]}”: first {first['verdict']} ({first['why']}); "
+              f"second {row['verdict']} ({row['why']})")
+
+
 def main():
     parser = argparse.ArgumentParser(prog="scripts/precision-eval")
     parser.add_argument("--binary", required=True)
     parser.add_argument("--corpus", required=True)
+    parser.add_argument("--heldout", action="store_true",
+                        help="the held-out set: its own labels files and results section")
+    parser.add_argument("--dev-corpus", help="with --heldout: leave out posts identical to one here")
     parser.add_argument("--check", action="store_true", help="print the results; write nothing")
     parser.add_argument("--unlabelled", nargs="?", const="", default=None, metavar="RULE")
     parser.add_argument("--sample", type=int)
@@ -492,18 +546,30 @@ def main():
     parser.add_argument("--fixes", action="store_true")
     parser.add_argument("--unsafe", action="store_true")
     parser.add_argument("--json", action="store_true", help="list mode: one JSON object per item")
+    parser.add_argument("--blind", type=int, metavar="N", help="N labelled findings, verdicts hidden")
+    parser.add_argument("--agreement", metavar="FILE", help="compare a second judge's labels file")
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
 
     levels = rule_levels(args.binary)
-    rels = posts_in(args.corpus)
+    exclude = frozenset()
+    if args.heldout and args.dev_corpus:
+        exclude = frozenset(digest(os.path.join(args.dev_corpus, rel)) for rel in posts_in(args.dev_corpus))
+    rels = posts_in(args.corpus, exclude)
     if not rels:
         sys.exit(f"precision-eval: no posts (*.md in sub-folders) in {args.corpus}")
     posts = {rel: Post(args.corpus, rel) for rel in rels}
-    labels = read_labels(LABELS, FINDING_COLUMNS, FINDING_VERDICTS)
-    fix_labels = read_labels(FIX_LABELS, FIX_COLUMNS, FIX_VERDICTS)
+    labels_path, fix_labels_path = (HELDOUT_LABELS, HELDOUT_FIX_LABELS) if args.heldout else (LABELS, FIX_LABELS)
+    labels = read_labels(labels_path, FINDING_COLUMNS, FINDING_VERDICTS)
+    fix_labels = read_labels(fix_labels_path, FIX_COLUMNS, FIX_VERDICTS)
+    if args.agreement:
+        agreement(args, labels)
+        return
     all_run = run_check(args.binary, args.corpus, rels, sorted(levels))
 
+    if args.blind is not None:
+        blind_sample(args, collect(all_run, posts), labels)
+        return
     if args.unlabelled is not None:
         args.rule = args.unlabelled
         list_unlabelled(args, collect(all_run, posts), labels, fix_labels)
@@ -512,13 +578,16 @@ def main():
     words = sum(p.words() for p in posts.values())
     default_run = run_check(args.binary, args.corpus, rels, None)
     diffs = (run_diff(args.binary, args.corpus, rels, False), run_diff(args.binary, args.corpus, rels, True))
-    result = measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs)
+    markers = (HELDOUT_START, HELDOUT_END) if args.heldout else (START, END)
+    left_out = len(posts_in(args.corpus)) - len(rels)
+    note = f"; {left_out} posts identical to development-set posts left out" if left_out else ""
+    result = measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs, markers, note)
     if args.check:
         print(result)
         return
     text = open(DOC, encoding="utf-8").read()
-    start = text.index(START)
-    end = text.index(END) + len(END)
+    start = text.index(markers[0])
+    end = text.index(markers[1]) + len(markers[1])
     open(DOC, "w", encoding="utf-8").write(text[:start] + result + text[end:])
     print(f"wrote {DOC}")
 

@@ -30,7 +30,8 @@ declare_rule! {
     /// Safe when the row has one replacement: dropping the redundant word
     /// keeps the meaning. Unsafe for pairs that are also idioms, where the
     /// short form can change the sense (“joined together” as “united”;
-    /// “from past experiences”).
+    /// “from past experiences”; “first and foremost” as “above all”, where
+    /// bare “first” reads as an order of work).
     ///
     /// ## Options
     /// `[concise] redundancy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -59,8 +60,9 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
 
 /// Pairs that are also idioms: dropping the "redundant" word can change the
 /// sense ("joined together" means united; bare "joined" can read as joining
-/// something that exists), so the writer chooses.
-const IDIOMS: &[&str] = &["joined together", "past experiences"];
+/// something that exists; "first and foremost" means above all, bare "first"
+/// can read as an order of work), so the writer chooses.
+const IDIOMS: &[&str] = &["joined together", "past experiences", "first and foremost"];
 
 fn redundancy_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
     let phrase = block.prose.text[found.clone()].to_lowercase();

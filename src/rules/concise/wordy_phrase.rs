@@ -35,7 +35,10 @@ declare_rule! {
     /// or clause and after a pronoun, verb or adverb (“did this in order to
     /// ship”), but Unsafe after a noun, where the short form can change who
     /// does what (“thank our supporters in order to provide”); phrases such
-    /// as “in many cases” or “in order for” are Unsafe. “Utilization” is
+    /// as “in many cases”, “in order for”, “at this point in time” (“now” is
+    /// wrong in a past-tense story), “on an ongoing basis” (“continually”
+    /// says nonstop) and “the question of whether” (“There is whether …”)
+    /// are Unsafe. “Utilization” is
     /// flagged only before “of” (“resource utilization” is a metric).
     ///
     /// ## Options
@@ -72,6 +75,12 @@ const CONTEXT_DEPENDENT: &[&str] = &[
     "for a period of", "in the field of", "on the part of", "in regard to", "in regards to",
     "with regard to", "with regards to", "in reference to", "with reference to", "a total of",
     "for the duration of", "in the course of", "the entirety of", "by means of", "in order for",
+    // "now" is wrong in past narration ("had 9 versions at this point in time").
+    "at this point in time",
+    // "continually" says nonstop; "on an ongoing basis" means from now on.
+    "on an ongoing basis",
+    // After "There is" or "raises" the noun is needed: "There is whether …".
+    "the question of whether",
 ];
 
 /// In technical prose "CPU utilization" is a metric, not a wordy "use":
