@@ -36,6 +36,17 @@ fn cli_count(dir: &std::path::Path, name: &str) -> usize {
     common::stdout(&output).lines().count()
 }
 
+/// The first diagnostics of `name` (holding `text`) opened in a server
+/// started in `dir` with `settings` as its `copydesk` settings.
+fn first_diagnostics(dir: &std::path::Path, name: &str, text: &str, settings: Value) -> Vec<Value> {
+    let uri = file_uri(&dir.join(name));
+    let mut client = LspClient::spawn(dir);
+    client.settings = settings.clone();
+    client.initialize(editor_capabilities(&["utf-16"]), settings, Some(dir));
+    client.open(&uri, "markdown", 1, text);
+    client.diagnostics(&uri, 1)
+}
+
 #[test]
 fn a_document_with_thousands_of_findings_gets_the_default_cap_and_a_count_of_the_rest() {
     let text = format!("{}\n", DENSE.repeat(1200).trim_end());
@@ -43,15 +54,7 @@ fn a_document_with_thousands_of_findings_gets_the_default_cap_and_a_count_of_the
     let total = cli_count(dir.path(), "dense.md");
     assert!(total > 1000, "the fixture should exceed the cap: {total}");
 
-    let uri = file_uri(&dir.path().join("dense.md"));
-    let mut client = LspClient::spawn(dir.path());
-    client.initialize(
-        editor_capabilities(&["utf-16"]),
-        Value::Null,
-        Some(dir.path()),
-    );
-    client.open(&uri, "markdown", 1, &text);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let diagnostics = first_diagnostics(dir.path(), "dense.md", &text, Value::Null);
 
     assert_eq!(diagnostics.len(), 1001, "1,000 findings and one summary");
     let summary = summary(&diagnostics);
@@ -77,13 +80,8 @@ fn the_setting_lowers_the_cap_and_the_most_severe_findings_are_kept() {
     let total = cli_count(dir.path(), "post.md");
     assert!(total > 3, "{total}");
 
-    let uri = file_uri(&dir.path().join("post.md"));
     let settings = json!({ "maxDiagnostics": 3 });
-    let mut client = LspClient::spawn(dir.path());
-    client.settings = settings.clone();
-    client.initialize(editor_capabilities(&["utf-16"]), settings, Some(dir.path()));
-    client.open(&uri, "markdown", 1, &text);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let diagnostics = first_diagnostics(dir.path(), "post.md", &text, settings);
 
     assert_eq!(diagnostics.len(), 4, "{diagnostics:#?}");
     assert!(
@@ -109,15 +107,7 @@ fn under_the_cap_every_finding_is_shown_and_no_summary() {
     let total = cli_count(dir.path(), "post.md");
     assert!(total >= 2, "{total}");
 
-    let uri = file_uri(&dir.path().join("post.md"));
-    let mut client = LspClient::spawn(dir.path());
-    client.initialize(
-        editor_capabilities(&["utf-16"]),
-        Value::Null,
-        Some(dir.path()),
-    );
-    client.open(&uri, "markdown", 1, text);
-    let diagnostics = client.diagnostics(&uri, 1);
+    let diagnostics = first_diagnostics(dir.path(), "post.md", text, Value::Null);
     assert_eq!(diagnostics.len(), total);
     assert!(summary(&diagnostics).is_empty());
 }

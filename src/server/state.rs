@@ -252,35 +252,37 @@ fn shown_findings(findings: &[Finding], max: usize) -> Vec<usize> {
 
 /// The diagnostic that stands for the findings over the limit.
 fn more_not_shown(hidden: usize, max: usize) -> Diagnostic {
+    about_document(
+        "more-findings-not-shown",
+        format!(
+            "{hidden} more findings not shown: copydesk shows at most {max} per document, the most severe first (setting “copydesk.maxDiagnostics”; `copydesk check` lists them all)"
+        ),
+    )
+}
+
+/// An informational diagnostic about the whole document, at its start.
+fn about_document(code: &str, message: String) -> Diagnostic {
     Diagnostic {
         range: LspRange::new(Position::new(0, 0), Position::new(0, 0)),
         severity: Some(DiagnosticSeverity::INFORMATION),
         code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-            "more-findings-not-shown".to_owned(),
+            code.to_owned(),
         )),
         source: Some(SOURCE.to_owned()),
-        message: format!(
-            "{hidden} more findings not shown: copydesk shows at most {max} per document, the most severe first (setting “copydesk.maxDiagnostics”; `copydesk check` lists them all)"
-        ),
+        message,
         ..Diagnostic::default()
     }
 }
 
 fn too_large(len: usize, max: u64) -> Diagnostic {
-    Diagnostic {
-        range: LspRange::new(Position::new(0, 0), Position::new(0, 0)),
-        severity: Some(DiagnosticSeverity::INFORMATION),
-        code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-            "document-too-large".to_owned(),
-        )),
-        source: Some(SOURCE.to_owned()),
-        message: format!(
+    about_document(
+        "document-too-large",
+        format!(
             "Not checked: the document is {} and the limit is {} (setting “copydesk.maxDocumentBytes”)",
             human_size(len as u64),
             human_size(max)
         ),
-        ..Diagnostic::default()
-    }
+    )
 }
 
 fn human_size(bytes: u64) -> String {
