@@ -10,6 +10,7 @@
 ---     guidePath = nil,                    -- a guide for every document
 ---     extraLanguages = {},                -- more filetypes to check (as plain text)
 ---     maxDocumentBytes = 2097152,         -- larger buffers are not checked
+---     maxDiagnostics = 1000,              -- most severe first; one more counts the rest
 ---     platforms = {},                     -- when a post's front matter names none
 ---     llm = { baseUrl = nil, model = nil }, -- a model for Tighten/Bridge; the
 ---                                         -- guide's [llm] wins key by key

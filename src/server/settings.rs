@@ -12,6 +12,10 @@ use crate::guide::{Guide, LlmConfig};
 /// check, unless the settings say otherwise.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024;
 
+/// At most this many findings of a document become diagnostics, unless the
+/// settings say otherwise; one more diagnostic counts the rest.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 1000;
+
 /// Language ids checked without any setting.
 pub const LANGUAGES: [&str; 5] = ["markdown", "plaintext", "text", "gitcommit", "mdx"];
 
@@ -29,6 +33,8 @@ pub struct Settings {
     pub extra_languages: Vec<String>,
     /// Documents larger than this many bytes are not checked.
     pub max_document_bytes: Option<u64>,
+    /// At most this many diagnostics per document (the most severe first).
+    pub max_diagnostics: Option<usize>,
     /// `"push"` (default): publish diagnostics. `"pull"`: answer
     /// `textDocument/diagnostic` only, for clients that prefer it. Read at
     /// `initialize` only.
@@ -116,10 +122,11 @@ impl Settings {
     /// ("did you mean"), or a CLI option that has no setting. Other unknown
     /// keys (an extension's own, like `path`) stay silent.
     pub fn unknown_key_warnings(value: &Value) -> Vec<String> {
-        const KNOWN: [&str; 6] = [
+        const KNOWN: [&str; 7] = [
             "guidePath",
             "extraLanguages",
             "maxDocumentBytes",
+            "maxDiagnostics",
             "diagnosticMode",
             "llm",
             "platforms",
@@ -156,6 +163,10 @@ impl Settings {
     pub fn max_document_bytes(&self) -> u64 {
         self.max_document_bytes
             .unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
+    }
+
+    pub fn max_diagnostics(&self) -> usize {
+        self.max_diagnostics.unwrap_or(DEFAULT_MAX_DIAGNOSTICS)
     }
 
     /// Whether documents with this language id are checked.

@@ -145,6 +145,9 @@ pub struct Checked {
     /// Set when the document was over the size limit: (its size, the limit).
     pub too_large: Option<(usize, u64)>,
     pub checker: Arc<Checker>,
+    /// At most this many findings become diagnostics (setting
+    /// `maxDiagnostics`); the rest are summed up in one more.
+    pub max_diagnostics: usize,
 }
 
 impl Checked {
@@ -158,10 +161,16 @@ impl Checked {
             return Vec::new();
         };
         let lines = Lines::of(document, unit);
-        self.findings
+        let shown = shown_findings(&self.findings, self.max_diagnostics);
+        let mut diagnostics: Vec<Diagnostic> = shown
             .iter()
-            .map(|finding| convert::diagnostic(&lines, finding, self.version))
-            .collect()
+            .map(|&index| convert::diagnostic(&lines, &self.findings[index], self.version))
+            .collect();
+        let hidden = self.findings.len() - shown.len();
+        if hidden > 0 {
+            diagnostics.push(more_not_shown(hidden, self.max_diagnostics));
+        }
+        diagnostics
     }
 }
 
@@ -176,6 +185,7 @@ pub struct Snapshot {
     pub cache: Arc<Mutex<BlockCache>>,
     pub unit: ColumnUnit,
     pub max_bytes: u64,
+    pub max_diagnostics: usize,
     pub review: Option<Arc<super::review::Reviewed>>,
     /// The file behind the document, when its URI is a file: rules that
     /// depend on where a post lives (`[sharing] posts`, key-message files,
@@ -193,6 +203,7 @@ impl Snapshot {
             findings: Vec::new(),
             too_large: None,
             checker: Arc::clone(&self.checker),
+            max_diagnostics: self.max_diagnostics,
         };
         if !self.checked_language {
             return checked;
@@ -222,21 +233,55 @@ impl Snapshot {
     }
 }
 
-fn too_large(len: usize, max: u64) -> Diagnostic {
+/// Indices of the findings to show when at most `max` may be: the most
+/// severe first, then the earliest, returned in document order. An editor
+/// shows thousands of diagnostics badly, and each costs the server memory
+/// while it is built and sent.
+fn shown_findings(findings: &[Finding], max: usize) -> Vec<usize> {
+    let mut indices: Vec<usize> = (0..findings.len()).collect();
+    if findings.len() > max {
+        // `findings` is in document order, so a stable sort by severity
+        // keeps the earliest of each severity first.
+        indices.sort_by_key(|&index| std::cmp::Reverse(findings[index].severity));
+        indices.truncate(max);
+        indices.sort_unstable();
+    }
+    indices
+}
+
+/// The diagnostic that stands for the findings over the limit.
+fn more_not_shown(hidden: usize, max: usize) -> Diagnostic {
+    about_document(
+        "more-findings-not-shown",
+        format!(
+            "{hidden} more findings not shown: copydesk shows at most {max} per document, the most severe first (setting “copydesk.maxDiagnostics”; `copydesk check` lists them all)"
+        ),
+    )
+}
+
+/// An informational diagnostic about the whole document, at its start.
+fn about_document(code: &str, message: String) -> Diagnostic {
     Diagnostic {
         range: LspRange::new(Position::new(0, 0), Position::new(0, 0)),
         severity: Some(DiagnosticSeverity::INFORMATION),
         code: Some(tower_lsp_server::ls_types::NumberOrString::String(
-            "document-too-large".to_owned(),
+            code.to_owned(),
         )),
         source: Some(SOURCE.to_owned()),
-        message: format!(
+        message,
+        ..Diagnostic::default()
+    }
+}
+
+fn too_large(len: usize, max: u64) -> Diagnostic {
+    about_document(
+        "document-too-large",
+        format!(
             "Not checked: the document is {} and the limit is {} (setting “copydesk.maxDocumentBytes”)",
             human_size(len as u64),
             human_size(max)
         ),
-        ..Diagnostic::default()
-    }
+    )
 }
 
 fn human_size(bytes: u64) -> String {
@@ -390,6 +435,7 @@ impl State {
             cache: Arc::clone(&document.cache),
             unit,
             max_bytes,
+            max_diagnostics: self.settings.max_diagnostics(),
             review: document.review.clone(),
             path: file_path(uri),
         })

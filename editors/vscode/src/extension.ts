@@ -305,6 +305,7 @@ export function serverSettings(settings: vscode.WorkspaceConfiguration): Record<
     guidePath,
     extraLanguages: settings.get<string[]>("extraLanguages", []),
     maxDocumentBytes: settings.get<number>("maxDocumentBytes", 2 * 1024 * 1024),
+    maxDiagnostics: settings.get<number>("maxDiagnostics", 1000),
     llm: modelSettings(settings),
   };
 }
