@@ -30,6 +30,8 @@ struct Builder<'t> {
     skip_depth: usize,
     /// Source ranges where `<!--` does not start a comment (code).
     code_ranges: Vec<Range<usize>>,
+    /// Source ranges of images' alt text.
+    alt_texts: Vec<Range<usize>>,
 }
 
 impl Builder<'_> {
@@ -90,6 +92,7 @@ pub(super) fn parse(document: &mut Document) {
         item_depth: 0,
         skip_depth: 0,
         code_ranges: Vec::new(),
+        alt_texts: Vec::new(),
     };
     if body_start > 0 {
         builder.code_ranges.push(0..body_start);
@@ -108,6 +111,29 @@ pub(super) fn parse(document: &mut Document) {
     }
     document.comments = find_comments(text, body_start, &builder.code_ranges);
     document.blocks = builder.blocks;
+    document.alt_texts = builder.alt_texts;
+}
+
+/// The alt text of an image whose source is `![alt](url)` or
+/// `![alt][ref]` starting at `start`: up to the bracket that closes it.
+fn alt_text(text: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let inner = text.get(span.clone())?.strip_prefix("![")?;
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' if depth == 0 => {
+                let start = span.start + 2;
+                return (!inner[..i].trim().is_empty()).then_some(start..start + i);
+            }
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn handle(builder: &mut Builder<'_>, event: Event<'_>, range: Range<usize>) {
@@ -187,6 +213,9 @@ fn start(builder: &mut Builder<'_>, tag: Tag<'_>, range: Range<usize>) {
         }
         Tag::Image { dest_url, .. } => {
             if builder.skip_depth == 0 {
+                builder
+                    .alt_texts
+                    .extend(alt_text(builder.text, range.clone()));
                 let url = dest_url.to_string();
                 push_atom(builder.current(), AtomKind::Image, range, Some(url));
             }

@@ -187,6 +187,9 @@ pub struct Document {
     /// Source ranges of every HTML comment outside code (Markdown), or of
     /// every directive line (plain text).
     pub comments: Vec<Range<usize>>,
+    /// Source ranges of images' alt text (`![alt](url)`, Markdown), whether
+    /// or not the image stands in a prose block.
+    pub alt_texts: Vec<Range<usize>>,
     pub line_index: LineIndex,
     /// The file this text came from, when known (rules configured per
     /// file, such as Vale's glob sections, match it).
@@ -204,6 +207,7 @@ impl Document {
             blocks: Vec::new(),
             directives: Vec::new(),
             comments: Vec::new(),
+            alt_texts: Vec::new(),
             line_index,
             path: None,
         };
@@ -227,6 +231,7 @@ impl Document {
             blocks: Vec::new(),
             directives: Vec::new(),
             comments: Vec::new(),
+            alt_texts: Vec::new(),
             path: None,
         }
     }

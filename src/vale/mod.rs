@@ -1155,6 +1155,23 @@ impl RuleSet for ValeStyles {
                 self.run_unit(rule, &unit, source, severity, 0, out);
                 continue;
             }
+            // Images' alt text: units of their own (Vale's `alt`, which
+            // `text` reaches too), in the source.
+            if !document.alt_texts.is_empty()
+                && !rule.check.is_document_level()
+                && rule
+                    .scope
+                    .matches(UnitKind::Block, &["text", format, "alt"])
+            {
+                for alt in &document.alt_texts {
+                    let unit = Unit {
+                        text: &source[alt.clone()],
+                        base: alt.start,
+                        block: None,
+                    };
+                    self.run_unit(rule, &unit, source, severity, alt.start, out);
+                }
+            }
             match &rule.check {
                 Check::Metric(metric) => {
                     let variables =
