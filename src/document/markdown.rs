@@ -98,6 +98,15 @@ pub(super) fn parse(document: &mut Document) {
         builder.code_ranges.push(0..body_start);
     }
 
+    // CommonMark's parser does not end lines at a lone CR (old Mac files):
+    // read those as LF, byte for byte, so every offset stays the same.
+    let normalized;
+    let body = if has_lone_cr(body) {
+        normalized = normalize_lone_cr(body);
+        normalized.as_str()
+    } else {
+        body
+    };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         handle(&mut builder, event, range);
@@ -112,6 +121,28 @@ pub(super) fn parse(document: &mut Document) {
     document.comments = find_comments(text, body_start, &builder.code_ranges);
     document.blocks = builder.blocks;
     document.alt_texts = builder.alt_texts;
+}
+
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// `text` with every CR not followed by LF replaced by LF (same length).
+fn normalize_lone_cr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The alt text of an image whose source is `![alt](url)` or

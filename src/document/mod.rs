@@ -355,6 +355,27 @@ mod tests {
     }
 
     #[test]
+    fn lone_carriage_returns_end_lines_so_code_fences_close() {
+        let text = "# Title\r\rSome prose.\r\r```go\r// not prose\r```\r\rMore prose.\r";
+        let got = blocks(text, DocumentKind::Markdown);
+        let prose: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(prose, ["Title", "Some prose.", "More prose."]);
+    }
+
+    #[test]
+    fn image_alt_text_is_recorded_in_and_out_of_prose_blocks() {
+        let text =
+            "![Alone here](/a.png)\n\nSee [![Boxy [x] icon][ref]][ref] now.\n\n[ref]: https://x\n";
+        let document = Document::parse(text, DocumentKind::Markdown);
+        let alts: Vec<&str> = document
+            .alt_texts
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(alts, ["Alone here", "Boxy [x] icon"]);
+    }
+
+    #[test]
     fn markdown_prose_drops_markup_code_and_urls() {
         let text = "---\ntitle: Hi\n---\n# A *big* day\n\nWe did it **in\norder** to ship `code` at https://x.com/a.\n\n```\nin order to\n```\n\n- one item\n- [two](https://example.com) items\n\n| a | b |\n|---|---|\n| cell one | cell two |\n";
         let got = blocks(text, DocumentKind::Markdown);
