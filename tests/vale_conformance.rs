@@ -703,3 +703,87 @@ fn vale_output_has_vale_rules_only_and_honours_ignored_scopes_and_filters() {
     assert_eq!(common::stdout(&output), "");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scratch Vale project with the rule files given as (name, YAML) in
+/// style `S` and one document.
+fn project_with(tag: &str, rules: &[(&str, &str)], doc_name: &str, doc: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "copydesk-vale-behaviour-{}-{tag}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("styles/S")).expect("scratch folder");
+    for (name, yaml) in rules {
+        std::fs::write(dir.join(format!("styles/S/{name}.yml")), yaml).expect("scratch file");
+    }
+    std::fs::write(
+        dir.join(".vale.ini"),
+        "StylesPath = styles\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = S\n",
+    )
+    .expect("scratch file");
+    std::fs::write(dir.join(doc_name), doc).expect("scratch file");
+    dir
+}
+
+const TODO_RULE: &str =
+    "extends: existence\nmessage: \"'%s' left in text\"\nlevel: warning\ntokens: [TODO]\n";
+
+#[test]
+fn alt_text_is_checked_and_reaches_the_alt_scope() {
+    let long_alt = "extends: occurrence\nmessage: Alt text too long\nscope: alt\nlevel: warning\nmax: 10\ntoken: '\\w'\n";
+    let dir = project_with(
+        "alt",
+        &[("Todo", TODO_RULE), ("Alt", long_alt)],
+        "doc.md",
+        "Intro.\n\n![TODO](/a.png)\n\nSee ![short](/b.png) and ![a much longer description](/c.png).\n",
+    );
+    let output = common::run_in(&dir, &["check", "--format", "vale-line", "doc.md"]);
+    assert_eq!(
+        common::stdout(&output),
+        "doc.md:3:3:S.Todo:'TODO' left in text\ndoc.md:5:28:S.Alt:Alt text too long\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn raw_rules_ignore_vale_comments_and_a_lone_argument_is_text() {
+    let raw = "extends: existence\nmessage: \"Link '%s' uses .html\"\nlevel: error\nscope: raw\nraw: ['\\]\\([\\w./]+\\.html\\)']\n";
+    let dir = project_with(
+        "raw",
+        &[("Todo", TODO_RULE), ("Raw", raw)],
+        "doc.md",
+        "<!-- vale off -->\n\nA TODO and [a link](../index.html).\n",
+    );
+    // `vale off` silences the prose rule, not the raw one (as Vale).
+    let output = common::run_in(&dir, &["check", "--format", "vale-line", "doc.md"]);
+    assert_eq!(
+        common::stdout(&output),
+        "doc.md:3:19:S.Raw:Link '](../index.html)' uses .html\n"
+    );
+    // `vale 'some text'`: an argument that is no file is checked as text.
+    let output = common::run_in(&dir, &["check", "--format", "vale-line", "Still TODO here"]);
+    assert_eq!(
+        common::stdout(&output),
+        "stdin.txt:1:7:S.Todo:'TODO' left in text\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn substitution_capitalizes_and_compares_the_expected_form_as_written() {
+    let swap = "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\ncapitalize: true\nswap:\n  mankind: human kind\n  MPL[ -]?2(?:\\.0)?: MPL 2.0\n";
+    let dir = project_with(
+        "swap",
+        &[("Swap", swap)],
+        "doc.md",
+        "Mankind and mankind.\n\nUnder mpl 2.0 or MPL 2.0.\n",
+    );
+    let output = common::run_in(&dir, &["check", "--format", "vale-line", "doc.md"]);
+    assert_eq!(
+        common::stdout(&output),
+        "doc.md:1:1:S.Swap:Use 'Human kind' instead of 'Mankind'.\n\
+         doc.md:1:13:S.Swap:Use 'human kind' instead of 'mankind'.\n\
+         doc.md:3:7:S.Swap:Use 'MPL 2.0' instead of 'mpl 2.0'.\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

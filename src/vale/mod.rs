@@ -1071,6 +1071,13 @@ impl RuleSet for ValeStyles {
             .any(|id| crate::document::directives::rule_matches(selector, id))
     }
 
+    fn obeys_vale_comments(&self, rule: &str) -> bool {
+        // Vale runs `raw` rules on the file before it reads its comments.
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(rule))
+            .map_or(true, |i| !self.rules[i].scope.reaches(UnitKind::Raw))
+    }
+
     fn check_block(
         &self,
         cx: &Context,

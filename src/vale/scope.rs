@@ -146,7 +146,6 @@ impl Scope {
     }
 
     /// Whether this scope reaches units of `kind` at all.
-    #[cfg(test)]
     pub fn reaches(&self, kind: UnitKind) -> bool {
         self.alternatives
             .iter()
