@@ -24,7 +24,7 @@ mod metric;
 mod pattern;
 mod rule;
 mod scope;
-mod spelling;
+pub(crate) mod spelling;
 mod yaml;
 
 use std::collections::{HashMap, HashSet};
