@@ -10,7 +10,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::document::directives::rule_matches;
-use crate::document::{Block, Directive, DirectiveKind, Document, DocumentKind};
+use crate::document::{Block, DirectiveKind, Document, DocumentKind};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Applicability, apply_edits, non_overlapping};
 use crate::guide::{Guide, RuleLevel};
@@ -266,10 +266,15 @@ impl Checker {
         }
         let disabled = front_matter_disabled(document);
         findings.retain(|finding| {
+            let obeys_vale_comments = self
+                .rule_sets
+                .iter()
+                .filter(|active| active.set.owns(&finding.rule))
+                .all(|active| active.set.obeys_vale_comments(&finding.rule));
             !disabled
                 .iter()
                 .any(|selector| rule_matches(selector, &finding.rule))
-                && !is_suppressed(document, &document.directives, finding)
+                && !is_suppressed(document, obeys_vale_comments, finding)
         });
         crate::finding::elide_placeholders(&mut findings);
         crate::finding::conceal_sensitive_values(document.text(), &mut findings);
@@ -485,13 +490,13 @@ fn front_matter_disabled(document: &Document) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn is_suppressed(document: &Document, directives: &[Directive], finding: &Finding) -> bool {
+fn is_suppressed(document: &Document, obeys_vale_comments: bool, finding: &Finding) -> bool {
     let mut disabled = false;
-    for directive in directives {
+    for directive in &document.directives {
         if directive.span.start >= finding.span.start {
             break;
         }
-        if !directive.applies_to(&finding.rule) {
+        if !directive.applies_to(&finding.rule) || (directive.vale && !obeys_vale_comments) {
             continue;
         }
         match directive.kind {

@@ -620,7 +620,7 @@ pub fn expand_paths(paths: &[PathBuf], extensions: &[String]) -> Expanded {
     expanded
 }
 
-fn has_glob_meta(text: &str) -> bool {
+pub(crate) fn has_glob_meta(text: &str) -> bool {
     text.contains(['*', '?', '[', '{'])
 }
 

@@ -157,7 +157,29 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let mut guides = Resolver::new(args.config.clone(), options);
 
     let mut status = Status::Clean;
-    let inputs = if args.stdin {
+    let vale_output = matches!(args.format, Format::ValeLine | Format::ValeJson);
+    // Vale lints a lone argument that names no file or folder as text, named
+    // `stdin.txt` (or after --ext): `vale 'Some text'`.
+    let text_argument = match args.paths.as_slice() {
+        [only] if vale_output && !args.stdin && !only.exists() => only
+            .to_str()
+            .filter(|text| !files::has_glob_meta(text))
+            .map(|text| text.as_bytes().to_vec()),
+        _ => None,
+    };
+    let inputs = if let Some(bytes) = text_argument {
+        let ext = args
+            .ext
+            .as_deref()
+            .unwrap_or(".txt")
+            .trim_start_matches('.');
+        let path = PathBuf::from(format!("stdin.{ext}"));
+        vec![Input {
+            display: path.display().to_string(),
+            path,
+            from_stdin: Some(bytes),
+        }]
+    } else if args.stdin {
         // Vale names standard input `stdin<EXT>` after --ext.
         let stdin_filename = args.stdin_filename.clone().or_else(|| {
             args.ext
@@ -311,7 +333,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         None => None,
     };
     // Vale's output formats print what Vale would: Vale rules only.
-    let vale_output = matches!(args.format, Format::ValeLine | Format::ValeJson);
     let cache = if args.no_cache
         || mode.fix
         || args.stdin

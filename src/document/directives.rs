@@ -23,6 +23,8 @@ pub struct Directive {
     /// Rule ids or categories; empty means every rule.
     pub rules: Vec<String>,
     pub span: Range<usize>,
+    /// A Vale comment (`<!-- vale off -->`), not a copydesk directive.
+    pub vale: bool,
 }
 
 impl Directive {
@@ -74,6 +76,7 @@ pub(super) fn parse(text: &str, comments: &[Range<usize>], _kind: DocumentKind) 
                 kind,
                 rules,
                 span: span.clone(),
+                vale: false,
             })
         })
         .collect()
@@ -91,6 +94,7 @@ fn vale_directive(rest: &str, span: &Range<usize>) -> Option<Directive> {
                 kind: DirectiveKind::Disable,
                 rules: vec![VALE_RULES.to_owned()],
                 span: span.clone(),
+                vale: true,
             });
         }
         "on" => {
@@ -98,6 +102,7 @@ fn vale_directive(rest: &str, span: &Range<usize>) -> Option<Directive> {
                 kind: DirectiveKind::Enable,
                 rules: vec![VALE_RULES.to_owned()],
                 span: span.clone(),
+                vale: true,
             });
         }
         _ => {}
@@ -125,6 +130,7 @@ fn vale_directive(rest: &str, span: &Range<usize>) -> Option<Directive> {
         kind: kind?,
         rules,
         span: span.clone(),
+        vale: true,
     })
 }
 

@@ -30,6 +30,8 @@ struct Builder<'t> {
     skip_depth: usize,
     /// Source ranges where `<!--` does not start a comment (code).
     code_ranges: Vec<Range<usize>>,
+    /// Source ranges of images' alt text.
+    alt_texts: Vec<Range<usize>>,
 }
 
 impl Builder<'_> {
@@ -90,11 +92,21 @@ pub(super) fn parse(document: &mut Document) {
         item_depth: 0,
         skip_depth: 0,
         code_ranges: Vec::new(),
+        alt_texts: Vec::new(),
     };
     if body_start > 0 {
         builder.code_ranges.push(0..body_start);
     }
 
+    // CommonMark's parser does not end lines at a lone CR (old Mac files):
+    // read those as LF, byte for byte, so every offset stays the same.
+    let normalized;
+    let body = if has_lone_cr(body) {
+        normalized = normalize_lone_cr(body);
+        normalized.as_str()
+    } else {
+        body
+    };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         handle(&mut builder, event, range);
@@ -108,6 +120,51 @@ pub(super) fn parse(document: &mut Document) {
     }
     document.comments = find_comments(text, body_start, &builder.code_ranges);
     document.blocks = builder.blocks;
+    document.alt_texts = builder.alt_texts;
+}
+
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// `text` with every CR not followed by LF replaced by LF (same length).
+fn normalize_lone_cr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The alt text of an image whose source is `![alt](url)` or
+/// `![alt][ref]` starting at `start`: up to the bracket that closes it.
+fn alt_text(text: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let inner = text.get(span.clone())?.strip_prefix("![")?;
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' if depth == 0 => {
+                let start = span.start + 2;
+                return (!inner[..i].trim().is_empty()).then_some(start..start + i);
+            }
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn handle(builder: &mut Builder<'_>, event: Event<'_>, range: Range<usize>) {
@@ -187,6 +244,9 @@ fn start(builder: &mut Builder<'_>, tag: Tag<'_>, range: Range<usize>) {
         }
         Tag::Image { dest_url, .. } => {
             if builder.skip_depth == 0 {
+                builder
+                    .alt_texts
+                    .extend(alt_text(builder.text, range.clone()));
                 let url = dest_url.to_string();
                 push_atom(builder.current(), AtomKind::Image, range, Some(url));
             }

@@ -187,6 +187,9 @@ pub struct Document {
     /// Source ranges of every HTML comment outside code (Markdown), or of
     /// every directive line (plain text).
     pub comments: Vec<Range<usize>>,
+    /// Source ranges of images' alt text (`![alt](url)`, Markdown), whether
+    /// or not the image stands in a prose block.
+    pub alt_texts: Vec<Range<usize>>,
     pub line_index: LineIndex,
     /// The file this text came from, when known (rules configured per
     /// file, such as Vale's glob sections, match it).
@@ -204,6 +207,7 @@ impl Document {
             blocks: Vec::new(),
             directives: Vec::new(),
             comments: Vec::new(),
+            alt_texts: Vec::new(),
             line_index,
             path: None,
         };
@@ -227,6 +231,7 @@ impl Document {
             blocks: Vec::new(),
             directives: Vec::new(),
             comments: Vec::new(),
+            alt_texts: Vec::new(),
             path: None,
         }
     }
@@ -347,6 +352,27 @@ mod tests {
             .into_iter()
             .map(|b| (b.kind, b.prose.text))
             .collect()
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_so_code_fences_close() {
+        let text = "# Title\r\rSome prose.\r\r```go\r// not prose\r```\r\rMore prose.\r";
+        let got = blocks(text, DocumentKind::Markdown);
+        let prose: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(prose, ["Title", "Some prose.", "More prose."]);
+    }
+
+    #[test]
+    fn image_alt_text_is_recorded_in_and_out_of_prose_blocks() {
+        let text =
+            "![Alone here](/a.png)\n\nSee [![Boxy [x] icon][ref]][ref] now.\n\n[ref]: https://x\n";
+        let document = Document::parse(text, DocumentKind::Markdown);
+        let alts: Vec<&str> = document
+            .alt_texts
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
+        assert_eq!(alts, ["Alone here", "Boxy [x] icon"]);
     }
 
     #[test]

@@ -92,6 +92,12 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
         out: &mut Vec<Finding>,
     );
 
+    /// Whether a rule's findings obey Vale's inline comments
+    /// (`<!-- vale off -->`); Vale's `raw` rules do not.
+    fn obeys_vale_comments(&self, _rule: &str) -> bool {
+        true
+    }
+
     /// Last pass over all of a document's findings, before suppression:
     /// drop this set's findings its configuration ignores, cap counts.
     fn finish(&self, _document: &Document, _findings: &mut Vec<Finding>) {}

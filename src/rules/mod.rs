@@ -262,6 +262,7 @@ pub fn registry() -> &'static [RuleFactory] {
         voice::exclamation::FACTORY,
         voice::shouting::FACTORY,
         voice::casing::FACTORY,
+        voice::spelling::FACTORY,
         voice::inclusive::FACTORY,
         voice::drift::FACTORY,
         voice::ai_tells::FACTORY,

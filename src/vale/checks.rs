@@ -294,6 +294,9 @@ pub struct Substitution {
     swaps: Vec<Swap>,
     ignorecase: bool,
     whole_words: bool,
+    /// `capitalize: true`: a match that starts with a capital gets a
+    /// replacement that does too.
+    capitalize: bool,
     exceptions: Exceptions,
 }
 
@@ -358,6 +361,7 @@ impl Substitution {
             swaps,
             ignorecase,
             whole_words: !nonword,
+            capitalize: flag(yaml, "capitalize", false),
             exceptions: Exceptions::new(&strings(yaml, "exceptions"), cx.accepted, vocab),
         })
     }
@@ -400,10 +404,15 @@ impl Substitution {
                 continue;
             }
             let observed = text[range.clone()].trim();
-            let expected = expand_groups(&self.swaps[index].expected, &groups);
-            if match_token(&expected, observed, self.ignorecase)
-                || self.exceptions.excepts(text, &range)
-            {
+            let mut expected = expand_groups(&self.swaps[index].expected, &groups);
+            if self.capitalize && observed.chars().next().is_some_and(char::is_uppercase) {
+                expected = expected
+                    .split('|')
+                    .map(capitalize_first)
+                    .collect::<Vec<_>>()
+                    .join("|");
+            }
+            if match_token(&expected, observed) || self.exceptions.excepts(text, &range) {
                 continue;
             }
             let mut hit = Hit::new(range, vec![expected.clone(), observed.to_owned()]);
@@ -436,13 +445,24 @@ fn expand_groups(template: &str, groups: &[String]) -> String {
     out
 }
 
+/// The first letter in upper case, the rest as written.
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Whether an observed match already is the expected form (Vale's
-/// `matchToken`): a plain phrase must be equal, a pattern must match.
-fn match_token(expected: &str, observed: &str, ignorecase: bool) -> bool {
+/// `matchToken`): a plain phrase must be equal, a pattern must match, in
+/// either case as written whatever `ignorecase` says (so `mpl 2.0` is not
+/// `MPL 2.0`).
+fn match_token(expected: &str, observed: &str) -> bool {
     if is_phrase(expected) {
         return expected == observed;
     }
-    let pattern = format!("{}^(?:{expected})$", case_flag(ignorecase));
+    let pattern = format!("^(?:{expected})$");
     match Pattern::compile(&pattern) {
         Ok(pattern) => pattern.is_match(observed),
         Err(_) => expected == observed,
@@ -834,7 +854,13 @@ impl Capitalization {
 
     fn sentence_ok(&self, text: &str) -> bool {
         let trimmed = text.trim_end_matches(['?', '!', '.', ':']);
-        let tokens = self.tokens(trimmed);
+        let mut tokens = self.tokens(trimmed);
+        // A leading number (`1.`, `2)`) is a numbering, not the first word.
+        let numbering = tokens
+            .iter()
+            .take_while(|t| !t.chars().any(char::is_alphabetic))
+            .count();
+        tokens.drain(..numbering);
         if tokens.is_empty() {
             return true;
         }
@@ -1208,8 +1234,10 @@ mod tests {
             expand_groups("in the $1 directory", &["config ".to_owned()]),
             "in the config directory"
         );
-        assert!(match_token("MongoDB", "MongoDB", true));
-        assert!(!match_token("MongoDB", "mongodb", true));
-        assert!(match_token("[Oo]bservability", "observability", false));
+        assert!(match_token("MongoDB", "MongoDB"));
+        assert!(!match_token("MongoDB", "mongodb"));
+        assert!(match_token("[Oo]bservability", "observability"));
+        assert!(!match_token("MPL 2.0", "mpl 2.0"));
+        assert_eq!(capitalize_first("human kind"), "Human kind");
     }
 }

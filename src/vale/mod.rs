@@ -24,7 +24,7 @@ mod metric;
 mod pattern;
 mod rule;
 mod scope;
-mod spelling;
+pub(crate) mod spelling;
 mod yaml;
 
 use std::collections::{HashMap, HashSet};
@@ -1071,6 +1071,13 @@ impl RuleSet for ValeStyles {
             .any(|id| crate::document::directives::rule_matches(selector, id))
     }
 
+    fn obeys_vale_comments(&self, rule: &str) -> bool {
+        // Vale runs `raw` rules on the file before it reads its comments.
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(rule))
+            .map_or(true, |i| !self.rules[i].scope.reaches(UnitKind::Raw))
+    }
+
     fn check_block(
         &self,
         cx: &Context,
@@ -1159,6 +1166,23 @@ impl RuleSet for ValeStyles {
                 };
                 self.run_unit(rule, &unit, source, severity, 0, out);
                 continue;
+            }
+            // Images' alt text: units of their own (Vale's `alt`, which
+            // `text` reaches too), in the source.
+            if !document.alt_texts.is_empty()
+                && !rule.check.is_document_level()
+                && rule
+                    .scope
+                    .matches(UnitKind::Block, &["text", format, "alt"])
+            {
+                for alt in &document.alt_texts {
+                    let unit = Unit {
+                        text: &source[alt.clone()],
+                        base: alt.start,
+                        block: None,
+                    };
+                    self.run_unit(rule, &unit, source, severity, alt.start, out);
+                }
             }
             match &rule.check {
                 Check::Metric(metric) => {

@@ -140,6 +140,27 @@ impl Speller {
         Ok(speller)
     }
 
+    /// The bundled en_US dictionary with Vale's default filters, plus
+    /// `words` (names, terms: each word of each entry, any case).
+    pub fn bundled_with(words: &[&str]) -> Speller {
+        let mut speller = Speller {
+            bundled: Some(bundled_en_us()),
+            ..Speller::default()
+        };
+        for entry in words {
+            for word in entry.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+                if !word.is_empty() {
+                    speller.ignored.insert(word.to_lowercase());
+                }
+            }
+        }
+        speller.filters = DEFAULT_FILTERS
+            .iter()
+            .filter_map(|filter| Pattern::compile(filter).ok())
+            .collect();
+        speller
+    }
+
     /// Misspelled words in `text`, each with up to five suggestions.
     pub fn misspelled(&self, text: &str) -> Vec<(Range<usize>, Vec<String>)> {
         join_apostrophes(text, segment::words(text))

@@ -13,3 +13,4 @@ pub mod preferred_term;
 pub mod readability;
 pub mod sentence_length;
 pub mod shouting;
+pub mod spelling;
