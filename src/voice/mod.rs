@@ -379,7 +379,7 @@ pub fn learn(
 /// per 1,000 trigrams (ties broken by the trigram, so learning is
 /// deterministic).
 fn top_ngrams(posts: &[Document]) -> BTreeMap<String, f64> {
-    let mut pooled: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut pooled = stats::NgramCounts::new();
     let mut total = 0;
     for post in posts {
         let (counts, n) = stats::char_ngrams(post);
@@ -396,14 +396,19 @@ fn top_ngrams(posts: &[Document]) -> BTreeMap<String, f64> {
 
 /// The [`PROFILE_NGRAMS`] most frequent n-grams as rates per 1,000, most
 /// frequent first.
-fn top_rates(counts: std::collections::HashMap<String, usize>, total: usize) -> Vec<(String, f64)> {
-    let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+fn top_rates(counts: stats::NgramCounts, total: usize) -> Vec<(String, f64)> {
+    let mut ranked: Vec<([char; stats::NGRAM], usize)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked.truncate(PROFILE_NGRAMS);
     let total = total.max(1) as f64;
     ranked
         .into_iter()
-        .map(|(gram, count)| (gram, 1000.0 * count as f64 / total))
+        .map(|(gram, count)| {
+            (
+                gram.iter().collect::<String>(),
+                1000.0 * count as f64 / total,
+            )
+        })
         .collect()
 }
 

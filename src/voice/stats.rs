@@ -351,6 +351,9 @@ impl TextCounts {
 /// Length of the character n-grams a profile keeps (see [`char_ngrams`]).
 pub const NGRAM: usize = 3;
 
+/// Character n-grams with their counts.
+pub type NgramCounts = std::collections::HashMap<[char; NGRAM], usize>;
+
 /// Character [`NGRAM`]-grams of a document's prose (the blocks
 /// [`counts_as_prose`] accepts), counted. The text is lowercased, curly
 /// apostrophes straightened, every digit read as `0` (so "1.50.0" and
@@ -358,12 +361,12 @@ pub const NGRAM: usize = 3;
 /// placeholder of inline code or links as a space; each block is read with
 /// a space either side. Returns the counts and the total number of n-grams.
 /// Kept apart from [`TextCounts`] so that `voice/drift` never pays for it.
-pub fn char_ngrams(document: &Document) -> (std::collections::HashMap<String, usize>, usize) {
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
+    let mut counts = NgramCounts::new();
     let mut total = 0;
-    let mut window: Vec<char> = Vec::with_capacity(NGRAM);
+    let mut window = [' '; NGRAM];
     for block in document.blocks.iter().filter(|b| counts_as_prose(b)) {
-        window.clear();
+        let mut filled = 0usize;
         let chars = std::iter::once(' ')
             .chain(block.text().chars())
             .chain(std::iter::once(' '));
@@ -380,12 +383,11 @@ pub fn char_ngrams(document: &Document) -> (std::collections::HashMap<String, us
                 continue;
             }
             last_space = c == ' ';
-            if window.len() == NGRAM {
-                window.remove(0);
-            }
-            window.push(c);
-            if window.len() == NGRAM {
-                *counts.entry(window.iter().collect()).or_default() += 1;
+            window.rotate_left(1);
+            window[NGRAM - 1] = c;
+            filled += 1;
+            if filled >= NGRAM {
+                *counts.entry(window).or_default() += 1;
                 total += 1;
             }
         }
