@@ -145,11 +145,15 @@ fn excerpts_for_prefers_shared_words() {
     );
 }
 
+fn formal_profile() -> VoiceProfile {
+    let formal_posts: Vec<String> = (0..4).map(|_| formal_draft()).collect();
+    learn("corp", &docs(&formal_posts), 500).expect("enough text")
+}
+
 #[test]
 fn delta_attributes_to_the_nearer_profile() {
     let plain = learned();
-    let formal_posts: Vec<String> = (0..4).map(|_| formal_draft()).collect();
-    let formal = learn("corp", &docs(&formal_posts), 500).expect("enough text");
+    let formal = formal_profile();
     let text = Document::parse(plain_post(5, 40), DocumentKind::Markdown);
     let d = delta(&[&plain, &formal], &text);
     assert!(d[0] < d[1], "{d:?}");
@@ -196,8 +200,7 @@ fn learned_profile_keeps_trigrams_and_survives_toml() {
 #[test]
 fn attribution_scores_prefer_the_nearer_profile_and_old_profiles_still_work() {
     let plain = learned();
-    let formal_posts: Vec<String> = (0..4).map(|_| formal_draft()).collect();
-    let formal = learn("corp", &docs(&formal_posts), 500).expect("enough text");
+    let formal = formal_profile();
     let text = Document::parse(plain_post(5, 40), DocumentKind::Markdown);
     let n = [&plain, &formal].map(|p| ngram_dissimilarity(p, &text).expect("has n-grams"));
     assert!(n[0] < n[1], "{n:?}");
