@@ -156,7 +156,7 @@ fn attribute(args: AttributeArgs) -> anyhow::Result<Status> {
         .collect::<anyhow::Result<_>>()?;
     let refs: Vec<&VoiceProfile> = profiles.iter().collect();
     for (path, document) in read_posts(&args.paths)? {
-        let deltas = voice::delta(&refs, &document);
+        let deltas = voice::attribution_scores(&refs, &document);
         let nearest = deltas
             .iter()
             .enumerate()

@@ -47,6 +47,14 @@ pub struct TextCounts {
     pub preference_words: BTreeMap<&'static str, usize>,
     /// The last paragraph when it is short (a sign-off such as "Cheers, Dana").
     pub sign_off: Option<String>,
+    /// Every word of [`SPELLING_PAIRS`] or [`WORD_PREFERENCES`] met, in
+    /// order: (index of its block in the document, its range in the
+    /// block's prose, the normalised word). Lets `voice/drift` judge word
+    /// choices without reading every word again.
+    pub marked_words: Vec<(usize, Range<usize>, &'static str)>,
+    /// The block [`add_block`](Self::add_block) is counting (set by
+    /// [`of_document`](Self::of_document)).
+    pub block_index: usize,
 }
 
 /// What a listed word counts towards.
@@ -101,14 +109,6 @@ pub fn normalise(word: &str) -> std::borrow::Cow<'_, str> {
             .flat_map(char::to_lowercase)
             .collect(),
     )
-}
-
-/// Whether a normalised word is a British or American spelling of the
-/// fixed pairs, or a side of a word preference.
-pub fn is_spelling_or_preference(word: &str) -> bool {
-    LOOKUP
-        .get(word)
-        .is_some_and(|kinds| kinds.iter().any(|k| !matches!(k, WordKind::Function(_))))
 }
 
 /// Whether a (normalised) word is a contraction ("don't", "we're", "it's");
@@ -191,18 +191,21 @@ fn serial_lists(sentence: &str) -> (usize, usize) {
 impl TextCounts {
     /// Count a parsed document.
     pub fn of_document(document: &Document) -> TextCounts {
-        let blocks: Vec<&Block> = document
+        let blocks: Vec<(usize, &Block)> = document
             .blocks
             .iter()
-            .filter(|b| counts_as_prose(b))
+            .enumerate()
+            .filter(|(_, b)| counts_as_prose(b))
             .collect();
         let mut counts = TextCounts {
             function_words: vec![0; FUNCTION_WORDS.len()],
             ..TextCounts::default()
         };
-        for block in &blocks {
+        for (index, block) in &blocks {
+            counts.block_index = *index;
             counts.add_block(block);
         }
+        let blocks: Vec<&Block> = blocks.into_iter().map(|(_, b)| b).collect();
         if let Some(last) = blocks.last()
             && last.kind == BlockKind::Paragraph
             && (1..=5).contains(&last.words.len())
@@ -283,9 +286,12 @@ impl TextCounts {
             Some(_) => self.second_person += 1,
             None => {}
         }
-        let Some(kinds) = LOOKUP.get(&*word) else {
+        let Some((key, kinds)) = LOOKUP.get_key_value(&*word) else {
             return;
         };
+        if kinds.iter().any(|k| !matches!(k, WordKind::Function(_))) {
+            self.marked_words.push((self.block_index, range, key));
+        }
         for kind in kinds {
             match *kind {
                 WordKind::Function(index) => self.function_words[index] += 1,
@@ -340,6 +346,53 @@ impl TextCounts {
             .map(|&count| 1000.0 * count as f64 / words)
             .collect()
     }
+}
+
+/// Length of the character n-grams a profile keeps (see [`char_ngrams`]).
+pub const NGRAM: usize = 3;
+
+/// Character n-grams with their counts.
+pub type NgramCounts = std::collections::HashMap<[char; NGRAM], usize>;
+
+/// Character [`NGRAM`]-grams of a document's prose (the blocks
+/// [`counts_as_prose`] accepts), counted. The text is lowercased, curly
+/// apostrophes straightened, every digit read as `0` (so "1.50.0" and
+/// "1.62.0" look alike), runs of whitespace read as one space, and the
+/// placeholder of inline code or links as a space; each block is read with
+/// a space either side. Returns the counts and the total number of n-grams.
+/// Kept apart from [`TextCounts`] so that `voice/drift` never pays for it.
+pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
+    let mut counts = NgramCounts::new();
+    let mut total = 0;
+    let mut window = [' '; NGRAM];
+    for block in document.blocks.iter().filter(|b| counts_as_prose(b)) {
+        let mut filled = 0usize;
+        let chars = std::iter::once(' ')
+            .chain(block.text().chars())
+            .chain(std::iter::once(' '));
+        let mut last_space = false;
+        for c in chars.flat_map(char::to_lowercase) {
+            let c = match c {
+                '’' => '\'',
+                '\u{FFFC}' => ' ',
+                c if c.is_whitespace() => ' ',
+                c if c.is_ascii_digit() => '0',
+                c => c,
+            };
+            if c == ' ' && last_space {
+                continue;
+            }
+            last_space = c == ' ';
+            window.rotate_left(1);
+            window[NGRAM - 1] = c;
+            filled += 1;
+            if filled >= NGRAM {
+                *counts.entry(window).or_default() += 1;
+                total += 1;
+            }
+        }
+    }
+    (counts, total)
 }
 
 pub fn mean_usize(values: &[usize]) -> Option<f64> {

@@ -145,11 +145,15 @@ fn excerpts_for_prefers_shared_words() {
     );
 }
 
+fn formal_profile() -> VoiceProfile {
+    let formal_posts: Vec<String> = (0..4).map(|_| formal_draft()).collect();
+    learn("corp", &docs(&formal_posts), 500).expect("enough text")
+}
+
 #[test]
 fn delta_attributes_to_the_nearer_profile() {
     let plain = learned();
-    let formal_posts: Vec<String> = (0..4).map(|_| formal_draft()).collect();
-    let formal = learn("corp", &docs(&formal_posts), 500).expect("enough text");
+    let formal = formal_profile();
     let text = Document::parse(plain_post(5, 40), DocumentKind::Markdown);
     let d = delta(&[&plain, &formal], &text);
     assert!(d[0] < d[1], "{d:?}");
@@ -165,4 +169,47 @@ fn portrait_reads_as_prose() {
     );
     assert!(portrait.contains("Writes as “we”"), "{portrait}");
     assert!(portrait.contains("British spelling"), "{portrait}");
+}
+
+#[test]
+fn char_ngrams_read_digits_alike_and_skip_code() {
+    let a = Document::parse("Version 1.50.0 ships `cargo`.\n", DocumentKind::Markdown);
+    let b = Document::parse("Version 7.62.3 ships `rustc`.\n", DocumentKind::Markdown);
+    let (ca, na) = stats::char_ngrams(&a);
+    let (cb, nb) = stats::char_ngrams(&b);
+    assert_eq!(na, nb);
+    assert_eq!(ca, cb);
+    assert!(ca.contains_key(&['0', '.', '0']));
+    assert!(!ca.keys().any(|g| g.contains(&'g')), "code was counted");
+}
+
+#[test]
+fn learned_profile_keeps_trigrams_and_survives_toml() {
+    let profile = learned();
+    assert!(!profile.char_ngrams.is_empty());
+    assert!(profile.char_ngrams.len() <= PROFILE_NGRAMS);
+    assert!(
+        profile.char_ngrams.contains_key("we'"),
+        "{:?}",
+        profile.char_ngrams.keys().take(20).collect::<Vec<_>>()
+    );
+    let back = VoiceProfile::from_toml(&profile.to_toml()).expect("reads back");
+    assert_eq!(back.char_ngrams, profile.char_ngrams);
+}
+
+#[test]
+fn attribution_scores_prefer_the_nearer_profile_and_old_profiles_still_work() {
+    let plain = learned();
+    let formal = formal_profile();
+    let text = Document::parse(plain_post(5, 40), DocumentKind::Markdown);
+    let n = [&plain, &formal].map(|p| ngram_dissimilarity(p, &text).expect("has n-grams"));
+    assert!(n[0] < n[1], "{n:?}");
+    let s = attribution_scores(&[&plain, &formal], &text);
+    assert!(s[0] < s[1], "{s:?}");
+    // A profile from before trigrams: Cosine Delta alone decides.
+    let mut old = formal.clone();
+    old.char_ngrams.clear();
+    let s = attribution_scores(&[&plain, &old], &text);
+    assert!(s[0] < s[1], "{s:?}");
+    assert_eq!(ngram_dissimilarity(&old, &text), None);
 }

@@ -13,7 +13,7 @@ use crate::rules::{Context, Rule, RuleFactory, RuleMeta, Term, TermMatch};
 declare_rule! {
     /// ## What it does
     /// Flags phrases and patterns over-represented in machine-written text:
-    /// stock words and openers (“delve”, “tapestry”, “in today's fast-paced
+    /// stock words and openers (“delve deeper”, “tapestry”, “in today's fast-paced
     /// world”, “unlock the power of”, “Let's dive in”, “I hope this message
     /// finds you well”), the “it's not just X, it's Y” turn, a paragraph
     /// dense with em dashes, and triplets of buzzwords (“seamless, scalable,
