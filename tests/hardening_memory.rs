@@ -2,8 +2,8 @@
 //! `maxDiagnostics` findings per document (1,000 by default), the most severe
 //! first, and one more diagnostic says how many were not shown.
 
-mod common;
-mod lsp_client;
+use crate::common;
+use crate::lsp_client;
 
 use lsp_client::{LspClient, editor_capabilities, file_uri};
 use serde_json::{Value, json};

@@ -22,6 +22,7 @@ mod hardening_files;
 mod hardening_guide_inputs;
 mod hardening_inputs;
 mod hardening_lsp;
+mod hardening_memory;
 mod hardening_trust;
 mod llm_cli;
 mod llm_e2e;

@@ -63,7 +63,10 @@ pub fn previous_word<'a>(block: &'a Block, found: &Range<usize>) -> Option<&'a s
 /// Whether the match starts a sentence.
 pub fn starts_sentence(block: &Block, found: &Range<usize>) -> bool {
     let at = block.sentences.partition_point(|s| s.start < found.start);
-    block.sentences.get(at).is_some_and(|s| s.start == found.start)
+    block
+        .sentences
+        .get(at)
+        .is_some_and(|s| s.start == found.start)
 }
 
 /// Whether `word` can begin a noun phrase: a determiner or pronoun, a name
