@@ -19,6 +19,7 @@ pub mod output;
 pub mod result_cache;
 pub mod rules;
 pub mod score;
+pub mod serve;
 pub mod server;
 pub mod vale;
 

@@ -687,7 +687,7 @@ fn unknown_platform(guide: &Guide, names: &[String]) -> Option<anyhow::Error> {
 }
 
 /// Guides and their checkers, loaded once per guide file.
-struct GuideCache {
+pub(crate) struct GuideCache {
     config: Option<PathBuf>,
     options: CheckOptions,
     by_guide: HashMap<Option<PathBuf>, Result<Arc<Checker>, Arc<anyhow::Error>>>,
@@ -696,7 +696,7 @@ struct GuideCache {
 }
 
 impl GuideCache {
-    fn new(config: Option<PathBuf>, options: CheckOptions) -> GuideCache {
+    pub(crate) fn new(config: Option<PathBuf>, options: CheckOptions) -> GuideCache {
         GuideCache {
             config,
             options,
@@ -724,7 +724,7 @@ impl GuideCache {
         found
     }
 
-    fn checker_for(&mut self, path: &Path) -> anyhow::Result<Arc<Checker>> {
+    pub(crate) fn checker_for(&mut self, path: &Path) -> anyhow::Result<Arc<Checker>> {
         let guide_path = self.guide_path(path);
         let entry = self.by_guide.entry(guide_path.clone()).or_insert_with(|| {
             let guide = match &guide_path {

@@ -4,7 +4,7 @@
 //! (or a file could not be checked), 2 on usage, guide or IO errors. A closed
 //! pipe (`copydesk check | head`) ends the run quietly with status 0.
 
-mod check;
+pub(crate) mod check;
 mod doctor;
 mod init;
 mod progress;
@@ -65,6 +65,8 @@ enum Command {
     Untrust(trust::UntrustArgs),
     /// Run the language server over stdio (started by editors)
     Lsp(crate::server::LspArgs),
+    /// Serve the pre-publish page for a folder of drafts (or paste-only) on localhost
+    Serve(crate::serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -85,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Untrust(args) => trust::run_untrust(args),
         // The server has its own exit status rules (the LSP specification's).
         Command::Lsp(args) => return crate::server::main(args),
+        Command::Serve(args) => crate::serve::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),
