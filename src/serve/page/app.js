@@ -178,10 +178,10 @@ function renderFindings(text, toIndex, result) {
       { class: "finding" },
       el("span", { class: `sev ${finding.severity}` }, finding.severity), " ",
       el("span", { class: "rule" }, finding.rule), " ",
-      el("button", { type: "button", class: "goto", "aria-label": `Select “${quote}” in the post`, onclick: () => {
+      el("button", { type: "button", class: "goto", "aria-label": `Line ${finding.range.start.line}: select “${quote}” in the post`, onclick: () => {
         post.focus();
         post.setSelectionRange(toIndex(finding.range.start.offset), toIndex(finding.range.end.offset));
-      } }, `line ${finding.range.start.line}`),
+      } }, `Line ${finding.range.start.line}`),
       el("div", { class: "message" }, finding.message),
       summary ? el("div", { class: "muted explain" }, summary) : null,
       finding.note ? el("div", { class: "muted" }, finding.note) : null,
