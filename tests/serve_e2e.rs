@@ -62,15 +62,7 @@ fn the_page_walks_a_post_from_draft_to_ready() {
             .spawn()
             .expect("copydesk serve starts"),
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("serve prints its URL");
-    let url = line
-        .trim()
-        .strip_prefix("copydesk serve: ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
+    let url = first_url(&mut child);
 
     let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-serve");
     let _ = std::fs::remove_dir_all(&artifacts);
@@ -101,4 +93,81 @@ fn the_page_walks_a_post_from_draft_to_ready() {
             "{shot}.png saved"
         );
     }
+}
+
+#[test]
+fn the_page_tightens_with_the_local_model() {
+    let Some(node) = require_tool("node", "COPYDESK_NODE") else {
+        return;
+    };
+    let Some(chromium) = require_tool("chromium", "COPYDESK_CHROMIUM") else {
+        return;
+    };
+    let Some(modules) = require_tool("serve-e2e-node-modules", "COPYDESK_SERVE_E2E_MODULES") else {
+        return;
+    };
+    let Some(server) = require_tool("llama-server", "COPYDESK_LLAMA_SERVER") else {
+        return;
+    };
+    let Some(model) = common::llama::require_model() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let port = common::llama::free_port();
+    let _llama = common::llama::start(&server, &model, port, &dir.path().join("llama.log"));
+    std::fs::write(
+        dir.path().join("copydesk.toml"),
+        format!(
+            "[llm]\nbase_url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"smollm2\"\ntimeout_secs = 120\nmax_concurrency = 1\ntemperature = 0.2\n"
+        ),
+    )
+    .expect("a guide");
+    let config = dir.path().join("config");
+    common::trust(&config, &dir.path().join("copydesk.toml"));
+    let mut child = Killed(
+        copydesk()
+            .args(["serve", "--port", "0"])
+            .current_dir(dir.path())
+            .env("COPYDESK_CACHE_DIR", dir.path().join("cache"))
+            .env("COPYDESK_CONFIG_DIR", &config)
+            .env_remove("COPYDESK_SERVE_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("copydesk serve starts"),
+    );
+    let url = first_url(&mut child);
+    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-serve-model");
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/serve_e2e/model.mjs");
+    let status = Command::new(node)
+        .arg(script)
+        .env("SERVE_URL", &url)
+        .env("E2E_MODULES", modules)
+        .env("CHROMIUM", chromium)
+        .env("ARTIFACTS", &artifacts)
+        .status()
+        .expect("node runs");
+    assert!(
+        status.success(),
+        "the Tighten flow failed (see {})",
+        artifacts.display()
+    );
+    let outcome =
+        std::fs::read_to_string(artifacts.join("tighten-outcome.txt")).expect("an outcome");
+    assert!(
+        outcome.starts_with("accepted\n") || outcome.starts_with("reason\n"),
+        "{outcome}"
+    );
+}
+
+fn first_url(child: &mut Killed) -> String {
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .expect("serve prints its URL");
+    line.trim()
+        .strip_prefix("copydesk serve: ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned()
 }

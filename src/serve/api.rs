@@ -19,6 +19,7 @@ use crate::check::{CheckOptions, Checker};
 use crate::cli::check::GuideCache;
 use crate::document::DocumentKind;
 use crate::files::{self, WriteError};
+use crate::llm::{Action, Draft, Engine, EngineOptions, TightenTarget};
 use crate::output::{FileReport, JSON_VERSION, file_json};
 use crate::rules::share::counting::measure;
 use crate::rules::share::platforms;
@@ -34,6 +35,8 @@ pub(crate) struct Guides {
     config: Option<PathBuf>,
     root: Option<PathBuf>,
     by_platforms: HashMap<Vec<String>, GuideCache>,
+    /// Model engines by guide hash, or why there is none.
+    engines: HashMap<String, Result<Arc<Engine>, String>>,
 }
 
 impl Guides {
@@ -42,7 +45,24 @@ impl Guides {
             config,
             root,
             by_platforms: HashMap::new(),
+            engines: HashMap::new(),
         }
+    }
+
+    /// The model engine for the guide of `path` (the same one `suggest`
+    /// and the language server use: consent and keys checked there). Keys
+    /// stay in this process; only the model's name reaches the page.
+    fn engine(&mut self, path: Option<&Path>) -> Result<Arc<Engine>, String> {
+        let checker = self.checker(path, &[]).map_err(|e| format!("{e:#}"))?;
+        let guide = Arc::clone(checker.guide());
+        self.engines
+            .entry(guide.hash.clone())
+            .or_insert_with(|| {
+                Engine::new(guide, EngineOptions::default())
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
     }
 
     /// The checker for a draft at `path` (or, pasted, for the folder
@@ -83,6 +103,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/files", get(list_files))
         .route("/api/file", get(open_file))
         .route("/api/save", post(save_file))
+        .route("/api/suggest", post(suggest))
         .with_state(state)
 }
 
@@ -130,6 +151,7 @@ async fn info(State(state): State<Arc<AppState>>) -> Response {
             Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")),
         };
         let guide = checker.guide();
+        let model = lock(state).engine(None);
         let mut ids: Vec<String> = platforms::known_names().split(", ").map(str::to_owned).collect();
         for name in guide.config.sharing.limits.keys() {
             if platforms::builtin(name).is_none() && !ids.contains(name) {
@@ -146,6 +168,8 @@ async fn info(State(state): State<Arc<AppState>>) -> Response {
             "guide": { "source": guide.source.to_string(), "hash": guide.hash },
             "platforms": table,
             "default_platforms": guide.config.sharing.platforms,
+            "model": model.as_ref().ok().map(|engine| engine.model().to_owned()),
+            "model_unavailable": model.err(),
             "key_messages": guide.key_messages.iter().map(|m| json!({ "source": m.source, "text": m.text })).collect::<Vec<_>>(),
         }))
         .into_response()
@@ -383,4 +407,92 @@ async fn save_file(
         }
     })
     .await
+}
+
+#[derive(Deserialize)]
+struct SuggestRequest {
+    text: String,
+    #[serde(default)]
+    path: Option<String>,
+    /// `tighten` or `bridge`.
+    action: String,
+    /// A UTF-8 byte offset in the paragraph to tighten, or between the two
+    /// paragraphs to bridge.
+    offset: usize,
+}
+
+/// Tighten or Bridge through the model engine. The page cancels by closing
+/// the request: the handler's future, and the model call with it, is dropped.
+async fn suggest(
+    State(state): State<Arc<AppState>>,
+    Json(request): Json<SuggestRequest>,
+) -> Response {
+    let path = match &request.path {
+        Some(relative) => match resolve(&state, relative) {
+            Ok(path) => Some(path),
+            Err(refusal) => return refusal,
+        },
+        None => None,
+    };
+    if !request
+        .text
+        .is_char_boundary(request.offset.min(request.text.len()))
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("offset {} is not on a character boundary", request.offset),
+        );
+    }
+    let engine = {
+        let state = Arc::clone(&state);
+        let at = path.clone();
+        match tokio::task::spawn_blocking(move || lock(&state).engine(at.as_deref())).await {
+            Ok(Ok(engine)) => engine,
+            Ok(Err(reason)) => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("no model: {reason}"),
+                );
+            }
+            Err(failure) => {
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("internal error: {failure}"),
+                );
+            }
+        }
+    };
+    let kind = path
+        .as_deref()
+        .map_or(DocumentKind::Markdown, DocumentKind::from_path);
+    let name = request.path.clone().unwrap_or_else(|| "post".to_owned());
+    let draft = Draft {
+        text: &request.text,
+        kind,
+        name: &name,
+    };
+    let action = match request.action.as_str() {
+        "tighten" => Action::Tighten,
+        "bridge" => Action::Bridge,
+        other => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("unknown action “{other}”: expected tighten or bridge"),
+            );
+        }
+    };
+    let result = match action {
+        Action::Tighten => engine
+            .tighten(draft, TightenTarget::Paragraph(request.offset))
+            .await
+            .map(|suggestion| vec![suggestion]),
+        Action::Bridge => engine.bridge(draft, request.offset).await,
+    };
+    match result {
+        Ok(suggestions) => Json(json!({ "suggestions": suggestions })).into_response(),
+        // No safe suggestion, not a paragraph, the model failing: said as is.
+        Err(reason) => {
+            Json(json!({ "suggestions": [], "reason": reason.to_string() })).into_response()
+        }
+    }
 }

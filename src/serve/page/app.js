@@ -346,6 +346,77 @@ function startFromKeyMessage() {
   runCheck();
 }
 
+// Tighten and Bridge: one request at a time; the page stays usable while it
+// runs, and Cancel aborts it (the server drops the model call).
+let pending = null;
+
+function byteOffset(text, index) {
+  return new TextEncoder().encode(text.slice(0, index)).length;
+}
+
+async function askModel(action) {
+  if (pending) return;
+  const text = post.value;
+  const offset = byteOffset(text, post.selectionStart);
+  const box = $("suggestion");
+  box.replaceChildren(el("p", { role: "status" }, action === "tighten" ? "Asking the model to tighten…" : "Asking the model for a transition…"));
+  pending = new AbortController();
+  $("cancel").hidden = false;
+  $("tighten").disabled = $("bridge").disabled = true;
+  try {
+    const response = await fetch("/api/suggest", {
+      method: "POST",
+      headers: { "X-Copydesk-Token": token, "Content-Type": "application/json" },
+      body: JSON.stringify({ text, offset, action, path: state.file ? state.file.path : null }),
+      signal: pending.signal,
+    });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+    showSuggestions(text, data);
+  } catch (error) {
+    box.replaceChildren(el("p", {}, error.name === "AbortError" ? "Cancelled." : `No suggestion: ${error.message}`));
+  } finally {
+    pending = null;
+    $("cancel").hidden = true;
+    $("tighten").disabled = $("bridge").disabled = !state.info.model;
+  }
+}
+
+function showSuggestions(text, data) {
+  const box = $("suggestion");
+  box.replaceChildren();
+  if (!data.suggestions.length) {
+    box.append(el("p", { class: "reason" }, data.reason || "No safe suggestion."));
+    return;
+  }
+  const toIndex = byteIndex(text);
+  data.suggestions.forEach((suggestion, index) => {
+    const diff = el("div", { class: "diff" },
+      el("del", {}, suggestion.original), " ", el("ins", {}, suggestion.replacement));
+    const accept = el("button", { type: "button", class: "accept", onclick: () => {
+      if (post.value !== text) {
+        say("The text changed since the suggestion was asked for; ask again.", true);
+        return;
+      }
+      let next = text;
+      for (const edit of [...suggestion.edits].sort((a, b) => b.start - a.start)) {
+        next = next.slice(0, toIndex(edit.start)) + edit.replacement + next.slice(toIndex(edit.end));
+      }
+      post.value = next;
+      state.applied.push({ rule: `model/${suggestion.action}`, message: suggestion.title, fix: suggestion.title, applicability: "display-only" });
+      box.replaceChildren(el("p", {}, "Accepted."));
+      say(`Accepted: ${suggestion.title}`);
+      post.focus();
+      runCheck();
+    } }, `Accept${data.suggestions.length > 1 ? " option " + (index + 1) : ""}`);
+    const reject = el("button", { type: "button", class: "reject", onclick: () => {
+      box.replaceChildren(el("p", {}, "Rejected: the text is unchanged."));
+      post.focus();
+    } }, "Reject");
+    box.append(el("div", { class: "suggestion" }, el("p", {}, suggestion.title), diff, accept, " ", reject));
+  });
+}
+
 async function init() {
   try {
     state.info = await api("/api/info");
@@ -368,6 +439,13 @@ async function init() {
     $("key-bar").hidden = false;
   }
   if (info.folder) await loadFiles();
+  $("model-state").textContent = info.model
+    ? `Model: ${info.model}. Put the cursor in a paragraph, then ask.`
+    : `No model: ${info.model_unavailable || "none configured"}.`;
+  $("tighten").disabled = $("bridge").disabled = !info.model;
+  $("tighten").addEventListener("click", () => askModel("tighten"));
+  $("bridge").addEventListener("click", () => askModel("bridge"));
+  $("cancel").addEventListener("click", () => pending && pending.abort());
   post.addEventListener("input", schedule);
   post.addEventListener("scroll", () => { $("backdrop").scrollTop = post.scrollTop; });
   $("open-file").addEventListener("click", openFile);
