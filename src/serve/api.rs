@@ -202,7 +202,7 @@ fn check_now(state: &AppState, request: &CheckRequest) -> Response {
     let path = match &request.path {
         Some(relative) => match resolve(state, relative) {
             Ok(path) => Some(path),
-            Err(refusal) => return refusal,
+            Err(refusal) => return refusal.into_response(),
         },
         None => None,
     };
@@ -293,13 +293,22 @@ fn drafts(state: &AppState, root: &Path) -> Vec<PathBuf> {
     files::expand_paths(&[root.to_path_buf()], &extensions).files
 }
 
+/// A refused file name: the status and the message for the page.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
 /// The draft `relative` names, only if it is one of FOLDER's drafts:
 /// no absolute paths, no `..`, nothing a link leads out to.
-fn resolve(state: &AppState, relative: &str) -> Result<PathBuf, Response> {
+fn resolve(state: &AppState, relative: &str) -> Result<PathBuf, Refusal> {
     let Some(root) = &state.folder else {
-        return Err(error(
+        return Err(Refusal(
             StatusCode::FORBIDDEN,
-            "no folder is served: paste-only",
+            "no folder is served: paste-only".to_owned(),
         ));
     };
     let candidate = Path::new(relative);
@@ -309,7 +318,7 @@ fn resolve(state: &AppState, relative: &str) -> Result<PathBuf, Response> {
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
     let outside = || {
-        error(
+        Refusal(
             StatusCode::FORBIDDEN,
             format!("refused: “{relative}” is not a draft in the folder served"),
         )
@@ -318,7 +327,7 @@ fn resolve(state: &AppState, relative: &str) -> Result<PathBuf, Response> {
         return Err(outside());
     }
     let Ok(real) = std::fs::canonicalize(root.join(candidate)) else {
-        return Err(error(
+        return Err(Refusal(
             StatusCode::NOT_FOUND,
             format!("{relative}: no such draft"),
         ));
@@ -359,7 +368,7 @@ async fn open_file(State(state): State<Arc<AppState>>, Query(query): Query<FileQ
     blocking(&state, move |state| {
         let path = match resolve(state, &query.path) {
             Ok(path) => path,
-            Err(refusal) => return refusal,
+            Err(refusal) => return refusal.into_response(),
         };
         let limit = lock(state)
             .checker(Some(&path), &[])
@@ -392,7 +401,7 @@ async fn save_file(
     blocking(&state, move |state| {
         let path = match resolve(state, &request.path) {
             Ok(path) => path,
-            Err(refusal) => return refusal,
+            Err(refusal) => return refusal.into_response(),
         };
         match files::write_atomically(&path, &request.original, &request.text) {
             Ok(()) => Json(json!({ "saved": request.path })).into_response(),
@@ -430,7 +439,7 @@ async fn suggest(
     let path = match &request.path {
         Some(relative) => match resolve(&state, relative) {
             Ok(path) => Some(path),
-            Err(refusal) => return refusal,
+            Err(refusal) => return refusal.into_response(),
         },
         None => None,
     };
