@@ -7,7 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::{copydesk, require_tool};
@@ -52,30 +52,13 @@ fn the_page_walks_a_post_from_draft_to_ready() {
     )
     .expect("a draft");
 
-    let mut child = Killed(
-        copydesk()
-            .args(["serve", "--port", "0"])
-            .arg(root)
-            .env_remove("COPYDESK_SERVE_TOKEN")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("copydesk serve starts"),
-    );
+    let mut command = copydesk();
+    command.args(["serve", "--port", "0"]).arg(root);
+    let mut child = start(command);
     let url = first_url(&mut child);
-
-    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-serve");
-    let _ = std::fs::remove_dir_all(&artifacts);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/serve_e2e/page.mjs");
-    let status = Command::new(node)
-        .arg(script)
-        .env("SERVE_URL", &url)
-        .env("SERVE_FOLDER", root)
-        .env("E2E_MODULES", modules)
-        .env("CHROMIUM", chromium)
-        .env("ARTIFACTS", &artifacts)
-        .status()
-        .expect("node runs");
+    let artifacts = artifacts("e2e-serve");
+    let mut node = browser(&node, "page.mjs", &url, &modules, &chromium, &artifacts);
+    let status = node.env("SERVE_FOLDER", root).status().expect("node runs");
     assert!(
         status.success(),
         "the browser flow failed (screenshots in {})",
@@ -124,28 +107,16 @@ fn the_page_tightens_with_the_local_model() {
     .expect("a guide");
     let config = dir.path().join("config");
     common::trust(&config, &dir.path().join("copydesk.toml"));
-    let mut child = Killed(
-        copydesk()
-            .args(["serve", "--port", "0"])
-            .current_dir(dir.path())
-            .env("COPYDESK_CACHE_DIR", dir.path().join("cache"))
-            .env("COPYDESK_CONFIG_DIR", &config)
-            .env_remove("COPYDESK_SERVE_TOKEN")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("copydesk serve starts"),
-    );
+    let mut command = copydesk();
+    command
+        .args(["serve", "--port", "0"])
+        .current_dir(dir.path())
+        .env("COPYDESK_CACHE_DIR", dir.path().join("cache"))
+        .env("COPYDESK_CONFIG_DIR", &config);
+    let mut child = start(command);
     let url = first_url(&mut child);
-    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/e2e-serve-model");
-    let _ = std::fs::remove_dir_all(&artifacts);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/serve_e2e/model.mjs");
-    let status = Command::new(node)
-        .arg(script)
-        .env("SERVE_URL", &url)
-        .env("E2E_MODULES", modules)
-        .env("CHROMIUM", chromium)
-        .env("ARTIFACTS", &artifacts)
+    let artifacts = artifacts("e2e-serve-model");
+    let status = browser(&node, "model.mjs", &url, &modules, &chromium, &artifacts)
         .status()
         .expect("node runs");
     assert!(
@@ -170,4 +141,47 @@ fn first_url(child: &mut Killed) -> String {
         .strip_prefix("copydesk serve: ")
         .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
         .to_owned()
+}
+
+fn start(mut command: Command) -> Killed {
+    Killed(
+        command
+            .env_remove("COPYDESK_SERVE_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("copydesk serve starts"),
+    )
+}
+
+/// `target/NAME`, emptied.
+fn artifacts(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Node running `tests/serve_e2e/SCRIPT` against the page at `url`.
+fn browser(
+    node: &Path,
+    script: &str,
+    url: &str,
+    modules: &Path,
+    chromium: &Path,
+    artifacts: &Path,
+) -> Command {
+    let mut command = Command::new(node);
+    command
+        .arg(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/serve_e2e")
+                .join(script),
+        )
+        .env("SERVE_URL", url)
+        .env("E2E_MODULES", modules)
+        .env("CHROMIUM", chromium)
+        .env("ARTIFACTS", artifacts);
+    command
 }

@@ -2,22 +2,10 @@
 // llama-server): progress and Cancel, then a suggestion's diff with Reject and
 // Accept, or the reason when the guard let nothing through. Run by
 // tests/serve_e2e.rs with SERVE_URL, E2E_MODULES, CHROMIUM, ARTIFACTS.
-import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-
-const require = createRequire(import.meta.url);
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-const modules = env("E2E_MODULES");
-const { chromium } = require(path.join(modules, "playwright-core"));
-const axeSource = fs.readFileSync(path.join(modules, "axe-core", "axe.min.js"), "utf8");
-const artifacts = env("ARTIFACTS");
-fs.mkdirSync(artifacts, { recursive: true });
+import { env, chromium, axeSource, artifacts } from "./harness.mjs";
 const step = (message) => console.log(`[serve e2e model] ${message}`);
 
 const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });

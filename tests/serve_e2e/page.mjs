@@ -2,23 +2,12 @@
 // through the main flow, runs axe-core in each state and saves screenshots.
 // Run by tests/serve_e2e.rs, which starts the server and passes:
 //   SERVE_URL, SERVE_FOLDER, E2E_MODULES, CHROMIUM, ARTIFACTS
-import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
+import { env, chromium, axeSource, artifacts } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-const modules = env("E2E_MODULES");
-const { chromium } = require(path.join(modules, "playwright-core"));
-const axeSource = fs.readFileSync(path.join(modules, "axe-core", "axe.min.js"), "utf8");
-const artifacts = env("ARTIFACTS");
 const folder = env("SERVE_FOLDER");
-fs.mkdirSync(artifacts, { recursive: true });
 
 const step = (message) => console.log(`[serve e2e] ${message}`);
 const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });
