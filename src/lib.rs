@@ -20,6 +20,7 @@ pub mod resolve;
 pub mod result_cache;
 pub mod rules;
 pub mod score;
+pub mod serve;
 pub mod server;
 pub mod vale;
 pub mod voice;

@@ -41,6 +41,8 @@ mod precision_regressions;
 mod properties;
 mod resolver;
 mod rules;
+mod serve;
+mod serve_e2e;
 mod share;
 mod share_precision;
 mod vale;

@@ -5,7 +5,7 @@
 //! pipe (`copydesk check | head`) ends the run quietly with status 0.
 
 mod cache;
-mod check;
+pub(crate) mod check;
 mod doctor;
 mod format;
 mod init;
@@ -70,6 +70,8 @@ enum Command {
     Voice(voice::VoiceArgs),
     /// Run the language server over stdio (started by editors)
     Lsp(crate::server::LspArgs),
+    /// Serve the pre-publish page for a folder of drafts (or paste-only) on localhost
+    Serve(crate::serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -91,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Voice(args) => voice::run(args),
         // The server has its own exit status rules (the LSP specification's).
         Command::Lsp(args) => return crate::server::main(args),
+        Command::Serve(args) => crate::serve::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -61,6 +61,15 @@ impl Printer for JsonPrinter {
     }
 }
 
+/// One file's object as a JSON value, exactly as `--format json` writes it
+/// (for front ends that embed it in their own answer, such as `copydesk
+/// serve`).
+pub fn file_json(report: &FileReport) -> serde_json::Value {
+    let mut bytes = Vec::new();
+    write_file_json(&mut bytes, report).expect("writing to memory does not fail");
+    serde_json::from_slice(&bytes).expect("copydesk writes valid JSON")
+}
+
 /// One file's object, written finding by finding so that memory does not
 /// grow with the number of findings. Keys come in alphabetical order, as
 /// they always have (the output was once built as a `serde_json::Value`).

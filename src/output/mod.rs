@@ -19,7 +19,7 @@ use std::io::{self, Write};
 
 pub use concise::ConcisePrinter;
 pub use human::HumanPrinter;
-pub use json::JsonPrinter;
+pub use json::{JSON_VERSION, JsonPrinter, file_json};
 pub use vale::{ValeJsonPrinter, ValeLinePrinter};
 
 pub use checkstyle::CheckstylePrinter;

@@ -1,0 +1,71 @@
+// Tighten on the `copydesk serve` page with a real local model (SmolLM2 via
+// llama-server): progress and Cancel, then a suggestion's diff with Reject and
+// Accept, or the reason when the guard let nothing through. Run by
+// tests/serve_e2e.rs with SERVE_URL, E2E_MODULES, CHROMIUM, ARTIFACTS.
+import fs from "node:fs";
+import path from "node:path";
+import assert from "node:assert/strict";
+import { env, chromium, axeSource, artifacts } from "./harness.mjs";
+const step = (message) => console.log(`[serve e2e model] ${message}`);
+
+const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+page.setDefaultTimeout(15000);
+try {
+  await page.goto(env("SERVE_URL"));
+  await page.waitForFunction(() => /^Model: /.test(document.getElementById("model-state").innerText));
+  const post = page.locator("#post");
+  const text =
+    "In order to make sure that everyone is able to find what they need, we have basically gone ahead and rebuilt the search from the ground up. It is really, truly a lot faster now than it ever was before.\n";
+  await post.focus();
+  await page.keyboard.insertText(text);
+  await post.evaluate((area) => area.setSelectionRange(10, 10));
+
+  step("Cancel while the model runs; the page stays usable");
+  await page.locator("#tighten").click();
+  await page.locator("#cancel").waitFor();
+  assert.match(await page.locator("#suggestion").innerText(), /Asking the model/);
+  await page.locator("#platforms input").first().focus();
+  await page.keyboard.press("Space"); // the page still answers the keyboard
+  await page.locator("#cancel").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("suggestion").innerText.includes("Cancelled"));
+  assert.equal(await post.inputValue(), text);
+
+  step("Tighten: wait for the model's suggestion or its reason");
+  await post.evaluate((area) => area.setSelectionRange(10, 10));
+  await page.locator("#tighten").click();
+  await page.waitForFunction(
+    () => document.querySelector("#suggestion .suggestion, #suggestion .reason, #suggestion p:not([role])") !== null,
+    null,
+    { timeout: 300000 },
+  );
+  await page.screenshot({ path: path.join(artifacts, "6-tighten.png"), fullPage: true });
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(() => window.axe.run(document))).violations.filter((v) => ["serious", "critical"].includes(v.impact));
+  assert.deepEqual(violations.map((v) => v.id), []);
+  if (await page.locator("#suggestion .suggestion").count()) {
+    step("a suggestion: Reject leaves the text; Accept applies it");
+    assert.ok((await page.locator("#suggestion del, #suggestion ins").count()) >= 1, "a diff is shown");
+    await page.locator("#suggestion .reject").first().click();
+    assert.equal(await post.inputValue(), text);
+    await page.locator("#tighten").click();
+    await page.locator("#suggestion .accept").first().waitFor({ timeout: 300000 });
+    await page.locator("#suggestion .accept").first().click();
+    await page.waitForFunction((old) => document.getElementById("post").value !== old, text);
+    fs.writeFileSync(path.join(artifacts, "tighten-outcome.txt"), `accepted\n${await post.inputValue()}`);
+  } else {
+    const reason = await page.locator("#suggestion").innerText();
+    step(`no safe suggestion, with the reason: ${reason}`);
+    assert.ok(reason.trim().length > 10, "a reason is shown");
+    assert.equal(await post.inputValue(), text);
+    fs.writeFileSync(path.join(artifacts, "tighten-outcome.txt"), `reason\n${reason}`);
+  }
+  step("done");
+} catch (error) {
+  console.log(`[serve e2e model] suggestion box: ${await page.locator("#suggestion").innerText().catch(() => "?")}`);
+  await page.screenshot({ path: path.join(artifacts, "failure.png"), fullPage: true }).catch(() => {});
+  throw error;
+} finally {
+  await browser.close();
+}
