@@ -21,15 +21,18 @@ impl Drop for Killed {
     }
 }
 
+/// Node, Chromium and the page test's node modules (playwright-core,
+/// axe-core), or `None` after a visible skip.
+fn browser_tools() -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+    let node = require_tool("node", "COPYDESK_NODE")?;
+    let chromium = require_tool("chromium", "COPYDESK_CHROMIUM")?;
+    let modules = require_tool("serve-e2e-node-modules", "COPYDESK_SERVE_E2E_MODULES")?;
+    Some((node, chromium, modules))
+}
+
 #[test]
 fn the_page_walks_a_post_from_draft_to_ready() {
-    let Some(node) = require_tool("node", "COPYDESK_NODE") else {
-        return;
-    };
-    let Some(chromium) = require_tool("chromium", "COPYDESK_CHROMIUM") else {
-        return;
-    };
-    let Some(modules) = require_tool("serve-e2e-node-modules", "COPYDESK_SERVE_E2E_MODULES") else {
+    let Some((node, chromium, modules)) = browser_tools() else {
         return;
     };
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -80,13 +83,7 @@ fn the_page_walks_a_post_from_draft_to_ready() {
 
 #[test]
 fn the_page_tightens_with_the_local_model() {
-    let Some(node) = require_tool("node", "COPYDESK_NODE") else {
-        return;
-    };
-    let Some(chromium) = require_tool("chromium", "COPYDESK_CHROMIUM") else {
-        return;
-    };
-    let Some(modules) = require_tool("serve-e2e-node-modules", "COPYDESK_SERVE_E2E_MODULES") else {
+    let Some((node, chromium, modules)) = browser_tools() else {
         return;
     };
     let Some(server) = require_tool("llama-server", "COPYDESK_LLAMA_SERVER") else {
