@@ -93,7 +93,7 @@ pub fn main() -> ExitCode {
         Command::Voice(args) => voice::run(args),
         // The server has its own exit status rules (the LSP specification's).
         Command::Lsp(args) => return crate::server::main(args),
-        Command::Serve(args) => crate::serve::run(args),
+        Command::Serve(args) => crate::serve::run(args).map(|()| Status::Clean),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

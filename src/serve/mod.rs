@@ -30,8 +30,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::cli::Status;
-
 /// The header the page sends the token in.
 pub const TOKEN_HEADER: &str = "x-copydesk-token";
 
@@ -66,7 +64,7 @@ pub(crate) struct AppState {
     pub(crate) guides: std::sync::Mutex<api::Guides>,
 }
 
-pub fn run(mut args: ServeArgs) -> anyhow::Result<Status> {
+pub fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     if args.token.is_none() {
         args.token = std::env::var("COPYDESK_SERVE_TOKEN")
             .ok()
@@ -155,7 +153,7 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<Status> {
         axum::serve(listener, router)
             .await
             .context("the server stopped")?;
-        Ok(Status::Clean)
+        Ok(())
     })
 }
 
