@@ -438,3 +438,16 @@ fn held_out_safe_fixes_that_changed_meaning_are_left_to_the_writer() {
         );
     }
 }
+
+#[test]
+fn concise_rules_leave_a_block_quote_as_it_was_said() {
+    // Someone else's words, quoted: an editor does not tighten them. The
+    // same sentence as the writer's own is flagged.
+    let quoted = "As the maintainers wrote in their update:\n\n> We paused the rollout in order to fix the migration first.\n";
+    assert_eq!(
+        flagged(quoted, "concise/wordy-phrase"),
+        Vec::<String>::new()
+    );
+    let own = "We paused the rollout in order to fix the migration first.\n";
+    assert_eq!(flagged(own, "concise/wordy-phrase").len(), 1);
+}

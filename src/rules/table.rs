@@ -153,6 +153,11 @@ impl Rule for TableRule {
     }
 
     fn on_term(&self, cx: &Context, block: &Block, found: &TermMatch, out: &mut Vec<Finding>) {
+        // Concise rules tighten the writer's own wording; a block quote is
+        // someone else's words, which an editor quotes as they were.
+        if block.in_quote && self.meta.category == crate::rules::Category::Concise {
+            return;
+        }
         let Some(row) = self.rows.get(found.entry) else {
             return;
         };
