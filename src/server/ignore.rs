@@ -154,13 +154,13 @@ mod tests {
     #[test]
     fn at_a_paragraph_start_after_a_heading_the_comment_gets_its_own_line() {
         let output = assert_ignored(
-            "# Notes\n\n> In order to help, we shipped.\n",
+            "# Notes\n\n> We moved the code to Github last week.\n",
             DocumentKind::Markdown,
-            "concise/wordy-phrase",
+            "voice/casing",
         );
         assert_eq!(
             output,
-            "# Notes\n\n> <!-- copydesk-disable-next-line concise/wordy-phrase -->\n> In order to help, we shipped.\n"
+            "# Notes\n\n> <!-- copydesk-disable-next-line voice/casing -->\n> We moved the code to Github last week.\n"
         );
     }
 
