@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use common::{copydesk, require_tool};
 
-struct Killed(std::process::Child);
+pub(crate) struct Killed(std::process::Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -23,7 +23,8 @@ impl Drop for Killed {
 
 /// Node, Chromium and the page test's node modules (playwright-core,
 /// axe-core), or `None` after a visible skip.
-fn browser_tools() -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+pub(crate) fn browser_tools() -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)>
+{
     let node = require_tool("node", "COPYDESK_NODE")?;
     let chromium = require_tool("chromium", "COPYDESK_CHROMIUM")?;
     let modules = require_tool("serve-e2e-node-modules", "COPYDESK_SERVE_E2E_MODULES")?;
@@ -129,7 +130,7 @@ fn the_page_tightens_with_the_local_model() {
     );
 }
 
-fn first_url(child: &mut Killed) -> String {
+pub(crate) fn first_url(child: &mut Killed) -> String {
     let mut line = String::new();
     BufReader::new(child.0.stdout.take().expect("piped"))
         .read_line(&mut line)
@@ -140,7 +141,7 @@ fn first_url(child: &mut Killed) -> String {
         .to_owned()
 }
 
-fn start(mut command: Command) -> Killed {
+pub(crate) fn start(mut command: Command) -> Killed {
     Killed(
         command
             .env_remove("COPYDESK_SERVE_TOKEN")
@@ -152,7 +153,7 @@ fn start(mut command: Command) -> Killed {
 }
 
 /// `target/NAME`, emptied.
-fn artifacts(name: &str) -> PathBuf {
+pub(crate) fn artifacts(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join(name);
@@ -161,7 +162,7 @@ fn artifacts(name: &str) -> PathBuf {
 }
 
 /// Node running `tests/serve_e2e/SCRIPT` against the page at `url`.
-fn browser(
+pub(crate) fn browser(
     node: &Path,
     script: &str,
     url: &str,

@@ -18,6 +18,7 @@ use super::{AppState, refuse, thread};
 use crate::check::{CheckOptions, Checker};
 use crate::document::DocumentKind;
 use crate::files::{self, WriteError};
+use crate::llm::review::{self, Budget, ReviewOptions};
 use crate::llm::{Action, Draft, Engine, TightenTarget};
 use crate::output::{FileReport, JSON_VERSION, file_json};
 use crate::resolve::{Engines, ModelLayers, Resolver};
@@ -102,6 +103,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/file", get(open_file))
         .route("/api/save", post(save_file))
         .route("/api/suggest", post(suggest))
+        .route("/api/review", post(review))
         .with_state(state)
 }
 
@@ -434,12 +436,9 @@ async fn suggest(
     State(state): State<Arc<AppState>>,
     Json(request): Json<SuggestRequest>,
 ) -> Response {
-    let path = match &request.path {
-        Some(relative) => match resolve(&state, relative) {
-            Ok(path) => Some(path),
-            Err(refusal) => return refusal.into_response(),
-        },
-        None => None,
+    let (path, engine) = match model_for(&state, request.path.as_deref()).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
     };
     if !request
         .text
@@ -450,25 +449,6 @@ async fn suggest(
             format!("offset {} is not on a character boundary", request.offset),
         );
     }
-    let engine = {
-        let state = Arc::clone(&state);
-        let at = path.clone();
-        match tokio::task::spawn_blocking(move || lock(&state).engine(at.as_deref())).await {
-            Ok(Ok(engine)) => engine,
-            Ok(Err(reason)) => {
-                return error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!("no model: {reason}"),
-                );
-            }
-            Err(failure) => {
-                return error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("internal error: {failure}"),
-                );
-            }
-        }
-    };
     let kind = path
         .as_deref()
         .map_or(DocumentKind::Markdown, DocumentKind::from_path);
@@ -502,4 +482,106 @@ async fn suggest(
             Json(json!({ "suggestions": [], "reason": reason.to_string() })).into_response()
         }
     }
+}
+
+/// The draft `relative` names (if any) and the model engine for its guide,
+/// or the response that refuses the request.
+async fn model_for(
+    state: &Arc<AppState>,
+    relative: Option<&str>,
+) -> Result<(Option<PathBuf>, Arc<Engine>), Response> {
+    let path = match relative {
+        Some(relative) => Some(resolve(state, relative).map_err(IntoResponse::into_response)?),
+        None => None,
+    };
+    let state = Arc::clone(state);
+    let at = path.clone();
+    match tokio::task::spawn_blocking(move || lock(&state).engine(at.as_deref())).await {
+        Ok(Ok(engine)) => Ok((path, engine)),
+        Ok(Err(reason)) => Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("no model: {reason}"),
+        )),
+        Err(failure) => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error: {failure}"),
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviewRequest {
+    text: String,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+/// The model review of the post (the review `copydesk review` and the
+/// language server run, with the guide's questions, cache and budget), as
+/// the `check` JSON: each finding is anchored to the words of the post it
+/// quotes (a quote that is not in the post was dropped by the review and is
+/// only counted in `unlocated`). The page cancels by closing the request.
+async fn review(
+    State(state): State<Arc<AppState>>,
+    Json(request): Json<ReviewRequest>,
+) -> Response {
+    let (path, engine) = match model_for(&state, request.path.as_deref()).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
+    };
+    let guide = Arc::clone(engine.guide());
+    let settings = &guide.config.review;
+    if !settings.is_enabled() {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "model review is off in {} ([review] enabled = false)",
+                guide.source
+            ),
+        );
+    }
+    let limit = files::max_bytes(&guide);
+    if request.text.len() as u64 > limit {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the text is {} bytes, over the guide's limit of {limit}",
+                request.text.len()
+            ),
+        );
+    }
+    let kind = path
+        .as_deref()
+        .map_or(DocumentKind::Markdown, DocumentKind::from_path);
+    let name = request.path.clone().unwrap_or_else(|| "post".to_owned());
+    let options = ReviewOptions::default();
+    let budget = Budget::new(settings.budget());
+    let draft = Draft {
+        text: &request.text,
+        kind,
+        name: &name,
+    };
+    let outcome = engine.review(draft, &options, &budget).await;
+    let findings = outcome.findings();
+    let document = crate::document::Document::parse(&request.text, kind);
+    let file = file_json(&FileReport {
+        path: &name,
+        document: Some(&document),
+        findings: &findings,
+        error: None,
+        score: None,
+    });
+    let questions: Vec<Value> = review::questions(&guide, &options)
+        .iter()
+        .map(|q| json!({ "id": q.id, "title": q.title.as_deref().unwrap_or(&q.id) }))
+        .collect();
+    Json(json!({
+        "version": JSON_VERSION,
+        "model": engine.model(),
+        "file": file,
+        "questions": questions,
+        "stats": outcome.stats,
+        "error": outcome.error.map(|e| e.to_string()),
+    }))
+    .into_response()
 }

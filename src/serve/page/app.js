@@ -21,6 +21,7 @@ const state = {
   file: null, // { path, original }
   applied: [],
   confirmed: {},
+  review: null, // the model review's answer, with the text it is about
   timer: null,
   sequence: 0,
 };
@@ -103,6 +104,7 @@ function render(text, result) {
   renderFindings(text, toIndex, result);
   renderPreviews(text, toIndex, result);
   renderQuestions();
+  renderReview();
   renderReady();
   $("counts").textContent = `${result.words} words, ${[...text].length} characters`;
 }
@@ -232,7 +234,9 @@ function renderQuestions() {
         state.confirmed[question.id] = box.checked;
         renderReady();
       });
-      list.append(el("li", {}, box, " ", el("label", { for: `q-${question.id}` }, question.text), el("div", { class: "muted", id: `q-${question.id}-findings` })));
+      list.append(el("li", {}, box, " ", el("label", { for: `q-${question.id}` }, question.text),
+        el("div", { class: "muted", id: `q-${question.id}-findings` }),
+        el("div", { class: "model-answer", id: `q-${question.id}-model`, "data-question": question.id })));
     }
   }
   for (const question of QUESTIONS) {
@@ -240,6 +244,108 @@ function renderQuestions() {
     $(`q-${question.id}-findings`).textContent = related.length
       ? `Bears on it: ${related.map((f) => f.message).join("; ")}`
       : "No finding bears on it.";
+  }
+}
+
+// The model review of the five questions (and the guide's other review
+// questions): the server runs the review `copydesk review` runs; each answer
+// is anchored to the words of the post it quotes. A quote that is not in the
+// post was dropped by the review: only counted, never shown.
+let reviewing = null;
+
+function selectQuote(answer) {
+  let start = answer.start;
+  let end = answer.end;
+  if (post.value !== state.review.text) {
+    // Edited since the review: the passage where it is now, if it still is.
+    const at = post.value.indexOf(answer.quote);
+    if (at < 0) {
+      say(`“${answer.quote}” is no longer in the post.`, true);
+      return;
+    }
+    start = at;
+    end = at + answer.quote.length;
+  }
+  post.focus();
+  post.setSelectionRange(start, end);
+  say(`Selected “${answer.quote}” in the post.`);
+}
+
+function answerItem(answer) {
+  const fix = answer.finding.fixes[0];
+  return el("li", { class: "answer" },
+    el("button", { type: "button", class: "quote", "aria-label": `Select “${answer.quote}” in the post (line ${answer.finding.range.start.line})`, onclick: () => selectQuote(answer) }, `“${answer.quote}”`),
+    " ", answer.reason,
+    fix ? el("div", { class: "muted" }, `Suggested: ${fix.title} (edit the text yourself if you agree)`) : null);
+}
+
+function renderReview() {
+  const review = state.review;
+  const summary = $("review-summary");
+  const others = $("review-others");
+  others.replaceChildren();
+  for (const question of QUESTIONS) $(`q-${question.id}-model`).replaceChildren();
+  if (!review) {
+    summary.textContent = "";
+    return;
+  }
+  const toIndex = byteIndex(review.text);
+  const answers = review.file.findings.map((finding) => {
+    const start = toIndex(finding.range.start.offset);
+    const end = toIndex(finding.range.end.offset);
+    const quote = review.text.slice(start, end);
+    const after = finding.message.indexOf("”: ");
+    return { finding, start, end, quote, question: finding.rule.replace(/^review\//, ""), reason: after >= 0 ? finding.message.slice(after + 3) : finding.message };
+  });
+  const asked = new Map(review.questions.map((q) => [q.id, q]));
+  for (const question of QUESTIONS) {
+    const box = $(`q-${question.id}-model`);
+    const mine = answers.filter((a) => a.question === question.id);
+    if (!asked.has(question.id)) {
+      box.append(el("p", { class: "muted" }, `The model was not asked this one (the guide turns review/${question.id} off).`));
+    } else if (mine.length) {
+      box.append(el("p", {}, `The model (${review.model}) points to:`), el("ul", { class: "answers" }, ...mine.map(answerItem)));
+    } else {
+      box.append(el("p", { class: "muted" }, `The model (${review.model}) quoted nothing from the post for this question.`));
+    }
+  }
+  const rest = answers.filter((a) => !QUESTIONS.some((q) => q.id === a.question));
+  if (rest.length) {
+    others.append(el("h3", {}, "Also from the model review"), el("ul", { class: "answers" }, ...rest.map((a) =>
+      answerItem({ ...a, reason: `${asked.has(a.question) ? asked.get(a.question).title : a.question}: ${a.reason}` }))));
+  }
+  const notes = [`Model review (${review.model}) of ${review.stats.paragraphs} paragraph${review.stats.paragraphs === 1 ? "" : "s"}: a model's opinion, not a rule; the answers are yours.`];
+  if (review.stats.unlocated) notes.push(`${review.stats.unlocated} answer${review.stats.unlocated === 1 ? "" : "s"} quoted words that are not in the post: not shown.`);
+  if (review.error) notes.push(`Part of the review failed: ${review.error}.`);
+  if (post.value !== review.text) notes.push("The post changed since: ask again for answers about this text.");
+  summary.textContent = notes.join(" ");
+}
+
+async function askReview() {
+  if (reviewing) return;
+  const text = post.value;
+  const summary = $("review-summary");
+  summary.textContent = "Asking the model about the questions…";
+  reviewing = new AbortController();
+  $("review-cancel").hidden = false;
+  $("review").disabled = true;
+  try {
+    const response = await fetch("/api/review", {
+      method: "POST",
+      headers: { "X-Copydesk-Token": token, "Content-Type": "application/json" },
+      body: JSON.stringify({ text, path: state.file ? state.file.path : null }),
+      signal: reviewing.signal,
+    });
+    const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+    if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+    state.review = { ...data, text };
+    renderReview();
+  } catch (error) {
+    summary.textContent = error.name === "AbortError" ? "Cancelled: no model answers." : `No model answers: ${error.message}`;
+  } finally {
+    reviewing = null;
+    $("review-cancel").hidden = true;
+    $("review").disabled = !state.info.model;
   }
 }
 
@@ -291,6 +397,9 @@ async function downloadRecord() {
     findings: state.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, resolution: "accepted as is" })),
     fixes_applied: state.applied.map((a) => ({ ...a, resolution: "fixed" })),
     confirmations: Object.fromEntries(QUESTIONS.map((q) => [q.text, Boolean(state.confirmed[q.id])])),
+    model_review: state.review
+      ? { model: state.review.model, of_this_text: state.review.text === post.value, answers: state.review.file.findings.map((f) => ({ rule: f.rule, message: f.message })) }
+      : null,
   };
   const blob = new Blob([JSON.stringify(record, null, 2) + "\n"], { type: "application/json" });
   const link = el("a", { href: URL.createObjectURL(blob), download: "pre-publish-record.json" });
@@ -399,8 +508,9 @@ function showSuggestions(text, data) {
         return;
       }
       let next = text;
-      for (const edit of [...suggestion.edits].sort((a, b) => b.start - a.start)) {
-        next = next.slice(0, toIndex(edit.start)) + edit.replacement + next.slice(toIndex(edit.end));
+      // A suggestion's edits are the server's `Edit`s: { range: { start, end }, replacement }.
+      for (const edit of [...suggestion.edits].sort((a, b) => b.range.start - a.range.start)) {
+        next = next.slice(0, toIndex(edit.range.start)) + edit.replacement + next.slice(toIndex(edit.range.end));
       }
       post.value = next;
       state.applied.push({ rule: `model/${suggestion.action}`, message: suggestion.title, fix: suggestion.title, applicability: "display-only" });
@@ -443,6 +553,12 @@ async function init() {
     ? `Model: ${info.model}. Put the cursor in a paragraph, then ask.`
     : `No model: ${info.model_unavailable || "none configured"}.`;
   $("tighten").disabled = $("bridge").disabled = !info.model;
+  $("review").disabled = !info.model;
+  $("review-state").textContent = info.model
+    ? "Ask the model what in the post bears on each question: it quotes the passages, which you can select in the text."
+    : "No model configured, so no model answers: the questions are yours alone.";
+  $("review").addEventListener("click", askReview);
+  $("review-cancel").addEventListener("click", () => reviewing && reviewing.abort());
   $("tighten").addEventListener("click", () => askModel("tighten"));
   $("bridge").addEventListener("click", () => askModel("bridge"));
   $("cancel").addEventListener("click", () => pending && pending.abort());

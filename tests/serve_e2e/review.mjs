@@ -1,0 +1,112 @@
+// The five questions' model answers and Tighten's Accept / Reject on the
+// `copydesk serve` page, with the test OpenAI-compatible server as the model
+// (tests/serve_review.rs scripts its answers): each answer sits under its
+// question with the quoted passage, which selects that range in the text by
+// keyboard; a quote that is not in the post is never shown; Reject leaves
+// the text, Accept changes it. Run with SERVE_URL, E2E_MODULES, CHROMIUM,
+// ARTIFACTS.
+import fs from "node:fs";
+import path from "node:path";
+import assert from "node:assert/strict";
+import { env, chromium, axeSource, artifacts } from "./harness.mjs";
+
+const step = (message) => console.log(`[serve e2e review] ${message}`);
+const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+page.setDefaultTimeout(15000);
+
+async function axe(state) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  fs.writeFileSync(path.join(artifacts, `axe-${state}.json`), JSON.stringify(result.violations, null, 2));
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`), [], `axe in state ${state}`);
+}
+const selected = () => page.evaluate(() => {
+  const area = document.getElementById("post");
+  return area.value.slice(area.selectionStart, area.selectionEnd);
+});
+
+const WORDY =
+  "In order to make a decision about our roadmap, we need to take into consideration the fact that at this point in time most of our customers are on the free plan. We will keep both plans.";
+// What the test server answers for Tighten (a rewrite the guard lets through).
+const TIGHT =
+  "To decide on our roadmap, we need to consider that most of our customers are now on the free plan. We will keep both plans.";
+const TEXT =
+  "Our team rebuilt the search so you find answers faster.\n\n" +
+  "Unlike Acme, whose CEO lies to customers, we ship on time.\n\n" +
+  "Be the change you want to see in the world.\n\n" +
+  WORDY + "\n";
+
+try {
+  await page.goto(env("SERVE_URL"));
+  await page.waitForFunction(() => /^Model: test-model/.test(document.getElementById("model-state").innerText));
+  assert.match(await page.locator("#review-state").innerText(), /Ask the model/);
+  const post = page.locator("#post");
+  await post.focus();
+  await page.keyboard.insertText(TEXT);
+
+  step("ask the model about the questions, with the keyboard");
+  await page.locator("#review").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#q-reputation-model button.quote").waitFor();
+  assert.equal(await page.locator("#q-reputation-model button.quote").innerText(), "“whose CEO lies to customers”");
+  assert.match(await page.locator("#q-reputation-model").innerText(), /An accusation with no facts behind it/);
+  // The normalised quote shows the post's own words.
+  assert.equal(await page.locator("#q-inspire-model button.quote").innerText(), "“Be the change you want to see”");
+  assert.match(await page.locator("#q-conflict-model").innerText(), /quoted nothing from the post/);
+  assert.match(await page.locator("#q-helpful-model").innerText(), /quoted nothing from the post/);
+  // The made-up quote is nowhere on the page; it is counted.
+  assert.ok(!(await page.locator("body").innerText()).includes("cheese"), "a quote not in the post is never shown");
+  assert.match(await page.locator("#review-summary").innerText(), /1 answer quoted words that are not in the post: not shown/);
+  // Another question of the guide's review is listed apart.
+  assert.match(await page.locator("#review-others").innerText(), /Puffery: No measurement/);
+  await page.screenshot({ path: path.join(artifacts, "7-review.png"), fullPage: true });
+  await axe("review");
+
+  step("a quote selects its passage in the text");
+  await page.locator("#q-reputation-model button.quote").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await selected(), "whose CEO lies to customers");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "post");
+
+  step("Tighten: Reject leaves the text, Accept changes it");
+  const at = TEXT.indexOf("roadmap");
+  await post.evaluate((area, at) => area.setSelectionRange(at, at), at);
+  await page.locator("#tighten").click();
+  await page.locator("#suggestion .reject").waitFor();
+  assert.ok((await page.locator("#suggestion del").count()) >= 1, "a diff is shown");
+  await page.locator("#suggestion .reject").focus();
+  await page.keyboard.press("Enter");
+  assert.match(await page.locator("#suggestion").innerText(), /Rejected: the text is unchanged/);
+  assert.equal(await post.inputValue(), TEXT);
+  await post.evaluate((area, at) => area.setSelectionRange(at, at), at);
+  await page.locator("#tighten").click();
+  await page.locator("#suggestion .accept").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("post").value.includes("To decide on our roadmap"));
+  assert.equal(await post.inputValue(), TEXT.replace(WORDY, TIGHT), "the paragraph is replaced, the rest kept");
+
+  step("after an edit, a quote still in the post is found where it is now; the answers say they are older");
+  await page.waitForFunction(() => /changed since/.test(document.getElementById("review-summary").innerText));
+  await post.evaluate((area) => {
+    area.value = "New first line.\n\n" + area.value;
+    area.dispatchEvent(new Event("input"));
+  });
+  await page.locator("#q-reputation-model button.quote").click();
+  assert.equal(await selected(), "whose CEO lies to customers");
+  await post.evaluate((area) => {
+    area.value = area.value.replace("whose CEO lies to customers", "whose prices are higher");
+    area.dispatchEvent(new Event("input"));
+  });
+  await page.locator("#q-reputation-model button.quote").click();
+  await page.waitForFunction(() => /no longer in the post/.test(document.getElementById("status").innerText));
+  await page.screenshot({ path: path.join(artifacts, "8-accepted.png"), fullPage: true });
+  await axe("accepted");
+  step("done");
+} catch (error) {
+  await page.screenshot({ path: path.join(artifacts, "failure.png"), fullPage: true }).catch(() => {});
+  throw error;
+} finally {
+  await browser.close();
+}
