@@ -45,6 +45,7 @@ mod serve;
 mod serve_e2e;
 mod serve_review;
 mod share;
+mod share_linkedin_fold;
 mod share_precision;
 mod vale;
 mod vale_conformance;

@@ -128,6 +128,12 @@ fn the_page_tightens_with_the_local_model() {
         outcome.starts_with("accepted\n") || outcome.starts_with("reason\n"),
         "{outcome}"
     );
+    let review =
+        std::fs::read_to_string(artifacts.join("review-outcome.txt")).expect("the review step ran");
+    assert!(
+        review.starts_with("Model review") || review.starts_with("No model answers"),
+        "{review}"
+    );
 }
 
 pub(crate) fn first_url(child: &mut Killed) -> String {

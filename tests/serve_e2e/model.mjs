@@ -1,6 +1,9 @@
 // Tighten on the `copydesk serve` page with a real local model (SmolLM2 via
 // llama-server): progress and Cancel, then a suggestion's diff with Reject and
-// Accept, or the reason when the guard let nothing through. Run by
+// Accept, or the reason when the guard let nothing through (SmolLM2-135M's
+// rewrites come out longer than the original, so the guard refuses them:
+// Accept and Reject are exercised with the test server in review.mjs). Then
+// the five questions' model review: every quote shown is words of the post. Run by
 // tests/serve_e2e.rs with SERVE_URL, E2E_MODULES, CHROMIUM, ARTIFACTS.
 import fs from "node:fs";
 import path from "node:path";
@@ -61,6 +64,32 @@ try {
     assert.equal(await post.inputValue(), text);
     fs.writeFileSync(path.join(artifacts, "tighten-outcome.txt"), `reason\n${reason}`);
   }
+  step("the five questions: the real model's answers, each quote a passage of the post");
+  await post.fill(text);
+  await page.locator("#review").click();
+  await page.waitForFunction(
+    () => /^(Model review|No model answers)/.test(document.getElementById("review-summary").innerText),
+    null,
+    { timeout: 300000 },
+  );
+  const summary = await page.locator("#review-summary").innerText();
+  const quotes = await page.locator("#questions button.quote, #review-others button.quote").allInnerTexts();
+  step(`review: ${summary} (${quotes.length} quotes)`);
+  for (const quote of quotes) {
+    assert.ok(text.includes(quote.replace(/^“|”$/g, "")), `a shown quote is words of the post: ${quote}`);
+  }
+  if (summary.startsWith("Model review")) {
+    for (const id of ["helpful", "conflict", "reputation", "inspire", "proud"]) {
+      assert.match(await page.locator(`#q-${id}-model`).innerText(), /points to|quoted nothing|not asked/, id);
+    }
+  }
+  if (quotes.length) {
+    await page.locator("button.quote").first().click();
+    const chosen = await post.evaluate((area) => area.value.slice(area.selectionStart, area.selectionEnd));
+    assert.equal(`“${chosen}”`, quotes[0]);
+  }
+  await page.screenshot({ path: path.join(artifacts, "7-review.png"), fullPage: true });
+  fs.writeFileSync(path.join(artifacts, "review-outcome.txt"), `${summary}\n${quotes.join("\n")}\n`);
   step("done");
 } catch (error) {
   console.log(`[serve e2e model] suggestion box: ${await page.locator("#suggestion").innerText().catch(() => "?")}`);

@@ -16,8 +16,10 @@ declare_rule! {
     /// products must carry an accepted disclosure; a sponsored post
     /// (`sponsored: true` in the front matter) must carry `#ad`,
     /// `#sponsored`, or wording such as “Ad:” or “Sponsored:”. The
-    /// disclosure must come before the fold: on Instagram within the first
-    /// 125 characters, elsewhere not only in a block of hashtags at the end.
+    /// disclosure must come before the fold: within the first 125
+    /// characters on Instagram and about 210 on LinkedIn (observed; LinkedIn
+    /// publishes no figure), and on every platform not only in a block of
+    /// hashtags at the end.
     /// Weak tags (`#spon`, `#sp`, `#partner`, `#collab`, or `#sponsored`
     /// hidden among five or more hashtags) do not count, and the message
     /// names them.
@@ -371,7 +373,8 @@ impl Rule for Disclosure {
             ));
             return;
         }
-        // Instagram shows only the first 125 characters before “more”.
+        // Instagram (125) and LinkedIn (about 210) show only the start of a
+        // post before “more”: `fold_chars`.
         for platform in &post.platforms {
             let Some(fold) = platform.fold_chars else {
                 continue;

@@ -16,8 +16,11 @@ declare_rule! {
     /// Bluesky 300 graphemes, Threads 500, Mastodon 500 (URLs count 23),
     /// LinkedIn 3,000, Instagram 2,200. It counts the post as published:
     /// Markdown syntax (emphasis markers, link brackets) does not count, a
-    /// link's URL does. On Instagram it also notes when the first 125
-    /// characters, all that shows before “more”, hold no hook.
+    /// link's URL does. Where a platform folds a post, it also notes when
+    /// what shows before “more” holds no hook: the first 125 characters on
+    /// Instagram, about 210 on LinkedIn (“…see more” on the desktop feed;
+    /// LinkedIn publishes no figure, so this is observed, and the guide can
+    /// set `fold_chars`).
     ///
     /// ## Why is this bad?
     /// A post over the limit is refused or cut by the platform, often at the
