@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{AppState, refuse, thread};
+use super::{AppState, preview, refuse, thread};
 use crate::check::{CheckOptions, Checker};
 use crate::document::DocumentKind;
 use crate::files::{self, WriteError};
@@ -269,6 +269,7 @@ fn check_now(state: &AppState, request: &CheckRequest) -> Response {
                 "overflow_at": measured.overflow_at.map(|at| rendered.source_offset(&document, at)),
                 "fold_at": fold_at,
                 "thread": thread,
+                "preview": preview::preview(&rendered, &platform, measured.overflow_at),
             })
         })
         .collect();

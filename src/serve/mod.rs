@@ -18,6 +18,7 @@
 //! - the guide's model settings and keys are never sent to the page.
 
 mod api;
+mod preview;
 mod thread;
 
 use std::net::{IpAddr, SocketAddr};

@@ -74,6 +74,14 @@ try {
   const parts = await page.locator('section[data-platform="x"] ol.thread li').allInnerTexts();
   assert.ok(parts.length >= 2);
   assert.match(parts[0], / 1\/\d+$/);
+  step("the previews show the post as each platform does");
+  const xPreview = page.locator('section[data-platform="x"]');
+  assert.equal(await xPreview.locator(".body .link").innerText(), "https://t.co/xxxxxxxxxx", "X shows a t.co link");
+  assert.match(await xPreview.locator(".card").innerText(), /Link card: example\.com/);
+  assert.ok(!(await xPreview.locator(".body").innerText()).includes("**"), "Markdown markers removed");
+  const linkedinPreview = page.locator('section[data-platform="linkedin"]');
+  assert.equal(await linkedinPreview.locator(".body .link").innerText(), "https://example.com/launch-notes-for-the-new-platform-release");
+  assert.equal(await linkedinPreview.locator(".body .fold").count(), 1, "the fold is drawn once");
   await shot("3-x-thread");
   await axe("thread");
   await page.locator("#p-x").uncheck();

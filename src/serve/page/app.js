@@ -102,7 +102,7 @@ function render(text, result) {
   const toIndex = byteIndex(text);
   renderUnderlines(text, toIndex);
   renderFindings(text, toIndex, result);
-  renderPreviews(text, toIndex, result);
+  renderPreviews(result);
   renderQuestions();
   renderReview();
   renderReady();
@@ -193,25 +193,24 @@ function renderFindings(text, toIndex, result) {
   }
 }
 
-function renderPreviews(text, toIndex, result) {
+function renderPreviews(result) {
   const list = $("preview-list");
   list.replaceChildren();
   for (const platform of result.platforms) {
     const over = platform.max_chars !== null && platform.count > platform.max_chars;
     const unit = platform.counting === "graphemes" ? "characters as Bluesky counts them" : platform.counting === "x-weighted" ? "weighted characters" : "characters";
     const count = el("span", { class: over ? "count over-limit" : "count" }, `${platform.count}${platform.max_chars !== null ? "/" + platform.max_chars : ""} ${unit}`);
-    const body = el("div", { class: "body" });
-    const fold = platform.fold_at === null ? null : toIndex(platform.fold_at);
-    const overflow = platform.overflow_at === null ? null : toIndex(platform.overflow_at);
-    const cut = overflow === null ? text.length : overflow;
-    if (fold !== null && fold < cut) {
-      body.append(text.slice(0, fold), el("span", { class: "fold", role: "note" }, "…see more (the fold)"), text.slice(fold, cut));
-    } else {
-      body.append(text.slice(0, cut));
-    }
-    if (overflow !== null) body.append(el("span", { class: "over", title: "over the limit" }, text.slice(overflow)));
+    const body = previewBody(result.plain, platform.preview);
     const box = el("section", { class: "preview", "aria-label": `${platform.name} preview`, "data-platform": platform.id },
       el("h3", {}, platform.name, " ", count), body);
+    if (platform.preview.card) {
+      box.append(el("div", { class: "card", role: "note" },
+        el("strong", {}, "Link card: "), platform.preview.card,
+        el("span", { class: "muted" }, " (the platform builds it from the page; copydesk fetches nothing)")));
+    }
+    if (platform.preview.entities.some((e) => e.kind === "link")) {
+      box.append(el("p", { class: "muted links-note" }, `Links: ${platform.preview.links}.`));
+    }
     if (platform.thread) {
       const thread = el("ol", { class: "thread", "aria-label": `${platform.name} thread` });
       for (const part of platform.thread) thread.append(el("li", {}, part));
@@ -219,6 +218,53 @@ function renderPreviews(text, toIndex, result) {
     }
     list.append(box);
   }
+}
+
+// The published text (Markdown markers removed, as Ready to post copies
+// it) as the platform shows it: hashtags and mentions styled, links as the
+// platform shortens them, the fold drawn, what is over the limit marked.
+function previewBody(plain, preview) {
+  const toIndex = byteIndex(plain);
+  const fold = preview.fold === null ? null : toIndex(preview.fold);
+  const overflow = preview.overflow === null ? null : toIndex(preview.overflow);
+  const pieces = [];
+  let at = 0;
+  const text = (start, end) => {
+    // Plain text, split where the fold or the overflow falls inside it.
+    const cuts = [fold, overflow].filter((c) => c !== null && c > start && c < end).sort((a, b) => a - b);
+    for (const cut of [...cuts, end]) {
+      if (cut > start) pieces.push({ start, node: plain.slice(start, cut) });
+      start = cut;
+    }
+  };
+  for (const entity of preview.entities) {
+    const start = toIndex(entity.start);
+    const end = toIndex(entity.end);
+    if (start < at) continue;
+    text(at, start);
+    const written = plain.slice(start, end);
+    const node = entity.kind === "link"
+      ? el("span", { class: "link", title: written }, entity.shown)
+      : el("span", { class: entity.kind }, written);
+    pieces.push({ start, node });
+    at = end;
+  }
+  text(at, plain.length);
+  const body = el("div", { class: "body" });
+  let over = null;
+  let folded = false;
+  for (const piece of pieces) {
+    if (fold !== null && !folded && piece.start >= fold && (overflow === null || fold < overflow)) {
+      body.append(el("span", { class: "fold", role: "note" }, "…see more (the fold)"));
+      folded = true;
+    }
+    if (overflow !== null && piece.start >= overflow && !over) {
+      over = el("span", { class: "over", title: "over the limit" });
+      body.append(over);
+    }
+    (over || body).append(piece.node);
+  }
+  return body;
 }
 
 function findingsFor(question) {
