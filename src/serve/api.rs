@@ -104,6 +104,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/save", post(save_file))
         .route("/api/suggest", post(suggest))
         .route("/api/review", post(review))
+        .route("/api/login", post(login))
         .with_state(state)
 }
 
@@ -585,4 +586,18 @@ async fn review(
         "error": outcome.error.map(|e| e.to_string()),
     }))
     .into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginRequest {
+    password: String,
+}
+
+/// The token for the password set with `--password-env` or
+/// `--password-prompt`; nothing without one.
+async fn login(State(state): State<Arc<AppState>>, Json(request): Json<LoginRequest>) -> Response {
+    match super::login(&state, &request.password).await {
+        Some(token) => Json(json!({ "token": token })).into_response(),
+        None => error(StatusCode::UNAUTHORIZED, "refused: wrong password"),
+    }
 }

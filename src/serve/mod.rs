@@ -4,8 +4,15 @@
 //! findings, the share rules' counting and the atomic writer.
 //!
 //! Security, because a local web server is an attack surface:
-//! - binds loopback unless `--host` names another address *and* a token is
-//!   given (`--token` or `COPYDESK_SERVE_TOKEN`);
+//! - binds loopback unless `--host` names another address *and* a token
+//!   (`--token` or `COPYDESK_SERVE_TOKEN`) or a password is given; the
+//!   password is read from an environment variable (`--password-env VAR`)
+//!   or asked on the terminal with echo off (`--password-prompt`), never
+//!   taken on the command line, where other users can read it;
+//! - with a password, the page (which holds no data) is served without the
+//!   token and asks for the password; `/api/login` answers the right one
+//!   with the token, and a wrong one after a second's pause, one guess at a
+//!   time;
 //! - every request for the page or the API carries the random token (the
 //!   page's URL has it; the page sends it as `X-Copydesk-Token`);
 //! - the `Host` header must name this server (DNS rebinding), and an
@@ -42,9 +49,17 @@ pub struct ServeArgs {
     /// The port to listen on (0: any free port)
     #[arg(long, default_value_t = 7878)]
     pub port: u16,
-    /// The address to bind; anything but loopback also needs --token
+    /// The address to bind; anything but loopback also needs --token or a
+    /// password
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
+    /// Protect the page with the password in this environment variable
+    /// (people who open the page without the token enter it)
+    #[arg(long, value_name = "VAR", conflicts_with = "password_prompt")]
+    pub password_env: Option<String>,
+    /// Protect the page with a password asked for now, on the terminal
+    #[arg(long)]
+    pub password_prompt: bool,
     /// The secret every request must carry (default: a random one per run).
     /// Also read from COPYDESK_SERVE_TOKEN
     #[arg(long)]
@@ -59,6 +74,10 @@ pub struct ServeArgs {
 
 pub(crate) struct AppState {
     token: String,
+    /// The password that buys the token, if one was set.
+    password: Option<String>,
+    /// One password guess at a time (each wrong one waits a second).
+    pub(crate) guesses: tokio::sync::Mutex<()>,
     /// `Host` values this server answers to (`127.0.0.1:7878`, …).
     hosts: Vec<String>,
     pub(crate) folder: Option<PathBuf>,
@@ -78,9 +97,10 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<()> {
             .parse()
             .with_context(|| format!("--host “{}”: not an IP address", args.host))?
     };
-    if !ip.is_loopback() && args.token.as_deref().is_none_or(str::is_empty) {
+    let password = password(&args)?;
+    if !ip.is_loopback() && args.token.as_deref().is_none_or(str::is_empty) && password.is_none() {
         bail!(
-            "refusing to serve on {ip}, which is not a loopback address, without --token (or COPYDESK_SERVE_TOKEN): anyone on that network could read and change your drafts"
+            "refusing to serve on {ip}, which is not a loopback address, without --token (or COPYDESK_SERVE_TOKEN) or a password (--password-env VAR or --password-prompt): anyone on that network could read and change your drafts"
         );
     }
     if let Some(token) = &args.token
@@ -127,6 +147,8 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         }
         let state = Arc::new(AppState {
             token,
+            password,
+            guesses: tokio::sync::Mutex::new(()),
             hosts,
             guides: std::sync::Mutex::new(api::Guides::new(args.config.clone(), folder.clone())),
             folder,
@@ -134,10 +156,15 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         let url = format!("http://{shown}/?token={}", state.token);
         // Not `println!`: a closed standard output (a test, a pipe to
         // `head`) must not stop the server.
-        let said = match &state.folder {
+        let mut said = match &state.folder {
             Some(folder) => format!("drafts: {} (open and save)", folder.display()),
             None => "no folder: paste-only, nothing is written".to_owned(),
         };
+        if state.password.is_some() {
+            said.push_str(&format!(
+                "\npassword set: others open http://{shown}/ and enter it"
+            ));
+        }
         let mut out = std::io::stdout().lock();
         use std::io::Write;
         let _ = writeln!(out, "copydesk serve: {url}\n{said}").and_then(|()| out.flush());
@@ -156,6 +183,111 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<()> {
             .context("the server stopped")?;
         Ok(())
     })
+}
+
+/// The shortest password taken.
+const MIN_PASSWORD_CHARS: usize = 12;
+
+/// The password from `--password-env VAR` or `--password-prompt`, if any.
+fn password(args: &ServeArgs) -> anyhow::Result<Option<String>> {
+    let password = if let Some(var) = &args.password_env {
+        match std::env::var(var) {
+            Ok(value) if !value.is_empty() => value,
+            Ok(_) => bail!("--password-env {var}: the variable is empty"),
+            Err(std::env::VarError::NotPresent) => {
+                bail!("--password-env {var}: the variable is not set")
+            }
+            Err(std::env::VarError::NotUnicode(_)) => {
+                bail!("--password-env {var}: the value is not valid UTF-8")
+            }
+        }
+    } else if args.password_prompt {
+        prompt_password()?
+    } else {
+        return Ok(None);
+    };
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        bail!("the password is too short ({chars} characters); use at least {MIN_PASSWORD_CHARS}");
+    }
+    Ok(Some(password))
+}
+
+/// Ask for the password on the terminal, without echoing it.
+fn prompt_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        bail!(
+            "--password-prompt: standard input is not a terminal; use --password-env VAR instead"
+        );
+    }
+    eprint!("Password for the page (not shown): ");
+    std::io::stderr().flush().ok();
+    let echo = EchoOff::new();
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    drop(echo);
+    eprintln!();
+    read.context("--password-prompt: reading the password")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The terminal's echo, off until dropped (Unix; elsewhere a no-op).
+struct EchoOff {
+    #[cfg(unix)]
+    saved: Option<libc::termios>,
+}
+
+impl EchoOff {
+    #[cfg(unix)]
+    fn new() -> EchoOff {
+        // SAFETY: tcgetattr/tcsetattr on standard input with a termios the
+        // call fills in; failures leave the terminal as it was.
+        unsafe {
+            let mut saved: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(libc::STDIN_FILENO, &mut saved) != 0 {
+                return EchoOff { saved: None };
+            }
+            let mut quiet = saved;
+            quiet.c_lflag &= !libc::ECHO;
+            quiet.c_lflag |= libc::ECHONL;
+            if libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &quiet) != 0 {
+                return EchoOff { saved: None };
+            }
+            EchoOff { saved: Some(saved) }
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> EchoOff {
+        EchoOff {}
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores the settings read in `new`.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+            }
+        }
+    }
+}
+
+/// The token for the right password; a wrong one after a second's pause,
+/// one guess at a time, so guessing is slow.
+pub(crate) async fn login(state: &AppState, given: &str) -> Option<String> {
+    let password = state.password.as_deref()?;
+    let _one_at_a_time = state.guesses.lock().await;
+    if same_secret(given, password) {
+        Some(state.token.clone())
+    } else {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        None
+    }
 }
 
 /// 128 random bits, hex: from the system's random source.
@@ -248,7 +380,10 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
         ));
     }
     let path = request.uri().path();
-    let needs_token = !path.starts_with("/assets/");
+    // With a password, the page (no data in it) and the login come without
+    // the token: the page asks for the password, the login answers it.
+    let needs_token = !path.starts_with("/assets/")
+        && !(state.password.is_some() && (path == "/" || path == "/api/login"));
     if needs_token {
         let given = headers
             .get(TOKEN_HEADER)

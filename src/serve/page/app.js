@@ -2,7 +2,9 @@
 // the server does all checking, counting and splitting.
 "use strict";
 
-const token = new URLSearchParams(location.search).get("token") || "";
+// The token from the URL copydesk serve printed, or from the password
+// (copydesk serve --password-env/--password-prompt).
+let token = new URLSearchParams(location.search).get("token") || "";
 const $ = (id) => document.getElementById(id);
 const post = $("post");
 
@@ -620,4 +622,30 @@ async function init() {
   runCheck();
 }
 
-init();
+// Opened without the token (a server with a password): ask for it, trade
+// it for the token, then start.
+function askPassword() {
+  const form = $("login");
+  form.hidden = false;
+  $("main").hidden = true;
+  $("password").focus();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    say("Checking the password…");
+    try {
+      const { token: given } = await api("/api/login", { password: $("password").value });
+      token = given;
+      $("password").value = "";
+      form.hidden = true;
+      $("main").hidden = false;
+      say("");
+      init();
+    } catch (error) {
+      say(`Not unlocked: ${error.message}`, true);
+      $("password").select();
+    }
+  });
+}
+
+if (token) init();
+else askPassword();
