@@ -49,6 +49,19 @@ fn answer(findings: Value) -> Reply {
     completion(&json!({ "findings": findings }).to_string())
 }
 
+/// The model's answer about POST: two quotes in it (one in other case and
+/// cut short), one made up.
+fn answers_about_the_post() -> Vec<Value> {
+    vec![
+        json!({"question": "reputation", "paragraph": 2, "quote": "whose CEO lies to customers",
+         "reason": "An accusation with no facts behind it.", "confidence": "high", "rewrite": null}),
+        json!({"question": "inspire", "paragraph": 3, "quote": "be the change you want to see",
+         "reason": "A generic slogan.", "confidence": "medium", "rewrite": null}),
+        json!({"question": "conflict", "paragraph": 1, "quote": "the moon is made of cheese",
+         "reason": "Not in the post at all.", "confidence": "high", "rewrite": null}),
+    ]
+}
+
 /// (rule, the words of the post the finding covers).
 fn anchored(text: &str, review: &Value) -> Vec<(String, String)> {
     review["file"]["findings"]
@@ -68,15 +81,7 @@ fn anchored(text: &str, review: &Value) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answers_are_anchored_to_the_post_and_a_made_up_quote_is_dropped() {
-    let server = FakeServer::always(answer(json!([
-        {"question": "reputation", "paragraph": 2, "quote": "whose CEO lies to customers",
-         "reason": "An accusation with no facts behind it.", "confidence": "high", "rewrite": null},
-        {"question": "inspire", "paragraph": 3, "quote": "be the change you want to see",
-         "reason": "A generic slogan.", "confidence": "medium", "rewrite": null},
-        {"question": "conflict", "paragraph": 1, "quote": "the moon is made of cheese",
-         "reason": "Not in the post at all.", "confidence": "high", "rewrite": null}
-    ])))
-    .await;
+    let server = FakeServer::always(answer(Value::Array(answers_about_the_post()))).await;
     let project = with_model(&server);
     let served = &project.served;
     let info = tokio::task::block_in_place(|| get(served, "/api/info")).json();
@@ -190,16 +195,12 @@ async fn the_page_shows_the_answers_under_the_questions_and_accepts_or_rejects()
     };
     let server = FakeServer::start(|request, _| {
         if request.json()["response_format"]["json_schema"]["name"] == "copydesk_review" {
-            answer(json!([
-                {"question": "reputation", "paragraph": 2, "quote": "whose CEO lies to customers",
-                 "reason": "An accusation with no facts behind it.", "confidence": "high", "rewrite": null},
-                {"question": "inspire", "paragraph": 3, "quote": "be the change you want to see",
-                 "reason": "A generic slogan.", "confidence": "medium", "rewrite": null},
+            let mut answers = answers_about_the_post();
+            answers.push(json!(
                 {"question": "puffery", "paragraph": 1, "quote": "find answers faster",
-                 "reason": "No measurement.", "confidence": "high", "rewrite": null},
-                {"question": "conflict", "paragraph": 1, "quote": "the moon is made of cheese",
-                 "reason": "Not in the post at all.", "confidence": "high", "rewrite": null}
-            ]))
+                 "reason": "No measurement.", "confidence": "high", "rewrite": null}
+            ));
+            answer(Value::Array(answers))
         } else {
             completion(
                 "To decide on our roadmap, we need to consider that most of our customers are now on the free plan. We will keep both plans.",

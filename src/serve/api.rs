@@ -211,15 +211,8 @@ fn check_now(state: &AppState, request: &CheckRequest) -> Response {
         Ok(checker) => checker,
         Err(e) => return error(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}")),
     };
-    let limit = files::max_bytes(checker.guide());
-    if request.text.len() as u64 > limit {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the text is {} bytes, over the guide's limit of {limit}",
-                request.text.len()
-            ),
-        );
+    if let Some(refusal) = too_large(&request.text, checker.guide()) {
+        return refusal;
     }
     let kind = path
         .as_deref()
@@ -284,6 +277,20 @@ fn check_now(state: &AppState, request: &CheckRequest) -> Response {
         "guide": { "source": guide.source.to_string(), "hash": guide.hash },
     }))
     .into_response()
+}
+
+/// The refusal of a text over the guide's size limit.
+fn too_large(text: &str, guide: &crate::guide::Guide) -> Option<Response> {
+    let limit = files::max_bytes(guide);
+    (text.len() as u64 > limit).then(|| {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the text is {} bytes, over the guide's limit of {limit}",
+                text.len()
+            ),
+        )
+    })
 }
 
 /// The drafts in FOLDER, by the walk `check` uses, relative to it.
@@ -542,15 +549,8 @@ async fn review(
             ),
         );
     }
-    let limit = files::max_bytes(&guide);
-    if request.text.len() as u64 > limit {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the text is {} bytes, over the guide's limit of {limit}",
-                request.text.len()
-            ),
-        );
+    if let Some(refusal) = too_large(&request.text, &guide) {
+        return refusal;
     }
     let kind = path
         .as_deref()

@@ -2,10 +2,9 @@
 // the token, the page asks for the password (keyboard only); a wrong one is
 // refused, the right one unlocks the desk. Run with SERVE_URL (no token),
 // SERVE_PASSWORD, E2E_MODULES, CHROMIUM, ARTIFACTS.
-import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { env, chromium, axeSource, artifacts } from "./harness.mjs";
+import { env, chromium, artifacts, axe } from "./harness.mjs";
 
 const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -15,10 +14,7 @@ try {
   await page.locator("#password").waitFor();
   assert.equal(await page.locator("#main").isVisible(), false, "nothing of the desk before the password");
   assert.equal(await page.evaluate(() => document.activeElement.id), "password");
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(() => window.axe.run(document))).violations.filter((v) => ["serious", "critical"].includes(v.impact));
-  fs.writeFileSync(path.join(artifacts, "axe-login.json"), JSON.stringify(violations, null, 2));
-  assert.deepEqual(violations.map((v) => v.id), []);
+  await axe(page, "login");
   await page.screenshot({ path: path.join(artifacts, "0-login.png"), fullPage: true });
 
   await page.keyboard.type("not the password at all");

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { env, chromium, axeSource, artifacts } from "./harness.mjs";
+import { env, chromium, artifacts, axe } from "./harness.mjs";
 const step = (message) => console.log(`[serve e2e model] ${message}`);
 
 const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });
@@ -44,9 +44,7 @@ try {
     { timeout: 300000 },
   );
   await page.screenshot({ path: path.join(artifacts, "6-tighten.png"), fullPage: true });
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(() => window.axe.run(document))).violations.filter((v) => ["serious", "critical"].includes(v.impact));
-  assert.deepEqual(violations.map((v) => v.id), []);
+  await axe(page, "tighten");
   if (await page.locator("#suggestion .suggestion").count()) {
     step("a suggestion: Reject leaves the text; Accept applies it");
     assert.ok((await page.locator("#suggestion del, #suggestion ins").count()) >= 1, "a diff is shown");

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { env, chromium, axeSource, artifacts } from "./harness.mjs";
+import { env, chromium, artifacts, axe } from "./harness.mjs";
 
 const folder = env("SERVE_FOLDER");
 
@@ -21,13 +21,6 @@ page.on("console", (message) => {
 });
 page.on("pageerror", (error) => problems.push(String(error)));
 
-async function axe(state) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  fs.writeFileSync(path.join(artifacts, `axe-${state}.json`), JSON.stringify(result.violations, null, 2));
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`), [], `axe in state ${state}`);
-}
 async function shot(name) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
@@ -36,7 +29,7 @@ const findingsText = () => page.locator("#findings").innerText();
 try {
   await page.goto(env("SERVE_URL"));
   await page.locator("#platforms input").first().waitFor();
-  await axe("empty");
+  await axe(page, "empty");
 
   step("paste a post with known problems");
   const post = page.locator("#post");
@@ -51,7 +44,7 @@ try {
   const before = await findingsText();
   assert.match(before, /utilize/i, "the finding about “utilize” is listed");
   await shot("1-findings");
-  await axe("findings");
+  await axe(page, "findings");
 
   step("apply a Safe fix with the keyboard; the counter moves");
   const count = page.locator('section[data-platform="linkedin"] .count');
@@ -83,7 +76,7 @@ try {
   assert.equal(await linkedinPreview.locator(".body .link").innerText(), "https://example.com/launch-notes-for-the-new-platform-release");
   assert.equal(await linkedinPreview.locator(".body .fold").count(), 1, "the fold is drawn once");
   await shot("3-x-thread");
-  await axe("thread");
+  await axe(page, "thread");
   await page.locator("#p-x").uncheck();
 
   step("start from a key message");
@@ -104,7 +97,7 @@ try {
   }
   await page.waitForFunction(() => !document.getElementById("copy").disabled);
   await shot("4-ready");
-  await axe("ready");
+  await axe(page, "ready");
 
   step("copy and download the record");
   await ready.click();
@@ -136,7 +129,7 @@ try {
   await page.waitForFunction(() => /changed on disk/.test(document.getElementById("status").innerText));
   assert.equal(fs.readFileSync(onDisk, "utf8"), "Someone else changed it.\n");
   await shot("5-stale-save");
-  await axe("stale-save");
+  await axe(page, "stale-save");
 
   const csp = problems.filter((p) => /Content Security Policy|Refused to/i.test(p));
   assert.deepEqual(csp, [], "no resource was blocked by the page's own policy");

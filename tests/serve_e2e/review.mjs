@@ -5,23 +5,15 @@
 // keyboard; a quote that is not in the post is never shown; Reject leaves
 // the text, Accept changes it. Run with SERVE_URL, E2E_MODULES, CHROMIUM,
 // ARTIFACTS.
-import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { env, chromium, axeSource, artifacts } from "./harness.mjs";
+import { env, chromium, artifacts, axe } from "./harness.mjs";
 
 const step = (message) => console.log(`[serve e2e review] ${message}`);
 const browser = await chromium.launch({ executablePath: env("CHROMIUM"), args: ["--no-sandbox"] });
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
 page.setDefaultTimeout(15000);
 
-async function axe(state) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  fs.writeFileSync(path.join(artifacts, `axe-${state}.json`), JSON.stringify(result.violations, null, 2));
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`), [], `axe in state ${state}`);
-}
 const selected = () => page.evaluate(() => {
   const area = document.getElementById("post");
   return area.value.slice(area.selectionStart, area.selectionEnd);
@@ -62,7 +54,7 @@ try {
   // Another question of the guide's review is listed apart.
   assert.match(await page.locator("#review-others").innerText(), /Puffery: No measurement/);
   await page.screenshot({ path: path.join(artifacts, "7-review.png"), fullPage: true });
-  await axe("review");
+  await axe(page, "review");
 
   step("a quote selects its passage in the text");
   await page.locator("#q-reputation-model button.quote").focus();
@@ -102,7 +94,7 @@ try {
   await page.locator("#q-reputation-model button.quote").click();
   await page.waitForFunction(() => /no longer in the post/.test(document.getElementById("status").innerText));
   await page.screenshot({ path: path.join(artifacts, "8-accepted.png"), fullPage: true });
-  await axe("accepted");
+  await axe(page, "accepted");
   step("done");
 } catch (error) {
   await page.screenshot({ path: path.join(artifacts, "failure.png"), fullPage: true }).catch(() => {});
