@@ -88,6 +88,12 @@ try {
   assert.match(await page.locator("#key-help").innerText(), /own words/);
   await page.waitForFunction(() => document.getElementById("final").value.includes("glad it is out"));
 
+  step("no model: said once for the questions, no answer under any of them");
+  const questionsText = await page.locator("#questions-title + *").evaluate((node) => node.parentElement.innerText);
+  assert.equal(questionsText.split("No model configured").length - 1, 1, questionsText);
+  assert.equal(await page.locator("#review").isDisabled(), true);
+  assert.equal((await page.locator(".model-answer").allInnerTexts()).join(""), "");
+
   step("confirm the five questions with the keyboard");
   const ready = page.locator("#copy");
   assert.equal(await ready.isDisabled(), true, "not ready before the questions are confirmed");
