@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use common::{copydesk, require_tool};
 
-pub(crate) struct Killed(std::process::Child);
+pub(crate) struct Killed(pub(crate) std::process::Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {

@@ -184,3 +184,74 @@ fn the_password_page_unlocks_the_desk_with_the_keyboard() {
         artifacts.display()
     );
 }
+
+/// `--password-prompt` on a terminal (util-linux `script` gives it one):
+/// what is typed is not echoed, and it is the password the login takes.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_prompt_reads_the_password_without_echo() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+
+    let Ok(script) = which_script() else {
+        crate::common::skip("util-linux `script` is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let binary = env!("CARGO_BIN_EXE_copydesk");
+    let child = std::process::Command::new(script)
+        .args(["-q", "-e", "-c"])
+        .arg(format!("'{binary}' serve --port 0 --password-prompt"))
+        .arg("/dev/null")
+        .env_remove("COPYDESK_SERVE_TOKEN")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("script runs");
+    let mut child = crate::serve_e2e::Killed(child);
+    let mut stdout = BufReader::new(child.0.stdout.take().expect("piped"));
+    // Wait for the prompt (echo is off once it shows), then type.
+    let mut seen = Vec::new();
+    let prompt = b"Password for the page (not shown): ";
+    while !seen.ends_with(prompt) {
+        let mut byte = [0u8; 1];
+        stdout.read_exact(&mut byte).expect("the prompt");
+        seen.push(byte[0]);
+    }
+    let mut stdin = child.0.stdin.take().expect("piped");
+    stdin
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("types");
+    let mut url = String::new();
+    while !url.contains("copydesk serve: ") {
+        url.clear();
+        stdout.read_line(&mut url).expect("the URL line");
+        assert!(!url.contains(PASSWORD), "the password was echoed: {url:?}");
+    }
+    let port: u16 = url
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("a port in {url:?}"));
+    let right = request(
+        port,
+        "POST",
+        "/api/login",
+        &[],
+        Some(&json!({ "password": PASSWORD })),
+    );
+    assert_eq!(right.status, 200, "{}", right.body);
+    drop(stdin);
+}
+
+#[cfg(target_os = "linux")]
+fn which_script() -> Result<std::path::PathBuf, ()> {
+    ["/usr/bin/script", "/bin/script"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|path| path.is_file())
+        .ok_or(())
+}

@@ -222,9 +222,10 @@ fn prompt_password() -> anyhow::Result<String> {
             "--password-prompt: standard input is not a terminal; use --password-env VAR instead"
         );
     }
+    // Echo off before the prompt: what is typed once it shows is not shown.
+    let echo = EchoOff::new();
     eprint!("Password for the page (not shown): ");
     std::io::stderr().flush().ok();
-    let echo = EchoOff::new();
     let mut line = String::new();
     let read = stdin.lock().read_line(&mut line);
     drop(echo);
