@@ -43,6 +43,7 @@ mod resolver;
 mod rules;
 mod serve;
 mod serve_e2e;
+mod serve_editor;
 mod serve_password;
 mod serve_preview;
 mod serve_review;

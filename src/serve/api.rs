@@ -28,6 +28,8 @@ use crate::rules::share::rendered::RenderedPost;
 
 const INDEX: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
+/// CodeMirror 6, bundled from `page/editor/` (see `scripts/build-serve-editor`).
+const EDITOR: &str = include_str!("page/editor.js");
 const STYLE: &str = include_str!("page/app.css");
 
 /// The shared resolver (the CLI's and the language server's guide
@@ -96,6 +98,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/assets/app.js", get(script))
+        .route("/assets/editor.js", get(editor))
         .route("/assets/app.css", get(style))
         .route("/api/info", get(info))
         .route("/api/check", post(check))
@@ -108,14 +111,33 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// The page, with a fresh style nonce in its policy and in a `<meta>` the
+/// page hands to the editor.
 async fn index() -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response()
+    let nonce = super::nonce();
+    let page = INDEX.replace("{{STYLE_NONCE}}", &nonce);
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, super::policy(Some(&nonce))),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         SCRIPT,
+    )
+        .into_response()
+}
+
+async fn editor() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        EDITOR,
     )
         .into_response()
 }

@@ -404,14 +404,31 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
     secured(next.run(request).await)
 }
 
+/// The Content-Security-Policy: nothing from elsewhere, no inline script;
+/// styles from the page itself, plus the one `<style>` element the editor
+/// (CodeMirror) writes its theme into, allowed by a nonce made per page load.
+pub(crate) fn policy(style_nonce: Option<&str>) -> String {
+    let nonce = style_nonce
+        .map(|nonce| format!(" 'nonce-{nonce}'"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'{nonce}; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+    )
+}
+
+/// A fresh random nonce (the token's 128 bits), for one page load.
+pub(crate) fn nonce() -> String {
+    random_token()
+}
+
 fn secured(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
+    // The page sets its own, with its style nonce.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&policy(None))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

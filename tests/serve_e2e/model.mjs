@@ -22,7 +22,7 @@ try {
     "In order to make sure that everyone is able to find what they need, we have basically gone ahead and rebuilt the search from the ground up. It is really, truly a lot faster now than it ever was before.\n";
   await post.focus();
   await page.keyboard.insertText(text);
-  await post.evaluate((area) => area.setSelectionRange(10, 10));
+  await page.evaluate(() => window.copydeskPost.setSelectionRange(10, 10));
 
   step("Cancel while the model runs; the page stays usable");
   await page.locator("#tighten").click();
@@ -33,10 +33,10 @@ try {
   await page.locator("#cancel").focus();
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.getElementById("suggestion").innerText.includes("Cancelled"));
-  assert.equal(await post.inputValue(), text);
+  assert.equal(await page.evaluate(() => window.copydeskPost.value), text);
 
   step("Tighten: wait for the model's suggestion or its reason");
-  await post.evaluate((area) => area.setSelectionRange(10, 10));
+  await page.evaluate(() => window.copydeskPost.setSelectionRange(10, 10));
   await page.locator("#tighten").click();
   await page.waitForFunction(
     () => document.querySelector("#suggestion .suggestion, #suggestion .reason, #suggestion p:not([role])") !== null,
@@ -49,21 +49,21 @@ try {
     step("a suggestion: Reject leaves the text; Accept applies it");
     assert.ok((await page.locator("#suggestion del, #suggestion ins").count()) >= 1, "a diff is shown");
     await page.locator("#suggestion .reject").first().click();
-    assert.equal(await post.inputValue(), text);
+    assert.equal(await page.evaluate(() => window.copydeskPost.value), text);
     await page.locator("#tighten").click();
     await page.locator("#suggestion .accept").first().waitFor({ timeout: 300000 });
     await page.locator("#suggestion .accept").first().click();
-    await page.waitForFunction((old) => document.getElementById("post").value !== old, text);
-    fs.writeFileSync(path.join(artifacts, "tighten-outcome.txt"), `accepted\n${await post.inputValue()}`);
+    await page.waitForFunction((old) => window.copydeskPost.value !== old, text);
+    fs.writeFileSync(path.join(artifacts, "tighten-outcome.txt"), `accepted\n${await page.evaluate(() => window.copydeskPost.value)}`);
   } else {
     const reason = await page.locator("#suggestion").innerText();
     step(`no safe suggestion, with the reason: ${reason}`);
     assert.ok(reason.trim().length > 10, "a reason is shown");
-    assert.equal(await post.inputValue(), text);
+    assert.equal(await page.evaluate(() => window.copydeskPost.value), text);
     fs.writeFileSync(path.join(artifacts, "tighten-outcome.txt"), `reason\n${reason}`);
   }
   step("the five questions: the real model's answers, each quote a passage of the post");
-  await post.fill(text);
+  await page.evaluate((text) => window.copydeskPost.edit(text), text);
   await page.locator("#review").click();
   await page.waitForFunction(
     () => /^(Model review|No model answers)/.test(document.getElementById("review-summary").innerText),
@@ -83,7 +83,7 @@ try {
   }
   if (quotes.length) {
     await page.locator("button.quote").first().click();
-    const chosen = await post.evaluate((area) => area.value.slice(area.selectionStart, area.selectionEnd));
+    const chosen = await page.evaluate(() => window.copydeskPost.value.slice(window.copydeskPost.selectionStart, window.copydeskPost.selectionEnd));
     assert.equal(`“${chosen}”`, quotes[0]);
   }
   await page.screenshot({ path: path.join(artifacts, "7-review.png"), fullPage: true });

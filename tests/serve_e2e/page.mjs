@@ -40,7 +40,7 @@ try {
     "Read more at https://example.com/launch-notes-for-the-new-platform-release\n";
   await page.keyboard.insertText(draft);
   await page.locator("#findings li.finding").first().waitFor();
-  await page.locator("#backdrop mark").first().waitFor();
+  await page.locator(".cm-lintRange").first().waitFor();
   const before = await findingsText();
   assert.match(before, /utilize/i, "the finding about “utilize” is listed");
   await shot("1-findings");
@@ -55,9 +55,9 @@ try {
   assert.match(diff, /utilize/);
   await fix.focus();
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => !document.getElementById("post").value.includes("utilize"));
+  await page.waitForFunction(() => !window.copydeskPost.value.includes("utilize"));
   await page.waitForFunction((old) => document.querySelector('section[data-platform="linkedin"] .count').innerText !== old, countBefore);
-  assert.ok(!(await post.inputValue()).includes("utilize"));
+  assert.ok(!(await page.evaluate(() => window.copydeskPost.value)).includes("utilize"));
   assert.match(await page.locator('section[data-platform="linkedin"]').innerText(), /see more/, "the LinkedIn fold is drawn");
   await shot("2-fixed");
 
@@ -83,7 +83,7 @@ try {
   await page.locator("#key-list").selectOption({ index: 0 });
   await page.locator("#start-key").click();
   await page.keyboard.insertText("I helped build the search in this release and I am glad it is out.");
-  const started = await post.inputValue();
+  const started = await page.evaluate(() => window.copydeskPost.value);
   assert.ok(started.startsWith("Our new search finds answers in every document you keep."), started);
   assert.match(await page.locator("#key-help").innerText(), /own words/);
   await page.waitForFunction(() => document.getElementById("final").value.includes("glad it is out"));
@@ -121,7 +121,7 @@ try {
   step("open a draft from the folder, save it, then the stale-save refusal");
   await page.locator("#file-list").selectOption("drafts/note.md");
   await page.locator("#open-file").click();
-  await page.waitForFunction(() => document.getElementById("post").value.startsWith("A short note"));
+  await page.waitForFunction(() => window.copydeskPost.value.startsWith("A short note"));
   await post.focus();
   await page.keyboard.press("End");
   await page.keyboard.insertText(" Edited on the page.");

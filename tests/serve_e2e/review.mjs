@@ -15,7 +15,7 @@ const page = await (await browser.newContext({ viewport: { width: 1280, height: 
 page.setDefaultTimeout(15000);
 
 const selected = () => page.evaluate(() => {
-  const area = document.getElementById("post");
+  const area = window.copydeskPost;
   return area.value.slice(area.selectionStart, area.selectionEnd);
 });
 
@@ -64,33 +64,27 @@ try {
 
   step("Tighten: Reject leaves the text, Accept changes it");
   const at = TEXT.indexOf("roadmap");
-  await post.evaluate((area, at) => area.setSelectionRange(at, at), at);
+  await page.evaluate((at) => window.copydeskPost.setSelectionRange(at, at), at);
   await page.locator("#tighten").click();
   await page.locator("#suggestion .reject").waitFor();
   assert.ok((await page.locator("#suggestion del").count()) >= 1, "a diff is shown");
   await page.locator("#suggestion .reject").focus();
   await page.keyboard.press("Enter");
   assert.match(await page.locator("#suggestion").innerText(), /Rejected: the text is unchanged/);
-  assert.equal(await post.inputValue(), TEXT);
-  await post.evaluate((area, at) => area.setSelectionRange(at, at), at);
+  assert.equal(await page.evaluate(() => window.copydeskPost.value), TEXT);
+  await page.evaluate((at) => window.copydeskPost.setSelectionRange(at, at), at);
   await page.locator("#tighten").click();
   await page.locator("#suggestion .accept").focus();
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.getElementById("post").value.includes("To decide on our roadmap"));
-  assert.equal(await post.inputValue(), TEXT.replace(WORDY, TIGHT), "the paragraph is replaced, the rest kept");
+  await page.waitForFunction(() => window.copydeskPost.value.includes("To decide on our roadmap"));
+  assert.equal(await page.evaluate(() => window.copydeskPost.value), TEXT.replace(WORDY, TIGHT), "the paragraph is replaced, the rest kept");
 
   step("after an edit, a quote still in the post is found where it is now; the answers say they are older");
   await page.waitForFunction(() => /changed since/.test(document.getElementById("review-summary").innerText));
-  await post.evaluate((area) => {
-    area.value = "New first line.\n\n" + area.value;
-    area.dispatchEvent(new Event("input"));
-  });
+  await page.evaluate(() => window.copydeskPost.edit("New first line.\n\n" + window.copydeskPost.value));
   await page.locator("#q-reputation-model button.quote").click();
   assert.equal(await selected(), "whose CEO lies to customers");
-  await post.evaluate((area) => {
-    area.value = area.value.replace("whose CEO lies to customers", "whose prices are higher");
-    area.dispatchEvent(new Event("input"));
-  });
+  await page.evaluate(() => window.copydeskPost.edit(window.copydeskPost.value.replace("whose CEO lies to customers", "whose prices are higher")));
   await page.locator("#q-reputation-model button.quote").click();
   await page.waitForFunction(() => /no longer in the post/.test(document.getElementById("status").innerText));
   await page.screenshot({ path: path.join(artifacts, "8-accepted.png"), fullPage: true });

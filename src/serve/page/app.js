@@ -6,7 +6,18 @@
 // (copydesk serve --password-env/--password-prompt).
 let token = new URLSearchParams(location.search).get("token") || "";
 const $ = (id) => document.getElementById(id);
-const post = $("post");
+// The editor (CodeMirror 6, from editor.js): `value`, `selectionStart`,
+// `setSelectionRange` and `focus` as a textarea has them, the findings as
+// lint diagnostics. `window.copydeskPost` lets the browser tests read it.
+const post = CopydeskEditor.create($("editor"), {
+  id: "post",
+  labelledBy: "post-label",
+  describedBy: "counts",
+  hint: "Write or paste your post here",
+  nonce: document.querySelector('meta[name="copydesk-style-nonce"]').content,
+  onInput: () => schedule(),
+});
+window.copydeskPost = post;
 
 const QUESTIONS = [
   { id: "helpful", text: "Is it helpful to your network?", rules: ["share/"], match: ["link", "hashtag", "mention", "key-message"] },
@@ -112,21 +123,13 @@ function render(text, result) {
 }
 
 function renderUnderlines(text, toIndex) {
-  const backdrop = $("backdrop");
-  backdrop.replaceChildren();
-  const spans = state.findings
-    .map((f) => ({ start: toIndex(f.range.start.offset), end: toIndex(f.range.end.offset), severity: f.severity }))
-    .filter((s) => s.end > s.start)
-    .sort((a, b) => a.start - b.start);
-  let at = 0;
-  for (const span of spans) {
-    if (span.start < at) continue;
-    backdrop.append(text.slice(at, span.start));
-    backdrop.append(el("mark", { class: span.severity }, text.slice(span.start, span.end)));
-    at = span.end;
-  }
-  backdrop.append(text.slice(at) + "\n");
-  backdrop.scrollTop = post.scrollTop;
+  post.setDiagnostics(state.findings.map((f) => ({
+    from: toIndex(f.range.start.offset),
+    to: toIndex(f.range.end.offset),
+    severity: ["error", "warning", "info", "hint"].includes(f.severity) ? f.severity : "info",
+    source: f.rule,
+    message: f.message,
+  })));
 }
 
 function fixControl(text, toIndex, finding, fix) {
@@ -610,8 +613,6 @@ async function init() {
   $("tighten").addEventListener("click", () => askModel("tighten"));
   $("bridge").addEventListener("click", () => askModel("bridge"));
   $("cancel").addEventListener("click", () => pending && pending.abort());
-  post.addEventListener("input", schedule);
-  post.addEventListener("scroll", () => { $("backdrop").scrollTop = post.scrollTop; });
   $("open-file").addEventListener("click", openFile);
   $("save-file").addEventListener("click", saveFile);
   $("start-key").addEventListener("click", startFromKeyMessage);
