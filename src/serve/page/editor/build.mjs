@@ -31,7 +31,12 @@ const result = await esbuild.build({
   legalComments: "none",
   write: false,
 });
-const header = `/* copydesk serve editor: CodeMirror 6 (MIT), bundled by src/serve/page/editor/build.mjs; inputs fnv1a64 ${inputsHash()} */\n`;
+// CodeMirror and its helpers (style-mod, w3c-keyname, crelt,
+// find-cluster-break) are all Marijn Haverbeke's, under this MIT license.
+const license = fs.readFileSync(path.join(here, "node_modules/@codemirror/view/LICENSE"), "utf8").trim();
+const header =
+  `/* copydesk serve editor: CodeMirror 6, bundled by src/serve/page/editor/build.mjs; inputs fnv1a64 ${inputsHash()} */\n` +
+  `/* CodeMirror, style-mod, w3c-keyname, crelt and find-cluster-break:\n\n${license.replaceAll("*/", "* /")}\n*/\n`;
 // EDITOR_OUT: write elsewhere (tests/serve_editor.rs compares a fresh build).
 const out = process.env.EDITOR_OUT || path.join(here, "..", "editor.js");
 fs.writeFileSync(out, header + result.outputFiles[0].text);
