@@ -36,6 +36,7 @@ mod lsp_review;
 mod lsp_robustness;
 mod nvim_e2e;
 mod nvim_plugin;
+mod precision_bars;
 mod precision_labels;
 mod precision_regressions;
 mod properties;

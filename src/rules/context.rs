@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::document::{AtomKind, Block};
+use crate::document::{AtomKind, Block, PLACEHOLDER};
 
 /// Determiners and pronouns that begin a noun phrase: "the", "their", "us".
 #[rustfmt::skip]
@@ -100,4 +100,77 @@ pub fn names_link_target(block: &Block, found: &Range<usize>) -> bool {
                     .as_deref()
                     .is_some_and(|url| url.to_lowercase().contains(&word))
         })
+}
+
+/// Whether the match is inside the text of a link to one item of an issue
+/// tracker (an issue, a pull or merge request, a discussion:
+/// `https://github.com/o/r/issues/12`, `…/-/merge_requests/7`) and that text
+/// reads as the item's title: at least three words, starting with a capital
+/// or with inline code (`[Github login fails behind a proxy](…/issues/12)`).
+/// Such text is the title quoted as it was filed, not the writer's own words;
+/// "report it [on Github](…/issues/12)" is the writer's.
+pub fn in_tracker_item_title(block: &Block, found: &Range<usize>) -> bool {
+    block.atoms.iter().any(|atom| {
+        atom.kind == AtomKind::Link
+            && atom.prose.start <= found.start
+            && found.end <= atom.prose.end
+            && atom.target.as_deref().is_some_and(is_tracker_item_url)
+            && reads_as_title(&block.prose.text[atom.prose.clone()])
+    })
+}
+
+fn reads_as_title(text: &str) -> bool {
+    let starts_like_a_title = text
+        .chars()
+        .find(|c| c.is_alphanumeric() || *c == PLACEHOLDER)
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == PLACEHOLDER);
+    starts_like_a_title && text.split_whitespace().count() >= 3
+}
+
+/// A URL whose path has "issues", "pull", "pulls", "merge_requests" or
+/// "discussions" followed by a number.
+fn is_tracker_item_url(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let segments: Vec<&str> = path.split('/').collect();
+    segments.windows(2).any(|pair| {
+        matches!(
+            pair[0],
+            "issues" | "pull" | "pulls" | "merge_requests" | "discussions"
+        ) && !pair[1].is_empty()
+            && pair[1].bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_tracker_item_url, reads_as_title};
+
+    #[test]
+    fn titles() {
+        assert!(reads_as_title("Github: fix colour handling"));
+        assert!(reads_as_title("\u{FFFC} fails on Macos"));
+        assert!(!reads_as_title("on Github"));
+        assert!(!reads_as_title("report it on Github"));
+        assert!(!reads_as_title("Github"));
+    }
+
+    #[test]
+    fn tracker_item_urls() {
+        for url in [
+            "https://github.com/o/r/issues/12",
+            "https://github.com/o/r/pull/7#issuecomment-1",
+            "https://gitlab.com/g/p/-/merge_requests/3",
+            "https://github.com/o/r/discussions/40?sort=new",
+        ] {
+            assert!(is_tracker_item_url(url), "{url}");
+        }
+        for url in [
+            "https://github.com/o/r/issues",
+            "https://github.com/o/r/issues/new",
+            "https://github.com/o/pull-requests",
+            "https://github.com/o/r",
+        ] {
+            assert!(!is_tracker_item_url(url), "{url}");
+        }
+    }
 }

@@ -4,6 +4,7 @@ use crate::declare_rule;
 use crate::document::Block;
 use crate::fix::Applicability;
 use crate::guide::Guide;
+use crate::rules::context::previous_word;
 use crate::rules::table::{TableRule, TableStyle, Verdict};
 use crate::rules::{Rule, RuleFactory};
 
@@ -28,10 +29,11 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe when the row has one replacement: dropping the redundant word
-    /// keeps the meaning. Unsafe for pairs that are also idioms, where the
-    /// short form can change the sense (“joined together” as “united”;
-    /// “from past experiences”; “first and foremost” as “above all”, where
-    /// bare “first” reads as an order of work).
+    /// keeps the meaning. Pairs that are also idioms, where the short form
+    /// changes the sense or the emphasis, are not in the table (“any and
+    /// all”, “first and foremost” as “above all”, “joined together” as
+    /// “united”, “from past experiences”), and “period of time” after “any”
+    /// is left alone (“for any time” means whenever).
     ///
     /// ## Options
     /// `[concise] redundancy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -58,17 +60,15 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
     )
 }
 
-/// Pairs that are also idioms: dropping the "redundant" word can change the
-/// sense ("joined together" means united; bare "joined" can read as joining
-/// something that exists; "first and foremost" means above all, bare "first"
-/// can read as an order of work), so the writer chooses.
-const IDIOMS: &[&str] = &["joined together", "past experiences", "first and foremost"];
-
+/// "For any period of time" is not "for any time" (whenever) nor "for any
+/// period": after "any" the pair is the idiom "any length of time", and
+/// neither short form keeps the sense.
 fn redundancy_context(block: &Block, found: &Range<usize>, _: Option<&str>) -> Verdict {
     let phrase = block.prose.text[found.clone()].to_lowercase();
     let phrase = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
-    if IDIOMS.contains(&phrase.as_str()) {
-        Verdict::AtMost(Applicability::Unsafe)
+    let after_any = previous_word(block, found).is_some_and(|w| w.eq_ignore_ascii_case("any"));
+    if after_any && matches!(phrase.as_str(), "period of time" | "time period") {
+        Verdict::Skip
     } else {
         Verdict::Keep
     }

@@ -3,7 +3,7 @@ use crate::document::Block;
 use crate::finding::{Finding, quote};
 use crate::fix::{Edit, Fix};
 use crate::guide::Guide;
-use crate::rules::context::{in_identifier, previous_word};
+use crate::rules::context::{in_identifier, in_tracker_item_title, previous_word};
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta, Term, TermMatch};
 
 declare_rule! {
@@ -31,6 +31,10 @@ declare_rule! {
     /// “kubernetes/api”), an all-lowercase name right after “named” or “name”
     /// (“a service named mysql”: the name it was given) and plural acronyms
     /// that only look like a name (“disk IOs” is not “iOS”) are left alone.
+    /// So is link text that reads as the title of the issue, pull request
+    /// or discussion it links to (`[Github login fails behind a
+    /// proxy](https://…/issues/12)`: three words or more, starting with a
+    /// capital): the title is quoted as it was filed.
     ///
     /// ## Options
     /// `[voice.casing] names = ["GitHub", …]` adds names.
@@ -87,6 +91,7 @@ impl Rule for Casing {
             || in_identifier(prose, &found.prose)
             || is_plural_acronym(written, name)
             || is_given_name(block, found, written)
+            || in_tracker_item_title(block, &found.prose)
         {
             return;
         }
