@@ -18,6 +18,7 @@
 mod config;
 pub mod key_messages;
 mod llm;
+pub mod merge;
 pub mod project_files;
 mod review;
 mod sharing;
@@ -31,6 +32,7 @@ use std::sync::{Arc, LazyLock};
 
 pub use config::*;
 pub use llm::LlmConfig;
+pub use merge::Merge;
 pub use review::*;
 pub use sharing::*;
 
