@@ -8,7 +8,9 @@ use toml::Spanned;
 
 use super::GuideError;
 use super::merge::{merge_by_replacing, mergeable};
+use super::tables::{Section, SectionKeys};
 use crate::finding::Severity;
+use crate::rules::{Category, RuleMeta};
 
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
@@ -150,12 +152,6 @@ mergeable! {
         pub avoid: Vec<AvoidTerms>,
         #[serde(default)]
         pub casing: CasingConfig,
-        #[serde(default)]
-        pub jargon: Vec<TermEntry>,
-        #[serde(default)]
-        pub hedges: Vec<TermEntry>,
-        #[serde(default)]
-        pub inclusive: Vec<TermEntry>,
         /// `[[voice.examples]]`: snippets in and out of the voice, for model review.
         #[serde(default)]
         pub examples: Vec<super::VoiceExample>,
@@ -165,27 +161,15 @@ mergeable! {
         /// More voice profiles a post may pick in front matter (`voice_profile:`).
         #[serde(default)]
         pub profiles: Vec<String>,
-        /// Phrases over-represented in machine-written text (voice/ai-tells).
-        #[serde(default)]
-        pub ai_tells: Vec<TermEntry>,
     }
 }
 
 mergeable! {
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    /// `[concise]` has no keys of its own: only the concise table rules'
+    /// tables (see `tables`).
     #[serde(deny_unknown_fields)]
-    pub struct ConciseConfig {
-        #[serde(default)]
-        pub wordy: Vec<TermEntry>,
-        #[serde(default)]
-        pub redundancy: Vec<TermEntry>,
-        #[serde(default)]
-        pub filler: Vec<TermEntry>,
-        #[serde(default)]
-        pub throat_clearing: Vec<TermEntry>,
-        #[serde(default)]
-        pub nominalization: Vec<TermEntry>,
-    }
+    pub struct ConciseConfig {}
 }
 
 mergeable! {
@@ -225,12 +209,14 @@ mergeable! {
         /// Words and phrases no term table flags (like a Vale accept list).
         #[serde(default)]
         pub allow: Vec<String>,
+        /// `[voice]`: its own keys, and the tables of the voice table rules.
         #[serde(default)]
-        pub voice: VoiceConfig,
+        pub voice: Section<VoiceConfig>,
+        /// `[concise]`: the tables of the concise table rules.
         #[serde(default)]
-        pub concise: ConciseConfig,
+        pub concise: Section<ConciseConfig>,
         #[serde(default)]
-        pub flow: FlowConfig,
+        pub flow: Section<FlowConfig>,
         #[serde(default)]
         pub files: FilesConfig,
         /// `[llm]`: the model for Tighten and Bridge; absent means no network.
@@ -248,7 +234,33 @@ mergeable! {
     }
 }
 
+impl SectionKeys for VoiceConfig {
+    const CATEGORY: Category = Category::Voice;
+}
+
+impl SectionKeys for ConciseConfig {
+    const CATEGORY: Category = Category::Concise;
+}
+
+impl SectionKeys for FlowConfig {
+    const CATEGORY: Category = Category::Flow;
+}
+
 impl GuideFile {
+    /// A table rule's rows: its `table` key in its category's section
+    /// (none for a rule that declares no table).
+    pub fn table(&self, meta: &RuleMeta) -> &[TermEntry] {
+        let Some(key) = meta.table else {
+            return &[];
+        };
+        match meta.category {
+            Category::Voice => self.voice.table(key),
+            Category::Concise => self.concise.table(key),
+            Category::Flow => self.flow.table(key),
+            Category::Share => &[],
+        }
+    }
+
     /// Checks serde cannot make: rule ids and severities in `[rules]`.
     pub(super) fn validate(&self, name: &str, text: &str) -> Result<(), GuideError> {
         for (rule, level) in &self.rules {

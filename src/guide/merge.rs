@@ -113,6 +113,7 @@ macro_rules! mergeable {
         }
 
         impl $crate::guide::merge::Merge for $name {
+            #[allow(unused_variables)]
             fn merge(&mut self, other: Self) {
                 $( $crate::guide::merge::mergeable!(@field [$($with)?] self.$field, other.$field); )*
             }

@@ -94,6 +94,14 @@ pub struct RuleMeta {
     pub fixable: Fixable,
     /// Markdown documentation, from the rule's doc comment.
     pub docs: &'static str,
+    /// A table rule's settings key: its term table is `[<category>] <key>`
+    /// in `copydesk.toml` (`filler` → `[concise] filler`), and
+    /// [`GuideFile::table`](crate::guide::GuideFile::table) reads it.
+    pub table: Option<&'static str>,
+    /// The rule's built-in settings (its default table), as a guide
+    /// fragment merged into the built-in guide: `include_str!("<name>.toml")`
+    /// next to the rule.
+    pub defaults: Option<&'static str>,
 }
 
 impl RuleMeta {
@@ -133,6 +141,9 @@ impl RuleMeta {
 }
 
 /// Declare a rule's metadata; the doc comment becomes its documentation.
+/// A table rule also names its settings key (`table`) and its built-in
+/// table (`defaults`); a rule with other built-in settings names only
+/// `defaults`.
 ///
 /// ```ignore
 /// declare_rule! {
@@ -143,6 +154,8 @@ impl RuleMeta {
 ///         category: Concise,
 ///         severity: Warning,
 ///         fixable: Safe,
+///         table: "wordy",
+///         defaults: include_str!("wordy_phrase.toml"),
 ///     }
 /// }
 /// ```
@@ -156,6 +169,8 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             fixable: $fixable:ident $(,)?
             $(enabled_by_default: $enabled:literal $(,)?)?
+            $(table: $table:literal $(,)?)?
+            $(defaults: $defaults:expr $(,)?)?
         }
     ) => {
         $vis static $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
@@ -165,10 +180,14 @@ macro_rules! declare_rule {
             enabled_by_default: $crate::declare_rule!(@enabled $($enabled)?),
             fixable: $crate::rules::Fixable::$fixable,
             docs: concat!($($doc, "\n"),*),
+            table: $crate::declare_rule!(@option $($table)?),
+            defaults: $crate::declare_rule!(@option $($defaults)?),
         };
     };
     (@enabled) => { true };
     (@enabled $enabled:literal) => { $enabled };
+    (@option) => { None };
+    (@option $value:expr) => { Some($value) };
 }
 
 /// Everything a rule may look at for one block. Rules must not look
@@ -292,45 +311,21 @@ pub fn find_rule(id: &str) -> Option<&'static RuleFactory> {
     registry().iter().find(|factory| factory.meta.id == id)
 }
 
-/// Every rule's built-in table, as guide fragments: (file name, TOML).
-pub fn default_fragments() -> &'static [(&'static str, &'static str)] {
-    &[
-        ("voice/jargon.toml", include_str!("voice/jargon.toml")),
-        ("voice/hedge.toml", include_str!("voice/hedge.toml")),
-        ("voice/ai_tells.toml", include_str!("voice/ai_tells.toml")),
-        ("voice/inclusive.toml", include_str!("voice/inclusive.toml")),
-        ("voice/casing.toml", include_str!("voice/casing.toml")),
-        ("voice/acronyms.toml", include_str!("voice/acronyms.toml")),
-        (
-            "concise/wordy_phrase.toml",
-            include_str!("concise/wordy_phrase.toml"),
-        ),
-        (
-            "concise/redundancy.toml",
-            include_str!("concise/redundancy.toml"),
-        ),
-        ("concise/filler.toml", include_str!("concise/filler.toml")),
-        (
-            "concise/throat_clearing.toml",
-            include_str!("concise/throat_clearing.toml"),
-        ),
-        (
-            "concise/nominalization.toml",
-            include_str!("concise/nominalization.toml"),
-        ),
-        (
-            "share/sensitive_topic.toml",
-            include_str!("share/sensitive_topic.toml"),
-        ),
-        (
-            "share/unsubstantiated_claim.toml",
-            include_str!("share/unsubstantiated_claim.toml"),
-        ),
-        (
-            "share/reputation.toml",
-            include_str!("share/reputation.toml"),
-        ),
-    ]
+/// Every rule's built-in settings, as guide fragments: (rule id, TOML), in
+/// registry order.
+pub fn default_fragments() -> impl Iterator<Item = (&'static str, &'static str)> {
+    registry()
+        .iter()
+        .filter_map(|factory| Some((factory.meta.id, factory.meta.defaults?)))
+}
+
+/// The table rules of `category`: (settings key, rule).
+pub fn table_keys(category: Category) -> impl Iterator<Item = (&'static str, &'static RuleMeta)> {
+    registry()
+        .iter()
+        .map(|factory| factory.meta)
+        .filter(move |meta| meta.category == category)
+        .filter_map(|meta| Some((meta.table?, meta)))
 }
 
 /// Whether `selector` names a rule or category a guide may configure:
