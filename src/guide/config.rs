@@ -166,8 +166,8 @@ mergeable! {
 
 mergeable! {
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-    /// `[concise]` has no keys of its own: only the concise table rules'
-    /// tables (see `tables`).
+    /// `[concise]` has no keys of its own, only the tables of the concise
+    /// rules.
     #[serde(deny_unknown_fields)]
     pub struct ConciseConfig {}
 }

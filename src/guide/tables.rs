@@ -277,12 +277,19 @@ impl<K: schemars::JsonSchema + SectionKeys> schemars::JsonSchema for Section<K> 
     }
 }
 
-/// A table key's description in the schema: whose table it is and what the
-/// rule flags.
+/// A table key's description in the schema: whose rows they are and the
+/// first sentence of what the rule flags.
 fn table_description(meta: &RuleMeta) -> String {
+    let summary = meta
+        .summary()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = summary
+        .find(". ")
+        .map_or(summary.as_str(), |end| &summary[..=end]);
     format!(
-        "{}'s table (rows add to the built-in table). {}",
-        meta.id,
-        meta.summary()
+        "Rows for {} (they add to the built-in table). {first}",
+        meta.id
     )
 }
