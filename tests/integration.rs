@@ -43,6 +43,7 @@ mod resolver;
 mod rules;
 mod serve;
 mod serve_e2e;
+mod settings;
 mod share;
 mod share_precision;
 mod vale;
