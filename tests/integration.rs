@@ -48,6 +48,7 @@ mod serve_editor;
 mod serve_password;
 mod serve_preview;
 mod serve_review;
+mod settings;
 mod share;
 mod share_linkedin_fold;
 mod share_precision;

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::GuideError;
+use super::merge::{merge_by_replacing, mergeable};
+use super::tables::{Section, SectionKeys};
 use crate::finding::Severity;
+use crate::rules::{Category, RuleMeta};
 
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
@@ -62,6 +65,8 @@ pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
+
+merge_by_replacing!(Extends);
 
 impl Default for OneOrMany {
     fn default() -> OneOrMany {
@@ -118,161 +123,142 @@ pub struct AvoidTerms {
     pub case_sensitive: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CasingConfig {
-    /// Names with their one right spelling: "GitHub", "LinkedIn".
-    #[serde(default)]
-    pub names: Vec<String>,
+mergeable! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct CasingConfig {
+        /// Names with their one right spelling: "GitHub", "LinkedIn".
+        #[serde(default)]
+        pub names: Vec<String>,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VoiceConfig {
-    /// voice/sentence-length flags sentences longer than this.
-    pub max_sentence_words: Option<usize>,
-    /// voice/readability flags text above this Flesch–Kincaid grade.
-    pub reading_grade: Option<f64>,
-    /// A few sentences describing the brand voice ("warm, plain, no hype").
-    pub description: Option<String>,
-    /// Acronyms voice/shouting accepts in capitals, beyond the built-in list.
-    #[serde(default)]
-    pub acronyms: Vec<String>,
-    #[serde(default)]
-    pub terms: Vec<PreferredTerm>,
-    #[serde(default)]
-    pub avoid: Vec<AvoidTerms>,
-    #[serde(default)]
-    pub casing: CasingConfig,
-    #[serde(default)]
-    pub jargon: Vec<TermEntry>,
-    #[serde(default)]
-    pub hedges: Vec<TermEntry>,
-    #[serde(default)]
-    pub inclusive: Vec<TermEntry>,
-    /// `[[voice.examples]]`: snippets in and out of the voice, for model review.
-    #[serde(default)]
-    pub examples: Vec<super::VoiceExample>,
-    /// A voice profile file (`copydesk voice learn`), relative to the guide:
-    /// voice/drift compares drafts with it.
-    pub profile: Option<String>,
-    /// More voice profiles a post may pick in front matter (`voice_profile:`).
-    #[serde(default)]
-    pub profiles: Vec<String>,
-    /// Phrases over-represented in machine-written text (voice/ai-tells).
-    #[serde(default)]
-    pub ai_tells: Vec<TermEntry>,
+mergeable! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct VoiceConfig {
+        /// voice/sentence-length flags sentences longer than this.
+        pub max_sentence_words: Option<usize>,
+        /// voice/readability flags text above this Flesch–Kincaid grade.
+        pub reading_grade: Option<f64>,
+        /// A few sentences describing the brand voice ("warm, plain, no hype").
+        pub description: Option<String>,
+        /// Acronyms voice/shouting accepts in capitals, beyond the built-in list.
+        #[serde(default)]
+        pub acronyms: Vec<String>,
+        #[serde(default)]
+        pub terms: Vec<PreferredTerm>,
+        #[serde(default)]
+        pub avoid: Vec<AvoidTerms>,
+        #[serde(default)]
+        pub casing: CasingConfig,
+        /// `[[voice.examples]]`: snippets in and out of the voice, for model review.
+        #[serde(default)]
+        pub examples: Vec<super::VoiceExample>,
+        /// A voice profile file (`copydesk voice learn`), relative to the guide:
+        /// voice/drift compares drafts with it.
+        pub profile: Option<String>,
+        /// More voice profiles a post may pick in front matter (`voice_profile:`).
+        #[serde(default)]
+        pub profiles: Vec<String>,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConciseConfig {
-    #[serde(default)]
-    pub wordy: Vec<TermEntry>,
-    #[serde(default)]
-    pub redundancy: Vec<TermEntry>,
-    #[serde(default)]
-    pub filler: Vec<TermEntry>,
-    #[serde(default)]
-    pub throat_clearing: Vec<TermEntry>,
-    #[serde(default)]
-    pub nominalization: Vec<TermEntry>,
+mergeable! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    /// `[concise]` has no keys of its own, only the tables of the concise
+    /// rules.
+    #[serde(deny_unknown_fields)]
+    pub struct ConciseConfig {}
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FlowConfig {
-    /// Openers that count as a transition for flow/abrupt-transition,
-    /// beyond the built-in list ("Meanwhile", "On the other hand").
-    #[serde(default)]
-    pub transitions: Vec<String>,
+mergeable! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct FlowConfig {
+        /// Openers that count as a transition for flow/abrupt-transition,
+        /// beyond the built-in list ("Meanwhile", "On the other hand").
+        #[serde(default)]
+        pub transitions: Vec<String>,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FilesConfig {
-    /// Extensions checked in folder walks, beyond md, markdown, mdx, txt.
-    #[serde(default)]
-    pub extensions: Vec<String>,
-    /// Files larger than this are reported, not checked (default 10 MiB).
-    pub max_bytes: Option<u64>,
+mergeable! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct FilesConfig {
+        /// Extensions checked in folder walks, beyond md, markdown, mdx, txt.
+        #[serde(default)]
+        pub extensions: Vec<String>,
+        /// Files larger than this are reported, not checked (default 10 MiB).
+        pub max_bytes: Option<u64>,
+    }
 }
 
-/// The whole file. Every section is optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GuideFile {
-    #[serde(default)]
-    pub extends: Extends,
-    /// Rule id or category → "off" | "hint" | "info" | "warning" | "error".
-    #[serde(default)]
-    #[schemars(with = "BTreeMap<String, RuleLevelName>")]
-    pub rules: BTreeMap<String, Spanned<String>>,
-    /// Words and phrases no term table flags (like a Vale accept list).
-    #[serde(default)]
-    pub allow: Vec<String>,
-    #[serde(default)]
-    pub voice: VoiceConfig,
-    #[serde(default)]
-    pub concise: ConciseConfig,
-    #[serde(default)]
-    pub flow: FlowConfig,
-    #[serde(default)]
-    pub files: FilesConfig,
-    /// `[llm]`: the model for Tighten and Bridge; absent means no network.
-    #[serde(default)]
-    pub llm: Option<super::LlmConfig>,
-    /// A Vale configuration (`.vale.ini`) whose styles run as rules; the
-    /// path is relative to this guide.
-    #[serde(default)]
-    pub vale: Option<String>,
-    #[serde(default)]
-    pub sharing: super::SharingConfig,
-    /// `[review]`: what model review asks (it runs only with `[llm]`).
-    #[serde(default)]
-    pub review: super::ReviewConfig,
+mergeable! {
+    /// The whole file. Every section is optional.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct GuideFile {
+        #[serde(default)]
+        pub extends: Extends,
+        /// Rule id or category → "off" | "hint" | "info" | "warning" | "error".
+        #[serde(default)]
+        #[schemars(with = "BTreeMap<String, RuleLevelName>")]
+        pub rules: BTreeMap<String, Spanned<String>>,
+        /// Words and phrases no term table flags (like a Vale accept list).
+        #[serde(default)]
+        pub allow: Vec<String>,
+        /// `[voice]`: its own keys, and the tables of the voice table rules.
+        #[serde(default)]
+        pub voice: Section<VoiceConfig>,
+        /// `[concise]`: the tables of the concise table rules.
+        #[serde(default)]
+        pub concise: Section<ConciseConfig>,
+        #[serde(default)]
+        pub flow: Section<FlowConfig>,
+        #[serde(default)]
+        pub files: FilesConfig,
+        /// `[llm]`: the model for Tighten and Bridge; absent means no network.
+        #[serde(default)]
+        pub llm: Option<super::LlmConfig>,
+        /// A Vale configuration (`.vale.ini`) whose styles run as rules; the
+        /// path is relative to this guide.
+        #[serde(default)]
+        pub vale: Option<String>,
+        #[serde(default)]
+        pub sharing: super::SharingConfig,
+        /// `[review]`: what model review asks (it runs only with `[llm]`).
+        #[serde(default)]
+        pub review: super::ReviewConfig,
+    }
+}
+
+impl SectionKeys for VoiceConfig {
+    const CATEGORY: Category = Category::Voice;
+}
+
+impl SectionKeys for ConciseConfig {
+    const CATEGORY: Category = Category::Concise;
+}
+
+impl SectionKeys for FlowConfig {
+    const CATEGORY: Category = Category::Flow;
 }
 
 impl GuideFile {
-    /// `other` layered over `self`: its scalars win, its lists add, its
-    /// `[rules]` entries replace ours.
-    pub fn merged(mut self, other: GuideFile) -> GuideFile {
-        self.extends = other.extends;
-        self.rules.extend(other.rules);
-        self.allow.extend(other.allow);
-
-        let voice = other.voice;
-        self.voice.max_sentence_words = voice.max_sentence_words.or(self.voice.max_sentence_words);
-        self.voice.reading_grade = voice.reading_grade.or(self.voice.reading_grade);
-        self.voice.description = voice.description.or(self.voice.description);
-        self.voice.acronyms.extend(voice.acronyms);
-        self.voice.terms.extend(voice.terms);
-        self.voice.avoid.extend(voice.avoid);
-        self.voice.casing.names.extend(voice.casing.names);
-        self.voice.jargon.extend(voice.jargon);
-        self.voice.hedges.extend(voice.hedges);
-        self.voice.inclusive.extend(voice.inclusive);
-        self.voice.examples.extend(voice.examples);
-        self.voice.profile = voice.profile.or(self.voice.profile.take());
-        self.voice.profiles.extend(voice.profiles);
-        self.voice.ai_tells.extend(voice.ai_tells);
-
-        let concise = other.concise;
-        self.concise.wordy.extend(concise.wordy);
-        self.concise.redundancy.extend(concise.redundancy);
-        self.concise.filler.extend(concise.filler);
-        self.concise.throat_clearing.extend(concise.throat_clearing);
-        self.concise.nominalization.extend(concise.nominalization);
-
-        self.flow.transitions.extend(other.flow.transitions);
-
-        self.files.extensions.extend(other.files.extensions);
-        self.files.max_bytes = other.files.max_bytes.or(self.files.max_bytes);
-        self.llm = super::LlmConfig::merge_options(self.llm, other.llm);
-        self.vale = other.vale.or(self.vale);
-        self.sharing = self.sharing.merged(other.sharing);
-        self.review = self.review.merged(other.review);
-        self
+    /// A table rule's rows: its `table` key in its category's section
+    /// (none for a rule that declares no table).
+    pub fn table(&self, meta: &RuleMeta) -> &[TermEntry] {
+        let Some(key) = meta.table else {
+            return &[];
+        };
+        match meta.category {
+            Category::Voice => self.voice.table(key),
+            Category::Concise => self.concise.table(key),
+            Category::Flow => self.flow.table(key),
+            Category::Share => &[],
+        }
     }
 
     /// Checks serde cannot make: rule ids and severities in `[rules]`.

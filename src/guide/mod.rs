@@ -18,9 +18,11 @@
 mod config;
 pub mod key_messages;
 mod llm;
+pub mod merge;
 pub mod project_files;
 mod review;
 mod sharing;
+pub mod tables;
 pub mod voice_profiles;
 
 use std::fmt;
@@ -31,6 +33,7 @@ use std::sync::{Arc, LazyLock};
 
 pub use config::*;
 pub use llm::LlmConfig;
+pub use merge::Merge;
 pub use review::*;
 pub use sharing::*;
 
@@ -40,7 +43,8 @@ use crate::finding::Severity;
 pub const FILE_NAME: &str = "copydesk.toml";
 
 /// The built-in default guide's own settings; each rule's default table is a
-/// fragment next to the rule (see `rules::default_fragments`).
+/// fragment next to the rule, named by its `declare_rule!` (see
+/// `rules::default_fragments`).
 const DEFAULT_GUIDE: &str = include_str!("default.toml");
 
 /// A commented starter guide, written by `copydesk init`.

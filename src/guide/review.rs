@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::merge::{merge_by_replacing, mergeable};
+
 use super::GuideError;
 use super::config::key_offset;
 use crate::finding::Severity;
@@ -103,30 +105,43 @@ pub struct ReviewQuestion {
     pub severity: Option<Severity>,
 }
 
-/// `[review]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewConfig {
-    /// Model review may run (default true; it still needs `[llm]`).
-    pub enabled: Option<bool>,
-    /// Review a document in the editor when it is saved (default true).
-    pub on_save: Option<bool>,
-    /// Keep the built-in questions (default true); `false` asks only the
-    /// questions below.
-    pub builtin_questions: Option<bool>,
-    /// Questions to add; one with a built-in id rewords that question.
-    #[serde(default)]
-    pub questions: Vec<ReviewQuestion>,
-    /// Characters of draft text per request (paragraphs are batched).
-    pub max_review_chars: Option<usize>,
-    /// Model requests per run; the rest of the draft is not reviewed.
-    pub budget: Option<usize>,
-    /// Findings below this confidence are hidden unless `--review-all`
-    /// (default "medium").
-    pub min_confidence: Option<Confidence>,
-    /// The severity of review findings (default "info"); a question's own
-    /// `severity` and `[rules]` override it.
-    pub severity: Option<Severity>,
+mergeable! {
+    /// `[review]`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct ReviewConfig {
+        /// Model review may run (default true; it still needs `[llm]`).
+        pub enabled: Option<bool>,
+        /// Review a document in the editor when it is saved (default true).
+        pub on_save: Option<bool>,
+        /// Keep the built-in questions (default true); `false` asks only the
+        /// questions below.
+        pub builtin_questions: Option<bool>,
+        /// Questions to add; one with a built-in id rewords that question.
+        #[serde(default)]
+        @merge(replace_by_id)
+        pub questions: Vec<ReviewQuestion>,
+        /// Characters of draft text per request (paragraphs are batched).
+        pub max_review_chars: Option<usize>,
+        /// Model requests per run; the rest of the draft is not reviewed.
+        pub budget: Option<usize>,
+        /// Findings below this confidence are hidden unless `--review-all`
+        /// (default "medium").
+        pub min_confidence: Option<Confidence>,
+        /// The severity of review findings (default "info"); a question's own
+        /// `severity` and `[rules]` override it.
+        pub severity: Option<Severity>,
+    }
+}
+
+merge_by_replacing!(Confidence);
+
+/// Questions add; a later question with the same id replaces an earlier one.
+fn replace_by_id(ours: &mut Vec<ReviewQuestion>, theirs: Vec<ReviewQuestion>) {
+    for question in theirs {
+        ours.retain(|q| q.id != question.id);
+        ours.push(question);
+    }
 }
 
 /// A built-in question: (id, title, what to flag).
@@ -174,23 +189,6 @@ pub const BUILTIN_QUESTIONS: [(&str, &str, &str); 8] = [
 ];
 
 impl ReviewConfig {
-    /// `other` layered over `self`: scalars win, questions add (a later
-    /// question with the same id replaces an earlier one).
-    pub fn merged(mut self, other: ReviewConfig) -> ReviewConfig {
-        self.enabled = other.enabled.or(self.enabled);
-        self.on_save = other.on_save.or(self.on_save);
-        self.builtin_questions = other.builtin_questions.or(self.builtin_questions);
-        for question in other.questions {
-            self.questions.retain(|q| q.id != question.id);
-            self.questions.push(question);
-        }
-        self.max_review_chars = other.max_review_chars.or(self.max_review_chars);
-        self.budget = other.budget.or(self.budget);
-        self.min_confidence = other.min_confidence.or(self.min_confidence);
-        self.severity = other.severity.or(self.severity);
-        self
-    }
-
     pub fn is_enabled(&self) -> bool {
         self.enabled.unwrap_or(true)
     }

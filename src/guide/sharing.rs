@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::merge::{Merge, merge_by_replacing, mergeable};
 use super::{GuideError, TermEntry};
 
 /// How the author relates to the organisation the post is about.
@@ -58,36 +59,39 @@ pub enum Counting {
     Mastodon,
 }
 
-/// `[sharing.limits.NAME]`: a platform's limits, overriding the built-in
-/// table or defining a platform copydesk does not know.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlatformLimits {
-    /// How length is counted (default for a new platform: characters).
-    pub counting: Option<Counting>,
-    /// share/length-limit: the longest post, in the platform's counting.
-    pub max_chars: Option<usize>,
-    /// share/hashtags: more than this many hashtags is flagged.
-    pub max_hashtags: Option<usize>,
-    /// share/mentions: more than this many @mentions is flagged.
-    pub max_mentions: Option<usize>,
-    /// share/links: more than this many links is flagged.
-    pub max_links: Option<usize>,
-    /// Characters shown before "… more"; a disclosure must sit before it.
-    pub fold_chars: Option<usize>,
+mergeable! {
+    /// `[sharing.limits.NAME]`: a platform's limits, overriding the built-in
+    /// table or defining a platform copydesk does not know.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct PlatformLimits {
+        /// How length is counted (default for a new platform: characters).
+        pub counting: Option<Counting>,
+        /// share/length-limit: the longest post, in the platform's counting.
+        pub max_chars: Option<usize>,
+        /// share/hashtags: more than this many hashtags is flagged.
+        pub max_hashtags: Option<usize>,
+        /// share/mentions: more than this many @mentions is flagged.
+        pub max_mentions: Option<usize>,
+        /// share/links: more than this many links is flagged.
+        pub max_links: Option<usize>,
+        /// Characters shown before "… more"; a disclosure must sit before it.
+        pub fold_chars: Option<usize>,
+    }
 }
 
-impl PlatformLimits {
-    /// `other` layered over `self`, key by key.
-    pub fn merged(self, other: PlatformLimits) -> PlatformLimits {
-        PlatformLimits {
-            counting: other.counting.or(self.counting),
-            max_chars: other.max_chars.or(self.max_chars),
-            max_hashtags: other.max_hashtags.or(self.max_hashtags),
-            max_mentions: other.max_mentions.or(self.max_mentions),
-            max_links: other.max_links.or(self.max_links),
-            fold_chars: other.fold_chars.or(self.fold_chars),
-        }
+merge_by_replacing!(AuthorRelationship, Counting);
+
+/// Per-platform limits layer key by key, under the platform's name in
+/// lower case.
+fn merge_limits(
+    ours: &mut BTreeMap<String, PlatformLimits>,
+    theirs: BTreeMap<String, PlatformLimits>,
+) {
+    for (name, limits) in theirs {
+        ours.entry(name.to_ascii_lowercase())
+            .or_default()
+            .merge(limits);
     }
 }
 
@@ -186,88 +190,66 @@ pub struct Embargo {
     pub why: Option<String>,
 }
 
-/// `[sharing]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SharingConfig {
-    /// Platforms a post is for when neither its front matter nor
-    /// `--platform` says. With `posts` set, only files inside those folders
-    /// count as posts for these platforms.
-    #[serde(default)]
-    pub platforms: Vec<String>,
-    /// Folders (or files), relative to the guide, that hold social posts:
-    /// when set, `platforms` applies only to files inside them, so a blog
-    /// post elsewhere is not checked as a tweet.
-    #[serde(default)]
-    pub posts: Vec<String>,
-    /// The author's relationship to the organisation when the post's front
-    /// matter does not say (default: independent).
-    pub author: Option<AuthorRelationship>,
-    /// Names of the organisation and its products.
-    #[serde(default)]
-    pub employer: Vec<String>,
-    /// Accepted employee disclosures ("#AcmeEmployee", "I work at Acme").
-    #[serde(default)]
-    pub disclosure: Vec<String>,
-    /// Codenames and terms that must never appear.
-    #[serde(default)]
-    pub confidential: Vec<String>,
-    #[serde(default)]
-    pub competitors: Vec<String>,
-    /// Files or folders of curated key messages, relative to the guide.
-    #[serde(default)]
-    pub key_messages: Vec<String>,
-    #[serde(default)]
-    pub embargo: Vec<Embargo>,
-    /// Per-platform limits, over the built-in table.
-    #[serde(default)]
-    pub limits: BTreeMap<String, PlatformLimits>,
-    /// Hashtags as the brand writes them ("#CustomerAdvocacy"): share/hashtags
-    /// fixes an all-lowercase spelling of one of these.
-    #[serde(default)]
-    pub hashtags: Vec<String>,
-    /// Contact details share/personal-data accepts (a public press address).
-    #[serde(default)]
-    pub allow_personal_data: Vec<String>,
-    /// share/sensitive-topic's lexicon (rows add to the built-in one; the
-    /// top-level `allow` list trims it).
-    #[serde(default)]
-    pub sensitive_topics: Vec<TermEntry>,
-    /// share/unsubstantiated-claim's phrases; `why` says what source a
-    /// claim needs.
-    #[serde(default)]
-    pub claims: Vec<TermEntry>,
-    /// share/reputation's negative judgements ("scam", "fraud").
-    #[serde(default)]
-    pub negative_judgements: Vec<TermEntry>,
+mergeable! {
+    /// `[sharing]`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct SharingConfig {
+        /// Platforms a post is for when neither its front matter nor
+        /// `--platform` says. With `posts` set, only files inside those folders
+        /// count as posts for these platforms.
+        #[serde(default)]
+        pub platforms: Vec<String>,
+        /// Folders (or files), relative to the guide, that hold social posts:
+        /// when set, `platforms` applies only to files inside them, so a blog
+        /// post elsewhere is not checked as a tweet.
+        #[serde(default)]
+        pub posts: Vec<String>,
+        /// The author's relationship to the organisation when the post's front
+        /// matter does not say (default: independent).
+        pub author: Option<AuthorRelationship>,
+        /// Names of the organisation and its products.
+        #[serde(default)]
+        pub employer: Vec<String>,
+        /// Accepted employee disclosures ("#AcmeEmployee", "I work at Acme").
+        #[serde(default)]
+        pub disclosure: Vec<String>,
+        /// Codenames and terms that must never appear.
+        #[serde(default)]
+        pub confidential: Vec<String>,
+        #[serde(default)]
+        pub competitors: Vec<String>,
+        /// Files or folders of curated key messages, relative to the guide.
+        #[serde(default)]
+        pub key_messages: Vec<String>,
+        #[serde(default)]
+        pub embargo: Vec<Embargo>,
+        /// Per-platform limits, over the built-in table.
+        #[serde(default)]
+        @merge(merge_limits)
+        pub limits: BTreeMap<String, PlatformLimits>,
+        /// Hashtags as the brand writes them ("#CustomerAdvocacy"): share/hashtags
+        /// fixes an all-lowercase spelling of one of these.
+        #[serde(default)]
+        pub hashtags: Vec<String>,
+        /// Contact details share/personal-data accepts (a public press address).
+        #[serde(default)]
+        pub allow_personal_data: Vec<String>,
+        /// share/sensitive-topic's lexicon (rows add to the built-in one; the
+        /// top-level `allow` list trims it).
+        #[serde(default)]
+        pub sensitive_topics: Vec<TermEntry>,
+        /// share/unsubstantiated-claim's phrases; `why` says what source a
+        /// claim needs.
+        #[serde(default)]
+        pub claims: Vec<TermEntry>,
+        /// share/reputation's negative judgements ("scam", "fraud").
+        #[serde(default)]
+        pub negative_judgements: Vec<TermEntry>,
+    }
 }
 
 impl SharingConfig {
-    /// `other` layered over `self`: scalars win, lists add, limits merge key
-    /// by key.
-    pub fn merged(mut self, other: SharingConfig) -> SharingConfig {
-        self.platforms.extend(other.platforms);
-        self.posts.extend(other.posts);
-        self.author = other.author.or(self.author);
-        self.employer.extend(other.employer);
-        self.disclosure.extend(other.disclosure);
-        self.confidential.extend(other.confidential);
-        self.competitors.extend(other.competitors);
-        self.key_messages.extend(other.key_messages);
-        self.embargo.extend(other.embargo);
-        for (name, limits) in other.limits {
-            let key = name.to_ascii_lowercase();
-            let current = self.limits.remove(&key).unwrap_or_default();
-            self.limits.insert(key, current.merged(limits));
-        }
-        self.hashtags.extend(other.hashtags);
-        self.allow_personal_data.extend(other.allow_personal_data);
-        self.sensitive_topics.extend(other.sensitive_topics);
-        self.claims.extend(other.claims);
-        self.negative_judgements.extend(other.negative_judgements);
-        self
-    }
-
     /// Checks serde cannot make: platform names.
     pub(super) fn validate(&self, name: &str, text: &str) -> Result<(), GuideError> {
         for platform in &self.platforms {

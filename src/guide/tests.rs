@@ -69,7 +69,7 @@ fn invalid_level_is_located_at_the_value() {
 fn extends_default_adds_to_builtin_tables() {
     let guide =
         load("[concise]\nwordy = [{ find = \"at the present moment\", use = \"now\" }]\n").unwrap();
-    let wordy = &guide.config.concise.wordy;
+    let wordy = guide.config.concise.table("wordy");
     assert!(wordy.len() > 1);
     assert!(
         wordy
@@ -86,7 +86,7 @@ fn extends_default_adds_to_builtin_tables() {
 #[test]
 fn extends_none_starts_empty() {
     let guide = load("extends = \"none\"\n[voice.casing]\nnames = [\"Acme\"]\n").unwrap();
-    assert!(guide.config.concise.wordy.is_empty());
+    assert!(guide.config.concise.table("wordy").is_empty());
     assert_eq!(guide.config.voice.casing.names, ["Acme"]);
     assert!(!guide.extends_default());
 }
@@ -113,4 +113,77 @@ fn hash_changes_with_the_text() {
     let b = load("allow = [\"b\"]\n").unwrap();
     assert_ne!(a.hash, b.hash);
     assert_eq!(a.hash, load("allow = [\"a\"]\n").unwrap().hash);
+}
+
+#[test]
+fn a_table_key_no_rule_declares_is_refused_at_the_key_with_the_nearest() {
+    let message = error_text("[concise]\nfiler = [{ find = \"really\", use = \"\" }]\n");
+    assert!(message.starts_with("team/copydesk.toml:2:1: "), "{message}");
+    assert!(message.contains("unknown field `filer`"), "{message}");
+    assert!(message.contains("did you mean `filler`?"), "{message}");
+    // The keys a section accepts are its own and its table rules'.
+    let message = error_text("[voice]\njargn = []\n");
+    assert!(message.starts_with("team/copydesk.toml:2:1: "), "{message}");
+    assert!(message.contains("`jargon`"), "{message}");
+    assert!(message.contains("`max_sentence_words`"), "{message}");
+    assert!(message.contains("did you mean `jargon`?"), "{message}");
+}
+
+#[test]
+fn an_error_inside_a_table_row_keeps_its_line_and_column() {
+    let message = error_text(
+        "[voice]\nmax_sentence_words = 30\njargon = [\n  { find = \"synergy\", usee = \"\" },\n]\n",
+    );
+    assert!(message.starts_with("team/copydesk.toml:4:"), "{message}");
+    assert!(message.contains("usee"), "{message}");
+    let message = error_text("[[concise.wordy]]\nfind = 3\n");
+    assert!(message.starts_with("team/copydesk.toml:2:8: "), "{message}");
+}
+
+#[test]
+fn table_rules_read_their_own_key_and_keep_the_built_in_rows() {
+    let guide = load(
+        "[voice]\nmax_sentence_words = 30\nhedges = [{ find = \"arguably\" }]\n\n[[concise.filler]]\nfind = \"kinda\"\n",
+    )
+    .unwrap();
+    assert_eq!(guide.config.voice.max_sentence_words, Some(30));
+    let hedge = crate::rules::find_rule("voice/hedge").unwrap().meta;
+    let hedges = guide.config.table(hedge);
+    assert_eq!(
+        hedges.last().map(|row| row.find.as_slice()),
+        Some(&["arguably".to_owned()][..])
+    );
+    assert!(hedges.len() > 1, "the built-in hedges stay");
+    let filler = crate::rules::find_rule("concise/filler").unwrap().meta;
+    assert!(
+        guide
+            .config
+            .table(filler)
+            .iter()
+            .any(|row| row.find.as_slice() == ["kinda"])
+    );
+    // A rule without a table has no rows.
+    let passive = crate::rules::find_rule("voice/passive").unwrap().meta;
+    assert!(guide.config.table(passive).is_empty());
+}
+
+#[test]
+fn every_table_rule_has_its_table_in_the_built_in_guide() {
+    let builtin = Guide::builtin();
+    for factory in crate::rules::registry() {
+        let meta = factory.meta;
+        if meta.table.is_some() {
+            assert!(
+                meta.defaults.is_some(),
+                "{} declares a table key but no built-in table",
+                meta.id
+            );
+            assert!(
+                !builtin.config.table(meta).is_empty(),
+                "{}: its table “{}” is empty in the built-in guide (is the key in a section of its category?)",
+                meta.id,
+                meta.table.unwrap_or_default()
+            );
+        }
+    }
 }

@@ -273,12 +273,12 @@ impl Lexicon {
     pub fn from_guide(config: &GuideFile) -> Lexicon {
         let mut phrases = Vec::new();
         let tables: [&[TermEntry]; 6] = [
-            &config.concise.wordy,
-            &config.concise.redundancy,
-            &config.concise.filler,
-            &config.concise.throat_clearing,
-            &config.concise.nominalization,
-            &config.voice.hedges,
+            config.concise.table("wordy"),
+            config.concise.table("redundancy"),
+            config.concise.table("filler"),
+            config.concise.table("throat_clearing"),
+            config.concise.table("nominalization"),
+            config.voice.table("hedges"),
         ];
         for table in tables {
             for entry in table {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::guide::{Guide, GuideSource, LlmConfig};
+use crate::guide::{Guide, GuideSource, LlmConfig, Merge};
 
 /// Relocates the config folder (tests, portable setups).
 pub const CONFIG_DIR_ENV: &str = "COPYDESK_CONFIG_DIR";

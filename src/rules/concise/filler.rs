@@ -47,6 +47,8 @@ declare_rule! {
         severity: Info,
         fixable: Unsafe,
         enabled_by_default: false,
+        table: "filler",
+        defaults: include_str!("filler.toml"),
     }
 }
 
@@ -55,7 +57,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.concise.filler,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Filler word {quoted}"),
             single_fix: Applicability::Unsafe,

@@ -1,7 +1,4 @@
 //! concise: wording that takes more words than it needs.
 
-pub mod filler;
-pub mod nominalization;
-pub mod redundancy;
-pub mod throat_clearing;
-pub mod wordy_phrase;
+// The rules: every file here that declares `pub const FACTORY` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules/concise.rs"));

@@ -46,6 +46,8 @@ declare_rule! {
         severity: Warning,
         fixable: Safe,
         enabled_by_default: false,
+        table: "nominalization",
+        defaults: include_str!("nominalization.toml"),
     }
 }
 
@@ -54,7 +56,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.concise.nominalization,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Buried verb {quoted}"),
             single_fix: Applicability::Safe,

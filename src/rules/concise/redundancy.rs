@@ -43,6 +43,8 @@ declare_rule! {
         category: Concise,
         severity: Info,
         fixable: Safe,
+        table: "redundancy",
+        defaults: include_str!("redundancy.toml"),
     }
 }
 
@@ -51,7 +53,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.concise.redundancy,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Redundant phrase {quoted}"),
             single_fix: Applicability::Safe,

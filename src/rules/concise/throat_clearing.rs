@@ -43,6 +43,8 @@ declare_rule! {
         severity: Warning,
         fixable: Safe,
         enabled_by_default: false,
+        table: "throat_clearing",
+        defaults: include_str!("throat_clearing.toml"),
     }
 }
 
@@ -51,7 +53,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.concise.throat_clearing,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Throat-clearing opener {quoted}"),
             single_fix: Applicability::Safe,

@@ -49,6 +49,8 @@ declare_rule! {
         category: Concise,
         severity: Info,
         fixable: Safe,
+        table: "wordy",
+        defaults: include_str!("wordy_phrase.toml"),
     }
 }
 
@@ -57,7 +59,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.concise.wordy,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Wordy phrase {quoted}"),
             single_fix: Applicability::Safe,

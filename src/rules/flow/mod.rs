@@ -1,4 +1,4 @@
 //! flow: how sentences and paragraphs connect.
 
-pub mod abrupt_transition;
-pub mod repeated_opener;
+// The rules: every file here that declares `pub const FACTORY` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/rules/flow.rs"));

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::guide::{Counting, Guide, PlatformLimits};
+use crate::guide::{Counting, Guide, Merge, PlatformLimits};
 
 /// A platform with its effective limits.
 #[derive(Debug, Clone, PartialEq, Eq)]

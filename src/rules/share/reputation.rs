@@ -55,6 +55,7 @@ declare_rule! {
         category: Share,
         severity: Warning,
         fixable: No,
+        defaults: include_str!("reputation.toml"),
     }
 }
 

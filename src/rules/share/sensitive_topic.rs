@@ -51,6 +51,7 @@ declare_rule! {
         category: Share,
         severity: Info,
         fixable: No,
+        defaults: include_str!("sensitive_topic.toml"),
     }
 }
 

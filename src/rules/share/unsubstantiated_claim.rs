@@ -62,6 +62,7 @@ declare_rule! {
         category: Share,
         severity: Warning,
         fixable: No,
+        defaults: include_str!("unsubstantiated_claim.toml"),
     }
 }
 

@@ -49,6 +49,8 @@ declare_rule! {
         category: Voice,
         severity: Info,
         fixable: No,
+        table: "ai_tells",
+        defaults: include_str!("ai_tells.toml"),
     }
 }
 
@@ -58,7 +60,7 @@ fn build(guide: &Guide) -> Box<dyn Rule> {
     Box::new(AiTells {
         table: TableRule::boxed(
             &META,
-            &guide.config.voice.ai_tells,
+            guide.config.table(&META),
             TableStyle {
                 message: |quoted| format!("Reads as machine-written: {quoted}"),
                 single_fix: Applicability::DisplayOnly,

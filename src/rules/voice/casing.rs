@@ -43,6 +43,7 @@ declare_rule! {
         category: Voice,
         severity: Warning,
         fixable: Safe,
+        defaults: include_str!("casing.toml"),
     }
 }
 

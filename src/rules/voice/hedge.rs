@@ -44,6 +44,8 @@ declare_rule! {
         severity: Info,
         fixable: Unsafe,
         enabled_by_default: false,
+        table: "hedges",
+        defaults: include_str!("hedge.toml"),
     }
 }
 
@@ -52,7 +54,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.voice.hedges,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Hedge or intensifier {quoted}"),
             single_fix: Applicability::Unsafe,

@@ -48,6 +48,8 @@ declare_rule! {
         severity: Warning,
         fixable: Unsafe,
         enabled_by_default: false,
+        table: "inclusive",
+        defaults: include_str!("inclusive.toml"),
     }
 }
 
@@ -56,7 +58,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed_with_context(
         &META,
-        &guide.config.voice.inclusive,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Non-inclusive term {quoted}"),
             single_fix: Applicability::Unsafe,

@@ -40,6 +40,8 @@ declare_rule! {
         severity: Warning,
         fixable: Unsafe,
         enabled_by_default: false,
+        table: "jargon",
+        defaults: include_str!("jargon.toml"),
     }
 }
 
@@ -48,7 +50,7 @@ pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
 fn build(guide: &Guide) -> Box<dyn Rule> {
     TableRule::boxed(
         &META,
-        &guide.config.voice.jargon,
+        guide.config.table(&META),
         TableStyle {
             message: |quoted| format!("Jargon {quoted}"),
             single_fix: Applicability::Unsafe,

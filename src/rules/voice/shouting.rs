@@ -56,6 +56,7 @@ declare_rule! {
         severity: Warning,
         fixable: Unsafe,
         enabled_by_default: false,
+        defaults: include_str!("acronyms.toml"),
     }
 }
 
