@@ -224,9 +224,7 @@ impl Checker {
         kind: DocumentKind,
         path: Option<&std::path::Path>,
     ) -> (Document, Vec<Finding>) {
-        let document = parse_at(text, kind, path);
-        let findings = self.check(&document);
-        (document, findings)
+        self.check_owned_at(text.to_owned(), kind, path)
     }
 
     /// What a rule sees of `document` for one block.

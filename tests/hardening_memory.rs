@@ -20,20 +20,7 @@ fn summary(diagnostics: &[Value]) -> Vec<&Value> {
 
 /// How many findings `copydesk check` reports for `name` in `dir`.
 fn cli_count(dir: &std::path::Path, name: &str) -> usize {
-    let output = common::run_in(
-        dir,
-        &[
-            "check",
-            name,
-            "--format",
-            "json-lines",
-            "--no-cache",
-            "--fail-on",
-            "never",
-        ],
-    );
-    assert!(output.status.success(), "{}", common::stderr(&output));
-    common::stdout(&output).lines().count()
+    cli_findings(dir, name).len()
 }
 
 /// The first diagnostics of `name` (holding `text`) opened in a server
