@@ -157,13 +157,22 @@ pub fn read_draft_encoded(path: &Path, limit: u64) -> Result<Draft, ReadError> {
     if size > limit {
         return Err(ReadError::TooLarge { size, limit });
     }
-    decode(read_limited(std::fs::File::open(path)?, limit)?, limit)
+    // Sized to the file, the buffer holds the text exactly; grown from
+    // empty, it doubles past the size, and the text keeps that capacity.
+    let capacity = usize::try_from(size).unwrap_or(0);
+    let bytes = read_limited_into(std::fs::File::open(path)?, limit, capacity)?;
+    decode(bytes, limit)
 }
 
 /// Read at most `limit + 1` bytes: enough to tell that the input is over the
 /// limit without holding more of it (standard input may never end).
 pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    read_limited_into(reader, limit, 0)
+}
+
+/// [`read_limited`] into a buffer made with room for `capacity` bytes.
+fn read_limited_into(reader: impl Read, limit: u64, capacity: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;

@@ -664,10 +664,10 @@ fn check_input(
             });
             return outcome;
         }
-        let (document, findings) = checker.check_text_at(&text, kind, path);
+        let (document, findings) = checker.check_owned_at(text, kind, path);
         outcome.words = document.word_count();
         if let (Some(cache), Some(key)) = (cache, &key) {
-            cache.put(key, &text, outcome.words, &findings);
+            cache.put(key, document.text(), outcome.words, &findings);
         }
         outcome.findings = findings;
         outcome.document = Some(document);

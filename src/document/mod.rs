@@ -123,14 +123,21 @@ pub struct Block {
 }
 
 impl Block {
-    fn new(kind: BlockKind, in_quote: bool, prose: ProseText, atoms: Vec<Atom>) -> Block {
-        let sentences = if matches!(kind, BlockKind::Heading(_) | BlockKind::TableCell) {
+    fn new(kind: BlockKind, in_quote: bool, mut prose: ProseText, mut atoms: Vec<Atom>) -> Block {
+        // A block lives as long as its document: keep no spare capacity
+        // from growing (up to half of each buffer, and the words alone take
+        // 16 bytes a word, three times the text).
+        prose.shrink_to_fit();
+        atoms.shrink_to_fit();
+        let mut sentences = if matches!(kind, BlockKind::Heading(_) | BlockKind::TableCell) {
             // Headings and cells are one unit each, punctuation or not.
             std::iter::once(0..prose.text.len()).collect()
         } else {
             segment::sentences(&prose.text)
         };
-        let words = segment::words(&prose.text);
+        sentences.shrink_to_fit();
+        let mut words = segment::words(&prose.text);
+        words.shrink_to_fit();
         Block {
             kind,
             in_quote,
@@ -216,6 +223,7 @@ impl Document {
             DocumentKind::PlainText | DocumentKind::GitCommit => plain::parse(&mut document),
         }
         document.directives = directives::parse(&document.text, &document.comments, kind);
+        document.blocks.shrink_to_fit();
         document
     }
 

@@ -182,6 +182,12 @@ impl ProseText {
         self.text.is_empty()
     }
 
+    /// Drop spare capacity left from appending.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.segments.shrink_to_fit();
+    }
+
     /// The source byte range a prose range covers. A bound inside a replaced
     /// segment widens to the whole segment.
     pub fn source_range(&self, prose: Range<usize>) -> Range<usize> {
