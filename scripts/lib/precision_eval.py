@@ -28,6 +28,10 @@ HELDOUT_LABELS = os.path.join(REPO, "benches/precision/heldout-labels.tsv")
 HELDOUT_FIX_LABELS = os.path.join(REPO, "benches/precision/heldout-fix-labels.tsv")
 HELDOUT_START = "<!-- heldout results: written by scripts/precision-eval --heldout; edit outside the markers -->"
 HELDOUT_END = "<!-- /heldout results -->"
+ESSAYS_LABELS = os.path.join(REPO, "benches/precision/essays-labels.tsv")
+ESSAYS_FIX_LABELS = os.path.join(REPO, "benches/precision/essays-fix-labels.tsv")
+ESSAYS_START = "<!-- essays results: written by scripts/precision-eval --essays; edit outside the markers -->"
+ESSAYS_END = "<!-- /essays results -->"
 FINDING_VERDICTS = ("true", "false", "debatable")
 FIX_VERDICTS = ("right", "wrong")
 FINDING_COLUMNS = ["file", "rule", "quote", "context", "verdict", "why"]
@@ -94,19 +98,21 @@ class Post:
 
 
 def posts_in(root, exclude=frozenset()):
-    """The posts one folder down, sorted; a post whose bytes equal one in
-    `exclude` (SHA-256 hex digests) is left out."""
+    """The posts one folder down, sorted (or, in a flat folder such as the
+    essays, the posts in the folder itself); a post whose bytes equal one
+    in `exclude` (SHA-256 hex digests) is left out."""
+    def is_post(path):
+        return path.endswith((".md", ".markdown", ".mdx")) and os.path.isfile(path)
+
     rels = []
-    for folder in sorted(os.listdir(root)):
-        path = os.path.join(root, folder)
-        if not os.path.isdir(path):
-            continue
-        for name in sorted(os.listdir(path)):
-            if name.endswith((".md", ".markdown", ".mdx")):
-                if exclude and digest(os.path.join(path, name)) in exclude:
-                    continue
+    folders = [f for f in sorted(os.listdir(root)) if os.path.isdir(os.path.join(root, f))]
+    for folder in folders:
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            if is_post(os.path.join(root, folder, name)):
                 rels.append(f"{folder}/{name}")
-    return rels
+    if not folders:
+        rels = [name for name in sorted(os.listdir(root)) if is_post(os.path.join(root, name))]
+    return [rel for rel in rels if not (exclude and digest(os.path.join(root, rel)) in exclude)]
 
 
 def digest(path):
@@ -538,6 +544,8 @@ def main():
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--heldout", action="store_true",
                         help="the held-out set: its own labels files and results section")
+    parser.add_argument("--essays", action="store_true",
+                        help="the four founding essays: their own labels files and results section")
     parser.add_argument("--dev-corpus", help="with --heldout: leave out posts identical to one here")
     parser.add_argument("--check", action="store_true", help="print the results; write nothing")
     parser.add_argument("--unlabelled", nargs="?", const="", default=None, metavar="RULE")
@@ -559,7 +567,11 @@ def main():
     if not rels:
         sys.exit(f"precision-eval: no posts (*.md in sub-folders) in {args.corpus}")
     posts = {rel: Post(args.corpus, rel) for rel in rels}
-    labels_path, fix_labels_path = (HELDOUT_LABELS, HELDOUT_FIX_LABELS) if args.heldout else (LABELS, FIX_LABELS)
+    labels_path, fix_labels_path = (
+        (HELDOUT_LABELS, HELDOUT_FIX_LABELS) if args.heldout
+        else (ESSAYS_LABELS, ESSAYS_FIX_LABELS) if args.essays
+        else (LABELS, FIX_LABELS)
+    )
     labels = read_labels(labels_path, FINDING_COLUMNS, FINDING_VERDICTS)
     fix_labels = read_labels(fix_labels_path, FIX_COLUMNS, FIX_VERDICTS)
     if args.agreement:
@@ -578,7 +590,11 @@ def main():
     words = sum(p.words() for p in posts.values())
     default_run = run_check(args.binary, args.corpus, rels, None)
     diffs = (run_diff(args.binary, args.corpus, rels, False), run_diff(args.binary, args.corpus, rels, True))
-    markers = (HELDOUT_START, HELDOUT_END) if args.heldout else (START, END)
+    markers = (
+        (HELDOUT_START, HELDOUT_END) if args.heldout
+        else (ESSAYS_START, ESSAYS_END) if args.essays
+        else (START, END)
+    )
     left_out = len(posts_in(args.corpus)) - len(rels)
     note = f"; {left_out} posts identical to development-set posts left out" if left_out else ""
     result = measure(args, levels, posts, words, default_run, all_run, labels, fix_labels, diffs, markers, note)

@@ -39,7 +39,9 @@ declare_rule! {
     /// wrong in a past-tense story), “on an ongoing basis” (“continually”
     /// says nonstop) and “the question of whether” (“There is whether …”)
     /// are Unsafe. “Utilization” is
-    /// flagged only before “of” (“resource utilization” is a metric).
+    /// flagged only before “of” (“resource utilization” is a metric), and
+    /// “in some cases” and its kin not in a set-aside after “or,” or “and,”
+    /// (“(or, in some cases, lack thereof)”), where “sometimes” reads oddly.
     ///
     /// ## Options
     /// `[concise] wordy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -108,6 +110,24 @@ const CLEAR_BEFORE_PURPOSE: &[&str] = &[
     "on", "in", "over", "through",
 ];
 
+/// "In some cases" and its kin, whose adverb ("sometimes") fits a clause but
+/// not a set-aside that qualifies an alternative noun: "(or, in some
+/// cases, lack thereof)" does not become "(or, sometimes, lack thereof)".
+const HOW_OFTEN: &[&str] = &["in all cases", "in many cases", "in most cases", "in some cases"];
+
+/// Whether the phrase opens a set-aside right after "or," or "and,".
+fn after_coordinator_comma(block: &Block, found: &Range<usize>) -> bool {
+    let before = block.prose.text[..found.start].trim_end();
+    let Some(before) = before.strip_suffix(',') else {
+        return false;
+    };
+    let word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    word.eq_ignore_ascii_case("or") || word.eq_ignore_ascii_case("and")
+}
+
 /// Quantities that need "of" before a determiner: "many of their users".
 const QUANTIFIERS: &[&str] = &["many", "much", "a few", "enough"];
 
@@ -129,6 +149,9 @@ fn wordy_context(block: &Block, found: &Range<usize>, replacement: Option<&str>)
     if UTILIZATION.contains(&phrase.as_str())
         && !next.is_some_and(|word| word.eq_ignore_ascii_case("of"))
     {
+        return Verdict::Skip;
+    }
+    if HOW_OFTEN.contains(&phrase.as_str()) && after_coordinator_comma(block, found) {
         return Verdict::Skip;
     }
     if PURPOSE.contains(&phrase.as_str()) {
