@@ -348,23 +348,32 @@ impl TextCounts {
     }
 }
 
-/// Length of the character n-grams a profile keeps (see [`char_ngrams`]).
+/// Length of the character n-grams of a profile's `char_ngrams` (see
+/// [`char_ngrams`]); `char_4grams` keeps [`NGRAM4`]-grams.
 pub const NGRAM: usize = 3;
 
-/// Character n-grams with their counts.
-pub type NgramCounts = std::collections::HashMap<[char; NGRAM], usize>;
+/// Length of the character n-grams of a profile's `char_4grams`.
+pub const NGRAM4: usize = 4;
 
-/// Character [`NGRAM`]-grams of a document's prose (the blocks
+/// Character n-grams with their counts.
+pub type NgramCounts<const N: usize = NGRAM> = std::collections::HashMap<[char; N], usize>;
+
+/// Character [`NGRAM`]-grams of a document's prose; see [`char_ngrams_of`].
+pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
+    char_ngrams_of::<NGRAM>(document)
+}
+
+/// Character `N`-grams of a document's prose (the blocks
 /// [`counts_as_prose`] accepts), counted. The text is lowercased, curly
 /// apostrophes straightened, every digit read as `0` (so "1.50.0" and
 /// "1.62.0" look alike), runs of whitespace read as one space, and the
 /// placeholder of inline code or links as a space; each block is read with
 /// a space either side. Returns the counts and the total number of n-grams.
 /// Kept apart from [`TextCounts`] so that `voice/drift` never pays for it.
-pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
-    let mut counts = NgramCounts::new();
+pub fn char_ngrams_of<const N: usize>(document: &Document) -> (NgramCounts<N>, usize) {
+    let mut counts = NgramCounts::<N>::new();
     let mut total = 0;
-    let mut window = [' '; NGRAM];
+    let mut window = [' '; N];
     for block in document.blocks.iter().filter(|b| counts_as_prose(b)) {
         let mut filled = 0usize;
         let chars = std::iter::once(' ')
@@ -384,9 +393,9 @@ pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
             }
             last_space = c == ' ';
             window.rotate_left(1);
-            window[NGRAM - 1] = c;
+            window[N - 1] = c;
             filled += 1;
-            if filled >= NGRAM {
+            if filled >= N {
                 *counts.entry(window).or_default() += 1;
                 total += 1;
             }
