@@ -391,14 +391,10 @@ pub fn learn(
 /// per 1,000 `N`-grams (ties broken by the n-gram, so learning is
 /// deterministic).
 fn top_ngrams<const N: usize>(posts: &[Document]) -> BTreeMap<String, f64> {
-    let mut pooled = stats::NgramCounts::<N>::new();
+    let mut pooled = stats::NgramCounts::<N>::default();
     let mut total = 0;
     for post in posts {
-        let (counts, n) = stats::char_ngrams_of::<N>(post);
-        total += n;
-        for (gram, count) in counts {
-            *pooled.entry(gram).or_default() += count;
-        }
+        total += stats::add_char_ngrams(post, &mut pooled);
     }
     top_rates(pooled, total)
         .into_iter()
@@ -408,13 +404,16 @@ fn top_ngrams<const N: usize>(posts: &[Document]) -> BTreeMap<String, f64> {
 
 /// The [`PROFILE_NGRAMS`] most frequent n-grams as rates per 1,000, most
 /// frequent first.
-fn top_rates<const N: usize>(
-    counts: stats::NgramCounts<N>,
-    total: usize,
-) -> Vec<(String, f64)> {
+fn top_rates<const N: usize>(counts: stats::NgramCounts<N>, total: usize) -> Vec<(String, f64)> {
     let mut ranked: Vec<([char; N], usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    ranked.truncate(PROFILE_NGRAMS);
+    let order =
+        |a: &([char; N], usize), b: &([char; N], usize)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+    if ranked.len() > PROFILE_NGRAMS {
+        // Only the first PROFILE_NGRAMS need sorting.
+        ranked.select_nth_unstable_by(PROFILE_NGRAMS, order);
+        ranked.truncate(PROFILE_NGRAMS);
+    }
+    ranked.sort_by(order);
     let total = total.max(1) as f64;
     ranked
         .into_iter()

@@ -245,3 +245,21 @@ fn delta_z(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
     let sd = stats::sd(&d).max(1e-9);
     d.iter().map(|v| (v - mu) / sd).collect()
 }
+
+#[test]
+fn top_rates_keeps_the_most_frequent_with_ties_by_gram() {
+    let mut counts = stats::NgramCounts::<3>::default();
+    // 400 distinct trigrams: counts 1..=400, plus a tie at the cut-off.
+    for i in 0..400u32 {
+        let c = char::from_u32(0x4E00 + i).expect("a CJK character");
+        counts.insert(['a', 'b', c], i as usize + 1);
+    }
+    counts.insert(['a', 'a', 'a'], 101);
+    let top = top_rates(counts, 1000);
+    assert_eq!(top.len(), PROFILE_NGRAMS);
+    assert_eq!(top[0].0, format!("ab{}", char::from_u32(0x4E00 + 399).unwrap()));
+    assert!((top[0].1 - 400.0).abs() < 1e-9, "{:?}", top[0]);
+    assert!(top.windows(2).all(|w| w[0].1 >= w[1].1));
+    // Counts 400 down to 102 fill 299 places; of the two 101s, "aaa" sorts first.
+    assert_eq!(top[PROFILE_NGRAMS - 1].0, "aaa");
+}
