@@ -126,7 +126,12 @@ pub fn char_ngram_delta(profiles: &[&VoiceProfile], text: &Document) -> Option<V
     let profile_rates: Vec<Vec<f64>> = profiles
         .iter()
         .map(|p| {
-            let floor = p.char_ngrams.values().copied().fold(f64::INFINITY, f64::min) / 2.0;
+            let floor = p
+                .char_ngrams
+                .values()
+                .copied()
+                .fold(f64::INFINITY, f64::min)
+                / 2.0;
             order
                 .iter()
                 .map(|(gram, _)| p.char_ngrams.get(*gram).copied().unwrap_or(floor))
@@ -216,10 +221,7 @@ mod tests {
     #[test]
     fn cosine_distances_are_zero_alike_one_orthogonal_two_opposite() {
         let text = [1.0, -1.0];
-        let d = cosine_distances(
-            &text,
-            &[vec![2.0, -2.0], vec![1.0, 1.0], vec![-1.0, 1.0]],
-        );
+        let d = cosine_distances(&text, &[vec![2.0, -2.0], vec![1.0, 1.0], vec![-1.0, 1.0]]);
         assert!((d[0] - 0.0).abs() < 1e-12, "{d:?}");
         assert!((d[1] - 1.0).abs() < 1e-12, "{d:?}");
         assert!((d[2] - 2.0).abs() < 1e-12, "{d:?}");
@@ -236,8 +238,7 @@ mod tests {
         assert!((profile_z[0][0] + 1.0 / s).abs() < 1e-12, "{profile_z:?}");
         assert!((profile_z[1][0] - 1.0 / s).abs() < 1e-12, "{profile_z:?}");
         // `keep` sees the mean across profiles.
-        let (text_z, _) =
-            standardise_features(&[5.0], &[vec![2.0], vec![4.0]], |mu| mu > 3.0);
+        let (text_z, _) = standardise_features(&[5.0], &[vec![2.0], vec![4.0]], |mu| mu > 3.0);
         assert!(text_z.is_empty());
     }
 
