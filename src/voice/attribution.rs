@@ -266,15 +266,8 @@ mod tests {
     }
 
     fn profile_with_trigrams(name: &str, grams: &[(&str, f64)]) -> VoiceProfile {
-        let posts: Vec<Document> = (0..3)
-            .map(|i| {
-                Document::parse(
-                    format!("Post {i}. We write short sentences here. ").repeat(40),
-                    DocumentKind::Markdown,
-                )
-            })
-            .collect();
-        let mut p = super::super::learn(name, &posts, 100).expect("enough text");
+        let mut p = crate::voice::tests::learned();
+        p.name = name.to_owned();
         p.char_ngrams = grams.iter().map(|(g, r)| ((*g).to_owned(), *r)).collect();
         p
     }

@@ -43,7 +43,7 @@ fn docs(texts: &[String]) -> Vec<Document> {
         .collect()
 }
 
-fn learned() -> VoiceProfile {
+pub(crate) fn learned() -> VoiceProfile {
     let posts: Vec<String> = (0..8).map(|seed| plain_post(seed, 40)).collect();
     learn("dana", &docs(&posts), 1_000).expect("enough text")
 }
@@ -257,7 +257,10 @@ fn top_rates_keeps_the_most_frequent_with_ties_by_gram() {
     counts.insert(['a', 'a', 'a'], 101);
     let top = top_rates(counts, 1000);
     assert_eq!(top.len(), PROFILE_NGRAMS);
-    assert_eq!(top[0].0, format!("ab{}", char::from_u32(0x4E00 + 399).unwrap()));
+    assert_eq!(
+        top[0].0,
+        format!("ab{}", char::from_u32(0x4E00 + 399).unwrap())
+    );
     assert!((top[0].1 - 400.0).abs() < 1e-9, "{:?}", top[0]);
     assert!(top.windows(2).all(|w| w[0].1 >= w[1].1));
     // Counts 400 down to 102 fill 299 places; of the two 101s, "aaa" sorts first.
