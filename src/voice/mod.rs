@@ -8,15 +8,21 @@
 //! short representative sentences. [`drift`] compares a draft with a
 //! profile and says where it moves far from it (the `voice/drift` rule);
 //! [`distance`] and [`excerpts_for`] are for model-backed suggestions;
-//! [`delta`] attributes a text to the nearest of several profiles.
+//! [`attribution_scores`] attributes a text to the nearest of several
+//! profiles (`attribution.rs`).
 //!
 //! Everything here is pure: no IO, no clock. Reading posts and writing the
 //! profile file is the CLI's job (`copydesk voice learn`).
 
+mod attribution;
 mod loaded;
 pub mod stats;
 pub mod words;
 
+pub use attribution::{
+    ATTRIBUTION_WEIGHTS, DELTA_WORDS, attribution_scores, char_ngram_delta, delta,
+    ngram_dissimilarity,
+};
 pub use loaded::{LoadedProfile, UnknownProfile, Voices};
 
 use std::collections::BTreeMap;
@@ -38,7 +44,7 @@ pub const DEFAULT_MIN_WORDS: usize = 2_000;
 pub const MIN_POSTS: usize = 3;
 /// How many short excerpts a profile keeps.
 pub const EXCERPTS: usize = 15;
-/// How many character trigrams a profile keeps.
+/// How many character trigrams (and, apart, how many 4-grams) a profile keeps.
 pub const PROFILE_NGRAMS: usize = 300;
 
 /// A mean and the spread of the per-post values around it.
@@ -156,6 +162,11 @@ pub struct VoiceProfile {
     /// used for attribution. Profiles learned before it existed lack it.
     #[serde(default)]
     pub char_ngrams: BTreeMap<String, f64>,
+    /// The [`PROFILE_NGRAMS`] most frequent character 4-grams, per 1,000
+    /// 4-grams, read like `char_ngrams`; used for attribution. Profiles
+    /// learned before it existed lack it.
+    #[serde(default)]
+    pub char_4grams: BTreeMap<String, f64>,
     /// Short sentences (under 30 words) chosen to represent the voice.
     #[serde(default)]
     pub excerpts: Vec<String>,
@@ -370,23 +381,20 @@ pub fn learn(
             .collect(),
         prefers,
         function_words,
-        char_ngrams: top_ngrams(posts),
+        char_ngrams: top_ngrams::<{ stats::NGRAM }>(posts),
+        char_4grams: top_ngrams::<{ stats::NGRAM4 }>(posts),
         excerpts: choose_excerpts(posts, sentence_lengths.median),
     })
 }
 
-/// The [`PROFILE_NGRAMS`] most frequent character trigrams over all posts,
-/// per 1,000 trigrams (ties broken by the trigram, so learning is
+/// The [`PROFILE_NGRAMS`] most frequent character `N`-grams over all posts,
+/// per 1,000 `N`-grams (ties broken by the n-gram, so learning is
 /// deterministic).
-fn top_ngrams(posts: &[Document]) -> BTreeMap<String, f64> {
-    let mut pooled = stats::NgramCounts::new();
+fn top_ngrams<const N: usize>(posts: &[Document]) -> BTreeMap<String, f64> {
+    let mut pooled = stats::NgramCounts::<N>::default();
     let mut total = 0;
     for post in posts {
-        let (counts, n) = stats::char_ngrams(post);
-        total += n;
-        for (gram, count) in counts {
-            *pooled.entry(gram).or_default() += count;
-        }
+        total += stats::add_char_ngrams(post, &mut pooled);
     }
     top_rates(pooled, total)
         .into_iter()
@@ -396,10 +404,16 @@ fn top_ngrams(posts: &[Document]) -> BTreeMap<String, f64> {
 
 /// The [`PROFILE_NGRAMS`] most frequent n-grams as rates per 1,000, most
 /// frequent first.
-fn top_rates(counts: stats::NgramCounts, total: usize) -> Vec<(String, f64)> {
-    let mut ranked: Vec<([char; stats::NGRAM], usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    ranked.truncate(PROFILE_NGRAMS);
+fn top_rates<const N: usize>(counts: stats::NgramCounts<N>, total: usize) -> Vec<(String, f64)> {
+    let mut ranked: Vec<([char; N], usize)> = counts.into_iter().collect();
+    let order =
+        |a: &([char; N], usize), b: &([char; N], usize)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+    if ranked.len() > PROFILE_NGRAMS {
+        // Only the first PROFILE_NGRAMS need sorting.
+        ranked.select_nth_unstable_by(PROFILE_NGRAMS, order);
+        ranked.truncate(PROFILE_NGRAMS);
+    }
+    ranked.sort_by(order);
     let total = total.max(1) as f64;
     ranked
         .into_iter()
@@ -783,110 +797,6 @@ fn function_word_distance(profile: &VoiceProfile, counts: &TextCounts) -> f64 {
         used += 1;
     }
     if used == 0 { 0.0 } else { total / used as f64 }
-}
-
-/// How many of the most frequent function words [`delta`] compares (100
-/// did best of 30, 60, 100 and 150 in docs/voice.md's evaluation).
-pub const DELTA_WORDS: usize = 100;
-
-/// Cosine Delta (Smith & Aldridge 2011, a variant of Burrows' Delta) from a
-/// text to each of several profiles, in order. Each of the
-/// [`DELTA_WORDS`] most frequent function words is standardised by its mean
-/// and spread across the profiles (so it needs two or more); the distance is
-/// one minus the cosine between the text's z-scores and the profile's. It
-/// ranges over 0..=2; lowest is nearest.
-pub fn delta(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
-    let counts = TextCounts::of_document(text);
-    let rates = counts.function_word_rates();
-    let tables: Vec<Vec<[f64; 2]>> = profiles.iter().map(|p| p.function_word_table()).collect();
-    // The most frequent function words across the profiles (Burrows'
-    // "most frequent words"): rarer ones are noise in short texts.
-    let mut order: Vec<usize> = (0..FUNCTION_WORDS.len()).collect();
-    let total = |i: usize| tables.iter().map(|t| t[i][0]).sum::<f64>();
-    order.sort_by(|&a, &b| total(b).total_cmp(&total(a)).then(a.cmp(&b)));
-    order.truncate(DELTA_WORDS);
-    let mut text_z = Vec::new();
-    let mut profile_z: Vec<Vec<f64>> = vec![Vec::new(); profiles.len()];
-    for i in order {
-        let means: Vec<f64> = tables.iter().map(|t| t[i][0]).collect();
-        let mu = mean(&means).unwrap_or(0.0);
-        let sigma = sd(&means);
-        if sigma <= 0.0 || mu < 0.5 {
-            continue;
-        }
-        text_z.push((rates[i] - mu) / sigma);
-        for (z, m) in profile_z.iter_mut().zip(&means) {
-            z.push((m - mu) / sigma);
-        }
-    }
-    let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
-    profile_z
-        .iter()
-        .map(|z| {
-            let dot: f64 = z.iter().zip(&text_z).map(|(a, b)| a * b).sum();
-            1.0 - dot / (norm(z) * norm(&text_z)).max(1e-9)
-        })
-        .collect()
-}
-
-/// Character n-gram dissimilarity from a text to a profile (Stamatatos'
-/// variant of Kešelj's common n-grams measure, which suits texts much
-/// shorter than the profile): over the text's own most frequent trigrams,
-/// the mean of `(2 (t - p) / (t + p))²`, where `t` and `p` are the rates in
-/// the text and the profile (0 where the profile does not keep it). 0..=4;
-/// `None` when the profile keeps no n-grams or the text has none.
-pub fn ngram_dissimilarity(profile: &VoiceProfile, text: &Document) -> Option<f64> {
-    if profile.char_ngrams.is_empty() {
-        return None;
-    }
-    let (counts, total) = stats::char_ngrams(text);
-    let grams = top_rates(counts, total);
-    if grams.is_empty() {
-        return None;
-    }
-    let sum: f64 = grams
-        .iter()
-        .map(|(gram, t)| {
-            let p = profile.char_ngrams.get(gram).copied().unwrap_or(0.0);
-            let d = 2.0 * (t - p) / (t + p);
-            d * d
-        })
-        .sum();
-    Some(sum / grams.len() as f64)
-}
-
-/// Weight of the character n-gram distance against Cosine Delta in
-/// [`attribution_scores`].
-pub const NGRAM_WEIGHT: f64 = 2.0;
-
-/// Attribution scores of a text against several profiles (two or more), in
-/// order; lowest is nearest. Each of two distances, Cosine Delta over
-/// function words ([`delta`]) and the character n-gram dissimilarity
-/// ([`ngram_dissimilarity`]), is standardised across the candidates (its
-/// z-score among them), and the score is their weighted sum. When any
-/// profile lacks n-grams (learned by an older copydesk), Cosine Delta alone.
-pub fn attribution_scores(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
-    let standardise = |values: &[f64]| -> Vec<f64> {
-        let mu = mean(values).unwrap_or(0.0);
-        let sigma = sd(values).max(1e-9);
-        values.iter().map(|v| (v - mu) / sigma).collect()
-    };
-    let deltas = standardise(&delta(profiles, text));
-    let ngrams: Option<Vec<f64>> = profiles
-        .iter()
-        .map(|p| ngram_dissimilarity(p, text))
-        .collect();
-    match ngrams {
-        Some(ngrams) => {
-            let ngrams = standardise(&ngrams);
-            deltas
-                .iter()
-                .zip(&ngrams)
-                .map(|(d, n)| d + NGRAM_WEIGHT * n)
-                .collect()
-        }
-        None => deltas,
-    }
 }
 
 /// Where a draft moves far from a profile.

@@ -348,23 +348,67 @@ impl TextCounts {
     }
 }
 
-/// Length of the character n-grams a profile keeps (see [`char_ngrams`]).
+/// Length of the character n-grams of a profile's `char_ngrams` (see
+/// [`char_ngrams`]); `char_4grams` keeps [`NGRAM4`]-grams.
 pub const NGRAM: usize = 3;
 
-/// Character n-grams with their counts.
-pub type NgramCounts = std::collections::HashMap<[char; NGRAM], usize>;
+/// Length of the character n-grams of a profile's `char_4grams`.
+pub const NGRAM4: usize = 4;
 
-/// Character [`NGRAM`]-grams of a document's prose (the blocks
+/// Character n-grams with their counts.
+pub type NgramCounts<const N: usize = NGRAM> =
+    std::collections::HashMap<[char; N], usize, std::hash::BuildHasherDefault<GramHasher>>;
+
+/// A fast hasher for n-gram keys (the multiply-rotate step of rustc's
+/// FxHash): counting the n-grams of a profile's posts is most of the cost
+/// of `voice learn`, and the keys are not attacker-chosen in any way that
+/// matters (a slow count, never a wrong one).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GramHasher(u64);
+
+impl std::hash::Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+}
+
+/// Character [`NGRAM`]-grams of a document's prose; see [`char_ngrams_of`].
+pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
+    char_ngrams_of::<NGRAM>(document)
+}
+
+/// Character `N`-grams of a document's prose (the blocks
 /// [`counts_as_prose`] accepts), counted. The text is lowercased, curly
 /// apostrophes straightened, every digit read as `0` (so "1.50.0" and
 /// "1.62.0" look alike), runs of whitespace read as one space, and the
 /// placeholder of inline code or links as a space; each block is read with
 /// a space either side. Returns the counts and the total number of n-grams.
 /// Kept apart from [`TextCounts`] so that `voice/drift` never pays for it.
-pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
-    let mut counts = NgramCounts::new();
+pub fn char_ngrams_of<const N: usize>(document: &Document) -> (NgramCounts<N>, usize) {
+    let mut counts = NgramCounts::<N>::default();
+    let total = add_char_ngrams(document, &mut counts);
+    (counts, total)
+}
+
+/// Add a document's character `N`-grams (read as [`char_ngrams_of`] reads
+/// them) to `counts`; returns how many it added.
+pub fn add_char_ngrams<const N: usize>(document: &Document, counts: &mut NgramCounts<N>) -> usize {
     let mut total = 0;
-    let mut window = [' '; NGRAM];
+    let mut window = [' '; N];
     for block in document.blocks.iter().filter(|b| counts_as_prose(b)) {
         let mut filled = 0usize;
         let chars = std::iter::once(' ')
@@ -384,15 +428,15 @@ pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {
             }
             last_space = c == ' ';
             window.rotate_left(1);
-            window[NGRAM - 1] = c;
+            window[N - 1] = c;
             filled += 1;
-            if filled >= NGRAM {
+            if filled >= N {
                 *counts.entry(window).or_default() += 1;
                 total += 1;
             }
         }
     }
-    (counts, total)
+    total
 }
 
 pub fn mean_usize(values: &[usize]) -> Option<f64> {

@@ -43,7 +43,7 @@ fn docs(texts: &[String]) -> Vec<Document> {
         .collect()
 }
 
-fn learned() -> VoiceProfile {
+pub(crate) fn learned() -> VoiceProfile {
     let posts: Vec<String> = (0..8).map(|seed| plain_post(seed, 40)).collect();
     learn("dana", &docs(&posts), 1_000).expect("enough text")
 }
@@ -195,6 +195,22 @@ fn learned_profile_keeps_trigrams_and_survives_toml() {
     );
     let back = VoiceProfile::from_toml(&profile.to_toml()).expect("reads back");
     assert_eq!(back.char_ngrams, profile.char_ngrams);
+    assert!(!profile.char_4grams.is_empty());
+    assert!(profile.char_4grams.len() <= PROFILE_NGRAMS);
+    assert!(profile.char_4grams.keys().all(|g| g.chars().count() == 4));
+    assert!(profile.char_4grams.contains_key(" we'"));
+    assert_eq!(back.char_4grams, profile.char_4grams);
+    // A profile file from before 4-grams (no `[char_4grams]` table) loads.
+    let text = profile.to_toml();
+    let start = text.find("[char_4grams]").expect("4-grams table");
+    let end = text[start + 1..]
+        .find("\n[")
+        .map_or(text.len(), |i| start + 2 + i);
+    let older = format!("{}{}", &text[..start], &text[end..]);
+    assert!(!older.contains("char_4grams"), "{older}");
+    let back = VoiceProfile::from_toml(&older).expect("older profile reads");
+    assert!(back.char_4grams.is_empty());
+    assert_eq!(back.char_ngrams, profile.char_ngrams);
 }
 
 #[test]
@@ -206,10 +222,47 @@ fn attribution_scores_prefer_the_nearer_profile_and_old_profiles_still_work() {
     assert!(n[0] < n[1], "{n:?}");
     let s = attribution_scores(&[&plain, &formal], &text);
     assert!(s[0] < s[1], "{s:?}");
-    // A profile from before trigrams: Cosine Delta alone decides.
+    // A profile from before character n-grams: Cosine Delta alone decides.
     let mut old = formal.clone();
     old.char_ngrams.clear();
+    old.char_4grams.clear();
     let s = attribution_scores(&[&plain, &old], &text);
     assert!(s[0] < s[1], "{s:?}");
     assert_eq!(ngram_dissimilarity(&old, &text), None);
+    assert_eq!(s, delta_z(&[&plain, &old], &text));
+    // One from before 4-grams: function words and trigrams decide.
+    let mut trigrams_only = formal.clone();
+    trigrams_only.char_4grams.clear();
+    let s = attribution_scores(&[&plain, &trigrams_only], &text);
+    assert!(s[0] < s[1], "{s:?}");
+    assert_ne!(s, delta_z(&[&plain, &trigrams_only], &text));
+}
+
+/// Cosine Delta alone, as z-scores among the profiles.
+fn delta_z(profiles: &[&VoiceProfile], text: &Document) -> Vec<f64> {
+    let d = delta(profiles, text);
+    let mu = d.iter().sum::<f64>() / d.len() as f64;
+    let sd = stats::sd(&d).max(1e-9);
+    d.iter().map(|v| (v - mu) / sd).collect()
+}
+
+#[test]
+fn top_rates_keeps_the_most_frequent_with_ties_by_gram() {
+    let mut counts = stats::NgramCounts::<3>::default();
+    // 400 distinct trigrams: counts 1..=400, plus a tie at the cut-off.
+    for i in 0..400u32 {
+        let c = char::from_u32(0x4E00 + i).expect("a CJK character");
+        counts.insert(['a', 'b', c], i as usize + 1);
+    }
+    counts.insert(['a', 'a', 'a'], 101);
+    let top = top_rates(counts, 1000);
+    assert_eq!(top.len(), PROFILE_NGRAMS);
+    assert_eq!(
+        top[0].0,
+        format!("ab{}", char::from_u32(0x4E00 + 399).unwrap())
+    );
+    assert!((top[0].1 - 400.0).abs() < 1e-9, "{:?}", top[0]);
+    assert!(top.windows(2).all(|w| w[0].1 >= w[1].1));
+    // Counts 400 down to 102 fill 299 places; of the two 101s, "aaa" sorts first.
+    assert_eq!(top[PROFILE_NGRAMS - 1].0, "aaa");
 }
