@@ -20,6 +20,7 @@ pub mod meaning;
 pub mod prompt;
 pub mod review;
 pub mod trust;
+pub mod voice_guard;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

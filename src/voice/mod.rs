@@ -13,10 +13,13 @@
 //! Everything here is pure: no IO, no clock. Reading posts and writing the
 //! profile file is the CLI's job (`copydesk voice learn`).
 
+pub mod connectives;
+mod in_effect;
 mod loaded;
 pub mod stats;
 pub mod words;
 
+pub use in_effect::{InEffect, ProfileSource};
 pub use loaded::{LoadedProfile, UnknownProfile, Voices};
 
 use std::collections::BTreeMap;
@@ -149,6 +152,12 @@ pub struct VoiceProfile {
     /// evidence: the plain word 5+ times, the formal one never).
     #[serde(default)]
     pub prefers: BTreeMap<String, String>,
+    /// How often each of [`connectives::CONNECTIVES`] appears in the
+    /// writer's prose, zeros included (a rewrite that brings in one the
+    /// writer never uses moves away from the voice). Profiles learned before
+    /// it existed lack it.
+    #[serde(default)]
+    pub connectives: BTreeMap<String, usize>,
     /// Function words per 1,000 words: `[mean, sd across posts]`.
     pub function_words: BTreeMap<String, [f64; 2]>,
     /// The [`PROFILE_NGRAMS`] most frequent character trigrams of the
@@ -369,6 +378,7 @@ pub fn learn(
             .map(|(s, _)| s)
             .collect(),
         prefers,
+        connectives: connectives::count(posts),
         function_words,
         char_ngrams: top_ngrams(posts),
         excerpts: choose_excerpts(posts, sentence_lengths.median),
