@@ -22,13 +22,13 @@ const KINDS: [(PromptKind, &str, &[&str], &[&str]); 4] = [
     (
         PromptKind::Tighten,
         TIGHTEN,
-        &["text", "unit", "target_words", "context"],
+        &["text", "unit", "target_words", "context", "voice_examples"],
         &["text"],
     ),
     (
         PromptKind::Bridge,
         BRIDGE,
-        &["first", "second", "count"],
+        &["first", "second", "count", "voice_examples"],
         &["first", "second"],
     ),
     (
@@ -299,6 +299,28 @@ pub fn voice_section(guide: &Guide) -> String {
     format!("\nStyle guide:\n- {}", lines.join("\n- "))
 }
 
+/// How many of the writer's own sentences Tighten and Bridge prompts carry
+/// when a voice profile is in effect.
+pub const VOICE_EXAMPLES: usize = 3;
+
+/// The `{{voice_examples}}` section: the profile's stored sentences closest
+/// to `text` ([`crate::voice::excerpts_for`]), empty without a profile (or
+/// when it stores none).
+pub fn voice_examples(profile: Option<&crate::voice::VoiceProfile>, text: &str) -> String {
+    let Some(profile) = profile else {
+        return String::new();
+    };
+    let excerpts = crate::voice::excerpts_for(profile, text, VOICE_EXAMPLES);
+    if excerpts.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = excerpts.iter().map(|e| format!("- {e}")).collect();
+    format!(
+        "\nThe writer's own sentences, from their published posts. Match how they write (sentence length, contractions, person, linking words); do not copy them:\n{}\n",
+        lines.join("\n")
+    )
+}
+
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
@@ -366,8 +388,8 @@ mod tests {
     #[test]
     fn builtin_prompts_parse_with_versions() {
         let prompts = Prompts::builtin();
-        assert_eq!(prompts.tighten.id(), "tighten@2");
-        assert_eq!(prompts.bridge.id(), "bridge@2");
+        assert_eq!(prompts.tighten.id(), "tighten@3");
+        assert_eq!(prompts.bridge.id(), "bridge@3");
         assert_eq!(prompts.system.id(), "system@1");
         assert_eq!(prompts.review.id(), "review@1");
     }
