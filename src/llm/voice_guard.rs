@@ -10,16 +10,19 @@
 //! - **contractions removed**: every contraction of the original gone, for
 //!   a writer who uses them in 4 of 5 posts (a lone “it's” or “there's” of
 //!   a cut stock phrase does not count);
-//! - **longer sentences**: sentences merged so that the mean is over 1.4×
-//!   the writer's and at least `max(3, 0.2 × theirs)` words above both the
+//! - **longer sentences**, for a writer of short ones (a mean of at most
+//!   15 words): sentences of an original within the writer's
+//!   range (a mean of at most 1.4× theirs) merged so that the mean is over
+//!   1.4× theirs and at least `max(3, 0.2 × theirs)` words above both the
 //!   original's mean and the writer's;
 //! - **person**: a person the writer uses (1+ per 100 words) used twice or
 //!   more in the original and gone from the rewrite, or one person swapped
 //!   for another; for Bridge, a person neither paragraph uses that the
 //!   writer rarely uses (under 0.3 per 100 words);
 //! - **connectives**: one the writer never used in 2,000+ words of posts
-//!   brought in, or a sentence opened with a connective the writer avoids
-//!   as an opener;
+//!   brought in (“moreover”, “therefore”; not words such as “yet” or “so”
+//!   that are as often something else), or a sentence opened with a
+//!   connective the writer avoids as an opener;
 //! - **Bridge length**: a transition over 1.25× the writer's 90th
 //!   percentile sentence and 1.8× their mean.
 //!
@@ -149,6 +152,9 @@ fn quoted(words: &[String]) -> String {
 const USES_PERSON: f64 = 1.0;
 /// A writer "rarely uses" a person below this rate per 100 words.
 const RARE_PERSON: f64 = 0.3;
+/// A writer whose sentences average at most this many words writes short
+/// ones; only their sentences are held short.
+const SHORT_SENTENCES: f64 = 15.0;
 /// Sentences this many times the writer's mean are out of their range
 /// (the ratio `voice/drift` uses).
 const LONG_RATIO: f64 = 1.4;
@@ -248,7 +254,9 @@ pub fn check_tighten(
         let yours = profile.sentences.mean;
         let margin = (0.2 * yours).max(3.0);
         if yours > 0.0
+            && yours <= SHORT_SENTENCES
             && after.counts.sentence_lengths.len() < before.counts.sentence_lengths.len()
+            && b <= LONG_RATIO * yours
             && a > LONG_RATIO * yours
             && a - b.max(yours) >= margin
         {
@@ -320,10 +328,18 @@ fn connectives_kept(
     Ok(())
 }
 
-/// Whether the profile shows the writer never using `word` (a connective),
-/// with enough of their prose to say so.
+/// Connectives that are as often something else ("not yet", "still
+/// there", "so much", "it finally works"): a rewrite bringing one in is not
+/// judged by whether the writer used it, only as an avoided opener.
+const AMBIGUOUS: &[&str] = &[
+    "also", "anyway", "besides", "but", "finally", "instead", "overall", "plus", "so", "still",
+    "then", "yet",
+];
+
+/// Whether the profile shows the writer never using `word` (a connective
+/// that is only a connective), with enough of their prose to say so.
 fn never_uses(profile: &VoiceProfile, word: &str) -> bool {
-    if profile.learned_from.words < DEFAULT_MIN_WORDS {
+    if profile.learned_from.words < DEFAULT_MIN_WORDS || AMBIGUOUS.contains(&word) {
         return false;
     }
     match profile.connectives.get(word) {

@@ -87,7 +87,7 @@ fn merged_sentences_for_a_writer_of_short_ones() {
         profile("plain").sentences.mean
     );
     assert!(rejection.to_string().contains(&yours), "{rejection}");
-    // The same merge is within the formal writer's range.
+    // The formal writer does not write short sentences: no such limit.
     assert_eq!(tighten("formal", original, candidate), Ok(()));
     // Cutting words without merging keeps the plain writer's rhythm.
     assert_eq!(
