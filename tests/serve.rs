@@ -13,7 +13,7 @@ use common::{copydesk, stderr};
 use serde_json::{Value, json};
 
 /// A running `copydesk serve`, stopped when dropped.
-struct Served {
+pub(crate) struct Served {
     child: Child,
     port: u16,
     token: String,
@@ -26,7 +26,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(dir: &Path, folder: Option<&str>) -> Served {
+pub(crate) fn serve(dir: &Path, folder: Option<&str>) -> Served {
     let mut command = copydesk();
     command.arg("serve").args(["--port", "0"]).current_dir(dir);
     command.env_remove("COPYDESK_SERVE_TOKEN");
@@ -57,14 +57,14 @@ fn serve(dir: &Path, folder: Option<&str>) -> Served {
     }
 }
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: String,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
@@ -110,7 +110,7 @@ fn request(
     }
 }
 
-fn get(served: &Served, target: &str) -> Reply {
+pub(crate) fn get(served: &Served, target: &str) -> Reply {
     request(
         served.port,
         "GET",
@@ -120,7 +120,7 @@ fn get(served: &Served, target: &str) -> Reply {
     )
 }
 
-fn post(served: &Served, target: &str, body: &Value) -> Reply {
+pub(crate) fn post(served: &Served, target: &str, body: &Value) -> Reply {
     request(
         served.port,
         "POST",
