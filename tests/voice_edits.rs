@@ -85,7 +85,8 @@ fn labelled_voice_pairs_are_judged_against_their_writers_profile() {
 /// every good Bridge option with the plain writer's, whose voice (“we”,
 /// contractions, short sentences) most of the set is written in. The
 /// formal writer's profile may refuse a transition that is fine in general
-/// but not theirs (docs/voice.md gives the figures).
+/// but not theirs (one that brings in “we”; docs/voice.md gives the
+/// figures).
 #[test]
 fn the_profile_check_keeps_the_good_rewrites_the_guard_kept() {
     let checker = set::checker();
@@ -419,4 +420,54 @@ async fn suggest_writes_in_the_profile_in_effect() {
     let prompt = requests[after_second].last_user_message();
     assert_eq!(listed(&prompt, voices::FORMAL), 3, "{prompt}");
     assert_eq!(listed(&prompt, voices::PLAIN), 0, "{prompt}");
+}
+
+/// The same on real writers: each writer of ../shared/corpus/voices learned
+/// from all their posts keeps every good rewrite the guard kept without a
+/// profile (Tighten and Bridge), when the corpus is present.
+#[test]
+fn real_writers_profiles_keep_the_good_rewrites() {
+    let Some(root) = crate::voice::corpus() else {
+        return;
+    };
+    let checker = set::checker();
+    let pairs = set::load();
+    let kept: Vec<&set::Pair> = pairs
+        .iter()
+        .filter(|p| p.verdict == "accept" && p.profile.is_none())
+        .filter(|p| p.check_in_voice(&checker, Checks::All, None).is_ok())
+        .collect();
+    let mut writers: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    writers.sort();
+    assert!(writers.len() >= 10, "{writers:?}");
+    for writer in &writers {
+        let documents: Vec<copydesk::document::Document> = std::fs::read_dir(writer)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .map(|p| {
+                copydesk::document::Document::parse(
+                    std::fs::read_to_string(&p).unwrap(),
+                    copydesk::document::DocumentKind::Markdown,
+                )
+            })
+            .collect();
+        let name = writer.file_name().unwrap().to_string_lossy().into_owned();
+        let profile = copydesk::voice::learn(&name, &documents, 500).unwrap();
+        let lost: Vec<String> = kept
+            .iter()
+            .filter_map(|p| {
+                p.check_in_voice(&checker, Checks::All, Some(&profile))
+                    .err()
+                    .map(|reason| format!("{}: {reason}", p.id))
+            })
+            .collect();
+        assert!(lost.is_empty(), "{name}: {lost:#?}");
+    }
 }

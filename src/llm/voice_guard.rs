@@ -22,7 +22,8 @@
 //! - **connectives**: one the writer never used in 2,000+ words of posts
 //!   brought in (“moreover”, “therefore”; not words such as “yet” or “so”
 //!   that are as often something else), or a sentence opened with a
-//!   connective the writer avoids as an opener;
+//!   connective the writer avoids as an opener (for Bridge, not “But”,
+//!   “So” or “Then”, which its prompt asks for);
 //! - **Bridge length**: a transition over 1.25× the writer's 90th
 //!   percentile sentence and 1.8× their mean.
 //!
@@ -291,7 +292,7 @@ pub fn check_tighten(
         }
     }
 
-    connectives_kept(&before, &after, profile)
+    connectives_kept(&before, &after, profile, &[])
 }
 
 /// A connective the writer never uses, or an opener they avoid, that the
@@ -300,6 +301,7 @@ fn connectives_kept(
     before: &Measure,
     after: &Measure,
     profile: &VoiceProfile,
+    allowed_openers: &[&str],
 ) -> Result<(), VoiceChange> {
     for (word, &count) in &after.connectives {
         if count > before.connectives.get(word).copied().unwrap_or(0) && never_uses(profile, word) {
@@ -312,6 +314,7 @@ fn connectives_kept(
     for (opener, &count) in &after.counts.openers {
         if count > before.counts.openers.get(opener).copied().unwrap_or(0)
             && is_connective(opener)
+            && !allowed_openers.contains(opener)
             && profile
                 .openers
                 .avoided
@@ -393,8 +396,13 @@ pub fn check_bridge(
             contraction: contraction.clone(),
         });
     }
-    connectives_kept(&context, &after, profile)
+    // The Bridge prompt asks for these relations by name; a writer who
+    // rarely opens with them may still join two paragraphs with one.
+    connectives_kept(&context, &after, profile, BRIDGE_RELATIONS)
 }
+
+/// Openers the Bridge prompt itself suggests ("but, so, then").
+const BRIDGE_RELATIONS: &[&str] = &["but", "so", "then"];
 
 #[cfg(test)]
 mod tests;

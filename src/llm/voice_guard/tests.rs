@@ -225,6 +225,17 @@ fn bridge_options_in_and_out_of_voice() {
         ),
         Ok(())
     );
+    // The Bridge prompt asks for "but, so, then": a writer who rarely opens
+    // with "But" may still join two paragraphs with it.
+    assert_eq!(
+        bridge(
+            "formal",
+            first,
+            second,
+            "But the faster cluster does not yet fix the scheduled exports."
+        ),
+        Ok(())
+    );
     let rejection = bridge(
         "formal",
         first,
