@@ -7,12 +7,8 @@ use crate::common;
 use crate::fake_openai;
 use crate::lsp_client;
 
-#[path = "../benches/guard/set.rs"]
-mod set;
-#[path = "../benches/guard/voices.rs"]
-mod voices;
-
-use std::path::Path;
+use crate::guard_set::set;
+use set::voices;
 
 use common::{run_in, stderr, stdout};
 use copydesk::llm::Rejection;

@@ -14,7 +14,7 @@ use copydesk::voice::VoiceProfile;
 use serde::Deserialize;
 
 #[path = "voices.rs"]
-mod voices;
+pub mod voices;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

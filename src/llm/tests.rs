@@ -98,10 +98,10 @@ fn paragraph_range_keeps_list_markers_and_covers_markup() {
 }
 
 #[path = "../../benches/guard/voices.rs"]
-mod voices;
+pub(crate) mod voices;
 
 /// A profile learned from one of the two writers of benches/guard/voices.rs.
-fn writer(name: &str) -> crate::voice::VoiceProfile {
+pub(crate) fn writer(name: &str) -> crate::voice::VoiceProfile {
     let (_, posts) = voices::writers()
         .into_iter()
         .find(|(n, _)| *n == name)

@@ -273,18 +273,18 @@ pub fn check_tighten(
     let gained: Vec<usize> = (0..3)
         .filter(|&p| before.person(p) == 0 && after.person(p) > usize::from(p == 2) * added_thanks)
         .collect();
-    for p in 0..3 {
+    for (p, person) in PERSONS.iter().enumerate() {
         if before.person(p) > 0 && after.person(p) == 0 {
             if let Some(&to) = gained.first() {
                 return Err(VoiceChange::ChangedPerson {
-                    from: PERSONS[p],
+                    from: person,
                     to: PERSONS[to],
                     yours_to: person_rate(profile, to),
                 });
             }
             if before.person(p) >= 2 && person_rate(profile, p) >= USES_PERSON {
                 return Err(VoiceChange::DroppedPerson {
-                    person: PERSONS[p],
+                    person,
                     uses: before.person(p),
                     yours: person_rate(profile, p),
                 });
@@ -378,11 +378,11 @@ pub fn check_bridge(
         });
     }
     let thanks = Measure::thanks(option);
-    for p in 0..3 {
+    for (p, person) in PERSONS.iter().enumerate() {
         let added = after.person(p) > usize::from(p == 2) * thanks;
         if added && context.person(p) == 0 && person_rate(profile, p) < RARE_PERSON {
             return Err(VoiceChange::AddedPerson {
-                person: PERSONS[p],
+                person,
                 yours: person_rate(profile, p),
             });
         }

@@ -1,20 +1,6 @@
 use super::*;
-use crate::document::DocumentKind;
 
-#[path = "../../../benches/guard/voices.rs"]
-mod voices;
-
-fn profile(name: &str) -> VoiceProfile {
-    let (_, posts) = voices::writers()
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .expect("a writer of benches/guard/voices.rs");
-    let documents: Vec<Document> = posts
-        .iter()
-        .map(|p| Document::parse(p.as_str(), DocumentKind::Markdown))
-        .collect();
-    crate::voice::learn(name, &documents, DEFAULT_MIN_WORDS).expect("enough text")
-}
+use crate::llm::tests::writer as profile;
 
 fn tighten(name: &str, original: &str, candidate: &str) -> Result<(), VoiceChange> {
     check_tighten(original, candidate, DocumentKind::Markdown, &profile(name))
