@@ -76,6 +76,19 @@ fn labelled_voice_pairs_are_judged_against_their_writers_profile() {
     }
 }
 
+/// The good rewrites of the set (those naming no profile) that the guard
+/// accepts without a profile.
+fn kept_without_profile<'a>(
+    pairs: &'a [set::Pair],
+    checker: &copydesk::check::Checker,
+) -> Vec<&'a set::Pair> {
+    pairs
+        .iter()
+        .filter(|p| p.verdict == "accept" && p.profile.is_none())
+        .filter(|p| p.check_in_voice(checker, Checks::All, None).is_ok())
+        .collect()
+}
+
 /// Precision over recall: every good Tighten rewrite the guard kept without
 /// a profile is still kept with either writer's profile in effect, and
 /// every good Bridge option with the plain writer's, whose voice (“we”,
@@ -87,11 +100,7 @@ fn labelled_voice_pairs_are_judged_against_their_writers_profile() {
 fn the_profile_check_keeps_the_good_rewrites_the_guard_kept() {
     let checker = set::checker();
     let pairs = set::load();
-    let kept: Vec<&set::Pair> = pairs
-        .iter()
-        .filter(|p| p.verdict == "accept" && p.profile.is_none())
-        .filter(|p| p.check_in_voice(&checker, Checks::All, None).is_ok())
-        .collect();
+    let kept = kept_without_profile(&pairs, &checker);
     assert!(kept.len() >= 60, "{} good rewrites kept", kept.len());
     let bridges = kept.iter().filter(|p| p.kind == "bridge").count();
     for profile in set::profiles() {
@@ -428,11 +437,7 @@ fn real_writers_profiles_keep_the_good_rewrites() {
     };
     let checker = set::checker();
     let pairs = set::load();
-    let kept: Vec<&set::Pair> = pairs
-        .iter()
-        .filter(|p| p.verdict == "accept" && p.profile.is_none())
-        .filter(|p| p.check_in_voice(&checker, Checks::All, None).is_ok())
-        .collect();
+    let kept = kept_without_profile(&pairs, &checker);
     let mut writers: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
         .unwrap()
         .flatten()

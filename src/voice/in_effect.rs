@@ -74,32 +74,7 @@ impl Voices {
 mod tests {
     use super::*;
     use crate::document::DocumentKind;
-    use crate::voice::LoadedProfile;
-
-    fn voices() -> Voices {
-        let posts: Vec<Document> = (0..3)
-            .map(|i| {
-                Document::parse(
-                    format!("Post {i}. We write short sentences here. ").repeat(40),
-                    DocumentKind::Markdown,
-                )
-            })
-            .collect();
-        let profile = |name: &str| crate::voice::learn(name, &posts, 100).expect("enough text");
-        Voices {
-            default: Some(0),
-            all: vec![
-                LoadedProfile {
-                    path: "voices/dana.toml".to_owned(),
-                    profile: profile("dana"),
-                },
-                LoadedProfile {
-                    path: "voices/sam.toml".to_owned(),
-                    profile: profile("sam"),
-                },
-            ],
-        }
-    }
+    use crate::voice::loaded::tests::voices;
 
     fn described(voices: &Voices, text: &str) -> Option<String> {
         let document = Document::parse(text, DocumentKind::Markdown);
