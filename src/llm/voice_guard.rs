@@ -27,12 +27,17 @@
 //! - **Bridge length**: a transition over 1.25× the writer's 90th
 //!   percentile sentence and 1.8× their mean.
 //!
+//! - **copied examples**: an answer that repeats one of the writer's
+//!   sentences the prompt showed (small models do), unless the text being
+//!   edited holds it.
+//!
 //! Precision over recall: a good tightening must pass (see docs/voice.md
 //! for the measurement on the guard set). Pure and synchronous.
 
 use std::fmt;
 
 use crate::document::{Document, DocumentKind, segment};
+use crate::llm::guard::similar_sentence;
 use crate::voice::connectives::{self, is_connective};
 use crate::voice::stats::{TextCounts, is_contraction, normalise};
 use crate::voice::{DEFAULT_MIN_WORDS, VoiceProfile};
@@ -79,6 +84,11 @@ pub enum VoiceChange {
         words: usize,
         yours: f64,
         p90: f64,
+    },
+    /// The answer repeats one of the writer's sentences the prompt showed
+    /// as examples, which the text being edited does not hold.
+    CopiedExample {
+        sentence: String,
     },
 }
 
@@ -132,6 +142,10 @@ impl fmt::Display for VoiceChange {
             VoiceChange::AddedContraction { contraction } => write!(
                 f,
                 "the transition uses the contraction “{contraction}”; your posts never use contractions"
+            ),
+            VoiceChange::CopiedExample { sentence } => write!(
+                f,
+                "the answer copies the example sentence “{sentence}” from the writer's posts instead of editing this text"
             ),
             VoiceChange::LongTransition { words, yours, p90 } => write!(
                 f,
@@ -221,6 +235,34 @@ fn uses_contractions(profile: &VoiceProfile) -> bool {
 /// noting that", "There's a chance that").
 const STOCK_CONTRACTIONS: &[&str] = &["it's", "there's", "here's", "that's", "let's"];
 
+/// A sentence of `answer` that repeats one of the profile's example
+/// sentences (the prompt shows some of them) when no sentence of `source`,
+/// the text being edited, is that example.
+fn copied_example(profile: &VoiceProfile, source: &str, answer: &str) -> Result<(), VoiceChange> {
+    let sentences = |text: &str| -> Vec<String> {
+        segment::sentences(text)
+            .into_iter()
+            .map(|r| text[r].trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let source_sentences = sentences(source);
+    for sentence in sentences(answer) {
+        for example in &profile.excerpts {
+            if similar_sentence(example, &sentence)
+                && !source_sentences
+                    .iter()
+                    .any(|s| similar_sentence(example, s))
+            {
+                return Err(VoiceChange::CopiedExample {
+                    sentence: example.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Check a Tighten candidate against the writer's profile.
 pub fn check_tighten(
     original: &str,
@@ -228,6 +270,7 @@ pub fn check_tighten(
     kind: DocumentKind,
     profile: &VoiceProfile,
 ) -> Result<(), VoiceChange> {
+    copied_example(profile, original, candidate)?;
     let before = Measure::of(original, kind);
     let after = Measure::of(candidate, kind);
 
@@ -366,7 +409,9 @@ pub fn check_bridge(
     kind: DocumentKind,
     profile: &VoiceProfile,
 ) -> Result<(), VoiceChange> {
-    let context = Measure::of(&format!("{first}\n\n{second}"), kind);
+    let joined = format!("{first}\n\n{second}");
+    copied_example(profile, &joined, option)?;
+    let context = Measure::of(&joined, kind);
     let after = Measure::of(option, kind);
     let s = &profile.sentences;
     let words = after.counts.words;

@@ -243,3 +243,40 @@ fn bridge_options_in_and_out_of_voice() {
         Err(VoiceChange::AddedContraction { .. })
     ));
 }
+
+#[test]
+fn an_answer_that_copies_an_example_sentence() {
+    let first = "We shipped the colour picker on Monday. It's faster than the old one.";
+    let second = "We're now working on the export menu. It should land next month.";
+    let plain = profile("plain");
+    let example = plain
+        .excerpts
+        .iter()
+        .find(|e| e.starts_with("We use the picker"))
+        .expect("an excerpt")
+        .clone();
+    let rejection = bridge("plain", first, second, &example).unwrap_err();
+    assert_eq!(
+        rejection,
+        VoiceChange::CopiedExample {
+            sentence: example.clone()
+        }
+    );
+    // A Tighten that appends an example sentence.
+    let original = "We have really been using the new picker a lot. It has been very fast for us.";
+    let candidate = format!("We use the new picker a lot. {example}");
+    assert!(matches!(
+        tighten("plain", original, &candidate),
+        Err(VoiceChange::CopiedExample { .. })
+    ));
+    // The writer's own text may hold the sentence: editing it is fine.
+    let own = format!("{example} It has been very, very fast for all of us.");
+    assert_eq!(
+        tighten(
+            "plain",
+            &own,
+            &format!("{example} It has been very fast for us.")
+        ),
+        Ok(())
+    );
+}
