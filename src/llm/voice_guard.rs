@@ -7,14 +7,18 @@
 //! effect for the post ([`crate::voice::Voices::for_document`]) and rejects
 //! only when the candidate is clearly further from it than the original:
 //!
+//! - **copied examples**: an answer that repeats one of the writer's
+//!   sentences the prompt showed (small models do), unless the text being
+//!   edited holds it;
 //! - **contractions removed**: every contraction of the original gone, for
 //!   a writer who uses them in 4 of 5 posts (a lone “it's” or “there's” of
-//!   a cut stock phrase does not count);
-//! - **longer sentences**, for a writer of short ones (a mean of at most
-//!   15 words): sentences of an original within the writer's
-//!   range (a mean of at most 1.4× theirs) merged so that the mean is over
-//!   1.4× theirs and at least `max(3, 0.2 × theirs)` words above both the
-//!   original's mean and the writer's;
+//!   a cut stock phrase does not count); for Bridge, a contraction from a
+//!   writer who never uses them;
+//! - **longer sentences**, for a writer of short ones (a mean of at most 15
+//!   words): sentences of an original within the writer's range (a mean of
+//!   at most 1.4× theirs) merged so that the mean is over 1.4× theirs and at
+//!   least `max(3, 0.2 × theirs)` words above both the original's mean and
+//!   the writer's;
 //! - **person**: a person the writer uses (1+ per 100 words) used twice or
 //!   more in the original and gone from the rewrite, or one person swapped
 //!   for another; for Bridge, a person neither paragraph uses that the
@@ -26,10 +30,6 @@
 //!   “So” or “Then”, which its prompt asks for);
 //! - **Bridge length**: a transition over 1.25× the writer's 90th
 //!   percentile sentence and 1.8× their mean.
-//!
-//! - **copied examples**: an answer that repeats one of the writer's
-//!   sentences the prompt showed (small models do), unless the text being
-//!   edited holds it.
 //!
 //! Precision over recall: a good tightening must pass (see docs/voice.md
 //! for the measurement on the guard set). Pure and synchronous.
