@@ -622,7 +622,7 @@ fn first_sentence(paragraph: &str, kind: DocumentKind) -> Option<String> {
 
 /// Two sentences are the same for Bridge when most of the option's words
 /// come, in order, from the opening sentence.
-pub(crate) fn similar_sentence(opening: &str, option: &str) -> bool {
+fn similar_sentence(opening: &str, option: &str) -> bool {
     let a = lower_words(opening);
     let b = lower_words(option);
     if b.is_empty() {

@@ -37,7 +37,6 @@
 use std::fmt;
 
 use crate::document::{Document, DocumentKind, segment};
-use crate::llm::guard::similar_sentence;
 use crate::voice::connectives::{self, is_connective};
 use crate::voice::stats::{TextCounts, is_contraction, normalise};
 use crate::voice::{DEFAULT_MIN_WORDS, VoiceProfile};
@@ -234,6 +233,26 @@ fn uses_contractions(profile: &VoiceProfile) -> bool {
 /// Contractions of a stock opener a tightening may cut whole ("It's worth
 /// noting that", "There's a chance that").
 const STOCK_CONTRACTIONS: &[&str] = &["it's", "there's", "here's", "that's", "let's"];
+
+/// The content words (not function words) of a sentence, lowercase.
+fn content_words(sentence: &str) -> std::collections::BTreeSet<String> {
+    segment::words(sentence)
+        .into_iter()
+        .map(|r| normalise(&sentence[r]).into_owned())
+        .filter(|w| !crate::voice::words::FUNCTION_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether `sentence` repeats `example`: at least three content words, 80%
+/// of them the example's, and at least half as many as the example has.
+/// Function words do not count, so "We use the app every day" does not
+/// repeat "We use the picker ourselves every single day".
+fn similar_sentence(example: &str, sentence: &str) -> bool {
+    let theirs = content_words(example);
+    let ours = content_words(sentence);
+    let shared = ours.intersection(&theirs).count();
+    ours.len() >= 3 && shared * 10 >= ours.len() * 8 && ours.len() * 2 >= theirs.len()
+}
 
 /// A sentence of `answer` that repeats one of the profile's example
 /// sentences (the prompt shows some of them) when no sentence of `source`,
