@@ -181,7 +181,7 @@ async fn suggest_json_lists_suggestions_and_reasons() {
         file["suggestions"][0]["replacement"],
         "Partners help us keep that pace. "
     );
-    assert_eq!(file["suggestions"][0]["provenance"]["prompt"], "bridge@3");
+    assert_eq!(file["suggestions"][0]["provenance"]["prompt"], "bridge@2");
     assert_eq!(file["skipped"][0]["action"], "tighten");
     assert_eq!(file["skipped"][0]["line"], 1);
     assert_eq!(
@@ -259,7 +259,7 @@ async fn doctor_diagnoses_the_endpoint() {
         "{text}"
     );
     assert!(
-        text.contains("prompts:   system@1 (built-in), tighten@3 (built-in), bridge@3 (built-in), review@1 (built-in)"),
+        text.contains("prompts:   system@1 (built-in), tighten@2 (built-in), bridge@2 (built-in), review@1 (built-in)"),
         "{text}"
     );
     assert!(

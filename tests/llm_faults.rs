@@ -116,7 +116,7 @@ async fn tighten_returns_minimal_edits_diff_and_provenance() {
         suggestion.provenance,
         Provenance::Model {
             model: "test-model".into(),
-            prompt: "tighten@3".into()
+            prompt: "tighten@2".into()
         }
     );
     assert_eq!(suggestion.title, "Tighten with test-model");

@@ -335,7 +335,7 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
     assert_eq!(annotation["needsConfirmation"], true);
     assert_eq!(
         annotation["label"],
-        "Tighten with test-model (model test-model, prompt tighten@3)"
+        "Tighten with test-model (model test-model, prompt tighten@2)"
     );
     let diff = annotation["description"].as_str().expect("the diff");
     assert!(
@@ -397,7 +397,7 @@ fn resolve_returns_annotated_minimal_edits_with_progress() {
     );
     let value = hover["result"]["contents"]["value"].as_str().unwrap_or("");
     assert!(
-        value.starts_with("**Tighten with test-model** · model `test-model`, prompt `tighten@3`")
+        value.starts_with("**Tighten with test-model** · model `test-model`, prompt `tighten@2`")
             && value.contains(&format!("+{GOOD}")),
         "{value}"
     );

@@ -328,6 +328,14 @@ const SECOND: &str = "We're really very excited that the picker is basically fin
 const SECOND_TIGHT: &str =
     "We're excited that the picker is finished now. You'll find it in the top bar.";
 
+/// The system message of a chat request.
+fn system_message(request: &fake_openai::Recorded) -> String {
+    request.json()["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The lines of a prompt that are one of `sentences`, listed.
 fn listed(prompt: &str, sentences: &[&str]) -> usize {
     prompt
@@ -400,9 +408,10 @@ async fn suggest_writes_in_the_profile_in_effect() {
     );
     assert!(reason.ends_with("(voice profile “plain”)"), "{reason}");
     let requests = server.requests();
-    let prompt = requests[0].last_user_message();
-    assert!(prompt.contains("The writer's own sentences"), "{prompt}");
+    let prompt = system_message(&requests[0]);
+    assert!(prompt.contains("How this writer writes"), "{prompt}");
     assert_eq!(listed(&prompt, voices::PLAIN), 3, "{prompt}");
+    assert_eq!(listed(&requests[0].last_user_message(), voices::PLAIN), 0);
     // The retry tells the model why.
     let retry = requests[1].last_user_message();
     assert!(retry.contains("you use them in 8 of 8 posts"), "{retry}");
@@ -430,7 +439,7 @@ async fn suggest_writes_in_the_profile_in_effect() {
     let report = suggest("formal.md").await;
     let requests = server.requests();
     assert_eq!(requests.len(), after_second + 1, "{report}");
-    let prompt = requests[after_second].last_user_message();
+    let prompt = system_message(&requests[after_second]);
     assert_eq!(listed(&prompt, voices::FORMAL), 3, "{prompt}");
     assert_eq!(listed(&prompt, voices::PLAIN), 0, "{prompt}");
 }

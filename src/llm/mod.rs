@@ -302,8 +302,8 @@ impl Engine {
     }
 
     /// [`Engine::tighten_messages`] for a post with a voice profile in
-    /// effect: the prompt carries the profile's sentences closest to
-    /// `original` ([`prompt::voice_examples`]).
+    /// effect: the system message carries the profile's sentences closest
+    /// to `original` ([`prompt::voice_examples`]).
     pub fn tighten_messages_in_voice(
         &self,
         original: &str,
@@ -320,14 +320,14 @@ impl Engine {
                 "\nThe text around it, for context only (do not edit or repeat it):\n{context}\n"
             )
         };
+        let system = format!("{}{}", self.voice, prompt::voice_examples(voice, original));
         vec![
-            Message::System(self.prompts.system.render(&[("voice", &self.voice)])),
+            Message::System(self.prompts.system.render(&[("voice", &system)])),
             Message::User(self.prompts.tighten.render(&[
                 ("text", original),
                 ("unit", unit),
                 ("target_words", &target.max(1).to_string()),
                 ("context", &context_block),
-                ("voice_examples", &prompt::voice_examples(voice, original)),
             ])),
         ]
     }
@@ -338,8 +338,8 @@ impl Engine {
     }
 
     /// [`Engine::bridge_messages`] for a post with a voice profile in
-    /// effect: the prompt carries the profile's sentences closest to the
-    /// two paragraphs.
+    /// effect: the system message carries the profile's sentences closest
+    /// to the two paragraphs.
     pub fn bridge_messages_in_voice(
         &self,
         first: &str,
@@ -347,13 +347,13 @@ impl Engine {
         voice: Option<&VoiceProfile>,
     ) -> Vec<Message> {
         let examples = prompt::voice_examples(voice, &format!("{first}\n\n{second}"));
+        let system = format!("{}{examples}", self.voice);
         vec![
-            Message::System(self.prompts.system.render(&[("voice", &self.voice)])),
+            Message::System(self.prompts.system.render(&[("voice", &system)])),
             Message::User(self.prompts.bridge.render(&[
                 ("first", first),
                 ("second", second),
                 ("count", &BRIDGE_OPTIONS.to_string()),
-                ("voice_examples", &examples),
             ])),
         ]
     }

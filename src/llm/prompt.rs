@@ -22,13 +22,13 @@ const KINDS: [(PromptKind, &str, &[&str], &[&str]); 4] = [
     (
         PromptKind::Tighten,
         TIGHTEN,
-        &["text", "unit", "target_words", "context", "voice_examples"],
+        &["text", "unit", "target_words", "context"],
         &["text"],
     ),
     (
         PromptKind::Bridge,
         BRIDGE,
-        &["first", "second", "count", "voice_examples"],
+        &["first", "second", "count"],
         &["first", "second"],
     ),
     (
@@ -303,9 +303,12 @@ pub fn voice_section(guide: &Guide) -> String {
 /// when a voice profile is in effect.
 pub const VOICE_EXAMPLES: usize = 3;
 
-/// The `{{voice_examples}}` section: the profile's stored sentences closest
-/// to `text` ([`crate::voice::excerpts_for`]), empty without a profile (or
-/// when it stores none).
+/// The writer's own sentences for a Tighten or Bridge request, appended to
+/// the system prompt's `{{voice}}` section: the profile's stored sentences
+/// closest to `text` ([`crate::voice::excerpts_for`]), empty without a
+/// profile (or when it stores none). In the system message rather than
+/// beside the text: SmolLM2-135M, given them in the user message, rewrote
+/// the examples instead of the text (docs/voice.md).
 pub fn voice_examples(profile: Option<&crate::voice::VoiceProfile>, text: &str) -> String {
     let Some(profile) = profile else {
         return String::new();
@@ -316,7 +319,7 @@ pub fn voice_examples(profile: Option<&crate::voice::VoiceProfile>, text: &str) 
     }
     let lines: Vec<String> = excerpts.iter().map(|e| format!("- {e}")).collect();
     format!(
-        "\nThe writer's own sentences, from their published posts. Match how they write (sentence length, contractions, person, linking words); do not copy them:\n{}\n",
+        "\n\nHow this writer writes (sentences from their published posts: match their sentence length, contractions, person and linking words; they are never part of an answer):\n{}",
         lines.join("\n")
     )
 }
@@ -388,8 +391,8 @@ mod tests {
     #[test]
     fn builtin_prompts_parse_with_versions() {
         let prompts = Prompts::builtin();
-        assert_eq!(prompts.tighten.id(), "tighten@3");
-        assert_eq!(prompts.bridge.id(), "bridge@3");
+        assert_eq!(prompts.tighten.id(), "tighten@2");
+        assert_eq!(prompts.bridge.id(), "bridge@2");
         assert_eq!(prompts.system.id(), "system@1");
         assert_eq!(prompts.review.id(), "review@1");
     }

@@ -123,15 +123,20 @@ fn tighten_prompt_carries_three_of_the_writers_sentences_closest_to_the_paragrap
     let rendered = render(&messages);
     let chosen = crate::voice::excerpts_for(&profile, PARAGRAPH, 3);
     assert_eq!(chosen.len(), 3);
+    // In the system message, away from the text to edit.
+    let (Message::System(system), Message::User(user)) = (&messages[0], &messages[1]) else {
+        panic!("{rendered}");
+    };
     for excerpt in &chosen {
-        assert!(rendered.contains(&format!("- {excerpt}\n")), "{rendered}");
+        assert!(system.contains(&format!("- {excerpt}")), "{rendered}");
+        assert!(!user.contains(excerpt.as_str()), "{rendered}");
     }
     // The closest sentence shares "picker", "single" and "day" with it.
     assert_eq!(chosen[0], "We use the picker ourselves every single day.");
     insta::assert_snapshot!(rendered);
     // Without a profile the prompt has no such section.
     let plain = render(&engine.tighten_messages(PARAGRAPH, "paragraph", ""));
-    assert!(!plain.contains("The writer's own sentences"), "{plain}");
+    assert!(!plain.contains("How this writer writes"), "{plain}");
     assert!(!plain.contains(&chosen[0]), "{plain}");
 }
 
@@ -145,9 +150,9 @@ fn bridge_prompt_carries_the_writers_sentences_with_a_profile_only() {
     );
     let with = render(&engine.bridge_messages_in_voice(first, second, Some(&profile)));
     insta::assert_snapshot!(with);
-    assert!(with.contains("The writer's own sentences"), "{with}");
+    assert!(with.contains("How this writer writes"), "{with}");
     let without = render(&engine.bridge_messages(first, second));
-    assert!(!without.contains("The writer's own sentences"), "{without}");
+    assert!(!without.contains("How this writer writes"), "{without}");
 }
 
 #[test]
