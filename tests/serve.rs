@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 
 /// A running `copydesk serve`, stopped when dropped.
 pub(crate) struct Served {
-    child: Child,
-    port: u16,
-    token: String,
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    pub(crate) token: String,
 }
 
 impl Drop for Served {
@@ -26,13 +26,29 @@ impl Drop for Served {
     }
 }
 
-pub(crate) fn serve(dir: &Path, folder: Option<&str>) -> Served {
+fn serve(dir: &Path, folder: Option<&str>) -> Served {
+    serve_with(dir, folder, &[])
+}
+
+/// `copydesk serve` in `dir` with these environment variables set.
+pub(crate) fn serve_with(dir: &Path, folder: Option<&str>, env: &[(&str, &Path)]) -> Served {
+    let env: Vec<(&str, &std::ffi::OsStr)> = env
+        .iter()
+        .map(|(name, value)| (*name, value.as_os_str()))
+        .collect();
+    serve_args(dir, folder.as_slice(), &env)
+}
+
+/// `copydesk serve --port 0 ARGS` in `dir` with these environment
+/// variables set.
+pub(crate) fn serve_args(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Served {
     let mut command = copydesk();
     command.arg("serve").args(["--port", "0"]).current_dir(dir);
     command.env_remove("COPYDESK_SERVE_TOKEN");
-    if let Some(folder) = folder {
-        command.arg(folder);
+    for (name, value) in env {
+        command.env(name, value);
     }
+    command.args(args);
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -71,7 +87,7 @@ impl Reply {
 
 /// One HTTP/1.1 request with exactly the headers given (plus Host unless
 /// one is given, Content-Length and Connection: close).
-fn request(
+pub(crate) fn request(
     port: u16,
     method: &str,
     target: &str,

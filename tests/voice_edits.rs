@@ -293,7 +293,7 @@ fn the_drift_note_names_the_source() {
 #[test]
 fn the_serve_api_carries_the_profile_for_the_page_header() {
     let dir = project("");
-    let served = crate::serve::serve(dir.path(), None);
+    let served = crate::serve::serve_with(dir.path(), None, &[]);
     let info = crate::serve::get(&served, "/api/info").json();
     assert_eq!(info["voice"]["name"], "plain");
     assert_eq!(info["voice"]["path"], "voices/plain.toml");
