@@ -4,7 +4,7 @@
 //! model answers alike.
 
 #[path = "../benches/guard/set.rs"]
-mod set;
+pub(crate) mod set;
 
 use copydesk::llm::guard::Checks;
 use set::Tally;

@@ -55,6 +55,7 @@ mod share_precision;
 mod vale;
 mod vale_conformance;
 mod voice;
+mod voice_edits;
 
 /// With `autotests = false`, a file under `tests/` that is not declared
 /// above would never be compiled, and its tests would pass by not running.

@@ -223,7 +223,7 @@ fn guide_profile_outside_the_project_is_refused() {
     assert!(message.contains("outside the guide's project"), "{message}");
 }
 
-fn corpus() -> Option<PathBuf> {
+pub(crate) fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/voices");
     if dir.is_dir() {
         return Some(dir);

@@ -10,7 +10,11 @@ use copydesk::document::DocumentKind;
 use copydesk::guide::Guide;
 use copydesk::llm::Rejection;
 use copydesk::llm::guard::{self, Checks};
+use copydesk::voice::VoiceProfile;
 use serde::Deserialize;
+
+#[path = "voices.rs"]
+pub mod voices;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +47,10 @@ pub struct Pair {
     pub class: Option<String>,
     #[serde(default)]
     pub why: String,
+    /// The writer of `voices.rs` ("plain", "formal") whose profile is in
+    /// effect for the post; none for most pairs.
+    #[serde(default)]
+    pub profile: Option<String>,
 }
 
 fn team() -> String {
@@ -52,21 +60,33 @@ fn team() -> String {
 impl Pair {
     /// The guard's verdict on this candidate.
     pub fn check(&self, checker: &Checker, checks: Checks) -> Result<(), Rejection> {
+        self.check_in_voice(checker, checks, self.profile.as_deref().map(profile))
+    }
+
+    /// The guard's verdict with `voice` in effect (whatever the pair names).
+    pub fn check_in_voice(
+        &self,
+        checker: &Checker,
+        checks: Checks,
+        voice: Option<&VoiceProfile>,
+    ) -> Result<(), Rejection> {
         match self.kind.as_str() {
-            "bridge" => guard::check_bridge_with(
+            "bridge" => guard::check_bridge_in_voice(
                 &self.first,
                 &self.second,
                 &self.candidate,
                 DocumentKind::Markdown,
                 checker,
                 checks,
+                voice,
             ),
-            _ => guard::check_tighten_with(
+            _ => guard::check_tighten_in_voice(
                 &self.original,
                 &self.candidate,
                 DocumentKind::Markdown,
                 checker,
                 checks,
+                voice,
             ),
         }
     }
@@ -93,6 +113,35 @@ pub fn load() -> Vec<Pair> {
         );
     }
     set.pair
+}
+
+/// The profiles of the writers of `voices.rs`, learned once.
+static PROFILES: std::sync::LazyLock<Vec<VoiceProfile>> = std::sync::LazyLock::new(|| {
+    voices::writers()
+        .into_iter()
+        .map(|(name, posts)| {
+            let documents: Vec<copydesk::document::Document> = posts
+                .iter()
+                .map(|p| copydesk::document::Document::parse(p.as_str(), DocumentKind::Markdown))
+                .collect();
+            copydesk::voice::learn(name, &documents, copydesk::voice::DEFAULT_MIN_WORDS)
+                .expect("the guard set's writers have enough text")
+        })
+        .collect()
+});
+
+/// Every writer's profile of `voices.rs`.
+#[allow(dead_code)]
+pub fn profiles() -> &'static [VoiceProfile] {
+    &PROFILES
+}
+
+/// The profile of the writer `name` of `voices.rs`.
+pub fn profile(name: &str) -> &'static VoiceProfile {
+    PROFILES
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no writer {name:?} in benches/guard/voices.rs"))
 }
 
 /// The checker the guard set is run with: the built-in guide.

@@ -26,6 +26,24 @@ pub struct DoctorArgs {
     pub config: Option<PathBuf>,
 }
 
+/// The voice profile in effect for one post, and where it was chosen.
+fn post_voice(guide: &crate::guide::Guide, path: &std::path::Path) -> String {
+    let shown = path.display();
+    let text = match crate::files::read_draft(path, crate::files::max_bytes(guide)) {
+        Ok(text) => text,
+        Err(error) => return format!("{shown}: {error}"),
+    };
+    let document =
+        crate::document::Document::parse(text, crate::document::DocumentKind::from_path(path));
+    match guide.voices.for_document(&document) {
+        Ok(Some(in_effect)) => format!("{shown}: {}", in_effect.describe()),
+        Ok(None) => format!("{shown}: no voice profile in effect"),
+        Err(crate::voice::UnknownProfile(wanted)) => {
+            format!("{shown}: voice_profile “{wanted}” is not one the guide loads")
+        }
+    }
+}
+
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
     let path = args.path.unwrap_or_else(|| PathBuf::from("."));
     let guide = Resolver::new(args.config, CheckOptions::default()).guide_for(&path)?;
@@ -47,7 +65,7 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
         Ok(Some(loaded)) => line(
             "voice:",
             &format!(
-                "profile “{}” ({}, {} posts, {} words; voice/drift compares drafts with it)",
+                "profile “{}” ({}, {} posts, {} words; from the guide's [voice] profile; voice/drift compares drafts with it, Tighten and Bridge write in it)",
                 loaded.profile.name,
                 loaded.path,
                 loaded.profile.learned_from.posts,
@@ -58,6 +76,9 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
             "voice:",
             "no voice profile (`copydesk voice learn`, then [voice] profile)",
         ),
+    }
+    if path.is_file() {
+        line("  post:", &post_voice(&guide, &path));
     }
     let Some(config) = llm::configured(&guide) else {
         line(

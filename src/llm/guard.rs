@@ -22,6 +22,8 @@ use crate::check::Checker;
 use crate::document::{BlockKind, Document, DocumentKind, segment};
 use crate::finding::quote;
 use crate::llm::meaning::{self, MeaningChange};
+use crate::llm::voice_guard::{self, VoiceChange};
+use crate::voice::VoiceProfile;
 
 /// Tighten must cut at least this share of the words.
 pub const MIN_WORD_CUT: f64 = 0.10;
@@ -68,6 +70,11 @@ pub enum Rejection {
     NoOptions,
     /// The rewrite changes what the text says or how the writer says it.
     Meaning(MeaningChange),
+    /// The rewrite moves away from the voice profile in effect for the post.
+    Voice {
+        profile: String,
+        change: VoiceChange,
+    },
 }
 
 impl fmt::Display for Rejection {
@@ -122,6 +129,9 @@ impl fmt::Display for Rejection {
             }
             Rejection::NoOptions => f.write_str("the model offered no transition"),
             Rejection::Meaning(change) => change.fmt(f),
+            Rejection::Voice { profile, change } => {
+                write!(f, "{change} (voice profile “{profile}”)")
+            }
         }
     }
 }
@@ -437,7 +447,24 @@ pub fn check_tighten_with(
     checker: &Checker,
     checks: Checks,
 ) -> Result<(), Rejection> {
+    check_tighten_in_voice(original, candidate, kind, checker, checks, None)
+}
+
+/// [`check_tighten_with`], and with a voice profile in effect for the post,
+/// [`voice_guard::check_tighten`] against it.
+pub fn check_tighten_in_voice(
+    original: &str,
+    candidate: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+    checks: Checks,
+    voice: Option<&VoiceProfile>,
+) -> Result<(), Rejection> {
     check_edit(original, candidate, kind, checker, true)?;
+    if let Some(profile) = voice {
+        voice_guard::check_tighten(original, candidate, kind, profile)
+            .map_err(|change| voice_rejection(profile, change))?;
+    }
     if checks == Checks::All {
         // A Tighten only cuts words; a review rewrite exists to change what
         // the flagged passage says, so only its facts are held.
@@ -521,6 +548,27 @@ pub fn check_bridge_with(
     checker: &Checker,
     checks: Checks,
 ) -> Result<(), Rejection> {
+    check_bridge_in_voice(first, second, option, kind, checker, checks, None)
+}
+
+fn voice_rejection(profile: &VoiceProfile, change: VoiceChange) -> Rejection {
+    Rejection::Voice {
+        profile: profile.name.clone(),
+        change,
+    }
+}
+
+/// [`check_bridge_with`], and with a voice profile in effect for the post,
+/// [`voice_guard::check_bridge`] against it.
+pub fn check_bridge_in_voice(
+    first: &str,
+    second: &str,
+    option: &str,
+    kind: DocumentKind,
+    checker: &Checker,
+    checks: Checks,
+    voice: Option<&VoiceProfile>,
+) -> Result<(), Rejection> {
     if option.trim().is_empty() {
         return Err(Rejection::Empty);
     }
@@ -554,6 +602,10 @@ pub fn check_bridge_with(
         return Err(Rejection::OtherLanguage);
     }
     no_facts_added(&context, option)?;
+    if let Some(profile) = voice {
+        voice_guard::check_bridge(first, second, option, kind, profile)
+            .map_err(|change| voice_rejection(profile, change))?;
+    }
     if checks == Checks::All {
         meaning::check_bridge_meaning(first, second, option).map_err(Rejection::Meaning)?;
     }

@@ -20,6 +20,7 @@ pub mod meaning;
 pub mod prompt;
 pub mod review;
 pub mod trust;
+pub mod voice_guard;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ use crate::finding::quote;
 use crate::fix::{Applicability, Edit, EditError, Fix, Provenance, apply_edits};
 use crate::guide::project_files::Project;
 use crate::guide::{Guide, LlmConfig, stable_hash_hex};
+use crate::voice::VoiceProfile;
 
 /// How many transition options Bridge asks for.
 pub const BRIDGE_OPTIONS: usize = 3;
@@ -296,6 +298,19 @@ impl Engine {
 
     /// The messages Tighten sends for `original` with `context` around it.
     pub fn tighten_messages(&self, original: &str, unit: &str, context: &str) -> Vec<Message> {
+        self.tighten_messages_in_voice(original, unit, context, None)
+    }
+
+    /// [`Engine::tighten_messages`] for a post with a voice profile in
+    /// effect: the system message carries the profile's sentences closest
+    /// to `original` ([`prompt::voice_examples`]).
+    pub fn tighten_messages_in_voice(
+        &self,
+        original: &str,
+        unit: &str,
+        context: &str,
+        voice: Option<&VoiceProfile>,
+    ) -> Vec<Message> {
         let words = Document::parse(original, DocumentKind::PlainText).word_count();
         let target = ((words as f64) * (1.0 - guard::MIN_WORD_CUT)).floor() as usize;
         let context_block = if context.trim().is_empty() {
@@ -305,8 +320,9 @@ impl Engine {
                 "\nThe text around it, for context only (do not edit or repeat it):\n{context}\n"
             )
         };
+        let system = format!("{}{}", self.voice, prompt::voice_examples(voice, original));
         vec![
-            Message::System(self.prompts.system.render(&[("voice", &self.voice)])),
+            Message::System(self.prompts.system.render(&[("voice", &system)])),
             Message::User(self.prompts.tighten.render(&[
                 ("text", original),
                 ("unit", unit),
@@ -318,14 +334,37 @@ impl Engine {
 
     /// The messages Bridge sends for two paragraphs.
     pub fn bridge_messages(&self, first: &str, second: &str) -> Vec<Message> {
+        self.bridge_messages_in_voice(first, second, None)
+    }
+
+    /// [`Engine::bridge_messages`] for a post with a voice profile in
+    /// effect: the system message carries the profile's sentences closest
+    /// to the two paragraphs.
+    pub fn bridge_messages_in_voice(
+        &self,
+        first: &str,
+        second: &str,
+        voice: Option<&VoiceProfile>,
+    ) -> Vec<Message> {
+        let examples = prompt::voice_examples(voice, &format!("{first}\n\n{second}"));
+        let system = format!("{}{examples}", self.voice);
         vec![
-            Message::System(self.prompts.system.render(&[("voice", &self.voice)])),
+            Message::System(self.prompts.system.render(&[("voice", &system)])),
             Message::User(self.prompts.bridge.render(&[
                 ("first", first),
                 ("second", second),
                 ("count", &BRIDGE_OPTIONS.to_string()),
             ])),
         ]
+    }
+
+    /// The voice profile in effect for `document` (its front matter's
+    /// `voice_profile:`, else the guide's `[voice] profile`); none when the
+    /// post turns it off or names one the guide does not load (`voice/drift`
+    /// reports that).
+    pub fn voice_for<'a>(&'a self, document: &Document) -> Option<&'a VoiceProfile> {
+        let in_effect = self.guide.voices.for_document(document).ok().flatten()?;
+        Some(&in_effect.loaded.profile)
     }
 
     /// Tighten a selection, sentence or paragraph.
@@ -338,9 +377,18 @@ impl Engine {
         let resolved = prepare_tighten(&document, &target)?;
         let original = &draft.text[resolved.range.clone()];
         let context = context_around(&document, &resolved.range);
-        let key = self.cache_key(&self.prompts.tighten, original, &context);
-        let check =
-            |candidate: &str| guard::check_tighten(original, candidate, draft.kind, &self.checker);
+        let voice = self.voice_for(&document);
+        let key = self.cache_key(&self.prompts.tighten, original, &context, voice);
+        let check = |candidate: &str| {
+            guard::check_tighten_in_voice(
+                original,
+                candidate,
+                draft.kind,
+                &self.checker,
+                guard::Checks::All,
+                voice,
+            )
+        };
         let accept = |candidate: String, cached: bool| {
             self.tighten_suggestion(draft, resolved.range.clone(), candidate, cached)
         };
@@ -349,7 +397,7 @@ impl Engine {
         {
             return Ok(accept(candidate, true));
         }
-        let mut messages = self.tighten_messages(original, resolved.unit, &context);
+        let mut messages = self.tighten_messages_in_voice(original, resolved.unit, &context, voice);
         let words = Document::parse(original, draft.kind).word_count();
         let max_tokens = (words * 2 + 48) as u32;
         let _permit = self.permits.acquire().await.map_err(|_| {
@@ -390,17 +438,27 @@ impl Engine {
         let first = &draft.text[first_range];
         let second = &draft.text[second_range.clone()];
         let insert_at = second_range.start;
-        let check =
-            |option: &str| guard::check_bridge(first, second, option, draft.kind, &self.checker);
+        let voice = self.voice_for(&document);
+        let check = |option: &str| {
+            guard::check_bridge_in_voice(
+                first,
+                second,
+                option,
+                draft.kind,
+                &self.checker,
+                guard::Checks::All,
+                voice,
+            )
+        };
         let pair = format!("{first}\n\n{second}");
-        let key = self.cache_key(&self.prompts.bridge, &pair, "");
+        let key = self.cache_key(&self.prompts.bridge, &pair, "", voice);
         if let Some(options) = self.cached_answers(&key) {
             let accepted: Vec<String> = options.into_iter().filter(|o| check(o).is_ok()).collect();
             if !accepted.is_empty() {
                 return Ok(self.bridge_suggestions(draft, insert_at, accepted, true));
             }
         }
-        let mut messages = self.bridge_messages(first, second);
+        let mut messages = self.bridge_messages_in_voice(first, second, voice);
         let max_tokens = 60 * BRIDGE_OPTIONS as u32 + 40;
         let _permit = self.permits.acquire().await.map_err(|_| {
             SuggestError::Model(LlmError::Other("the engine is shutting down".to_owned()))
@@ -495,11 +553,33 @@ impl Engine {
             .collect()
     }
 
-    fn cache_key(&self, template: &prompt::PromptTemplate, text: &str, context: &str) -> CacheKey {
+    /// The cache key of a Tighten or Bridge request. The voice profile in
+    /// effect for the post (its name and a hash of its contents) is part of
+    /// the prompt's identity: the prompt carries its sentences and the guard
+    /// holds answers to it, so another profile (picked in front matter, or
+    /// the file edited) misses the cache.
+    fn cache_key(
+        &self,
+        template: &prompt::PromptTemplate,
+        text: &str,
+        context: &str,
+        voice: Option<&VoiceProfile>,
+    ) -> CacheKey {
+        let voice_id = voice.map_or(String::new(), |profile| {
+            format!(
+                "+voice:{}#{}",
+                profile.name,
+                stable_hash_hex(&[profile.to_toml().as_bytes()])
+            )
+        });
         CacheKey {
             base_url: self.endpoint().to_owned(),
             model: self.model().to_owned(),
-            prompt: format!("{}+{}", template.cache_id(), self.prompts.system.cache_id()),
+            prompt: format!(
+                "{}+{}{voice_id}",
+                template.cache_id(),
+                self.prompts.system.cache_id()
+            ),
             guide_hash: self.guide.hash.clone(),
             text: text.to_owned(),
             context: stable_hash_hex(&[context.as_bytes()]),

@@ -299,6 +299,31 @@ pub fn voice_section(guide: &Guide) -> String {
     format!("\nStyle guide:\n- {}", lines.join("\n- "))
 }
 
+/// How many of the writer's own sentences Tighten and Bridge prompts carry
+/// when a voice profile is in effect.
+pub const VOICE_EXAMPLES: usize = 3;
+
+/// The writer's own sentences for a Tighten or Bridge request, appended to
+/// the system prompt's `{{voice}}` section: the profile's stored sentences
+/// closest to `text` ([`crate::voice::excerpts_for`]), empty without a
+/// profile (or when it stores none). In the system message rather than
+/// beside the text: SmolLM2-135M, given them in the user message, rewrote
+/// the examples instead of the text (docs/voice.md).
+pub fn voice_examples(profile: Option<&crate::voice::VoiceProfile>, text: &str) -> String {
+    let Some(profile) = profile else {
+        return String::new();
+    };
+    let excerpts = crate::voice::excerpts_for(profile, text, VOICE_EXAMPLES);
+    if excerpts.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = excerpts.iter().map(|e| format!("- {e}")).collect();
+    format!(
+        "\n\nHow this writer writes (sentences from their published posts: match their sentence length, contractions, person and linking words; they are never part of an answer):\n{}",
+        lines.join("\n")
+    )
+}
+
 fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text

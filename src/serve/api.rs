@@ -193,11 +193,25 @@ async fn info(State(state): State<Arc<AppState>>) -> Response {
             "default_platforms": guide.config.sharing.platforms,
             "model": model.as_ref().ok().map(|engine| engine.model().to_owned()),
             "model_unavailable": model.err(),
+            "voice": guide.voices.select(None).ok().flatten().map(|loaded| {
+                voice_json(&crate::voice::InEffect { loaded, source: crate::voice::ProfileSource::Guide })
+            }),
             "key_messages": guide.key_messages.iter().map(|m| json!({ "source": m.source, "text": m.text })).collect::<Vec<_>>(),
         }))
         .into_response()
     })
     .await
+}
+
+/// The voice profile in effect, for the page header: its name, its path as
+/// the guide names it, and where it was chosen ("guide" or "front matter").
+fn voice_json(in_effect: &crate::voice::InEffect<'_>) -> Value {
+    json!({
+        "name": in_effect.loaded.profile.name,
+        "path": in_effect.loaded.path,
+        "source": in_effect.source.as_str(),
+        "description": in_effect.describe(),
+    })
 }
 
 fn lock(state: &AppState) -> std::sync::MutexGuard<'_, Guides> {
@@ -297,6 +311,11 @@ fn check_now(state: &AppState, request: &CheckRequest) -> Response {
         "plain": rendered.text,
         "words": document.word_count(),
         "guide": { "source": guide.source.to_string(), "hash": guide.hash },
+        "voice": match guide.voices.for_document(&document) {
+            Ok(Some(in_effect)) => voice_json(&in_effect),
+            Ok(None) => Value::Null,
+            Err(crate::voice::UnknownProfile(wanted)) => json!({ "unknown": wanted }),
+        },
     }))
     .into_response()
 }

@@ -1,5 +1,6 @@
 //! Hover on a finding: its message, the guide's note, the fix as a small
-//! diff, and the rule's documentation.
+//! diff, and the rule's documentation; with a voice profile in effect for
+//! the post, a header naming it and where it was chosen.
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -65,6 +66,13 @@ pub fn hover(
         render_suggestion(&mut value, suggestion);
     }
     let range = range?;
+    // Which voice profile the post is checked and edited in, unless a
+    // voice/drift finding's note already says it.
+    if !hits.iter().any(|f| f.rule == "voice/drift")
+        && let Ok(Some(in_effect)) = checked.checker.guide().voices.for_document(document)
+    {
+        value = format!("*{}*\n\n---\n\n{value}", in_effect.describe());
+    }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

@@ -57,11 +57,12 @@ impl Voices {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::document::{Document, DocumentKind};
 
-    fn voices() -> Voices {
+    /// Two profiles, "dana" (the default) and "sam".
+    pub(crate) fn voices() -> Voices {
         let posts: Vec<Document> = (0..3)
             .map(|i| {
                 Document::parse(

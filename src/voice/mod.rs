@@ -15,6 +15,8 @@
 //! profile file is the CLI's job (`copydesk voice learn`).
 
 mod attribution;
+pub mod connectives;
+mod in_effect;
 mod loaded;
 pub mod stats;
 pub mod words;
@@ -23,6 +25,7 @@ pub use attribution::{
     ATTRIBUTION_WEIGHTS, DELTA_WORDS, attribution_scores, char_ngram_delta, delta,
     ngram_dissimilarity,
 };
+pub use in_effect::{InEffect, ProfileSource};
 pub use loaded::{LoadedProfile, UnknownProfile, Voices};
 
 use std::collections::BTreeMap;
@@ -155,6 +158,12 @@ pub struct VoiceProfile {
     /// evidence: the plain word 5+ times, the formal one never).
     #[serde(default)]
     pub prefers: BTreeMap<String, String>,
+    /// How often each of [`connectives::CONNECTIVES`] appears in the
+    /// writer's prose, zeros included (a rewrite that brings in one the
+    /// writer never uses moves away from the voice). Profiles learned before
+    /// it existed lack it.
+    #[serde(default)]
+    pub connectives: BTreeMap<String, usize>,
     /// Function words per 1,000 words: `[mean, sd across posts]`.
     pub function_words: BTreeMap<String, [f64; 2]>,
     /// The [`PROFILE_NGRAMS`] most frequent character trigrams of the
@@ -380,6 +389,7 @@ pub fn learn(
             .map(|(s, _)| s)
             .collect(),
         prefers,
+        connectives: connectives::count(posts),
         function_words,
         char_ngrams: top_ngrams::<{ stats::NGRAM }>(posts),
         char_4grams: top_ngrams::<{ stats::NGRAM4 }>(posts),

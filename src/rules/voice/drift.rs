@@ -69,9 +69,8 @@ impl Rule for Drift {
 
     fn check_document(&self, cx: &DocumentContext, out: &mut Vec<Finding>) {
         let voices = &cx.guide.voices;
-        let choice = cx.document.front_matter_value("voice_profile");
-        let loaded = match voices.select(choice) {
-            Ok(Some(loaded)) => loaded,
+        let in_effect = match voices.for_document(cx.document) {
+            Ok(Some(in_effect)) => in_effect,
             Ok(None) => return,
             Err(voice::UnknownProfile(wanted)) => {
                 let span = cx
@@ -94,8 +93,9 @@ impl Rule for Drift {
                 return;
             }
         };
+        let loaded = in_effect.loaded;
         let counts = TextCounts::of_document(cx.document);
-        let note = format!("Voice profile “{}” ({})", loaded.profile.name, loaded.path);
+        let note = in_effect.describe();
         for drift in voice::drift(&loaded.profile, cx.document, &counts) {
             let Some(block) = cx.document.blocks.get(drift.block) else {
                 continue;

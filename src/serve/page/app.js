@@ -92,6 +92,7 @@ async function runCheck() {
     if (sequence !== state.sequence || text !== post.value) return;
     state.result = result;
     state.findings = result.file.findings;
+    showVoice(result.voice);
     render(text, result);
   } catch (error) {
     say(`Could not check the post: ${error.message}`, true);
@@ -578,6 +579,19 @@ function showSuggestions(text, data) {
   });
 }
 
+// The voice profile in effect for the post (the guide's, or the one its
+// front matter picks), in the page header.
+function showVoice(voice) {
+  let text = "Voice: no profile";
+  if (voice && voice.unknown) {
+    text = `Voice: “${voice.unknown}” is not a profile the guide loads`;
+  } else if (voice) {
+    const from = voice.source === "front matter" ? "from the post's front matter" : "from the guide";
+    text = `Voice: “${voice.name}” (${voice.path}), ${from}`;
+  }
+  $("voice").textContent = text;
+}
+
 async function init() {
   try {
     state.info = await api("/api/info");
@@ -587,6 +601,7 @@ async function init() {
   }
   const info = state.info;
   $("guide").textContent = `Guide: ${info.guide.source}` + (info.folder ? ` · folder: ${info.folder}` : " · paste-only: nothing is saved");
+  showVoice(info.voice);
   const chosen = info.default_platforms.length ? info.default_platforms.map((p) => p.toLowerCase()) : ["linkedin"];
   const fieldset = $("platforms");
   for (const platform of info.platforms) {
