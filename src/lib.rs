@@ -12,7 +12,6 @@ pub mod document;
 pub mod files;
 pub mod finding;
 pub mod fix;
-pub mod fxhash;
 pub mod guide;
 pub mod llm;
 pub mod output;

@@ -355,36 +355,10 @@ pub const NGRAM: usize = 3;
 /// Length of the character n-grams of a profile's `char_4grams`.
 pub const NGRAM4: usize = 4;
 
-/// Character n-grams with their counts.
-pub type NgramCounts<const N: usize = NGRAM> =
-    std::collections::HashMap<[char; N], usize, std::hash::BuildHasherDefault<GramHasher>>;
-
-/// A fast hasher for n-gram keys (the multiply-rotate step of rustc's
-/// FxHash): counting the n-grams of a profile's posts is most of the cost
-/// of `voice learn`, and the keys are not attacker-chosen in any way that
-/// matters (a slow count, never a wrong one).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct GramHasher(u64);
-
-impl std::hash::Hasher for GramHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, value: u32) {
-        self.write_u64(u64::from(value));
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, value: usize) {
-        self.write_u64(value as u64);
-    }
-}
+/// Character n-grams with their counts (rustc's Fx hash: counting the
+/// n-grams of a profile's posts is most of the cost of `voice learn`, and
+/// the keys cannot make a count wrong, only slower).
+pub type NgramCounts<const N: usize = NGRAM> = rustc_hash::FxHashMap<[char; N], usize>;
 
 /// Character [`NGRAM`]-grams of a document's prose; see [`char_ngrams_of`].
 pub fn char_ngrams(document: &Document) -> (NgramCounts, usize) {

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use crate::declare_rule;
 use crate::document::{Block, BlockKind};
 use crate::finding::{Finding, quote};
-use crate::fxhash::{FxHashSet, hash_bytes};
+use rustc_hash::FxHashSet;
 use crate::guide::Guide;
 use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
 
@@ -165,7 +165,7 @@ fn content_words(block: &Block) -> FxHashSet<u64> {
         if stop_words().contains(lower) {
             continue;
         }
-        words.insert(hash_bytes(stem(lower).as_bytes()));
+        words.insert(hash_word(stem(lower)));
     }
     words
 }
@@ -309,4 +309,11 @@ impl Rule for AbruptTransition {
             ));
         }
     }
+}
+
+/// A word's Fx hash (rustc's fast, non-cryptographic hash): the sets of
+/// content words compare hashes, not strings.
+fn hash_word(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(word)
 }
