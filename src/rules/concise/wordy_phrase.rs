@@ -41,7 +41,8 @@ declare_rule! {
     /// are Unsafe. “Utilization” is
     /// flagged only before “of” (“resource utilization” is a metric), and
     /// “in some cases” and its kin not in a set-aside after “or,” or “and,”
-    /// (“(or, in some cases, lack thereof)”), where “sometimes” reads oddly.
+    /// (“(or, in some cases, lack thereof)”), where “sometimes” reads oddly,
+    /// nor “utilizing” after a prefix written apart (“under utilizing”).
     ///
     /// ## Options
     /// `[concise] wordy = [{ find = "…", use = "…" }]` adds rows; `allow`
@@ -93,6 +94,10 @@ const CONTEXT_DEPENDENT: &[&str] = &[
 /// In technical prose "CPU utilization" is a metric, not a wordy "use":
 /// only "utilization of …" is flagged.
 const UTILIZATION: &[&str] = &["utilisation", "utilization"];
+
+/// Prefixes sometimes written apart from the verb: "under utilizing" is
+/// "underutilizing", and "under using" says something else.
+const SPLIT_PREFIXES: &[&str] = &["under", "over", "re", "mis", "non", "co", "self"];
 
 /// Rows that drop words before an infinitive ("in order to" → "to").
 const PURPOSE: &[&str] = &["in order to", "so as to", "in an effort to"];
@@ -148,6 +153,15 @@ fn wordy_context(block: &Block, found: &Range<usize>, replacement: Option<&str>)
     }
     if UTILIZATION.contains(&phrase.as_str())
         && !next.is_some_and(|word| word.eq_ignore_ascii_case("of"))
+    {
+        return Verdict::Skip;
+    }
+    if phrase.starts_with("utili")
+        && previous_word(block, found).is_some_and(|word| {
+            SPLIT_PREFIXES
+                .iter()
+                .any(|prefix| prefix.eq_ignore_ascii_case(word))
+        })
     {
         return Verdict::Skip;
     }
