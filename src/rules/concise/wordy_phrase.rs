@@ -118,7 +118,12 @@ const CLEAR_BEFORE_PURPOSE: &[&str] = &[
 /// "In some cases" and its kin, whose adverb ("sometimes") fits a clause but
 /// not a set-aside that qualifies an alternative noun: "(or, in some
 /// cases, lack thereof)" does not become "(or, sometimes, lack thereof)".
-const HOW_OFTEN: &[&str] = &["in all cases", "in many cases", "in most cases", "in some cases"];
+const HOW_OFTEN: &[&str] = &[
+    "in all cases",
+    "in many cases",
+    "in most cases",
+    "in some cases",
+];
 
 /// Whether the phrase opens a set-aside right after "or," or "and,".
 fn after_coordinator_comma(block: &Block, found: &Range<usize>) -> bool {

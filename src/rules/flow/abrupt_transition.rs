@@ -3,9 +3,9 @@ use std::sync::LazyLock;
 use crate::declare_rule;
 use crate::document::{Block, BlockKind};
 use crate::finding::{Finding, quote};
-use rustc_hash::FxHashSet;
 use crate::guide::Guide;
 use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
+use rustc_hash::FxHashSet;
 
 declare_rule! {
     /// ## What it does
