@@ -37,6 +37,8 @@ try {
   const post = page.locator("#post");
   await post.focus();
   await page.keyboard.insertText(TEXT);
+  // The debounced check has come back (the screenshot below shows the post's findings).
+  await page.waitForFunction(() => /^[1-9]\d* words/.test(document.getElementById("counts").innerText));
 
   step("ask the model about the questions, with the keyboard");
   await page.locator("#review").focus();
