@@ -118,6 +118,10 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
     } else if parenthetical {
         // "It is, basically, done" → "It is done".
         (found.start - 2..found.end + 1, None)
+    } else if after.starts_with(", ") && before.ends_with(' ') && after_conjunction(before) {
+        // "because as we all know, we are" → "because we are": an opener
+        // after a conjunction takes its comma with it.
+        (found.start - 1..found.end + 1, None)
     } else if before.ends_with(", ") && (after.is_empty() || starts_with_closing_punctuation(after))
     {
         // "That's good, really." → "That's good."
@@ -151,6 +155,20 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
         edits,
         parenthetical,
     })
+}
+
+/// Whether the text ends with a conjunction and a space ("… because ").
+fn after_conjunction(before: &str) -> bool {
+    const CONJUNCTIONS: &[&str] = &[
+        "and", "but", "or", "so", "because", "since", "although", "though", "while", "if", "when",
+        "that", "yet",
+    ];
+    let word = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    CONJUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(word))
 }
 
 fn starts_with_closing_punctuation(text: &str) -> bool {
@@ -190,6 +208,18 @@ mod tests {
             Some("That's good.")
         );
         assert_eq!(remove("Done, really", "really").as_deref(), Some("Done"));
+        assert_eq!(
+            remove(
+                "It helps because as we all know, we own our careers.",
+                "as we all know"
+            )
+            .as_deref(),
+            Some("It helps because we own our careers.")
+        );
+        assert_eq!(
+            remove("It was done really, and then it shipped.", "really").as_deref(),
+            Some("It was done, and then it shipped.")
+        );
         assert_eq!(
             remove(
                 "I just wanted to say that we\nshipped.",
