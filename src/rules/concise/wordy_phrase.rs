@@ -35,7 +35,7 @@ declare_rule! {
     /// or clause and after a pronoun, verb or adverb (“did this in order to
     /// ship”), but Unsafe after a noun, where the short form can change who
     /// does what (“thank our supporters in order to provide”); phrases such
-    /// as “in many cases”, “in the vast majority of cases”, “for the most part”, “in order for”, “at this point in time” (“now” is
+    /// as “in many cases”, “in the vast majority of cases”, “in order for”, “at this point in time” (“now” is
     /// wrong in a past-tense story), “on an ongoing basis” (“continually”
     /// says nonstop) and “the question of whether” (“There is whether …”)
     /// are Unsafe. “Utilization” is
@@ -85,9 +85,6 @@ const CONTEXT_DEPENDENT: &[&str] = &[
     // "almost always" sits oddly inside a clause ("leave off lifetimes from
     // function signatures almost always").
     "in the vast majority of cases",
-    // "mostly" reads oddly set off by commas or after "because"
-    // ("Online media, mostly, behaves").
-    "for the most part",
     // "continually" says nonstop; "on an ongoing basis" means from now on.
     "on an ongoing basis",
     // After "There is" or "raises" the noun is needed: "There is whether …".
