@@ -118,7 +118,7 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
     } else if parenthetical {
         // "It is, basically, done" → "It is done".
         (found.start - 2..found.end + 1, None)
-    } else if after.starts_with(", ") && before.ends_with(' ') && after_conjunction(before) {
+    } else if after.starts_with(", ") && after_conjunction(block, &found) {
         // "because as we all know, we are" → "because we are": an opener
         // after a conjunction takes its comma with it.
         (found.start - 1..found.end + 1, None)
@@ -157,18 +157,14 @@ pub fn removal_edits(block: &Block, source: &str, found: Range<usize>) -> Option
     })
 }
 
-/// Whether the text ends with a conjunction and a space ("… because ").
-fn after_conjunction(before: &str) -> bool {
+/// Whether a conjunction stands right before the match ("… because as").
+fn after_conjunction(block: &Block, found: &Range<usize>) -> bool {
     const CONJUNCTIONS: &[&str] = &[
         "and", "but", "or", "so", "because", "since", "although", "though", "while", "if", "when",
         "that", "yet",
     ];
-    let word = before
-        .trim_end()
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default();
-    CONJUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(word))
+    super::context::previous_word(block, found)
+        .is_some_and(|word| CONJUNCTIONS.iter().any(|c| c.eq_ignore_ascii_case(word)))
 }
 
 fn starts_with_closing_punctuation(text: &str) -> bool {
