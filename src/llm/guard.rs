@@ -536,19 +536,7 @@ pub fn check_bridge(
     kind: DocumentKind,
     checker: &Checker,
 ) -> Result<(), Rejection> {
-    check_bridge_with(first, second, option, kind, checker, Checks::All)
-}
-
-/// [`check_bridge`] with a choice of checks.
-pub fn check_bridge_with(
-    first: &str,
-    second: &str,
-    option: &str,
-    kind: DocumentKind,
-    checker: &Checker,
-    checks: Checks,
-) -> Result<(), Rejection> {
-    check_bridge_in_voice(first, second, option, kind, checker, checks, None)
+    check_bridge_in_voice(first, second, option, kind, checker, Checks::All, None)
 }
 
 fn voice_rejection(profile: &VoiceProfile, change: VoiceChange) -> Rejection {
@@ -558,7 +546,7 @@ fn voice_rejection(profile: &VoiceProfile, change: VoiceChange) -> Rejection {
     }
 }
 
-/// [`check_bridge_with`], and with a voice profile in effect for the post,
+/// [`check_bridge`] with a choice of checks, and with a voice profile in effect for the post,
 /// [`voice_guard::check_bridge`] against it.
 pub fn check_bridge_in_voice(
     first: &str,
