@@ -9,16 +9,17 @@ use anyhow::{Context as _, bail};
 use clap::Args;
 use rayon::prelude::*;
 
-use super::format::{FailOn, Format, new_printer};
+use super::Status;
+use super::args::{FormatArgs, GuideArgs, ResultArgs};
+use super::format::{Format, new_printer};
 use super::progress::Progress;
-use super::{ColorWhen, Status};
 use crate::check::{CheckOptions, Checker};
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
 use crate::files::{self, decode_draft, expand_paths_each, read_draft, write_atomically};
 use crate::finding::Finding;
 use crate::fix::Applicability;
-use crate::output::{FileReport, PlainWriter, Summary};
+use crate::output::{FileReport, PlainWriter, Printer, Summary};
 use crate::resolve::Resolver;
 use crate::result_cache::{self, ResultCache};
 use crate::score::Tally;
@@ -27,12 +28,8 @@ use crate::score::Tally;
 pub struct CheckArgs {
     /// Files, folders or globs to check (default: the current folder)
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour the output
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+    #[command(flatten)]
+    pub printing: FormatArgs,
     /// Apply Safe fixes and rewrite the files
     #[arg(long)]
     pub fix: bool,
@@ -48,9 +45,8 @@ pub struct CheckArgs {
     /// The path standard input stands for (picks the format and the guide)
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Use this guide file instead of the nearest copydesk.toml
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub guide: GuideArgs,
     /// Run only these rules or categories (comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
@@ -62,12 +58,8 @@ pub struct CheckArgs {
     /// comma-separated
     #[arg(long, value_delimiter = ',', value_name = "NAME")]
     pub platform: Vec<String>,
-    /// Exit 1 when a finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
-    /// Print findings only: no summary, no progress bar
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub result: ResultArgs,
     /// Write the --format output to FILE; the terminal still gets the human format
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -140,223 +132,27 @@ struct Outcome {
     words: usize,
 }
 
+/// `copydesk check`, step by step: gather the inputs, give each its
+/// checker, check them in parallel in chunks (and ask the model, with
+/// `--review`), print each chunk in path order, then the summary.
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     validate(&args)?;
     if args.fix && !args.diff && !args.stdin {
         // Before any thread starts (loading Vale styles uses rayon).
         files::remove_temporaries_on_signal();
     }
-    let options = CheckOptions {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        platforms: args.platform.clone(),
-        vale_min_alert_level: args.min_alert_level,
-        vale_filter: vale_filter(args.filter.as_deref())?.map(Arc::new),
-        ..CheckOptions::default()
-    };
-    let mut guides = Resolver::new(args.config.clone(), options);
-
+    let mut guides = Resolver::new(args.guide.config.clone(), check_options(&args)?);
     let mut status = Status::Clean;
-    let vale_output = matches!(args.format, Format::ValeLine | Format::ValeJson);
-    // Vale lints a lone argument that names no file or folder as text, named
-    // `stdin.txt` (or after --ext): `vale 'Some text'`.
-    let text_argument = match args.paths.as_slice() {
-        [only] if vale_output && !args.stdin && !only.exists() => only
-            .to_str()
-            .filter(|text| !files::has_glob_meta(text))
-            .map(|text| text.as_bytes().to_vec()),
-        _ => None,
-    };
-    let inputs = if let Some(bytes) = text_argument {
-        let ext = args
-            .ext
-            .as_deref()
-            .unwrap_or(".txt")
-            .trim_start_matches('.');
-        let path = PathBuf::from(format!("stdin.{ext}"));
-        vec![Input {
-            display: path.display().to_string(),
-            path,
-            from_stdin: Some(bytes),
-        }]
-    } else if args.stdin {
-        // Vale names standard input `stdin<EXT>` after --ext.
-        let stdin_filename = args.stdin_filename.clone().or_else(|| {
-            args.ext
-                .as_deref()
-                .map(|ext| PathBuf::from(format!("stdin.{}", ext.trim_start_matches('.'))))
-        });
-        let path = stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("stdin.md"));
-        // Never hold more than the size limit of standard input, which may
-        // not end: past it, the draft is reported as over the limit.
-        let limit = checker_for(&mut guides, &path).map_or(files::DEFAULT_MAX_BYTES, |checker| {
-            files::max_bytes(checker.guide())
-        });
-        let bytes =
-            files::read_limited(io::stdin().lock(), limit).context("reading standard input")?;
-        vec![Input {
-            display: stdin_filename
-                .as_ref()
-                .map_or_else(|| "-".to_owned(), |p| p.display().to_string()),
-            path,
-            from_stdin: Some(bytes),
-        }]
-    } else {
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
-        };
-        let expanded = expand_paths_each(&paths, |path| match checker_for(&mut guides, path) {
-            Ok(checker) => checker.guide().config.files.extensions.clone(),
-            Err(_) => Vec::new(),
-        });
-        for (path, error) in expanded.errors {
-            eprintln!("error: {}: {error}", path.display());
-            status = Status::Error;
-        }
-        let glob = vale_glob(args.glob.as_deref())?;
-        expanded
-            .files
-            .into_iter()
-            .filter(|path| {
-                glob.as_ref().is_none_or(|(matcher, negated)| {
-                    matcher.is_match(path.strip_prefix("./").unwrap_or(path)) != *negated
-                })
-            })
-            .map(|path| Input {
-                display: display_path(&path),
-                path,
-                from_stdin: None,
-            })
-            .collect()
-    };
+    let inputs = gather_inputs(&args, &mut guides, &mut status)?;
+    let (jobs, unchecked_files) = assign_checkers(&args, &mut guides, inputs, &mut status)?;
+    let mut reviewer = start_review(&args, &jobs)?;
+    let mode = Mode::of(&args);
+    let mut report = Report::open(&args, mode, &guides, &jobs, status, unchecked_files)?;
+    let cache = result_cache(&args, mode);
+    let vale_output = args.printing.format.is_vale();
 
-    // Resolve every input's guide first (sequentially: discovery is cached
-    // per folder), then check in parallel. A guide that cannot be loaded is
-    // reported once, with the number of files it leaves unchecked, not once
-    // per file.
-    let mut jobs: Vec<(Input, Arc<Checker>)> = Vec::with_capacity(inputs.len());
-    let mut unchecked = UncheckedByGuide::default();
-    let mut key_message_files = 0;
-    for input in inputs {
-        match checker_for(&mut guides, &input.path) {
-            // A key-message file met in a folder walk is the guide's own
-            // material, not a post: it would "copy" itself.
-            Ok(checker)
-                if input.from_stdin.is_none()
-                    && !args.paths.contains(&input.path)
-                    && checker.guide().is_key_message_file(&input.path) =>
-            {
-                key_message_files += 1;
-            }
-            Ok(checker) => jobs.push((input, checker)),
-            Err(error) => {
-                unchecked.add(&error);
-                status = Status::Error;
-            }
-        }
-    }
-    unchecked.report();
-
-    guides.check_selectors(&args.select, "--select")?;
-    guides.check_selectors(&args.ignore, "--ignore")?;
-
-    if key_message_files > 0 && !args.quiet {
-        eprintln!(
-            "note: skipped {key_message_files} key-message file{} ([sharing] key_messages): they are the guide's messages, not posts",
-            if key_message_files == 1 { "" } else { "s" }
-        );
-    }
-
-    // Model review: every guide must configure a model before anything is sent.
-    let mut reviewer = if args.review {
-        let options = crate::llm::review::ReviewOptions {
-            show_all: args.review_all,
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-        };
-        let mut reviewer = super::review::Reviewer::new(args.config.clone(), options, !args.quiet)?;
-        for (input, _) in &jobs {
-            reviewer.prepare(&input.path)?;
-        }
-        Some(reviewer)
-    } else {
-        None
-    };
-
-    let min_fix = if args.unsafe_fixes {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    };
-    let mode = Mode {
-        fix: args.fix || args.diff,
-        write: args.fix && !args.diff && !args.stdin,
-        diff: args.diff,
-        min_fix,
-        kind: if args.ignore_syntax {
-            Some(DocumentKind::PlainText)
-        } else {
-            ext_kind(args.ext.as_deref())
-        },
-    };
-
-    let (mut out, plain) = args.color.stdout();
-    let active_rules = guides.active_rules();
-    let mut printer = new_printer(args.format, &active_rules, plain);
-    // With --output, the format goes to the file and the terminal keeps the
-    // human format.
-    let mut file_output = match &args.output {
-        Some(path) => {
-            // Before anything is written: never put a report over a draft.
-            if let Some((input, _)) = jobs.iter().find(|(input, _)| {
-                input.from_stdin.is_none() && files::same_file(path, &input.path)
-            }) {
-                bail!(
-                    "--output {} is also an input ({}); not overwriting it",
-                    path.display(),
-                    input.display
-                );
-            }
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
-            let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
-            Some((
-                path,
-                writer,
-                new_printer(Format::Human, &active_rules, true),
-            ))
-        }
-        None => None,
-    };
-    // Vale's output formats print what Vale would: Vale rules only.
-    let cache = if args.no_cache
-        || mode.fix
-        || args.stdin
-        || args.min_alert_level.is_some()
-        || args.filter.is_some()
-    {
-        None
-    } else {
-        result_cache::default_root().and_then(|root| ResultCache::open(&root))
-    };
-    let scoring = args.score || args.min_score.is_some();
-    let mut below_min_score = 0;
-    let mut progress = Progress::new(jobs.len(), !args.quiet);
+    let mut progress = Progress::new(jobs.len(), !args.result.quiet);
     let counter = progress.counter();
-    let threshold = args.fail_on.threshold();
-    let mut summary = Summary {
-        files: unchecked.files,
-        errors: unchecked.files,
-        ..Summary::default()
-    };
-    let mut fixes_applied = 0;
-    let mut files_changed = 0;
-    let stdin_fix = args.stdin && args.fix && !args.diff;
-
     // Chunks keep memory bounded on huge trees and output in path order.
     const CHUNK: usize = 256;
     let mut jobs = jobs.into_iter().peekable();
@@ -387,147 +183,433 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             }
         }
         progress.tick();
-        progress.suspend(|| -> anyhow::Result<()> {
-            for outcome in outcomes {
-                let score = (scoring && outcome.document.is_some())
-                    .then(|| Tally::of_file(outcome.words, &outcome.findings));
-                if let (Some(minimum), Some(tally)) = (args.min_score, &score)
-                    && tally.score().overall < minimum
-                {
-                    below_min_score += 1;
-                    if status == Status::Clean {
-                        status = Status::Findings;
-                    }
-                }
-                let report = FileReport {
-                    path: &outcome.display,
-                    document: outcome.document.as_ref(),
-                    findings: &outcome.findings,
-                    error: outcome.error.as_deref(),
-                    score,
-                };
-                summary.add(&report);
-                if let Some(reason) = &outcome.not_written {
-                    summary.not_written += 1;
-                    eprintln!(
-                        "error: {}: checked, fixes not written: {reason}",
-                        outcome.display
-                    );
-                    if status == Status::Clean {
-                        status = Status::Findings;
-                    }
-                }
-                fixes_applied += outcome.fixes_applied;
-                if outcome.error.is_some() && status == Status::Clean {
-                    status = Status::Findings;
-                }
-                if threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t))
-                    && status == Status::Clean
-                {
-                    status = Status::Findings;
-                }
-                if mode.diff {
-                    if let Some(diff) = &outcome.diff {
-                        files_changed += 1;
-                        out.write_all(diff.as_bytes())?;
-                    }
-                    if let Some(error) = &outcome.error {
-                        eprintln!("error: {}: {error}", outcome.display);
-                    }
-                    continue;
-                }
-                if stdin_fix {
-                    let text = outcome
-                        .fixed_text
-                        .as_deref()
-                        .or_else(|| outcome.document.as_ref().map(Document::text))
-                        .unwrap_or_default();
-                    out.write_all(text.as_bytes())?;
-                    if let Some(error) = &outcome.error {
-                        eprintln!("error: {}: {error}", outcome.display);
-                    }
-                    continue;
-                }
-                if outcome.fixed_text.is_some() {
-                    files_changed += 1;
-                }
-                match &mut file_output {
-                    Some((_, file, terminal)) => {
-                        printer.file(file, &report)?;
-                        terminal.file(&mut out, &report)?;
-                    }
-                    None => printer.file(&mut out, &report)?,
-                }
-            }
-            out.flush()?;
-            Ok(())
-        })?;
+        progress.suspend(|| report.outcomes(outcomes))?;
     }
     progress.finish();
 
-    if mode.fix {
-        summary.fixes_applied = Some(fixes_applied);
+    let status = report.finish()?;
+    Ok(match &reviewer {
+        Some(reviewer) => reviewer.finish(args.result.quiet, status),
+        None => status,
+    })
+}
+
+/// The checker's options from the command line.
+fn check_options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
+    Ok(CheckOptions {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        platforms: args.platform.clone(),
+        vale_min_alert_level: args.min_alert_level,
+        vale_filter: vale_filter(args.filter.as_deref())?.map(Arc::new),
+        ..CheckOptions::default()
+    })
+}
+
+/// What to check: a text argument (Vale's formats), standard input, or the
+/// files the paths name. A path that cannot be walked is reported and makes
+/// the run fail (`status`); the others are still checked.
+fn gather_inputs(
+    args: &CheckArgs,
+    guides: &mut Resolver,
+    status: &mut Status,
+) -> anyhow::Result<Vec<Input>> {
+    // Vale lints a lone argument that names no file or folder as text, named
+    // `stdin.txt` (or after --ext): `vale 'Some text'`.
+    let text_argument = match args.paths.as_slice() {
+        [only] if args.printing.format.is_vale() && !args.stdin && !only.exists() => only
+            .to_str()
+            .filter(|text| !files::has_glob_meta(text))
+            .map(|text| text.as_bytes().to_vec()),
+        _ => None,
+    };
+    if let Some(bytes) = text_argument {
+        let ext = args
+            .ext
+            .as_deref()
+            .unwrap_or(".txt")
+            .trim_start_matches('.');
+        let path = PathBuf::from(format!("stdin.{ext}"));
+        return Ok(vec![Input {
+            display: path.display().to_string(),
+            path,
+            from_stdin: Some(bytes),
+        }]);
     }
-    if mode.diff {
-        // --diff exits 1 when there is something to change, like ruff.
-        if files_changed > 0 && status == Status::Clean {
-            status = Status::Findings;
-        } else if files_changed == 0 && status == Status::Findings && summary.errors == 0 {
-            status = Status::Clean;
-        }
-        if !args.quiet {
-            eprintln!(
-                "Would apply {} to {}.",
-                crate::output::plural(fixes_applied, "fix"),
-                crate::output::plural(files_changed, "file")
-            );
-        }
-    } else if stdin_fix {
-        if !args.quiet {
-            eprintln!("{}", summary.sentence());
-        }
+    if args.stdin {
+        return Ok(vec![stdin_input(args, guides)?]);
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
     } else {
-        let terminal_format = match &mut file_output {
-            Some((path, file, terminal)) => {
-                printer.finish(file, &summary)?;
-                file.flush()
-                    .with_context(|| format!("writing {}", path.display()))?;
-                terminal.finish(&mut out, &summary)?;
-                Format::Human
+        args.paths.clone()
+    };
+    let expanded = expand_paths_each(&paths, |path| match checker_for(guides, path) {
+        Ok(checker) => checker.guide().config.files.extensions.clone(),
+        Err(_) => Vec::new(),
+    });
+    for (path, error) in expanded.errors {
+        eprintln!("error: {}: {error}", path.display());
+        *status = Status::Error;
+    }
+    let glob = vale_glob(args.glob.as_deref())?;
+    Ok(expanded
+        .files
+        .into_iter()
+        .filter(|path| {
+            glob.as_ref().is_none_or(|(matcher, negated)| {
+                matcher.is_match(path.strip_prefix("./").unwrap_or(path)) != *negated
+            })
+        })
+        .map(|path| Input {
+            display: display_path(&path),
+            path,
+            from_stdin: None,
+        })
+        .collect())
+}
+
+/// Standard input, read up to its guide's size limit.
+fn stdin_input(args: &CheckArgs, guides: &mut Resolver) -> anyhow::Result<Input> {
+    // Vale names standard input `stdin<EXT>` after --ext.
+    let stdin_filename = args.stdin_filename.clone().or_else(|| {
+        args.ext
+            .as_deref()
+            .map(|ext| PathBuf::from(format!("stdin.{}", ext.trim_start_matches('.'))))
+    });
+    let path = stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("stdin.md"));
+    // Never hold more than the size limit of standard input, which may
+    // not end: past it, the draft is reported as over the limit.
+    let limit = checker_for(guides, &path).map_or(files::DEFAULT_MAX_BYTES, |checker| {
+        files::max_bytes(checker.guide())
+    });
+    let bytes = files::read_limited(io::stdin().lock(), limit).context("reading standard input")?;
+    Ok(Input {
+        display: stdin_filename
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |p| p.display().to_string()),
+        path,
+        from_stdin: Some(bytes),
+    })
+}
+
+/// Every input with its checker, and how many inputs were left unchecked
+/// because their guide could not be loaded. Guides are resolved
+/// sequentially (discovery is cached per folder) before checking starts; a
+/// guide that cannot be loaded is reported once, with the number of files
+/// it leaves unchecked, not once per file. Then the selectors are checked
+/// against every guide loaded.
+fn assign_checkers(
+    args: &CheckArgs,
+    guides: &mut Resolver,
+    inputs: Vec<Input>,
+    status: &mut Status,
+) -> anyhow::Result<(Vec<(Input, Arc<Checker>)>, usize)> {
+    let mut jobs: Vec<(Input, Arc<Checker>)> = Vec::with_capacity(inputs.len());
+    let mut unchecked = UncheckedByGuide::default();
+    let mut key_message_files = 0;
+    for input in inputs {
+        match checker_for(guides, &input.path) {
+            // A key-message file met in a folder walk is the guide's own
+            // material, not a post: it would "copy" itself.
+            Ok(checker)
+                if input.from_stdin.is_none()
+                    && !args.paths.contains(&input.path)
+                    && checker.guide().is_key_message_file(&input.path) =>
+            {
+                key_message_files += 1;
             }
-            None => {
-                printer.finish(&mut out, &summary)?;
-                args.format
+            Ok(checker) => jobs.push((input, checker)),
+            Err(error) => {
+                unchecked.add(&error);
+                *status = Status::Error;
             }
-        };
-        if let Some(minimum) = args.min_score
-            && below_min_score > 0
-            && !args.quiet
-        {
-            eprintln!(
-                "{} below --min-score {minimum}.",
-                match below_min_score {
-                    1 => "1 file scores".to_owned(),
-                    n => format!("{n} files score"),
+        }
+    }
+    unchecked.report();
+
+    guides.check_selectors(&args.select, "--select")?;
+    guides.check_selectors(&args.ignore, "--ignore")?;
+
+    if key_message_files > 0 && !args.result.quiet {
+        eprintln!(
+            "note: skipped {key_message_files} key-message file{} ([sharing] key_messages): they are the guide's messages, not posts",
+            if key_message_files == 1 { "" } else { "s" }
+        );
+    }
+    Ok((jobs, unchecked.files))
+}
+
+/// With `--review`, the model reviewer, once every guide has been found to
+/// configure a model (before anything is sent).
+fn start_review(
+    args: &CheckArgs,
+    jobs: &[(Input, Arc<Checker>)],
+) -> anyhow::Result<Option<super::review::Reviewer>> {
+    if !args.review {
+        return Ok(None);
+    }
+    let options = crate::llm::review::ReviewOptions {
+        show_all: args.review_all,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let mut reviewer =
+        super::review::Reviewer::new(args.guide.config.clone(), options, !args.result.quiet)?;
+    for (input, _) in jobs {
+        reviewer.prepare(&input.path)?;
+    }
+    Ok(Some(reviewer))
+}
+
+/// The per-file result cache, when this run may use it: not when fixing,
+/// not for standard input, and not with Vale's options, whose results the
+/// cache key does not tell apart.
+fn result_cache(args: &CheckArgs, mode: Mode) -> Option<ResultCache> {
+    if args.no_cache
+        || mode.fix
+        || args.stdin
+        || args.min_alert_level.is_some()
+        || args.filter.is_some()
+    {
+        None
+    } else {
+        result_cache::default_root().and_then(|root| ResultCache::open(&root))
+    }
+}
+
+/// Where the report goes and what it has counted so far: the printers,
+/// standard output (and the `--output` file), the exit status, and the
+/// totals for the summary.
+struct Report<'a> {
+    args: &'a CheckArgs,
+    mode: Mode,
+    out: Box<dyn Write>,
+    printer: Box<dyn Printer>,
+    /// With `--output`: the file, what it is written with, and the human
+    /// printer the terminal keeps.
+    file_output: Option<(&'a Path, Box<dyn Write>, Box<dyn Printer>)>,
+    status: Status,
+    summary: Summary,
+    fixes_applied: usize,
+    files_changed: usize,
+    below_min_score: usize,
+}
+
+impl<'a> Report<'a> {
+    fn open(
+        args: &'a CheckArgs,
+        mode: Mode,
+        guides: &Resolver,
+        jobs: &[(Input, Arc<Checker>)],
+        status: Status,
+        unchecked_files: usize,
+    ) -> anyhow::Result<Report<'a>> {
+        let (out, plain) = args.printing.color.stdout();
+        let active_rules = guides.active_rules();
+        let printer = new_printer(args.printing.format, &active_rules, plain);
+        // With --output, the format goes to the file and the terminal keeps
+        // the human format.
+        let file_output = match &args.output {
+            Some(path) => {
+                // Before anything is written: never put a report over a draft.
+                if let Some((input, _)) = jobs.iter().find(|(input, _)| {
+                    input.from_stdin.is_none() && files::same_file(path, &input.path)
+                }) {
+                    bail!(
+                        "--output {} is also an input ({}); not overwriting it",
+                        path.display(),
+                        input.display
+                    );
                 }
-            );
-        }
-        if !args.quiet && !terminal_format.is_machine_readable() {
-            let mut sentence = summary.sentence();
-            if mode.write && files_changed > 0 {
-                sentence.push_str(&format!(
-                    " Rewrote {}.",
-                    crate::output::plural(files_changed, "file")
-                ));
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
+                Some((
+                    path.as_path(),
+                    writer,
+                    new_printer(Format::Human, &active_rules, true),
+                ))
             }
-            writeln!(out, "{sentence}")?;
+            None => None,
+        };
+        Ok(Report {
+            args,
+            mode,
+            out,
+            printer,
+            file_output,
+            status,
+            summary: Summary {
+                files: unchecked_files,
+                errors: unchecked_files,
+                ..Summary::default()
+            },
+            fixes_applied: 0,
+            files_changed: 0,
+            below_min_score: 0,
+        })
+    }
+
+    /// `--stdin --fix`: the fixed text is the output.
+    fn stdin_fix(&self) -> bool {
+        self.args.stdin && self.args.fix && !self.args.diff
+    }
+
+    /// Let the run fail, unless something worse already did.
+    fn fail(&mut self) {
+        if self.status == Status::Clean {
+            self.status = Status::Findings;
         }
     }
-    out.flush()?;
-    if let Some(reviewer) = &reviewer {
-        status = reviewer.finish(args.quiet, status);
+
+    /// Count and print one chunk's outcomes, in order.
+    fn outcomes(&mut self, outcomes: Vec<Outcome>) -> anyhow::Result<()> {
+        for outcome in outcomes {
+            self.outcome(outcome)?;
+        }
+        self.out.flush()?;
+        Ok(())
     }
-    Ok(status)
+
+    fn outcome(&mut self, outcome: Outcome) -> anyhow::Result<()> {
+        let args = self.args;
+        let scoring = args.score || args.min_score.is_some();
+        let score = (scoring && outcome.document.is_some())
+            .then(|| Tally::of_file(outcome.words, &outcome.findings));
+        if let (Some(minimum), Some(tally)) = (args.min_score, &score)
+            && tally.score().overall < minimum
+        {
+            self.below_min_score += 1;
+            self.fail();
+        }
+        let report = FileReport {
+            path: &outcome.display,
+            document: outcome.document.as_ref(),
+            findings: &outcome.findings,
+            error: outcome.error.as_deref(),
+            score,
+        };
+        self.summary.add(&report);
+        if let Some(reason) = &outcome.not_written {
+            self.summary.not_written += 1;
+            eprintln!(
+                "error: {}: checked, fixes not written: {reason}",
+                outcome.display
+            );
+            self.fail();
+        }
+        self.fixes_applied += outcome.fixes_applied;
+        if outcome.error.is_some() {
+            self.fail();
+        }
+        let threshold = args.result.fail_on.threshold();
+        if threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t)) {
+            self.fail();
+        }
+        if self.mode.diff {
+            if let Some(diff) = &outcome.diff {
+                self.files_changed += 1;
+                self.out.write_all(diff.as_bytes())?;
+            }
+            if let Some(error) = &outcome.error {
+                eprintln!("error: {}: {error}", outcome.display);
+            }
+            return Ok(());
+        }
+        if self.stdin_fix() {
+            let text = outcome
+                .fixed_text
+                .as_deref()
+                .or_else(|| outcome.document.as_ref().map(Document::text))
+                .unwrap_or_default();
+            self.out.write_all(text.as_bytes())?;
+            if let Some(error) = &outcome.error {
+                eprintln!("error: {}: {error}", outcome.display);
+            }
+            return Ok(());
+        }
+        if outcome.fixed_text.is_some() {
+            self.files_changed += 1;
+        }
+        match &mut self.file_output {
+            Some((_, file, terminal)) => {
+                self.printer.file(file, &report)?;
+                terminal.file(&mut self.out, &report)?;
+            }
+            None => self.printer.file(&mut self.out, &report)?,
+        }
+        Ok(())
+    }
+
+    /// The summary (or, with `--diff`, what would change), and the exit
+    /// status before any model review.
+    fn finish(mut self) -> anyhow::Result<Status> {
+        let args = self.args;
+        let quiet = args.result.quiet;
+        if self.mode.fix {
+            self.summary.fixes_applied = Some(self.fixes_applied);
+        }
+        if self.mode.diff {
+            // --diff exits 1 when there is something to change, like ruff.
+            if self.files_changed > 0 {
+                self.fail();
+            } else if self.status == Status::Findings && self.summary.errors == 0 {
+                self.status = Status::Clean;
+            }
+            if !quiet {
+                eprintln!(
+                    "Would apply {} to {}.",
+                    crate::output::plural(self.fixes_applied, "fix"),
+                    crate::output::plural(self.files_changed, "file")
+                );
+            }
+        } else if self.stdin_fix() {
+            if !quiet {
+                eprintln!("{}", self.summary.sentence());
+            }
+        } else {
+            let terminal_format = match &mut self.file_output {
+                Some((path, file, terminal)) => {
+                    self.printer.finish(file, &self.summary)?;
+                    file.flush()
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    terminal.finish(&mut self.out, &self.summary)?;
+                    Format::Human
+                }
+                None => {
+                    self.printer.finish(&mut self.out, &self.summary)?;
+                    args.printing.format
+                }
+            };
+            if let Some(minimum) = args.min_score
+                && self.below_min_score > 0
+                && !quiet
+            {
+                eprintln!(
+                    "{} below --min-score {minimum}.",
+                    match self.below_min_score {
+                        1 => "1 file scores".to_owned(),
+                        n => format!("{n} files score"),
+                    }
+                );
+            }
+            if !quiet && !terminal_format.is_machine_readable() {
+                let mut sentence = self.summary.sentence();
+                if self.mode.write && self.files_changed > 0 {
+                    sentence.push_str(&format!(
+                        " Rewrote {}.",
+                        crate::output::plural(self.files_changed, "file")
+                    ));
+                }
+                writeln!(self.out, "{sentence}")?;
+            }
+        }
+        self.out.flush()?;
+        Ok(self.status)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -538,6 +620,26 @@ struct Mode {
     min_fix: Applicability,
     /// `--ext` or `--ignore-syntax`: the kind every input is read as.
     kind: Option<DocumentKind>,
+}
+
+impl Mode {
+    fn of(args: &CheckArgs) -> Mode {
+        Mode {
+            fix: args.fix || args.diff,
+            write: args.fix && !args.diff && !args.stdin,
+            diff: args.diff,
+            min_fix: if args.unsafe_fixes {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            },
+            kind: if args.ignore_syntax {
+                Some(DocumentKind::PlainText)
+            } else {
+                ext_kind(args.ext.as_deref())
+            },
+        }
+    }
 }
 
 /// Vale's `--glob`: the matcher, and whether it excludes (`!` in front).

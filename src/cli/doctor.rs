@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::Status;
+use super::args::GuideArgs;
 use crate::check::CheckOptions;
 use crate::llm::{self, Engine, LlmError, Message};
 use crate::resolve::{ModelLayers, Resolver};
@@ -21,9 +22,8 @@ use crate::resolve::{ModelLayers, Resolver};
 pub struct DoctorArgs {
     /// The file or folder whose guide to examine (default: the current folder)
     pub path: Option<PathBuf>,
-    /// Use this guide file instead of the nearest copydesk.toml
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub guide: GuideArgs,
 }
 
 /// The voice profile in effect for one post, and where it was chosen.
@@ -46,7 +46,7 @@ fn post_voice(guide: &crate::guide::Guide, path: &std::path::Path) -> String {
 
 pub fn run(args: DoctorArgs) -> anyhow::Result<Status> {
     let path = args.path.unwrap_or_else(|| PathBuf::from("."));
-    let guide = Resolver::new(args.config, CheckOptions::default()).guide_for(&path)?;
+    let guide = Resolver::new(args.guide.config, CheckOptions::default()).guide_for(&path)?;
     let line = |label: &str, value: &str| println!("{label:<10} {value}");
     line("guide:", &guide.source.to_string());
     if guide.is_vale_only() {

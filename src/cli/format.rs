@@ -48,6 +48,11 @@ impl Format {
                 | Format::ValeJson
         )
     }
+
+    /// Vale's own formats, which print what Vale would: Vale rules only.
+    pub(super) fn is_vale(self) -> bool {
+        matches!(self, Format::ValeLine | Format::ValeJson)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

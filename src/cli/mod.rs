@@ -4,6 +4,7 @@
 //! (or a file could not be checked), 2 on usage, guide or IO errors. A closed
 //! pipe (`copydesk check | head`) ends the run quietly with status 0.
 
+mod args;
 mod cache;
 pub(crate) mod check;
 mod doctor;

@@ -17,10 +17,11 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::Args;
 
-use super::format::{FailOn, Format, new_printer};
+use super::Status;
+use super::args::{FormatArgs, GuideArgs, ResultArgs};
+use super::format::{Format, new_printer};
 use super::progress::Progress;
 use super::suggest::is_endpoint_error;
-use super::{ColorWhen, Status};
 use crate::check::CheckOptions;
 use crate::diff::unified_diff;
 use crate::document::{Document, DocumentKind};
@@ -38,15 +39,10 @@ pub struct ReviewArgs {
     /// Files or folders to review
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour the output
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
-    /// Use this guide file instead of the nearest copydesk.toml
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub printing: FormatArgs,
+    #[command(flatten)]
+    pub guide: GuideArgs,
     /// Ask only these questions (review/<id> or review; comma-separated)
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
@@ -56,12 +52,8 @@ pub struct ReviewArgs {
     /// Also show findings the model is not sure of (below [review] min_confidence)
     #[arg(long)]
     pub review_all: bool,
-    /// Exit 1 when a finding is at or above this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
-    /// Print findings only: no summary, no progress bar
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub result: ResultArgs,
 }
 
 pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
@@ -77,7 +69,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let mut reviewer = Reviewer::new(args.config.clone(), options, !args.quiet)?;
+    let mut reviewer = Reviewer::new(args.guide.config.clone(), options, !args.result.quiet)?;
     let mut status = Status::Clean;
     let expanded = expand_paths_each(&args.paths, |path| {
         reviewer
@@ -95,10 +87,10 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
         reviewer.prepare(path)?;
     }
 
-    let (mut out, plain) = args.color.stdout();
-    let mut printer: Box<dyn Printer> = new_printer(args.format, &[], plain);
+    let (mut out, plain) = args.printing.color.stdout();
+    let mut printer: Box<dyn Printer> = new_printer(args.printing.format, &[], plain);
     let mut summary = Summary::default();
-    let threshold = args.fail_on.threshold();
+    let threshold = args.result.fail_on.threshold();
     for path in &files_found {
         let display = path
             .strip_prefix("./")
@@ -131,7 +123,7 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
         }
         reviewer.suspend(|| -> io::Result<()> {
             printer.file(&mut out, &report)?;
-            if args.format == Format::Human
+            if args.printing.format == Format::Human
                 && let Some(document) = &document
             {
                 print_rewrites(&mut out, &display, document, &findings)?;
@@ -141,11 +133,11 @@ pub fn run(args: ReviewArgs) -> anyhow::Result<Status> {
     }
     reviewer.clear();
     printer.finish(&mut out, &summary)?;
-    if !args.quiet && !args.format.is_machine_readable() {
+    if !args.result.quiet && !args.printing.format.is_machine_readable() {
         writeln!(out, "{}", summary.sentence())?;
     }
     out.flush()?;
-    Ok(reviewer.finish(args.quiet, status))
+    Ok(reviewer.finish(args.result.quiet, status))
 }
 
 /// The model's suggested rewrites as unified diffs, each after a `#` line

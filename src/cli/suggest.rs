@@ -15,6 +15,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::Status;
+use super::args::GuideArgs;
 use super::progress::Progress;
 use crate::check::{CheckOptions, Checker};
 use crate::document::{BlockKind, Document, DocumentKind};
@@ -47,9 +48,8 @@ pub struct SuggestArgs {
     /// Write the suggestions into the files (atomically; only files unchanged since read)
     #[arg(long)]
     pub apply: bool,
-    /// Use this guide file instead of the nearest copydesk.toml
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub guide: GuideArgs,
 }
 
 /// A request for one place in one file.
@@ -96,7 +96,7 @@ pub fn run(args: SuggestArgs) -> anyhow::Result<Status> {
     } else {
         (true, true)
     };
-    let mut guides = Resolver::new(args.config.clone(), CheckOptions::default());
+    let mut guides = Resolver::new(args.guide.config.clone(), CheckOptions::default());
     let expanded = expand_paths_each(&args.paths, |path| {
         guides
             .guide_for(path)

@@ -7,6 +7,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
 use super::Status;
+use super::args::GuideArgs;
 use crate::check::CheckOptions;
 use crate::document::{Document, DocumentKind};
 use crate::resolve::Resolver;
@@ -48,9 +49,8 @@ pub struct LearnArgs {
 pub struct ShowArgs {
     /// A profile file (default: the profile of the nearest guide)
     pub profile: Option<PathBuf>,
-    /// Use this guide file instead of the nearest copydesk.toml
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub guide: GuideArgs,
 }
 
 #[derive(Debug, Args)]
@@ -133,7 +133,8 @@ fn show(args: ShowArgs) -> anyhow::Result<Status> {
         print!("{}", read_profile(&path)?.portrait());
         return Ok(Status::Clean);
     }
-    let guide = Resolver::new(args.config, CheckOptions::default()).guide_for(Path::new("."))?;
+    let guide =
+        Resolver::new(args.guide.config, CheckOptions::default()).guide_for(Path::new("."))?;
     let Some(loaded) = guide.voices.select(None).ok().flatten() else {
         bail!(
             "{} names no voice profile; add `[voice] profile = \"voices/NAME.toml\"` or pass a profile file",
