@@ -1,6 +1,6 @@
 //! Generates the rule registry, so that a rule is one file: every
-//! `src/rules/<category>/<name>.rs` that declares `pub const FACTORY` is a
-//! rule. For each category this writes its `pub mod` lines
+//! `src/rules/<category>/<name>.rs` that declares `pub const FACTORY`, or
+//! has `declare_rule!` write it (a `table_style:` entry), is a rule. For each category this writes its `pub mod` lines
 //! (`$OUT_DIR/rules/<category>.rs`, included by the category's `mod.rs`),
 //! and `$OUT_DIR/rules/registry.rs`, the list `rules::registry()` returns:
 //! by category, then by file name.
@@ -35,7 +35,7 @@ fn main() {
             }
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-            if text.contains("pub const FACTORY") {
+            if text.contains("pub const FACTORY") || text.contains("table_style:") {
                 names.push((name.to_owned(), path));
             }
         }

@@ -145,6 +145,14 @@ impl RuleMeta {
 /// table (`defaults`); a rule with other built-in settings names only
 /// `defaults`.
 ///
+/// A table rule that is nothing but its table also gives its
+/// `table_style`: the message (`{quoted}` is the matched text, quoted),
+/// the applicability of a row's single fix (`Safe`, `Unsafe` or
+/// `DisplayOnly`) and, when a row's finding or fix depends on the words
+/// around it, a [`table::ContextCheck`] (`context`). The macro then writes
+/// the rule's `FACTORY` and `build`: the file is its doc comment, its
+/// metadata and its context check, if any.
+///
 /// ```ignore
 /// declare_rule! {
 ///     /// ## What it does
@@ -156,6 +164,11 @@ impl RuleMeta {
 ///         fixable: Safe,
 ///         table: "wordy",
 ///         defaults: include_str!("wordy_phrase.toml"),
+///         table_style: {
+///             message: "Wordy phrase {quoted}",
+///             single_fix: Safe,
+///             context: wordy_context,
+///         },
 ///     }
 /// }
 /// ```
@@ -170,7 +183,12 @@ macro_rules! declare_rule {
             fixable: $fixable:ident $(,)?
             $(enabled_by_default: $enabled:literal $(,)?)?
             $(table: $table:literal $(,)?)?
-            $(defaults: $defaults:expr $(,)?)?
+            $(defaults: $defaults:expr,)?
+            $(table_style: {
+                message: $message:literal,
+                single_fix: $single_fix:ident
+                $(, context: $context:path)? $(,)?
+            } $(,)?)?
         }
     ) => {
         $vis static $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
@@ -183,6 +201,25 @@ macro_rules! declare_rule {
             table: $crate::declare_rule!(@option $($table)?),
             defaults: $crate::declare_rule!(@option $($defaults)?),
         };
+        $($crate::declare_rule!(@table_rule $name, $message, $single_fix $(, $context)?);)?
+    };
+    (@table_rule $meta:ident, $message:literal, $single_fix:ident) => {
+        $crate::declare_rule!(@table_rule $meta, $message, $single_fix, $crate::rules::table::keep);
+    };
+    (@table_rule $meta:ident, $message:literal, $single_fix:ident, $context:path) => {
+        pub const FACTORY: $crate::rules::RuleFactory = $crate::rules::RuleFactory { meta: &$meta, build };
+
+        fn build(guide: &$crate::guide::Guide) -> Box<dyn $crate::rules::Rule> {
+            $crate::rules::table::TableRule::boxed_with_context(
+                &$meta,
+                guide.config.table(&$meta),
+                $crate::rules::table::TableStyle {
+                    message: |quoted| format!($message, quoted = quoted),
+                    single_fix: $crate::fix::Applicability::$single_fix,
+                },
+                $context,
+            )
+        }
     };
     (@enabled) => { true };
     (@enabled $enabled:literal) => { $enabled };

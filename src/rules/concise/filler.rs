@@ -1,12 +1,9 @@
 use crate::declare_rule;
-use crate::fix::Applicability;
-use crate::guide::Guide;
 use std::ops::Range;
 
 use crate::document::Block;
 use crate::rules::context::{in_identifier, names_link_target, previous_word};
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -49,21 +46,12 @@ declare_rule! {
         enabled_by_default: false,
         table: "filler",
         defaults: include_str!("filler.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Filler word {quoted}"),
-            single_fix: Applicability::Unsafe,
+        table_style: {
+            message: "Filler word {quoted}",
+            single_fix: Unsafe,
+            context: filler_context,
         },
-        filler_context,
-    )
+    }
 }
 
 /// After a negation a filler word is no filler ("not really"). Inside a name

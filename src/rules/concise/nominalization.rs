@@ -1,12 +1,10 @@
 use crate::declare_rule;
 use crate::fix::Applicability;
-use crate::guide::Guide;
 use std::ops::Range;
 
 use crate::document::Block;
 use crate::rules::context::{begins_noun_phrase, next_word};
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -48,21 +46,12 @@ declare_rule! {
         enabled_by_default: false,
         table: "nominalization",
         defaults: include_str!("nominalization.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Buried verb {quoted}"),
-            single_fix: Applicability::Safe,
+        table_style: {
+            message: "Buried verb {quoted}",
+            single_fix: Safe,
+            context: nominalization_context,
         },
-        nominalization_context,
-    )
+    }
 }
 
 /// "… to" read as a preposition needs a noun phrase after it; before a verb

@@ -2,11 +2,8 @@ use std::ops::Range;
 
 use crate::declare_rule;
 use crate::document::Block;
-use crate::fix::Applicability;
-use crate::guide::Guide;
 use crate::rules::context::previous_word;
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -45,21 +42,12 @@ declare_rule! {
         fixable: Safe,
         table: "redundancy",
         defaults: include_str!("redundancy.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Redundant phrase {quoted}"),
-            single_fix: Applicability::Safe,
+        table_style: {
+            message: "Redundant phrase {quoted}",
+            single_fix: Safe,
+            context: redundancy_context,
         },
-        redundancy_context,
-    )
+    }
 }
 
 /// "For any period of time" is not "for any time" (whenever) nor "for any

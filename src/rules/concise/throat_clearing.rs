@@ -1,12 +1,9 @@
 use crate::declare_rule;
-use crate::fix::Applicability;
-use crate::guide::Guide;
 use std::ops::Range;
 
 use crate::document::Block;
 
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -45,21 +42,12 @@ declare_rule! {
         enabled_by_default: false,
         table: "throat_clearing",
         defaults: include_str!("throat_clearing.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Throat-clearing opener {quoted}"),
-            single_fix: Applicability::Safe,
+        table_style: {
+            message: "Throat-clearing opener {quoted}",
+            single_fix: Safe,
+            context: throat_clearing_context,
         },
-        throat_clearing_context,
-    )
+    }
 }
 
 /// "As you know, …" is throat-clearing; "as you know how to fix it" is a

@@ -1,10 +1,8 @@
 use crate::declare_rule;
 use crate::document::Block;
 use crate::fix::Applicability;
-use crate::guide::Guide;
 use crate::rules::context::{NOUN_PHRASE_STARTS, next_word, previous_word, starts_sentence};
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 use std::ops::Range;
 
 declare_rule! {
@@ -54,21 +52,12 @@ declare_rule! {
         fixable: Safe,
         table: "wordy",
         defaults: include_str!("wordy_phrase.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Wordy phrase {quoted}"),
-            single_fix: Applicability::Safe,
+        table_style: {
+            message: "Wordy phrase {quoted}",
+            single_fix: Safe,
+            context: wordy_context,
         },
-        wordy_context,
-    )
+    }
 }
 
 /// Rows whose one replacement fits most, not all, sentences.

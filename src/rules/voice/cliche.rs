@@ -1,8 +1,4 @@
 use crate::declare_rule;
-use crate::fix::Applicability;
-use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
-use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
     /// ## What it does
@@ -46,18 +42,9 @@ declare_rule! {
         enabled_by_default: false,
         table: "cliche",
         defaults: include_str!("cliche.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Cliché {quoted}"),
-            single_fix: Applicability::DisplayOnly,
+        table_style: {
+            message: "Cliché {quoted}",
+            single_fix: DisplayOnly,
         },
-    )
+    }
 }

@@ -1,12 +1,9 @@
 use crate::declare_rule;
-use crate::fix::Applicability;
-use crate::guide::Guide;
 use std::ops::Range;
 
 use crate::document::Block;
 use crate::rules::context::{in_identifier, next_word, previous_word};
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -46,21 +43,12 @@ declare_rule! {
         enabled_by_default: false,
         table: "hedges",
         defaults: include_str!("hedge.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Hedge or intensifier {quoted}"),
-            single_fix: Applicability::Unsafe,
+        table_style: {
+            message: "Hedge or intensifier {quoted}",
+            single_fix: Unsafe,
+            context: hedge_context,
         },
-        hedge_context,
-    )
+    }
 }
 
 /// Idioms that contain a hedge word but hedge nothing: "quite a few" is a

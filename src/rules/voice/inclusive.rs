@@ -1,12 +1,9 @@
 use crate::declare_rule;
-use crate::fix::Applicability;
-use crate::guide::Guide;
 use std::ops::Range;
 
 use crate::document::Block;
 use crate::rules::context::next_word;
-use crate::rules::table::{TableRule, TableStyle, Verdict};
-use crate::rules::{Rule, RuleFactory};
+use crate::rules::table::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -50,21 +47,12 @@ declare_rule! {
         enabled_by_default: false,
         table: "inclusive",
         defaults: include_str!("inclusive.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed_with_context(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Non-inclusive term {quoted}"),
-            single_fix: Applicability::Unsafe,
+        table_style: {
+            message: "Non-inclusive term {quoted}",
+            single_fix: Unsafe,
+            context: inclusive_context,
         },
-        inclusive_context,
-    )
+    }
 }
 
 /// A capitalised title followed by "of" ("Chairman of the Board") is a

@@ -1,8 +1,4 @@
 use crate::declare_rule;
-use crate::fix::Applicability;
-use crate::guide::Guide;
-use crate::rules::table::{TableRule, TableStyle};
-use crate::rules::{Rule, RuleFactory};
 
 declare_rule! {
     /// ## What it does
@@ -42,18 +38,9 @@ declare_rule! {
         enabled_by_default: false,
         table: "jargon",
         defaults: include_str!("jargon.toml"),
-    }
-}
-
-pub const FACTORY: RuleFactory = RuleFactory { meta: &META, build };
-
-fn build(guide: &Guide) -> Box<dyn Rule> {
-    TableRule::boxed(
-        &META,
-        guide.config.table(&META),
-        TableStyle {
-            message: |quoted| format!("Jargon {quoted}"),
-            single_fix: Applicability::Unsafe,
+        table_style: {
+            message: "Jargon {quoted}",
+            single_fix: Unsafe,
         },
-    )
+    }
 }
