@@ -3,7 +3,10 @@
 //! has `declare_rule!` write it (a `table_style:` entry), is a rule. For each category this writes its `pub mod` lines
 //! (`$OUT_DIR/rules/<category>.rs`, included by the category's `mod.rs`),
 //! and `$OUT_DIR/rules/registry.rs`, the list `rules::registry()` returns:
-//! by category, then by file name.
+//! by category, then by file name. It also writes
+//! `$OUT_DIR/rules/fixture_tests.rs`, the same list for `tests/rules.rs`,
+//! which makes it one `#[test]` per rule (so `cargo test` names the rule
+//! whose fixture fails).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -20,6 +23,7 @@ fn main() {
     std::fs::create_dir_all(&generated).expect("OUT_DIR is writable");
 
     let mut registry = String::from("&[\n");
+    let mut fixture_tests = String::from("rule_fixture_tests! {\n");
     for category in CATEGORIES {
         let mut names = Vec::new();
         let folder = rules.join(category);
@@ -52,9 +56,13 @@ fn main() {
             let _ = writeln!(registry, "    {category}::{name}::FACTORY,");
         }
         write_if_changed(&generated.join(format!("{category}.rs")), &modules);
+        let names: Vec<&str> = names.iter().map(|(name, _)| name.as_str()).collect();
+        let _ = writeln!(fixture_tests, "    {category}: [{}],", names.join(", "));
     }
     registry.push_str("]\n");
     write_if_changed(&generated.join("registry.rs"), &registry);
+    fixture_tests.push_str("}\n");
+    write_if_changed(&generated.join("fixture_tests.rs"), &fixture_tests);
 }
 
 /// Write `text` unless the file already holds it, so that an unchanged

@@ -1,4 +1,5 @@
-//! Rule behaviour through the public API: fixtures per rule, and targeted
+//! Rule behaviour through the public API: a fixture per rule (one test
+//! each; the format is under `fixtures`), and targeted
 //! checks of matching, fixes, configuration and suppression.
 
 use std::path::{Path, PathBuf};
@@ -10,17 +11,8 @@ use copydesk::fix::Applicability;
 use copydesk::guide::{Guide, GuideSource};
 use copydesk::{Finding, Severity};
 
-/// A guide for the fixtures that need guide data of their own.
-const TEST_GUIDE: &str = r#"
-[[voice.terms]]
-use = "customer advocacy"
-instead_of = ["customer service"]
-why = "We advocate for customers; service sounds passive."
-
-[[voice.avoid]]
-terms = ["rockstar", "ninja", "ninjas"]
-why = "Say what the job is."
-"#;
+/// The guide the rule fixtures are checked with (see `fixtures`).
+const TEST_GUIDE: &str = include_str!("fixtures/rules/copydesk.toml");
 
 fn guide(text: &str) -> Arc<Guide> {
     Arc::new(
@@ -93,136 +85,280 @@ fn assert_suggests(input: &str, rule: &str, expected: &[&str]) {
 
 // ---------------------------------------------------------------- fixtures
 
-/// Each fixture under tests/fixtures/rules/<category>/<name>.md has a `# Bad`
-/// section (every paragraph flagged; for flow rules, the section as a whole),
-/// an `# OK` section that must stay silent, and optional `# Regressions`
-/// (flagged like Bad). Findings and the fix diff are snapshotted.
-#[test]
-fn rule_fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .flat_map(|category| std::fs::read_dir(category.unwrap().path()).unwrap())
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    fixtures.sort();
-    assert!(fixtures.len() >= 18, "a fixture per rule");
-    // Every fixture runs, so one failure does not hide the others.
-    let failed: Vec<String> = fixtures
-        .iter()
-        .filter(|path| std::panic::catch_unwind(|| check_fixture(path)).is_err())
-        .map(|path| path.display().to_string())
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "rule fixtures failed (see above): {failed:#?}"
-    );
+/// One fixture format for every rule: `tests/fixtures/rules/<category>/<name>.md`.
+///
+/// - **Posts.** A fixture is one post, or several, each starting with a line
+///   `<!-- post: <file name> -->`. A post is checked on its own, as that file
+///   would be: its front matter says its platforms, sponsorship and author.
+/// - **Parts.** A post named `bad-…` must be flagged, one named `ok-…` must
+///   stay silent; any other post is divided by `# Bad`, `# OK` and
+///   `# Regressions` headings (Regressions are flagged like Bad).
+/// - **What "flagged" means.** A rule that reads blocks must flag every
+///   paragraph of a Bad part; a rule that reads the whole document (flow,
+///   share) must flag each post that has a Bad part. Every finding is the
+///   rule's own.
+/// - **The guide.** The `copydesk.toml` beside the fixture (in its category
+///   folder), else `tests/fixtures/rules/copydesk.toml`; today is pinned to
+///   2026-11-23, and only the rule runs.
+/// - **The snapshot**, `tests/snapshots/integration__rules__<category>__<name>.snap`:
+///   for one post, its findings and the diff with every fix applied; for
+///   several, each flagged post under `## <file name>` with its findings,
+///   their notes, and its diff.
+///
+/// `build.rs` lists every rule of the registry, and this makes one test per
+/// rule of it (`rules::fixtures::voice::jargon`), so `cargo test` names the
+/// rule whose fixture fails.
+mod fixtures {
+    macro_rules! rule_fixture_tests {
+        ($($category:ident: [$($name:ident),* $(,)?],)*) => {
+            $(mod $category {
+                $(#[test]
+                fn $name() {
+                    super::super::check_rule_fixture(stringify!($category), stringify!($name));
+                })*
+            })*
+        };
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/rules/fixture_tests.rs"));
 }
 
-/// One fixture: Bad flagged, OK silent, findings and fixes as snapshotted.
-fn check_fixture(path: &Path) {
-    let category = path
-        .parent()
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap();
-    let name = path.file_stem().unwrap().to_str().unwrap();
+/// Rules checked elsewhere than by a fixture, and where.
+const WITHOUT_FIXTURE: &[(&str, &str)] = &[(
+    "voice/drift",
+    "needs a learned voice profile; tests/voice.rs checks it",
+)];
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
+}
+
+/// A post of a fixture, as a file.
+struct Post {
+    /// Its file name; `<rule id>.md` for a fixture of one post.
+    name: String,
+    text: String,
+}
+
+/// The posts of the fixture text of `rule`.
+fn fixture_posts(rule: &str, text: &str) -> Vec<Post> {
+    let marker = |line: &str| {
+        line.strip_prefix("<!-- post: ")
+            .and_then(|rest| rest.trim_end().strip_suffix(" -->"))
+            .map(str::to_owned)
+    };
+    let mut posts: Vec<Post> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        match (marker(line), posts.last_mut()) {
+            (Some(name), _) => posts.push(Post {
+                name,
+                text: String::new(),
+            }),
+            (None, Some(post)) => post.text.push_str(line),
+            (None, None) => posts.push(Post {
+                name: format!("{rule}.md"),
+                text: line.to_owned(),
+            }),
+        }
+    }
+    posts
+}
+
+/// The text of the post `post` in the fixture of `rule`, for tests that
+/// check one post in other ways.
+pub(crate) fn fixture_post(rule: &str, post: &str) -> String {
+    let (category, name) = rule.split_once('/').expect("a rule id");
+    let path = fixtures_root().join(category).join(format!("{name}.md"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+    fixture_posts(rule, &text)
+        .into_iter()
+        .find(|p| p.name == post)
+        .unwrap_or_else(|| panic!("no post {post} in {}", path.display()))
+        .text
+}
+
+/// The part of a post that a byte offset is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Bad,
+    Ok,
+}
+
+fn part_of(post: &Post, offset: usize) -> Option<Part> {
+    if post.name.starts_with("bad-") {
+        return Some(Part::Bad);
+    }
+    if post.name.starts_with("ok-") {
+        return Some(Part::Ok);
+    }
+    let before = &post.text[..offset];
+    [
+        ("# Regressions", Part::Bad),
+        ("# OK", Part::Ok),
+        ("# Bad", Part::Bad),
+    ]
+    .into_iter()
+    .filter_map(|(heading, part)| {
+        before
+            .rfind(&format!("\n{heading}\n"))
+            .or_else(|| before.starts_with(heading).then_some(0))
+            .map(|at| (at, part))
+    })
+    .max_by_key(|(at, _)| *at)
+    .map(|(_, part)| part)
+}
+
+/// The guide a fixture in `category` is checked with.
+fn fixture_guide(category: &str) -> Arc<Guide> {
+    let beside = fixtures_root().join(category).join("copydesk.toml");
+    let path = if beside.is_file() {
+        beside
+    } else {
+        fixtures_root().join("copydesk.toml")
+    };
+    Arc::new(
+        Guide::load(&path)
+            .unwrap_or_else(|error| panic!("the fixture guide {}: {error}", path.display())),
+    )
+}
+
+/// One rule's fixture: Bad parts flagged, OK parts silent, findings and
+/// fixes as snapshotted. `name` is the rule's module (`wordy_phrase`).
+fn check_rule_fixture(category: &str, name: &str) {
+    let name = name.replace('_', "-");
     let rule = format!("{category}/{name}");
     assert!(
         copydesk::rules::find_rule(&rule).is_some(),
-        "fixture for unknown rule {rule}"
+        "{rule} is not a rule id"
     );
-    let text = std::fs::read_to_string(path).unwrap();
-    let checker = checker_for(&rule, TEST_GUIDE);
-    let (document, findings) = checker.check_text(&text, DocumentKind::Markdown);
-
-    let section_of = |offset: usize| -> &str {
-        let before = &text[..offset];
-        ["# Regressions", "# OK", "# Bad"]
-            .into_iter()
-            .max_by_key(|heading| {
-                before
-                    .rfind(&format!("\n{heading}\n"))
-                    .or_else(|| before.starts_with(heading).then_some(0))
-                    .map_or(-1, |i| i as i64)
-            })
-            .unwrap()
-    };
-    for finding in &findings {
-        assert_ne!(
-            section_of(finding.span.start),
-            "# OK",
-            "{rule} flagged OK text {:?}: {}",
-            &text[finding.span.clone()],
-            finding.message
+    let path = fixtures_root().join(category).join(format!("{name}.md"));
+    if let Some((_, reason)) = WITHOUT_FIXTURE.iter().find(|(id, _)| *id == rule) {
+        assert!(
+            !path.exists(),
+            "{rule} has a fixture now: remove it from WITHOUT_FIXTURE ({reason})"
+        );
+        return;
+    }
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("no fixture for {rule} ({}): {error}", path.display()));
+    let posts = fixture_posts(&rule, &text);
+    let several = posts.len() > 1 || posts[0].name != format!("{rule}.md");
+    let whole_document = matches!(category, "flow" | "share");
+    if several {
+        assert!(
+            posts.iter().any(|p| p.name.starts_with("bad-")),
+            "{rule} has no bad post"
+        );
+        assert!(
+            posts.iter().any(|p| p.name.starts_with("ok-")),
+            "{rule} has no OK post"
         );
     }
-    let bad_blocks: Vec<_> = document
-        .blocks
-        .iter()
-        .filter(|b| !b.is_heading() && section_of(b.span().start) != "# OK")
-        .collect();
-    if category == "flow" {
-        assert!(
-            !findings.is_empty(),
-            "{rule}: the Bad section produced nothing"
-        );
-    } else {
-        for block in bad_blocks {
-            let span = block.span();
-            assert!(
-                findings
-                    .iter()
-                    .any(|f| f.span.start >= span.start && f.span.start < span.end),
-                "{rule}: no finding in bad paragraph {:?}",
-                block.text()
+
+    let checker = Checker::new(
+        fixture_guide(category),
+        CheckOptions {
+            select: vec![rule.clone()],
+            today: (2026, 11, 23),
+            ..CheckOptions::default()
+        },
+    );
+    let mut snapshot = String::new();
+    for post in &posts {
+        let (document, findings) = checker.check_text(&post.text, DocumentKind::Markdown);
+        for finding in &findings {
+            assert_eq!(finding.rule, rule, "in {}", post.name);
+            assert_ne!(
+                part_of(post, finding.span.start),
+                Some(Part::Ok),
+                "{rule} flagged OK text {:?} in {}: {}",
+                &post.text[finding.span.clone()],
+                post.name,
+                finding.message
             );
         }
-    }
-
-    let mut snapshot = String::new();
-    for finding in &findings {
-        let (line, column) = document.line_column(finding.span.start);
-        snapshot.push_str(&format!(
-            "{line}:{column} {} {}\n",
-            finding.severity, finding.message
-        ));
-        for fix in &finding.fixes {
-            snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
+        let bad_blocks: Vec<_> = document
+            .blocks
+            .iter()
+            .filter(|b| !b.is_heading() && part_of(post, b.span().start) != Some(Part::Ok))
+            .collect();
+        if whole_document {
+            if !bad_blocks.is_empty() {
+                assert!(
+                    !findings.is_empty(),
+                    "{rule} found nothing in {}",
+                    post.name
+                );
+            }
+        } else {
+            for block in &bad_blocks {
+                let span = block.span();
+                assert!(
+                    findings
+                        .iter()
+                        .any(|f| f.span.start >= span.start && f.span.start < span.end),
+                    "{rule}: no finding in bad paragraph {:?}",
+                    block.text()
+                );
+            }
+        }
+        if several && findings.is_empty() {
+            continue;
+        }
+        if several {
+            snapshot.push_str(&format!("## {}\n", post.name));
+        }
+        for finding in &findings {
+            let (line, column) = document.line_column(finding.span.start);
+            snapshot.push_str(&format!(
+                "{line}:{column} {} {}\n",
+                finding.severity, finding.message
+            ));
+            if let (true, Some(note)) = (several, &finding.note) {
+                snapshot.push_str(&format!("    note: {note}\n"));
+            }
+            for fix in &finding.fixes {
+                snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
+            }
+        }
+        let fixed = checker.fix_text(&post.text, DocumentKind::Markdown, Applicability::Unsafe);
+        let diff = copydesk::diff::unified_diff(&post.text, &fixed.text, &post.name);
+        if several {
+            if fixed.text != post.text {
+                snapshot.push_str(&diff);
+            }
+            snapshot.push('\n');
+        } else {
+            snapshot.push_str("\n--- diff with every fix applied ---\n");
+            snapshot.push_str(&diff);
         }
     }
-    let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
-    snapshot.push_str("\n--- diff with every fix applied ---\n");
-    snapshot.push_str(&copydesk::diff::unified_diff(
-        &text,
-        &fixed.text,
-        &format!("{rule}.md"),
-    ));
     insta::assert_snapshot!(format!("{category}__{name}"), snapshot);
 }
 
-/// Every rule has a fixture. (Their docs are checked by `tests/docs.rs`,
-/// every section in order.)
+/// Every `.md` file in a category folder is the fixture of a rule.
 #[test]
-fn every_rule_has_a_fixture() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
-    for factory in copydesk::rules::registry() {
-        let meta = factory.meta;
-        let (category, name) = meta.id.split_once('/').unwrap();
-        if category == "share" {
-            continue; // The sharing rules keep their fixtures beside their own tests.
+fn every_fixture_is_of_a_rule() {
+    let mut orphans = Vec::new();
+    for category in std::fs::read_dir(fixtures_root()).expect("tests/fixtures/rules") {
+        let category = category.expect("a folder entry").path();
+        if !category.is_dir() {
+            continue;
         }
-        if meta.id == "voice/drift" {
-            continue; // Needs a learned voice profile: tests/voice.rs.
+        let category_name = category.file_name().unwrap().to_string_lossy().into_owned();
+        for entry in std::fs::read_dir(&category).expect("a category folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let stem = path.file_stem().unwrap().to_string_lossy();
+                let rule = format!("{category_name}/{stem}");
+                if copydesk::rules::find_rule(&rule).is_none() {
+                    orphans.push(rule);
+                }
+            }
         }
-        assert!(
-            root.join(category).join(format!("{name}.md")).is_file(),
-            "no fixture for {}",
-            meta.id
-        );
     }
+    assert!(orphans.is_empty(), "fixtures of unknown rules: {orphans:?}");
 }
 
 // ------------------------------------------------------------ matching

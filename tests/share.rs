@@ -1,8 +1,9 @@
-//! The share/* rules: fixtures per rule (every `bad-*` post flagged, every
-//! `ok-*` post silent), fixes, guide keys, the CLI's `--platform`, masking of
+//! The share/* rules (their fixtures run with every rule's, in
+//! `tests/rules.rs`): fixes, guide keys, the CLI's `--platform`, masking of
 //! personal data in every output format, and key-message indexing speed.
 
 use crate::common;
+use crate::rules::fixture_post;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,10 +26,13 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/share")
 }
 
-/// The fixtures' guide, loaded from disk with its key messages.
+/// The share/* fixtures' guide (`tests/fixtures/rules/share/copydesk.toml`),
+/// loaded from disk with its key messages.
 fn fixture_guide() -> Arc<Guide> {
     static GUIDE: std::sync::LazyLock<Arc<Guide>> = std::sync::LazyLock::new(|| {
-        Arc::new(Guide::load(&root().join("copydesk.toml")).expect("the fixture guide loads"))
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/share/copydesk.toml");
+        Arc::new(Guide::load(&path).expect("the fixture guide loads"))
     });
     Arc::clone(&GUIDE)
 }
@@ -44,14 +48,6 @@ fn guide_from(text: &str) -> Arc<Guide> {
     )
 }
 
-fn share_rules() -> Vec<&'static str> {
-    copydesk::rules::registry()
-        .iter()
-        .map(|factory| factory.meta.id)
-        .filter(|id| id.starts_with("share/"))
-        .collect()
-}
-
 /// Findings of `rule` in `text`, checked with the fixture guide.
 fn findings(text: &str, rule: &str) -> Vec<Finding> {
     checker(fixture_guide(), &[rule], &[])
@@ -65,84 +61,6 @@ fn assert_flags(text: &str, rule: &str, expected: &[&str]) {
     let found = findings(text, rule);
     let flagged: Vec<&str> = found.iter().map(|f| &text[f.span.clone()]).collect();
     assert_eq!(flagged, expected, "{rule} in {text:?}: {found:#?}");
-}
-
-// ---------------------------------------------------------------- fixtures
-
-/// tests/fixtures/share/<rule>/: every `bad-*` post gets at least one finding
-/// of the rule, every `ok-*` post none. The findings of the bad posts, with
-/// the diff of their fixes, are snapshotted per rule.
-#[test]
-fn share_fixtures() {
-    // Every rule's fixtures run, so one failure does not hide the others.
-    let failed: Vec<&str> = share_rules()
-        .into_iter()
-        .filter(|rule| std::panic::catch_unwind(|| check_share_fixtures(rule)).is_err())
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "share fixtures failed (see above): {failed:?}"
-    );
-}
-
-/// One rule's fixture folder: bad posts flagged, OK posts silent, findings
-/// and fixes as snapshotted.
-fn check_share_fixtures(rule: &str) {
-    let name = rule.trim_start_matches("share/");
-    let folder = root().join(name);
-    let mut posts: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .unwrap_or_else(|_| panic!("no fixture folder for {rule}"))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    posts.sort();
-    let names: Vec<String> = posts
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        names.iter().any(|n| n.starts_with("bad-")),
-        "{rule} has no bad post"
-    );
-    assert!(
-        names.iter().any(|n| n.starts_with("ok-")),
-        "{rule} has no OK post"
-    );
-
-    let checker = checker(fixture_guide(), &[rule], &[]);
-    let mut snapshot = String::new();
-    for (path, file) in posts.iter().zip(&names) {
-        let text = std::fs::read_to_string(path).unwrap();
-        let (document, found) = checker.check_text(&text, DocumentKind::Markdown);
-        if file.starts_with("ok-") {
-            assert!(
-                found.is_empty(),
-                "{rule} flagged OK post {file}: {found:#?}"
-            );
-            continue;
-        }
-        assert!(!found.is_empty(), "{rule} found nothing in {file}");
-        snapshot.push_str(&format!("## {file}\n"));
-        for finding in &found {
-            assert_eq!(finding.rule, rule);
-            let (line, column) = document.line_column(finding.span.start);
-            snapshot.push_str(&format!(
-                "{line}:{column} {} {}\n",
-                finding.severity, finding.message
-            ));
-            if let Some(note) = &finding.note {
-                snapshot.push_str(&format!("    note: {note}\n"));
-            }
-            for fix in &finding.fixes {
-                snapshot.push_str(&format!("    fix ({}): {}\n", fix.applicability, fix.title));
-            }
-        }
-        let fixed = checker.fix_text(&text, DocumentKind::Markdown, Applicability::Unsafe);
-        if fixed.text != text {
-            snapshot.push_str(&copydesk::diff::unified_diff(&text, &fixed.text, file));
-        }
-        snapshot.push('\n');
-    }
-    insta::assert_snapshot!(name, snapshot);
 }
 
 /// With the sharing rules on, and a platform set, realistic clean posts
@@ -467,7 +385,7 @@ fn a_thousand_key_messages_do_not_slow_checking() {
     let indexed = started.elapsed();
     let without = checker(Guide::builtin(), &["share/key-message-copy"], &[]);
 
-    let post = std::fs::read_to_string(root().join("key-message-copy/ok-own-words.md")).unwrap();
+    let post = fixture_post("share/key-message-copy", "ok-own-words.md");
     let time = |checker: &Checker| {
         let started = Instant::now();
         for _ in 0..20 {
@@ -676,7 +594,7 @@ fn the_human_printer_masks_values_in_source_excerpts() {
 
 #[test]
 fn bluesky_counts_graphemes_not_code_points() {
-    let text = std::fs::read_to_string(root().join("length-limit/ok-bluesky-emoji.md")).unwrap();
+    let text = fixture_post("share/length-limit", "ok-bluesky-emoji.md");
     let body = text.rsplit("---\n").next().unwrap().trim();
     assert!(
         body.chars().count() > 300,
