@@ -113,6 +113,17 @@ struct Input {
     from_stdin: Option<Vec<u8>>,
 }
 
+/// An input and the checker for it.
+type Job = (Input, Arc<Checker>);
+
+/// With `--output`: the file, what it is written with, and the human
+/// printer the terminal keeps.
+struct FileOutput<'a> {
+    path: &'a Path,
+    writer: Box<dyn Write>,
+    terminal: Box<dyn Printer>,
+}
+
 /// What checking one input produced.
 struct Outcome {
     display: String,
@@ -306,8 +317,8 @@ fn assign_checkers(
     guides: &mut Resolver,
     inputs: Vec<Input>,
     status: &mut Status,
-) -> anyhow::Result<(Vec<(Input, Arc<Checker>)>, usize)> {
-    let mut jobs: Vec<(Input, Arc<Checker>)> = Vec::with_capacity(inputs.len());
+) -> anyhow::Result<(Vec<Job>, usize)> {
+    let mut jobs: Vec<Job> = Vec::with_capacity(inputs.len());
     let mut unchecked = UncheckedByGuide::default();
     let mut key_message_files = 0;
     for input in inputs {
@@ -344,10 +355,7 @@ fn assign_checkers(
 
 /// With `--review`, the model reviewer, once every guide has been found to
 /// configure a model (before anything is sent).
-fn start_review(
-    args: &CheckArgs,
-    jobs: &[(Input, Arc<Checker>)],
-) -> anyhow::Result<Option<super::review::Reviewer>> {
+fn start_review(args: &CheckArgs, jobs: &[Job]) -> anyhow::Result<Option<super::review::Reviewer>> {
     if !args.review {
         return Ok(None);
     }
@@ -388,9 +396,7 @@ struct Report<'a> {
     mode: Mode,
     out: Box<dyn Write>,
     printer: Box<dyn Printer>,
-    /// With `--output`: the file, what it is written with, and the human
-    /// printer the terminal keeps.
-    file_output: Option<(&'a Path, Box<dyn Write>, Box<dyn Printer>)>,
+    file_output: Option<FileOutput<'a>>,
     status: Status,
     summary: Summary,
     fixes_applied: usize,
@@ -403,7 +409,7 @@ impl<'a> Report<'a> {
         args: &'a CheckArgs,
         mode: Mode,
         guides: &Resolver,
-        jobs: &[(Input, Arc<Checker>)],
+        jobs: &[Job],
         status: Status,
         unchecked_files: usize,
     ) -> anyhow::Result<Report<'a>> {
@@ -427,11 +433,11 @@ impl<'a> Report<'a> {
                 let file = std::fs::File::create(path)
                     .with_context(|| format!("creating {}", path.display()))?;
                 let writer: Box<dyn Write> = Box::new(PlainWriter::new(io::BufWriter::new(file)));
-                Some((
-                    path.as_path(),
+                Some(FileOutput {
+                    path,
                     writer,
-                    new_printer(Format::Human, &active_rules, true),
-                ))
+                    terminal: new_printer(Format::Human, &active_rules, true),
+                })
             }
             None => None,
         };
@@ -535,8 +541,10 @@ impl<'a> Report<'a> {
             self.files_changed += 1;
         }
         match &mut self.file_output {
-            Some((_, file, terminal)) => {
-                self.printer.file(file, &report)?;
+            Some(FileOutput {
+                writer, terminal, ..
+            }) => {
+                self.printer.file(writer, &report)?;
                 terminal.file(&mut self.out, &report)?;
             }
             None => self.printer.file(&mut self.out, &report)?,
@@ -572,9 +580,14 @@ impl<'a> Report<'a> {
             }
         } else {
             let terminal_format = match &mut self.file_output {
-                Some((path, file, terminal)) => {
-                    self.printer.finish(file, &self.summary)?;
-                    file.flush()
+                Some(FileOutput {
+                    path,
+                    writer,
+                    terminal,
+                }) => {
+                    self.printer.finish(writer, &self.summary)?;
+                    writer
+                        .flush()
                         .with_context(|| format!("writing {}", path.display()))?;
                     terminal.finish(&mut self.out, &self.summary)?;
                     Format::Human
