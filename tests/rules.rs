@@ -93,13 +93,15 @@ fn assert_suggests(input: &str, rule: &str, expected: &[&str]) {
 /// - **Parts.** A post named `bad-…` must be flagged, one named `ok-…` must
 ///   stay silent; any other post is divided by `# Bad`, `# OK` and
 ///   `# Regressions` headings (Regressions are flagged like Bad).
-/// - **What "flagged" means.** A rule that reads blocks must flag every
-///   paragraph of a Bad part; a rule that reads the whole document (flow,
-///   share) must flag each post that has a Bad part. Every finding is the
-///   rule's own.
-/// - **The guide.** The `copydesk.toml` beside the fixture (in its category
-///   folder), else `tests/fixtures/rules/copydesk.toml`; today is pinned to
-///   2026-11-23, and only the rule runs.
+/// - **What "flagged" means.** In a fixture of several posts, each `bad-…`
+///   post must have a finding somewhere (rules that read the whole post:
+///   platforms, the fold, the writer's voice). In a fixture of one post,
+///   every paragraph of a Bad part must have one, except for flow rules,
+///   which judge paragraphs by their neighbours: there the post must. Every
+///   finding is the rule's own.
+/// - **The guide.** `<name>.toml` beside the fixture, else the category
+///   folder's `copydesk.toml`, else `tests/fixtures/rules/copydesk.toml`;
+///   today is pinned to 2026-11-23, and only the rule runs.
 /// - **The snapshot**, `tests/snapshots/integration__rules__<category>__<name>.snap`:
 ///   for one post, its findings and the diff with every fix applied; for
 ///   several, each flagged post under `## <file name>` with its findings,
@@ -122,12 +124,6 @@ mod fixtures {
 
     include!(concat!(env!("OUT_DIR"), "/rules/fixture_tests.rs"));
 }
-
-/// Rules checked elsewhere than by a fixture, and where.
-const WITHOUT_FIXTURE: &[(&str, &str)] = &[(
-    "voice/drift",
-    "needs a learned voice profile; tests/voice.rs checks it",
-)];
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
@@ -209,14 +205,17 @@ fn part_of(post: &Post, offset: usize) -> Option<Part> {
     .map(|(_, part)| part)
 }
 
-/// The guide a fixture in `category` is checked with.
-fn fixture_guide(category: &str) -> Arc<Guide> {
-    let beside = fixtures_root().join(category).join("copydesk.toml");
-    let path = if beside.is_file() {
-        beside
-    } else {
-        fixtures_root().join("copydesk.toml")
-    };
+/// The guide the fixture `<category>/<name>.md` is checked with.
+fn fixture_guide(category: &str, name: &str) -> Arc<Guide> {
+    let folder = fixtures_root().join(category);
+    let path = [
+        folder.join(format!("{name}.toml")),
+        folder.join("copydesk.toml"),
+        fixtures_root().join("copydesk.toml"),
+    ]
+    .into_iter()
+    .find(|path| path.is_file())
+    .expect("tests/fixtures/rules/copydesk.toml exists");
     Arc::new(
         Guide::load(&path)
             .unwrap_or_else(|error| panic!("the fixture guide {}: {error}", path.display())),
@@ -233,18 +232,11 @@ fn check_rule_fixture(category: &str, name: &str) {
         "{rule} is not a rule id"
     );
     let path = fixtures_root().join(category).join(format!("{name}.md"));
-    if let Some((_, reason)) = WITHOUT_FIXTURE.iter().find(|(id, _)| *id == rule) {
-        assert!(
-            !path.exists(),
-            "{rule} has a fixture now: remove it from WITHOUT_FIXTURE ({reason})"
-        );
-        return;
-    }
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("no fixture for {rule} ({}): {error}", path.display()));
     let posts = fixture_posts(&rule, &text);
     let several = posts.len() > 1 || posts[0].name != format!("{rule}.md");
-    let whole_document = matches!(category, "flow" | "share");
+    let per_post = several || category == "flow";
     if several {
         assert!(
             posts.iter().any(|p| p.name.starts_with("bad-")),
@@ -257,7 +249,7 @@ fn check_rule_fixture(category: &str, name: &str) {
     }
 
     let checker = Checker::new(
-        fixture_guide(category),
+        fixture_guide(category, &name),
         CheckOptions {
             select: vec![rule.clone()],
             today: (2026, 11, 23),
@@ -283,7 +275,7 @@ fn check_rule_fixture(category: &str, name: &str) {
             .iter()
             .filter(|b| !b.is_heading() && part_of(post, b.span().start) != Some(Part::Ok))
             .collect();
-        if whole_document {
+        if per_post {
             if !bad_blocks.is_empty() {
                 assert!(
                     !findings.is_empty(),
