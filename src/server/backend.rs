@@ -75,7 +75,7 @@ impl Backend {
     /// `window/workDoneProgress/cancel`: the writer cancelled a model
     /// request's progress.
     pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
-        model::cancel_progress(&self.shared.lock(), &params.token);
+        self.shared.lock().progress_cancels.cancel(&params.token);
     }
 
     async fn pull_settings(&self) {

@@ -310,7 +310,7 @@ pub struct State {
     /// when first used; cleared when guides or settings change.
     pub engines: crate::resolve::Engines,
     /// The "Cancel" handle of each model request showing progress, by token.
-    pub progress_cancels: HashMap<String, Arc<tokio::sync::Notify>>,
+    pub progress_cancels: super::model::ProgressCancels,
     /// Guide connections the writer answered "Not now" to in this session:
     /// a save does not ask again.
     pub trust_declined: HashSet<crate::llm::trust::Grant>,
