@@ -237,7 +237,8 @@ impl Resolver {
     /// file may have appeared or disappeared there).
     pub fn forget_folder(&mut self, folder: &Path) {
         let absolute = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
-        self.by_folder.retain(|known, _| !known.starts_with(&absolute));
+        self.by_folder
+            .retain(|known, _| !known.starts_with(&absolute));
     }
 
     /// Find every folder's guide again (files the front end does not watch,
@@ -699,7 +700,9 @@ mod tests {
             panic!("the broken guide must not load");
         };
         assert!(error.to_string().contains("copydesk.toml:2:1"), "{error}");
-        let kept = resolver.last_good(Some(&file)).expect("the last good checker");
+        let kept = resolver
+            .last_good(Some(&file))
+            .expect("the last good checker");
         assert!(Arc::ptr_eq(&good, &kept));
 
         write(
