@@ -9,7 +9,9 @@
 //!   nearest `copydesk.toml` (or `.vale.ini`) above the file, else the
 //!   built-in guide. Discovery is cached per folder and each guide file is
 //!   loaded once; a guide that cannot be loaded gives the same error every
-//!   time it is asked for, so a front end can report it once per guide.
+//!   time it is asked for, so a front end can report it once per guide. A
+//!   front end that lives long invalidates a guide file when it changes and
+//!   may keep using the checker of its last good version while it is broken.
 //! - A model engine is made only after consent ([`consent`]): a guide whose
 //!   `[llm]` chooses the connection needs the writer's recorded "allow"
 //!   (`llm::trust`). The editor's own model settings are an explicit layer
@@ -219,22 +221,24 @@ impl Resolver {
         self.checkers.get(&file.map(Path::to_path_buf)).cloned()
     }
 
-    /// `file` changed on disk, appeared or disappeared: load it again when
-    /// next asked (keeping its [`last_good`](Self::last_good) checker), and
-    /// find the guide again for every folder at or below its own.
+    /// `file` changed on disk: load it again when next asked, keeping its
+    /// [`last_good`](Self::last_good) checker. (A guide file that appeared
+    /// changes which guide the folders below it use: see
+    /// [`forget_folder`](Self::forget_folder).)
     pub fn invalidate(&mut self, file: &Path) {
         self.guides.remove(&Some(file.to_path_buf()));
-        self.forget_folder(file.parent().unwrap_or(file));
     }
 
-    /// `file` was deleted: forget it, its last good checker included.
+    /// `file` was deleted: forget it, its last good checker included, and
+    /// find the guide again for the folders below it.
     pub fn forget(&mut self, file: &Path) {
         self.invalidate(file);
         self.checkers.remove(&Some(file.to_path_buf()));
+        self.forget_folder(file.parent().unwrap_or(file));
     }
 
     /// Find the guide again for `folder` and every folder below it (a guide
-    /// file may have appeared or disappeared there).
+    /// file appeared or disappeared there).
     pub fn forget_folder(&mut self, folder: &Path) {
         let absolute = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
         self.by_folder
@@ -722,7 +726,7 @@ mod tests {
     }
 
     #[test]
-    fn a_new_guide_file_is_found_after_its_folder_is_invalidated() {
+    fn a_new_guide_file_is_found_after_its_folder_is_forgotten() {
         let dir = tempfile::tempdir().expect("temp dir");
         let post = write(dir.path(), "team/posts/a.md", "x");
         let mut resolver = Resolver::new(None, CheckOptions::default());
@@ -734,11 +738,15 @@ mod tests {
             resolver.editor_guide_file(Some(&post), None, &roots),
             before
         );
-        resolver.invalidate(&created);
+        resolver.forget_folder(dir.path().join("team").as_path());
         assert_eq!(
             resolver.editor_guide_file(Some(&post), None, &roots),
-            Some(created)
+            Some(created.clone())
         );
+        // Deleting it hands back to what is above.
+        std::fs::remove_file(&created).expect("delete");
+        resolver.forget(&created);
+        assert_eq!(resolver.editor_guide_file(Some(&post), None, &roots), before);
     }
 
     #[test]

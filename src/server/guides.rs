@@ -198,12 +198,10 @@ impl GuideStore {
     }
 
     /// Reload a guide file the client says changed, if it was loaded; a
-    /// broken file keeps the last good checker. Discovery below its folder
-    /// starts again (the file may be new).
+    /// broken file keeps the last good checker.
     pub fn reload(&mut self, path: &Path, events: &mut Vec<GuideEvent>) {
-        let loaded = self.resolver.is_loaded(Some(path));
-        self.resolver.invalidate(path);
-        if loaded {
+        if self.resolver.is_loaded(Some(path)) {
+            self.resolver.invalidate(path);
             self.checker(Some(path), events);
         }
     }
