@@ -18,8 +18,22 @@ use crate::document::{ColumnUnit, Document, LineCol, LineIndex};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 
-/// The `source` of every diagnostic this server publishes.
+/// The `source` of every diagnostic this server publishes, but model
+/// review's.
 pub const SOURCE: &str = "copydesk";
+
+/// The `source` of a diagnostic from model review (`review.rs`), so a
+/// writer can tell a model's opinion from a rule.
+pub const MODEL_SOURCE: &str = "copydesk (model)";
+
+/// The diagnostic `source` for a finding.
+pub fn source(finding: &Finding) -> &'static str {
+    if finding.rule.starts_with(crate::llm::review::RULE_PREFIX) {
+        MODEL_SOURCE
+    } else {
+        SOURCE
+    }
+}
 
 /// A text and its line index, for converting positions.
 pub struct Lines<'a> {
@@ -154,7 +168,7 @@ pub fn diagnostic(lines: &Lines, finding: &Finding, version: i32) -> Diagnostic 
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.clone())),
         code_description: rule_docs_url(&finding.rule).map(|href| CodeDescription { href }),
-        source: Some(super::review::source(finding).to_owned()),
+        source: Some(source(finding).to_owned()),
         message: finding.message.clone(),
         related_information: None,
         tags: removal_only(finding).then(|| vec![DiagnosticTag::UNNECESSARY]),
@@ -196,6 +210,14 @@ fn first_url(docs: &str) -> Option<Uri> {
 mod tests {
     use super::*;
     use crate::document::DocumentKind;
+
+    /// Moved with `source` from review.rs.
+    #[test]
+    fn model_findings_have_their_own_source() {
+        let finding = |rule: &str| Finding::new(rule, 0..1, Severity::Info, String::new());
+        assert_eq!(source(&finding("review/voice")), "copydesk (model)");
+        assert_eq!(source(&finding("concise/wordy-phrase")), "copydesk");
+    }
 
     #[test]
     fn a_lone_carriage_return_is_a_line_break_as_lsp_says() {

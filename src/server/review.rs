@@ -29,24 +29,11 @@ use super::state::Outgoing;
 use crate::check::Checker;
 use crate::document::Document;
 use crate::finding::Finding;
-use crate::llm::review::{Budget, RULE_PREFIX, Review, ReviewOptions};
+use crate::llm::review::{Budget, Review, ReviewOptions};
 use crate::llm::{Draft, LlmError};
 
 /// The command that reviews a document now.
 pub const COMMAND: &str = "copydesk.review";
-
-/// The `source` of a diagnostic from model review, so a writer can tell a
-/// model's opinion from a rule.
-pub const SOURCE: &str = "copydesk (model)";
-
-/// The diagnostic `source` for a finding.
-pub fn source(finding: &Finding) -> &'static str {
-    if finding.rule.starts_with(RULE_PREFIX) {
-        SOURCE
-    } else {
-        super::convert::SOURCE
-    }
-}
 
 /// A document's model findings, per reviewed paragraph.
 #[derive(Debug, Default)]
@@ -429,7 +416,7 @@ mod tests {
             add_findings(&checker, &document, &reviewed, &mut findings);
             findings
                 .into_iter()
-                .filter(|f| f.rule.starts_with(RULE_PREFIX))
+                .filter(|f| f.rule.starts_with(crate::llm::review::RULE_PREFIX))
                 .map(|f| f.severity)
                 .collect::<Vec<_>>()
         };
@@ -439,12 +426,5 @@ mod tests {
             [Severity::Warning]
         );
         assert!(with("[rules]\nreview = \"off\"\n").is_empty());
-    }
-
-    #[test]
-    fn model_findings_have_their_own_source() {
-        let finding = |rule: &str| Finding::new(rule, 0..1, Severity::Info, String::new());
-        assert_eq!(source(&finding("review/voice")), "copydesk (model)");
-        assert_eq!(source(&finding("concise/wordy-phrase")), "copydesk");
     }
 }
