@@ -746,7 +746,10 @@ mod tests {
         // Deleting it hands back to what is above.
         std::fs::remove_file(&created).expect("delete");
         resolver.forget(&created);
-        assert_eq!(resolver.editor_guide_file(Some(&post), None, &roots), before);
+        assert_eq!(
+            resolver.editor_guide_file(Some(&post), None, &roots),
+            before
+        );
     }
 
     #[test]

@@ -25,6 +25,14 @@ fn workspace() -> (tempfile::TempDir, std::path::PathBuf, String) {
     (dir, post, uri)
 }
 
+/// A server with these client capabilities in `root`, with the post open.
+fn opened(root: &std::path::Path, uri: &str, capabilities: Value) -> LspClient {
+    let mut client = LspClient::spawn(root);
+    client.initialize(capabilities, Value::Null, Some(root));
+    client.open(uri, "markdown", 1, POST);
+    client
+}
+
 fn flags_redundancy(diagnostics: &[Value]) -> bool {
     diagnostics
         .iter()
@@ -34,13 +42,7 @@ fn flags_redundancy(diagnostics: &[Value]) -> bool {
 #[test]
 fn a_guide_file_created_nearer_the_document_takes_over_and_its_deletion_hands_back() {
     let (dir, _, uri) = workspace();
-    let mut client = LspClient::spawn(dir.path());
-    client.initialize(
-        editor_capabilities(&["utf-16"]),
-        Value::Null,
-        Some(dir.path()),
-    );
-    client.open(&uri, "markdown", 1, POST);
+    let mut client = opened(dir.path(), &uri, editor_capabilities(&["utf-16"]));
     assert!(flags_redundancy(&client.diagnostics(&uri, 1)));
 
     let nearer = dir.path().join("team/copydesk.toml");
@@ -64,10 +66,8 @@ fn a_guide_file_created_nearer_the_document_takes_over_and_its_deletion_hands_ba
 #[test]
 fn without_file_watching_a_save_finds_a_new_guide() {
     let (dir, _, uri) = workspace();
-    let mut client = LspClient::spawn(dir.path());
     // A minimal client: no file watching.
-    client.initialize(json!({}), Value::Null, Some(dir.path()));
-    client.open(&uri, "markdown", 1, POST);
+    let mut client = opened(dir.path(), &uri, json!({}));
     assert!(flags_redundancy(&client.diagnostics(&uri, 1)));
 
     std::fs::write(dir.path().join("team/copydesk.toml"), REDUNDANCY_OFF).expect("write guide");
@@ -84,13 +84,7 @@ fn a_broken_guide_reported_again_after_each_change_keeps_the_last_good_one() {
     let (dir, _, uri) = workspace();
     let guide = dir.path().join("team/copydesk.toml");
     std::fs::write(&guide, REDUNDANCY_OFF).expect("write guide");
-    let mut client = LspClient::spawn(dir.path());
-    client.initialize(
-        editor_capabilities(&["utf-16"]),
-        Value::Null,
-        Some(dir.path()),
-    );
-    client.open(&uri, "markdown", 1, POST);
+    let mut client = opened(dir.path(), &uri, editor_capabilities(&["utf-16"]));
     assert!(!flags_redundancy(&client.diagnostics(&uri, 1)));
 
     let guide_uri = file_uri(&guide);
