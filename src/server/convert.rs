@@ -1,4 +1,5 @@
-//! Byte offsets ↔ LSP positions, and findings → diagnostics.
+//! Byte offsets ↔ LSP positions, findings → diagnostics, and the answer
+//! to a diagnostics pull.
 //!
 //! Every conversion goes through [`LineIndex`] with the negotiated
 //! [`ColumnUnit`]; nothing else in the server counts columns.
@@ -10,8 +11,10 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticSeverity, DiagnosticTag, NumberOrString, Position,
-    Range as LspRange, TextEdit, Uri,
+    CodeDescription, Diagnostic, DiagnosticSeverity, DiagnosticTag, DocumentDiagnosticReport,
+    FullDocumentDiagnosticReport, NumberOrString, Position, Range as LspRange,
+    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, TextEdit,
+    UnchangedDocumentDiagnosticReport, Uri,
 };
 
 use crate::document::{ColumnUnit, Document, LineCol, LineIndex};
@@ -206,10 +209,59 @@ fn first_url(docs: &str) -> Option<Uri> {
     url.trim_end_matches(['.', ',']).parse().ok()
 }
 
+/// The answer to a `textDocument/diagnostic` pull: "unchanged" when the
+/// client already has the result `result_id` names, else the diagnostics.
+pub fn pull_report(
+    previous_result_id: Option<&str>,
+    result_id: String,
+    items: Vec<Diagnostic>,
+) -> DocumentDiagnosticReport {
+    if previous_result_id == Some(result_id.as_str()) {
+        DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+        })
+    } else {
+        DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: Some(result_id),
+                items,
+            },
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::document::DocumentKind;
+
+    #[test]
+    fn a_pull_for_the_result_the_client_has_is_unchanged() {
+        let item = || {
+            vec![Diagnostic {
+                message: "wordy".to_owned(),
+                ..Diagnostic::default()
+            }]
+        };
+        let DocumentDiagnosticReport::Unchanged(same) =
+            pull_report(Some("3-7"), "3-7".to_owned(), item())
+        else {
+            panic!("the client has this result");
+        };
+        assert_eq!(same.unchanged_document_diagnostic_report.result_id, "3-7");
+        for previous in [None, Some("3-6")] {
+            let DocumentDiagnosticReport::Full(full) =
+                pull_report(previous, "3-7".to_owned(), item())
+            else {
+                panic!("a new result is sent whole");
+            };
+            let report = full.full_document_diagnostic_report;
+            assert_eq!(report.result_id.as_deref(), Some("3-7"));
+            assert_eq!(report.items, item());
+        }
+    }
 
     /// Moved with `source` from review.rs.
     #[test]

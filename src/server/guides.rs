@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::check::{CheckOptions, Checker};
-use crate::guide::GuideError;
+use crate::guide::{FILE_NAME, GuideError};
 use crate::resolve::{ResolveError, Resolver};
 
 /// A guide file's size and modification time, to notice changes cheaply.
@@ -73,6 +73,28 @@ impl GuideProblem {
             text: std::fs::read_to_string(path).ok(),
         }
     }
+}
+
+/// The file names whose changes the client should report (as
+/// `**/<name>`): `copydesk.toml`, and the file name of the configured guide
+/// (setting `guidePath`) when it has another.
+pub fn watched_names(configured: Option<&str>) -> Vec<String> {
+    let mut names = vec![FILE_NAME.to_owned()];
+    if let Some(name) = configured
+        .map(Path::new)
+        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|name| name != FILE_NAME)
+    {
+        names.push(name);
+    }
+    names
+}
+
+/// Whether a file the client reports changed is a guide file: any
+/// `copydesk.toml`, or the configured guide.
+pub fn is_guide_file(path: &Path, configured: Option<&str>) -> bool {
+    path.file_name().is_some_and(|name| name == FILE_NAME)
+        || configured.is_some_and(|configured| path.ends_with(configured.trim_start_matches("./")))
 }
 
 /// What changed when a guide file was (re)loaded.
@@ -220,6 +242,29 @@ impl GuideStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_copydesk_toml_and_the_configured_guide_are_watched() {
+        assert_eq!(watched_names(None), ["copydesk.toml"]);
+        assert_eq!(
+            watched_names(Some("brand/copydesk.toml")),
+            ["copydesk.toml"]
+        );
+        assert_eq!(
+            watched_names(Some("./brand/voice.toml")),
+            ["copydesk.toml", "voice.toml"]
+        );
+        assert!(is_guide_file(Path::new("/site/team/copydesk.toml"), None));
+        assert!(!is_guide_file(Path::new("/site/team/voice.toml"), None));
+        assert!(is_guide_file(
+            Path::new("/site/brand/voice.toml"),
+            Some("./brand/voice.toml")
+        ));
+        assert!(!is_guide_file(
+            Path::new("/site/other/voice.toml"),
+            Some("brand/voice.toml")
+        ));
+    }
 
     #[test]
     fn a_broken_guide_keeps_the_last_good_checker_and_reports_once() {
