@@ -515,8 +515,13 @@ impl LanguageServer for Backend {
             let suggestions = model::remembered_for_hover(&state, &position.text_document.uri);
             (state.features.encoding, suggestions)
         };
+        let Some(document) = &checked.document else {
+            return Ok(None);
+        };
         Ok(hover::hover(
-            &checked,
+            document,
+            &checked.findings,
+            checked.checker.guide(),
             position.position,
             unit,
             &suggestions,
