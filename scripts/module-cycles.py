@@ -3,7 +3,11 @@
 
 Edges are every `crate::X` path (a `use` or an inline path) from a file
 under one top-level module of src/ to another top-level module, and, inside
-src/cli/ and src/server/, every `super::Y` path between their files.
+src/cli/ and src/server/, every `super::Y` path between their submodules. A
+submodule that is a folder (src/server/model/) is one node: the paths of
+every file in it count, `super::` resolved from where that file sits (in
+src/server/model/run.rs, `super::super::state` is server::state and
+`super::request` stays inside server::model).
 Comments and string literals are not skipped except `//` comments, which is
 enough for this code base. Prints each strongly connected component with
 more than one module and the edges inside it; exits 1 when there is one.
@@ -47,7 +51,12 @@ def edges():
             if target in TOP and target != source:
                 found.setdefault((source, target), set()).add(str(path.relative_to(ROOT)))
         for parent in ("cli", "server"):
-            if source == parent and path.parent == ROOT / parent:
+            if source == parent and path.parent != ROOT / parent and (ROOT / parent) in path.parents:
+                sub = submodule_of(path, parent)
+                for other in nested_targets(path, parent, text):
+                    if other != sub:
+                        found.setdefault((sub, other), set()).add(str(path.relative_to(ROOT)))
+            elif source == parent and path.parent == ROOT / parent:
                 sub = submodule_of(path, parent)
                 for target in re.findall(r"\bsuper::(\w+)", text):
                     if (ROOT / parent / f"{target}.rs").exists() or (ROOT / parent / target).is_dir():
@@ -55,6 +64,21 @@ def edges():
                         if other != sub:
                             found.setdefault((sub, other), set()).add(str(path.relative_to(ROOT)))
     return found
+
+
+def nested_targets(path, parent, text):
+    """The submodules of `parent` that the `super::` paths of a file inside
+    a folder submodule (src/<parent>/<sub>/...) name."""
+    parts = list(path.relative_to(ROOT / parent).with_suffix("").parts)
+    if parts[-1] == "mod":
+        parts.pop()
+    module = [parent] + parts
+    for supers, name in re.findall(r"\b((?:super::)+)(\w+)", text):
+        base = module[: len(module) - supers.count("super::")]
+        target = base + [name]
+        if len(target) >= 2 and target[0] == parent:
+            if (ROOT / parent / f"{target[1]}.rs").exists() or (ROOT / parent / target[1]).is_dir():
+                yield parent + "::" + target[1]
 
 
 def components(graph_edges):

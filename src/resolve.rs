@@ -9,7 +9,9 @@
 //!   nearest `copydesk.toml` (or `.vale.ini`) above the file, else the
 //!   built-in guide. Discovery is cached per folder and each guide file is
 //!   loaded once; a guide that cannot be loaded gives the same error every
-//!   time it is asked for, so a front end can report it once per guide.
+//!   time it is asked for, so a front end can report it once per guide. A
+//!   front end that lives long invalidates a guide file when it changes and
+//!   may keep using the checker of its last good version while it is broken.
 //! - A model engine is made only after consent ([`consent`]): a guide whose
 //!   `[llm]` chooses the connection needs the writer's recorded "allow"
 //!   (`llm::trust`). The editor's own model settings are an explicit layer
@@ -86,9 +88,15 @@ pub struct Resolver {
     by_folder: HashMap<PathBuf, Option<PathBuf>>,
     /// Each guide file, loaded once, in the order first met.
     guides: HashMap<Option<PathBuf>, Result<Arc<Guide>, ResolveError>>,
+    /// The checker last built for each guide; after the guide file is
+    /// invalidated and fails to load again, its last good checker.
     checkers: HashMap<Option<PathBuf>, Arc<Checker>>,
     /// Warnings of guides loaded since [`take_warnings`](Self::take_warnings).
     warnings: Vec<String>,
+    /// Whether a platform in `options` that the guide does not know makes
+    /// the guide an error (the CLI's `--platform`), or is left to the front
+    /// end to warn about (the editor's `platforms` setting).
+    refuse_unknown_platforms: bool,
 }
 
 impl Resolver {
@@ -102,6 +110,31 @@ impl Resolver {
             guides: HashMap::new(),
             checkers: HashMap::new(),
             warnings: Vec::new(),
+            refuse_unknown_platforms: true,
+        }
+    }
+
+    /// Leave platforms the guide does not know out of its checks instead of
+    /// refusing the guide (a front end that warns about them itself).
+    #[must_use]
+    pub fn ignoring_unknown_platforms(mut self) -> Resolver {
+        self.refuse_unknown_platforms = false;
+        self
+    }
+
+    pub fn options(&self) -> &CheckOptions {
+        &self.options
+    }
+
+    /// Check with other options from now on: every checker is built again
+    /// over the same guides (the last good ones of broken files included).
+    pub fn set_options(&mut self, options: CheckOptions) {
+        self.options = options;
+        for checker in self.checkers.values_mut() {
+            *checker = Arc::new(Checker::new(
+                Arc::clone(checker.guide()),
+                self.options.clone(),
+            ));
         }
     }
 
@@ -128,23 +161,94 @@ impl Resolver {
     /// The guide for `path`, loaded the first time its file is met.
     pub fn guide_for(&mut self, path: &Path) -> Result<Arc<Guide>, ResolveError> {
         let file = self.guide_file_for(path);
-        if let Some(loaded) = self.guides.get(&file) {
-            return loaded.clone();
-        }
-        let loaded = self.load(file.as_deref());
-        self.guides.insert(file, loaded.clone());
-        loaded
+        self.guide_in(file.as_deref())
     }
 
     /// The checker for `path`, built once per guide.
     pub fn checker_for(&mut self, path: &Path) -> Result<Arc<Checker>, ResolveError> {
-        let guide = self.guide_for(path)?;
         let file = self.guide_file_for(path);
-        let checker = self
-            .checkers
-            .entry(file)
-            .or_insert_with(|| Arc::new(Checker::new(guide, self.options.clone())));
-        Ok(Arc::clone(checker))
+        self.checker_in(file.as_deref())
+    }
+
+    /// The guide in `file` (`None`: the built-in guide), loaded the first
+    /// time it is asked for and again after [`invalidate`](Self::invalidate).
+    pub fn guide_in(&mut self, file: Option<&Path>) -> Result<Arc<Guide>, ResolveError> {
+        let key = file.map(Path::to_path_buf);
+        if let Some(loaded) = self.guides.get(&key) {
+            return loaded.clone();
+        }
+        let loaded = self.load(file);
+        self.guides.insert(key, loaded.clone());
+        loaded
+    }
+
+    /// The checker for the guide in `file` (`None`: the built-in guide),
+    /// built once per loaded guide.
+    pub fn checker_in(&mut self, file: Option<&Path>) -> Result<Arc<Checker>, ResolveError> {
+        let guide = self.guide_in(file)?;
+        let key = file.map(Path::to_path_buf);
+        if let Some(checker) = self.checkers.get(&key)
+            && Arc::ptr_eq(checker.guide(), &guide)
+        {
+            return Ok(Arc::clone(checker));
+        }
+        let checker = Arc::new(Checker::new(guide, self.options.clone()));
+        self.checkers.insert(key, Arc::clone(&checker));
+        Ok(checker)
+    }
+
+    /// The checker for the built-in guide, which always loads (an unknown
+    /// platform is refused only through [`checker_for`](Self::checker_for)).
+    pub fn builtin_checker(&mut self) -> Arc<Checker> {
+        if let Some(checker) = self.checkers.get(&None) {
+            return Arc::clone(checker);
+        }
+        let checker = Arc::new(Checker::new(Guide::builtin(), self.options.clone()));
+        self.checkers.insert(None, Arc::clone(&checker));
+        checker
+    }
+
+    /// Whether the guide in `file` was loaded (well or not) since it was
+    /// last invalidated: a front end that reports each load's error once
+    /// asks before [`checker_in`](Self::checker_in).
+    pub fn is_loaded(&self, file: Option<&Path>) -> bool {
+        self.guides.contains_key(&file.map(Path::to_path_buf))
+    }
+
+    /// The checker built from the last guide `file` loaded well, kept while
+    /// the file is broken; `None` when it never loaded.
+    pub fn last_good(&self, file: Option<&Path>) -> Option<Arc<Checker>> {
+        self.checkers.get(&file.map(Path::to_path_buf)).cloned()
+    }
+
+    /// `file` changed on disk: load it again when next asked, keeping its
+    /// [`last_good`](Self::last_good) checker. (A guide file that appeared
+    /// changes which guide the folders below it use: see
+    /// [`forget_folder`](Self::forget_folder).)
+    pub fn invalidate(&mut self, file: &Path) {
+        self.guides.remove(&Some(file.to_path_buf()));
+    }
+
+    /// `file` was deleted: forget it, its last good checker included, and
+    /// find the guide again for the folders below it.
+    pub fn forget(&mut self, file: &Path) {
+        self.invalidate(file);
+        self.checkers.remove(&Some(file.to_path_buf()));
+        self.forget_folder(file.parent().unwrap_or(file));
+    }
+
+    /// Find the guide again for `folder` and every folder below it (a guide
+    /// file appeared or disappeared there).
+    pub fn forget_folder(&mut self, folder: &Path) {
+        let absolute = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
+        self.by_folder
+            .retain(|known, _| !known.starts_with(&absolute));
+    }
+
+    /// Find every folder's guide again (files the front end does not watch,
+    /// such as `.vale.ini`, may have appeared or disappeared).
+    pub fn forget_discovery(&mut self) {
+        self.by_folder.clear();
     }
 
     fn load(&mut self, file: Option<&Path>) -> Result<Arc<Guide>, ResolveError> {
@@ -158,6 +262,7 @@ impl Resolver {
             .options
             .platforms
             .iter()
+            .filter(|_| self.refuse_unknown_platforms)
             .find(|name| crate::rules::share::platforms::resolve(&guide, name).is_none())
         {
             return Err(ResolveError::UnknownPlatform {
@@ -225,31 +330,34 @@ impl Resolver {
     }
 }
 
-/// The guide file for a document in an editor: the configured one (absolute,
-/// `~/`, or relative to the document's workspace root), else the nearest
-/// `copydesk.toml` above the document (or above the first workspace root,
-/// for documents that are not files); `None` means the built-in guide.
-pub fn editor_guide_file(
-    document: Option<&Path>,
-    configured: Option<&str>,
-    roots: &[PathBuf],
-) -> Option<PathBuf> {
-    let root = document
-        .and_then(|path| roots.iter().find(|root| path.starts_with(root)))
-        .or_else(|| roots.first());
-    if let Some(configured) = configured.filter(|c| !c.trim().is_empty()) {
-        let configured = expand_home(configured);
-        if configured.is_absolute() {
-            return Some(configured);
+impl Resolver {
+    /// The guide file for a document in an editor: the configured one
+    /// (absolute, `~/`, or relative to the document's workspace root), else
+    /// the nearest `copydesk.toml` above the document (or above the first
+    /// workspace root, for documents that are not files; discovery cached
+    /// per folder like [`guide_file_for`](Self::guide_file_for)); `None`
+    /// means the built-in guide.
+    pub fn editor_guide_file(
+        &mut self,
+        document: Option<&Path>,
+        configured: Option<&str>,
+        roots: &[PathBuf],
+    ) -> Option<PathBuf> {
+        let root = document
+            .and_then(|path| roots.iter().find(|root| path.starts_with(root)))
+            .or_else(|| roots.first());
+        if let Some(configured) = configured.filter(|c| !c.trim().is_empty()) {
+            let configured = expand_home(configured);
+            if configured.is_absolute() {
+                return Some(configured);
+            }
+            let base = root
+                .cloned()
+                .or_else(|| document.and_then(Path::parent).map(Path::to_path_buf))?;
+            return Some(base.join(configured));
         }
-        let base = root
-            .cloned()
-            .or_else(|| document.and_then(Path::parent).map(Path::to_path_buf))?;
-        return Some(base.join(configured));
-    }
-    match document {
-        Some(path) => guide::discover(path),
-        None => root.and_then(|root| guide::discover(root)),
+        let start = document.or(root.map(PathBuf::as_path))?.to_path_buf();
+        self.guide_file_for(&start)
     }
 }
 
@@ -559,14 +667,103 @@ mod tests {
     fn configured_guides_resolve_against_the_workspace_root() {
         let roots = [PathBuf::from("/work/site")];
         let doc = Path::new("/work/site/posts/a.md");
+        let mut resolver = Resolver::new(None, CheckOptions::default());
         assert_eq!(
-            editor_guide_file(Some(doc), Some("brand/copydesk.toml"), &roots),
+            resolver.editor_guide_file(Some(doc), Some("brand/copydesk.toml"), &roots),
             Some(PathBuf::from("/work/site/brand/copydesk.toml"))
         );
         assert_eq!(
-            editor_guide_file(Some(doc), Some("/etc/copydesk.toml"), &roots),
+            resolver.editor_guide_file(Some(doc), Some("/etc/copydesk.toml"), &roots),
             Some(PathBuf::from("/etc/copydesk.toml"))
         );
+    }
+
+    #[test]
+    fn a_guide_that_breaks_keeps_its_last_good_checker_until_it_loads_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = write(
+            dir.path(),
+            "copydesk.toml",
+            "[rules]\n\"concise/filler\" = \"error\"\n",
+        );
+        let mut resolver = Resolver::new(None, CheckOptions::default());
+        assert!(!resolver.is_loaded(Some(&file)));
+        let good = resolver.checker_in(Some(&file)).expect("loads");
+        assert!(resolver.is_loaded(Some(&file)));
+
+        write(
+            dir.path(),
+            "copydesk.toml",
+            "[rules]\n\"concise/filer\" = \"error\"\n",
+        );
+        // Not read again until invalidated.
+        assert!(resolver.checker_in(Some(&file)).is_ok());
+        resolver.invalidate(&file);
+        assert!(!resolver.is_loaded(Some(&file)));
+        let Err(error) = resolver.checker_in(Some(&file)) else {
+            panic!("the broken guide must not load");
+        };
+        assert!(error.to_string().contains("copydesk.toml:2:1"), "{error}");
+        let kept = resolver
+            .last_good(Some(&file))
+            .expect("the last good checker");
+        assert!(Arc::ptr_eq(&good, &kept));
+
+        write(
+            dir.path(),
+            "copydesk.toml",
+            "[rules]\n\"concise/filler\" = \"off\"\n",
+        );
+        resolver.invalidate(&file);
+        let repaired = resolver.checker_in(Some(&file)).expect("repaired");
+        assert!(!repaired.active_rule_ids().any(|id| id == "concise/filler"));
+        assert!(Arc::ptr_eq(
+            &repaired,
+            &resolver.last_good(Some(&file)).expect("kept")
+        ));
+        resolver.forget(&file);
+        assert!(resolver.last_good(Some(&file)).is_none());
+    }
+
+    #[test]
+    fn a_new_guide_file_is_found_after_its_folder_is_forgotten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let post = write(dir.path(), "team/posts/a.md", "x");
+        let mut resolver = Resolver::new(None, CheckOptions::default());
+        let roots = [dir.path().to_path_buf()];
+        let before = resolver.editor_guide_file(Some(&post), None, &roots);
+        let created = write(dir.path(), "team/copydesk.toml", "");
+        // Discovery is cached per folder until told.
+        assert_eq!(
+            resolver.editor_guide_file(Some(&post), None, &roots),
+            before
+        );
+        resolver.forget_folder(dir.path().join("team").as_path());
+        assert_eq!(
+            resolver.editor_guide_file(Some(&post), None, &roots),
+            Some(created.clone())
+        );
+        // Deleting it hands back to what is above.
+        std::fs::remove_file(&created).expect("delete");
+        resolver.forget(&created);
+        assert_eq!(
+            resolver.editor_guide_file(Some(&post), None, &roots),
+            before
+        );
+    }
+
+    #[test]
+    fn unknown_platforms_can_be_left_to_the_front_end() {
+        let options = CheckOptions {
+            platforms: vec!["myspace".to_owned()],
+            ..CheckOptions::default()
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = write(dir.path(), "copydesk.toml", "");
+        let mut resolver = Resolver::new(None, options.clone()).ignoring_unknown_platforms();
+        assert!(resolver.checker_in(Some(&file)).is_ok());
+        let mut strict = Resolver::new(None, options);
+        assert!(strict.checker_in(Some(&file)).is_err());
     }
 
     fn llm(model: &str, temperature: Option<f32>) -> LlmConfig {

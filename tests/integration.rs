@@ -30,6 +30,7 @@ mod llm_faults;
 mod llm_review;
 mod llm_review_e2e;
 mod lsp;
+mod lsp_guides;
 mod lsp_model;
 mod lsp_ordering;
 mod lsp_review;

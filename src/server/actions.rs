@@ -19,7 +19,7 @@ use tower_lsp_server::ls_types::{
     TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::convert::{DiagnosticData, Lines, SOURCE};
+use super::convert::{DiagnosticData, Lines, MODEL_SOURCE, SOURCE};
 use super::guide_edit::{disable_rule, new_guide_disabling};
 use super::ignore::ignore_edit;
 use super::model::ModelRequest;
@@ -127,12 +127,7 @@ pub fn code_actions(
         .context
         .diagnostics
         .iter()
-        .filter(|diagnostic| {
-            matches!(
-                diagnostic.source.as_deref(),
-                Some(SOURCE | super::review::SOURCE)
-            )
-        })
+        .filter(|diagnostic| matches!(diagnostic.source.as_deref(), Some(SOURCE | MODEL_SOURCE)))
         .collect();
 
     let mut fixes = Vec::new();

@@ -12,11 +12,12 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::actions;
 use super::commands;
+use super::convert;
+use super::guides;
 use super::hover;
 use super::model;
 use super::settings::{ClientFeatures, Settings};
 use super::state::{Checked, Outgoing, State, file_path};
-use crate::guide::FILE_NAME;
 
 pub struct Backend {
     shared: Arc<Shared>,
@@ -75,7 +76,7 @@ impl Backend {
     /// `window/workDoneProgress/cancel`: the writer cancelled a model
     /// request's progress.
     pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
-        model::cancel_progress(&self.shared.lock(), &params.token);
+        self.shared.lock().progress_cancels.cancel(&params.token);
     }
 
     async fn pull_settings(&self) {
@@ -95,22 +96,14 @@ impl Backend {
     }
 
     async fn register_watchers(&self) {
-        let mut watchers = vec![FileSystemWatcher {
-            glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),
-            kind: None,
-        }];
         let configured = self.shared.lock().settings.guide_path.clone();
-        if let Some(name) = configured
-            .as_deref()
-            .map(PathBuf::from)
-            .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .filter(|name| name != FILE_NAME)
-        {
-            watchers.push(FileSystemWatcher {
+        let watchers = guides::watched_names(configured.as_deref())
+            .into_iter()
+            .map(|name| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(format!("**/{name}")),
                 kind: None,
-            });
-        }
+            })
+            .collect();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
             id: "copydesk-guide-files".to_owned(),
@@ -480,11 +473,7 @@ impl LanguageServer for Backend {
             let Some(path) = file_path(&change.uri) else {
                 continue;
             };
-            let is_guide = path.file_name().is_some_and(|n| n == FILE_NAME)
-                || configured
-                    .as_deref()
-                    .is_some_and(|c| path.ends_with(c.trim_start_matches("./")));
-            if !is_guide {
+            if !guides::is_guide_file(&path, configured.as_deref()) {
                 continue;
             }
             let messages = state.guide_file_changed(&path, change.typ == FileChangeType::DELETED);
@@ -526,8 +515,13 @@ impl LanguageServer for Backend {
             let suggestions = model::remembered_for_hover(&state, &position.text_document.uri);
             (state.features.encoding, suggestions)
         };
+        let Some(document) = &checked.document else {
+            return Ok(None);
+        };
         Ok(hover::hover(
-            &checked,
+            document,
+            &checked.findings,
+            checked.checker.guide(),
             position.position,
             unit,
             &suggestions,
@@ -603,22 +597,7 @@ impl LanguageServer for Backend {
             ),
             None => (Vec::new(), "closed".to_owned()),
         };
-        let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
-            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
-                related_documents: None,
-                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
-                    result_id,
-                },
-            })
-        } else {
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: Some(result_id),
-                    items,
-                },
-            })
-        };
+        let report = convert::pull_report(params.previous_result_id.as_deref(), result_id, items);
         Ok(DocumentDiagnosticReportResult::Report(report))
     }
 

@@ -1,4 +1,5 @@
-//! Byte offsets ↔ LSP positions, and findings → diagnostics.
+//! Byte offsets ↔ LSP positions, findings → diagnostics, and the answer
+//! to a diagnostics pull.
 //!
 //! Every conversion goes through [`LineIndex`] with the negotiated
 //! [`ColumnUnit`]; nothing else in the server counts columns.
@@ -10,16 +11,32 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticSeverity, DiagnosticTag, NumberOrString, Position,
-    Range as LspRange, TextEdit, Uri,
+    CodeDescription, Diagnostic, DiagnosticSeverity, DiagnosticTag, DocumentDiagnosticReport,
+    FullDocumentDiagnosticReport, NumberOrString, Position, Range as LspRange,
+    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, TextEdit,
+    UnchangedDocumentDiagnosticReport, Uri,
 };
 
 use crate::document::{ColumnUnit, Document, LineCol, LineIndex};
 use crate::finding::{Finding, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 
-/// The `source` of every diagnostic this server publishes.
+/// The `source` of every diagnostic this server publishes, but model
+/// review's.
 pub const SOURCE: &str = "copydesk";
+
+/// The `source` of a diagnostic from model review (`review.rs`), so a
+/// writer can tell a model's opinion from a rule.
+pub const MODEL_SOURCE: &str = "copydesk (model)";
+
+/// The diagnostic `source` for a finding.
+pub fn source(finding: &Finding) -> &'static str {
+    if finding.rule.starts_with(crate::llm::review::RULE_PREFIX) {
+        MODEL_SOURCE
+    } else {
+        SOURCE
+    }
+}
 
 /// A text and its line index, for converting positions.
 pub struct Lines<'a> {
@@ -154,7 +171,7 @@ pub fn diagnostic(lines: &Lines, finding: &Finding, version: i32) -> Diagnostic 
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.clone())),
         code_description: rule_docs_url(&finding.rule).map(|href| CodeDescription { href }),
-        source: Some(super::review::source(finding).to_owned()),
+        source: Some(source(finding).to_owned()),
         message: finding.message.clone(),
         related_information: None,
         tags: removal_only(finding).then(|| vec![DiagnosticTag::UNNECESSARY]),
@@ -192,10 +209,67 @@ fn first_url(docs: &str) -> Option<Uri> {
     url.trim_end_matches(['.', ',']).parse().ok()
 }
 
+/// The answer to a `textDocument/diagnostic` pull: "unchanged" when the
+/// client already has the result `result_id` names, else the diagnostics.
+pub fn pull_report(
+    previous_result_id: Option<&str>,
+    result_id: String,
+    items: Vec<Diagnostic>,
+) -> DocumentDiagnosticReport {
+    if previous_result_id == Some(result_id.as_str()) {
+        DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+        })
+    } else {
+        DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: Some(result_id),
+                items,
+            },
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::document::DocumentKind;
+
+    #[test]
+    fn a_pull_for_the_result_the_client_has_is_unchanged() {
+        let item = || {
+            vec![Diagnostic {
+                message: "wordy".to_owned(),
+                ..Diagnostic::default()
+            }]
+        };
+        let DocumentDiagnosticReport::Unchanged(same) =
+            pull_report(Some("3-7"), "3-7".to_owned(), item())
+        else {
+            panic!("the client has this result");
+        };
+        assert_eq!(same.unchanged_document_diagnostic_report.result_id, "3-7");
+        for previous in [None, Some("3-6")] {
+            let DocumentDiagnosticReport::Full(full) =
+                pull_report(previous, "3-7".to_owned(), item())
+            else {
+                panic!("a new result is sent whole");
+            };
+            let report = full.full_document_diagnostic_report;
+            assert_eq!(report.result_id.as_deref(), Some("3-7"));
+            assert_eq!(report.items, item());
+        }
+    }
+
+    /// Moved with `source` from review.rs.
+    #[test]
+    fn model_findings_have_their_own_source() {
+        let finding = |rule: &str| Finding::new(rule, 0..1, Severity::Info, String::new());
+        assert_eq!(source(&finding("review/voice")), "copydesk (model)");
+        assert_eq!(source(&finding("concise/wordy-phrase")), "copydesk");
+    }
 
     #[test]
     fn a_lone_carriage_return_is_a_line_break_as_lsp_says() {

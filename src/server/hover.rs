@@ -8,11 +8,11 @@ use std::ops::Range;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::convert::Lines;
-use super::state::Checked;
 use crate::diff::unified_diff;
 use crate::document::{ColumnUnit, Document};
 use crate::finding::Finding;
 use crate::fix::{Edit, Fix, Provenance, apply_edits};
+use crate::guide::Guide;
 use crate::llm::Suggestion;
 use crate::rules::find_rule;
 
@@ -22,20 +22,21 @@ const MAX_FIX_DIFFS: usize = 3;
 /// The hover at `position`: the findings there, and the model suggestions
 /// computed for this version (`suggestions`) that cover the position or
 /// meet one of those findings, each as a diff.
+/// `findings` are `document`'s, checked with `guide`.
 pub fn hover(
-    checked: &Checked,
+    document: &Document,
+    findings: &[Finding],
+    guide: &Guide,
     position: Position,
     unit: ColumnUnit,
     suggestions: &[Suggestion],
 ) -> Option<Hover> {
-    let document = checked.document.as_ref()?;
     if position.line as usize >= document.line_index.line_count() {
         return None;
     }
     let lines = Lines::of(document, unit);
     let offset = lines.offset(position);
-    let hits: Vec<&Finding> = checked
-        .findings
+    let hits: Vec<&Finding> = findings
         .iter()
         .filter(|finding| {
             finding.span.start <= offset && offset < finding.span.end.max(finding.span.start + 1)
@@ -69,7 +70,7 @@ pub fn hover(
     // Which voice profile the post is checked and edited in, unless a
     // voice/drift finding's note already says it.
     if !hits.iter().any(|f| f.rule == "voice/drift")
-        && let Ok(Some(in_effect)) = checked.checker.guide().voices.for_document(document)
+        && let Ok(Some(in_effect)) = guide.voices.for_document(document)
     {
         value = format!("*{}*\n\n---\n\n{value}", in_effect.describe());
     }
@@ -172,4 +173,48 @@ fn small_diff(document: &Document, fix: &Fix) -> Option<String> {
         .map(|line| format!("{line}\n"))
         .collect();
     (!body.is_empty()).then_some(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{CheckOptions, Checker};
+    use crate::document::DocumentKind;
+    use std::sync::Arc;
+
+    const TEXT: &str = "# Notes\n\nThe end result is a tool our team uses every day.\n";
+
+    fn hover_at(line: u32, character: u32) -> Option<String> {
+        let guide = Guide::builtin();
+        let document = Document::parse(TEXT, DocumentKind::Markdown);
+        let findings = Checker::new(Arc::clone(&guide), CheckOptions::default()).check(&document);
+        let hover = hover(
+            &document,
+            &findings,
+            &guide,
+            Position::new(line, character),
+            ColumnUnit::Utf16,
+            &[],
+        )?;
+        match hover.contents {
+            HoverContents::Markup(markup) => Some(markup.value),
+            other => panic!("not markdown: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_finding_shows_its_message_its_fix_as_a_diff_and_the_rule_docs() {
+        // On "end result" (line 2, after "The ").
+        let value = hover_at(2, 6).expect("a hover on the finding");
+        assert!(value.contains("`concise/redundancy`"), "{value}");
+        assert!(value.contains("```diff\n"), "{value}");
+        assert!(value.contains("-The end result is"), "{value}");
+        assert!(value.contains("#### What it does"), "{value}");
+    }
+
+    #[test]
+    fn no_hover_off_the_findings_or_past_the_end() {
+        assert_eq!(hover_at(0, 2), None);
+        assert_eq!(hover_at(40, 0), None);
+    }
 }

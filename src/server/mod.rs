@@ -6,9 +6,9 @@
 //! position encoding (UTF-8 when the client offers it, else UTF-16) here and
 //! nowhere else.
 //!
-//! Ordering: tower-lsp-server runs up to four handlers at once, so every
-//! `didOpen`/`didChange` is applied to the store synchronously, before the
-//! handler's first `.await`. Checks run on a snapshot on tokio's blocking
+//! Ordering: tower-lsp-server runs up to 32 handlers at once
+//! (`HANDLERS_AT_ONCE`), so every `didOpen`/`didChange` is applied to the
+//! store synchronously, before the handler's first `.await`. Checks run on a snapshot on tokio's blocking
 //! pool, one at a time per document; a result is published only if the
 //! document has not changed since its snapshot was taken, and diagnostics
 //! leave through one ordered queue, so a client never sees an older version
@@ -17,6 +17,17 @@
 //! What this module must never do: block the async executor with a check,
 //! hold the state lock across an `.await`, panic on anything a client sends,
 //! or apply an edit computed for another version of a document.
+//!
+//! Rooms: `transport` checks the input frames; `backend` holds the
+//! handlers and the per-document check task; `state` the open documents,
+//! settings and check snapshots; `guides` the editor's guide policy over
+//! `resolve::Resolver` (last good guide, each failed load reported once,
+//! stamps for clients that cannot watch files); `cache` the per-block
+//! findings; `convert` positions and diagnostics; `actions`, `hover`,
+//! `commands` the features, with the pure edits in `ignore` and
+//! `guide_edit`; `model/` Tighten and Bridge (one file per concern, see its
+//! docs); `review` model review; `trust` consent; `settings` the editor's
+//! settings and the client's capabilities.
 
 mod actions;
 mod backend;

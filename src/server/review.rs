@@ -29,26 +29,11 @@ use super::state::Outgoing;
 use crate::check::Checker;
 use crate::document::Document;
 use crate::finding::Finding;
-use crate::guide::Guide;
-use crate::llm::review::{Budget, RULE_PREFIX, Review, ReviewOptions};
-use crate::llm::{Draft, Engine, LlmError};
-use crate::resolve::EngineKey;
+use crate::llm::review::{Budget, Review, ReviewOptions};
+use crate::llm::{Draft, LlmError};
 
 /// The command that reviews a document now.
 pub const COMMAND: &str = "copydesk.review";
-
-/// The `source` of a diagnostic from model review, so a writer can tell a
-/// model's opinion from a rule.
-pub const SOURCE: &str = "copydesk (model)";
-
-/// The diagnostic `source` for a finding.
-pub fn source(finding: &Finding) -> &'static str {
-    if finding.rule.starts_with(RULE_PREFIX) {
-        SOURCE
-    } else {
-        super::convert::SOURCE
-    }
-}
 
 /// A document's model findings, per reviewed paragraph.
 #[derive(Debug, Default)]
@@ -180,38 +165,6 @@ impl ReviewState {
     }
 }
 
-/// The engine for `guide` with the model the guide and the editor's `llm`
-/// settings configure (the guide wins, key by key), made once and kept in
-/// the server's engine store; `Ok(None)` when no model is configured.
-async fn engine(
-    shared: &Arc<Shared>,
-    guide: &Arc<Guide>,
-    asked: super::trust::Asked,
-) -> std::result::Result<Option<Arc<Engine>>, String> {
-    let (config, layers, key, remembered) = {
-        let state = shared.lock();
-        let Some(config) = state.settings.effective_llm(guide) else {
-            return Ok(None);
-        };
-        let layers = state.settings.model_layers();
-        let key = EngineKey::new(guide, &layers);
-        let remembered = state.engines.get(&key);
-        (config, layers, key, remembered)
-    };
-    // A remembered engine is used only while its consent holds.
-    if let Some(engine) = remembered
-        && let Some(engine) = super::trust::still_allowed(engine).await
-    {
-        return Ok(Some(engine));
-    }
-    if let Err((name, message)) = config.validate() {
-        return Err(format!("[llm] {name}: {message}"));
-    }
-    let engine = Arc::new(super::trust::engine(shared, Arc::clone(guide), layers, asked).await?);
-    shared.lock().engines.insert(key, Arc::clone(&engine));
-    Ok(Some(engine))
-}
-
 /// Why a review did not run, or what it did.
 enum Outcome {
     /// Not for this document or guide (closed, not checked, no `[llm]`,
@@ -322,8 +275,8 @@ async fn review_now(shared: &Arc<Shared>, uri: &Uri, explicit: bool, all: bool) 
     } else {
         super::trust::Asked::OnSave
     };
-    let engine = match engine(shared, &guide, asked).await {
-        Ok(Some(engine)) => engine,
+    let engine = match super::model::engine(shared, &guide, asked).await {
+        Ok(Some(found)) => found.engine,
         Ok(None) => return Outcome::NotRun(LlmError::NotConfigured.to_string()),
         Err(error) => {
             if !explicit {
@@ -463,7 +416,7 @@ mod tests {
             add_findings(&checker, &document, &reviewed, &mut findings);
             findings
                 .into_iter()
-                .filter(|f| f.rule.starts_with(RULE_PREFIX))
+                .filter(|f| f.rule.starts_with(crate::llm::review::RULE_PREFIX))
                 .map(|f| f.severity)
                 .collect::<Vec<_>>()
         };
@@ -473,12 +426,5 @@ mod tests {
             [Severity::Warning]
         );
         assert!(with("[rules]\nreview = \"off\"\n").is_empty());
-    }
-
-    #[test]
-    fn model_findings_have_their_own_source() {
-        let finding = |rule: &str| Finding::new(rule, 0..1, Severity::Info, String::new());
-        assert_eq!(source(&finding("review/voice")), "copydesk (model)");
-        assert_eq!(source(&finding("concise/wordy-phrase")), "copydesk");
     }
 }

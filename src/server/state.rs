@@ -310,7 +310,7 @@ pub struct State {
     /// when first used; cleared when guides or settings change.
     pub engines: crate::resolve::Engines,
     /// The "Cancel" handle of each model request showing progress, by token.
-    pub progress_cancels: HashMap<String, Arc<tokio::sync::Notify>>,
+    pub progress_cancels: super::model::ProgressCancels,
     /// Guide connections the writer answered "Not now" to in this session:
     /// a save does not ask again.
     pub trust_declined: HashSet<crate::llm::trust::Grant>,
@@ -386,6 +386,7 @@ impl State {
         self.engines.clear();
         let platforms = self.settings.platforms.clone();
         self.guides.set_platforms(&platforms);
+        self.guides.rediscover();
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for uri in uris {
             let guide_path = self.guide_path(&uri);
@@ -397,8 +398,8 @@ impl State {
         }
     }
 
-    fn guide_path(&self, uri: &Uri) -> Option<PathBuf> {
-        crate::resolve::editor_guide_file(
+    fn guide_path(&mut self, uri: &Uri) -> Option<PathBuf> {
+        self.guides.guide_file(
             file_path(uri).as_deref(),
             self.settings.guide_path.as_deref(),
             &self.roots,
@@ -481,6 +482,7 @@ impl State {
     /// and whether anything changed.
     pub fn recheck_guides_on_save(&mut self, uri: &Uri) -> (Vec<Outgoing>, bool) {
         let mut events = Vec::new();
+        self.guides.rediscover();
         let guide_path = self.guide_path(uri);
         let mut changed = false;
         if let Some(path) = &guide_path {
