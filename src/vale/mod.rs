@@ -670,15 +670,14 @@ fn speller_for(
     yaml: &Value,
     accepted: &[String],
 ) -> Result<Speller, BuildError> {
+    // As Vale: a rule that names no dictionary uses the built-in one only
+    // (never `<StylesPath>/config/dictionaries/en_US.dic`); one that names
+    // some uses those, and the built-in one too with `append: true`.
     let names = yaml
         .get("dictionaries")
         .map(Value::as_strings)
         .unwrap_or_default();
-    let names = if names.is_empty() {
-        vec!["en_US".to_owned()]
-    } else {
-        names
-    };
+    let append = yaml.get("append").and_then(Value::as_bool).unwrap_or(false);
     let dic_dir = yaml
         .get("dicpath")
         .and_then(Value::as_str)
@@ -686,12 +685,17 @@ fn speller_for(
         .or_else(|| std::env::var_os("DICPATH").map(PathBuf::from))
         .unwrap_or_else(|| styles_path.join("config").join("dictionaries"));
     let mut dictionaries = Vec::new();
+    if names.is_empty() || append {
+        dictionaries.push(Dictionary::BundledEnUs);
+    }
     for name in &names {
         let dic = dic_dir.join(format!("{name}.dic"));
         if project.is_file(&dic) {
             dictionaries.push(Dictionary::File(dic));
         } else if name == "en_US" {
-            dictionaries.push(Dictionary::BundledEnUs);
+            if !dictionaries.contains(&Dictionary::BundledEnUs) {
+                dictionaries.push(Dictionary::BundledEnUs);
+            }
         } else {
             return Err(BuildError::Unsupported(format!(
                 "no Hunspell dictionary {} (copydesk bundles only en_US; put {name}.dic and {name}.aff there)",
@@ -862,21 +866,27 @@ fn built_in_rules(
     } else {
         format!("ignore:\n{ignore}")
     };
-    // …and every dictionary in <StylesPath>/config/dictionaries, after en_US.
-    let mut dictionaries = vec!["en_US".to_owned()];
+    // …and every dictionary in <StylesPath>/config/dictionaries (an en_US.dic
+    // there too), on top of the built-in en_US (`append`), as Vale does.
+    let mut dictionaries: Vec<String> = Vec::new();
     if let Ok(entries) = std::fs::read_dir(config.styles_path.join("config").join("dictionaries")) {
-        let mut more: Vec<String> = entries
+        dictionaries = entries
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "dic"))
             .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
-            .filter(|name| name != "en_US")
             .collect();
-        more.sort();
-        dictionaries.extend(more);
+        dictionaries.sort();
     }
     let dictionaries: Vec<String> = dictionaries.iter().map(|d| quote_yaml(d)).collect();
-    let ignore = format!("{ignore}dictionaries: [{}]\n", dictionaries.join(", "));
+    let ignore = if dictionaries.is_empty() {
+        ignore
+    } else {
+        format!(
+            "{ignore}append: true\ndictionaries: [{}]\n",
+            dictionaries.join(", ")
+        )
+    };
     definitions.push((
         "Spelling",
         format!("extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n{ignore}"),

@@ -29,6 +29,9 @@ pub struct Speller {
     stems: Vec<String>,
     /// The bundled en_US dictionary, expanded once per process and shared.
     bundled: Option<Arc<Expanded>>,
+    /// Input conversions (`ICONV` of the dictionaries' `.aff` files, such as
+    /// `’` to `'`), applied to a word before it is filtered and looked up.
+    iconv: Vec<(String, String)>,
 }
 
 /// A dictionary's word forms and stems.
@@ -36,11 +39,13 @@ pub struct Speller {
 struct Expanded {
     words: HashSet<String>,
     stems: Vec<String>,
+    iconv: Vec<(String, String)>,
 }
 
 impl Expanded {
     fn add(&mut self, dic_text: &str, aff_text: &str) {
         let affixes = Affixes::parse(aff_text);
+        self.iconv.extend(iconv(aff_text));
         for line in dic_text.lines().skip(1) {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -110,6 +115,12 @@ impl Speller {
         }
         speller.words = own.words;
         speller.stems = own.stems;
+        speller.iconv = speller
+            .bundled
+            .iter()
+            .flat_map(|b| b.iconv.iter().cloned())
+            .chain(own.iconv)
+            .collect();
         for file in &source.ignore_files {
             for line in read(source.project, file, TEXT_FILE_LIMIT)?.lines() {
                 let word = line.trim();
@@ -143,8 +154,10 @@ impl Speller {
     /// The bundled en_US dictionary with Vale's default filters, plus
     /// `words` (names, terms: each word of each entry, any case).
     pub fn bundled_with(words: &[&str]) -> Speller {
+        let bundled = bundled_en_us();
         let mut speller = Speller {
-            bundled: Some(bundled_en_us()),
+            iconv: bundled.iconv.clone(),
+            bundled: Some(bundled),
             ..Speller::default()
         };
         for entry in words {
@@ -174,6 +187,19 @@ impl Speller {
     }
 
     fn knows(&self, word: &str) -> bool {
+        let converted;
+        let word = if self
+            .iconv
+            .iter()
+            .any(|(from, _)| word.contains(from.as_str()))
+        {
+            converted = self.iconv.iter().fold(word.to_owned(), |w, (from, to)| {
+                w.replace(from.as_str(), to)
+            });
+            converted.as_str()
+        } else {
+            word
+        };
         let word = word.strip_suffix("'s").unwrap_or(word);
         if segment::is_number(word) || self.filters.iter().any(|f| f.is_match(word)) {
             return true;
@@ -219,6 +245,20 @@ fn join_apostrophes(text: &str, words: Vec<Range<usize>>) -> Vec<Range<usize>> {
         out.push(word);
     }
     out
+}
+
+/// The `ICONV from to` pairs of an `.aff` file (its `ICONV n` count line
+/// aside), as Vale's speller reads them.
+fn iconv(aff_text: &str) -> Vec<(String, String)> {
+    aff_text
+        .lines()
+        .filter_map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["ICONV", from, to] => Some((from.to_owned(), to.to_owned())),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 fn read(project: &Project, path: &Path, limit: u64) -> Result<String, String> {
