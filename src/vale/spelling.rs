@@ -3,9 +3,12 @@
 //! flags are not), ignore files, filters and the vocabulary.
 //!
 //! `en_US` is bundled (SCOWL's Hunspell en_US, from Debian's
-//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one:
-//! it is used when no `en_US.dic` is on disk. Another dictionary that is
-//! not on disk is reported at load time and its rule skipped.
+//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one
+//! (its own `en_US-web`, which no reachable registry publishes): a rule
+//! that names no dictionary uses it alone, `append: true` adds it to the
+//! named ones, and a named `en_US` that is not on disk is it. Another
+//! dictionary that is not on disk is reported at load time and its rule
+//! skipped. The `.aff` files' `ICONV` pairs convert a word before lookup.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -422,6 +425,35 @@ mod tests {
         for expected in ["move", "moved", "unmove", "unmoved", "carry", "carried"] {
             assert!(words.contains(expected), "{expected} in {words:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod iconv_tests {
+    use super::*;
+
+    #[test]
+    fn iconv_pairs_are_read_and_the_count_line_skipped() {
+        let aff = "SET UTF-8\nICONV 2\nICONV ’ '\nICONV ‘ '\nTRY abc\n";
+        assert_eq!(
+            iconv(aff),
+            [
+                ("’".to_owned(), "'".to_owned()),
+                ("‘".to_owned(), "'".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_converted_word_is_looked_up_in_its_converted_form() {
+        let mut speller = Speller::bundled_with(&[]);
+        // Without the conversion the curly form is unknown.
+        speller.iconv.clear();
+        speller.filters.clear();
+        assert!(!speller.knows("doesn’t"));
+        speller.iconv = vec![("’".to_owned(), "'".to_owned())];
+        assert!(speller.knows("doesn’t"));
+        assert!(!speller.knows("doesnt’t"));
     }
 }
 
