@@ -139,3 +139,25 @@ fn curly_apostrophes_are_read_as_straight_ones_before_the_lookup() {
     ]);
     assert_eq!(words, ["doesnt’t"]);
 }
+
+#[test]
+fn a_dic_and_aff_pair_replaces_every_other_dictionary() {
+    let words = reported(&[
+        (
+            ".vale.ini",
+            "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
+        ),
+        (
+            "styles/Team/Spelling.yml",
+            "extends: spelling\nmessage: \"Did you really mean '%s'?\"\ndic: Team/words.dic\naff: Team/words.aff\ndictionaries:\n  - en_US\n",
+        ),
+        ("styles/Team/words.dic", "3\nwidget/S\nship\nwe\n"),
+        (
+            "styles/Team/words.aff",
+            "SET UTF-8\nSFX S Y 1\nSFX S 0 s .\n",
+        ),
+        ("page.md", "We ship widgets and gadgets.\n"),
+    ]);
+    // Only the pair is read: "and" is not in it, the built-in list is not used.
+    assert_eq!(words, ["and", "gadgets"]);
+}

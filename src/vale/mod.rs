@@ -684,8 +684,20 @@ fn speller_for(
         .map(|p| styles_path.join(p))
         .or_else(|| std::env::var_os("DICPATH").map(PathBuf::from))
         .unwrap_or_else(|| styles_path.join("config").join("dictionaries"));
+    // `dic` and `aff`: one pair of files, found on the StylesPath (or as
+    // given), used instead of every other dictionary when both exist.
+    let asset = |key: &str| {
+        let given = PathBuf::from(yaml.get(key).and_then(Value::as_str)?);
+        [styles_path.join(&given), given]
+            .into_iter()
+            .find(|p| project.is_file(p))
+    };
+    let pair = asset("dic").zip(asset("aff"));
+    let names = if pair.is_some() { Vec::new() } else { names };
     let mut dictionaries = Vec::new();
-    if names.is_empty() || append {
+    if let Some((dic, aff)) = pair {
+        dictionaries.push(Dictionary::Pair { dic, aff });
+    } else if names.is_empty() || append {
         dictionaries.push(Dictionary::BundledEnUs);
     }
     for name in &names {

@@ -81,10 +81,12 @@ const BUNDLED_EN_US: (&str, &str) = (
     include_str!("../../dictionaries/en_US/en_US.aff"),
 );
 
-/// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`) or bundled.
+/// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`), a rule's own
+/// `dic`/`aff` pair, or bundled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dictionary {
     File(PathBuf),
+    Pair { dic: PathBuf, aff: PathBuf },
     BundledEnUs,
 }
 
@@ -111,6 +113,10 @@ impl Speller {
                     } else {
                         String::new()
                     };
+                    own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
+                }
+                Dictionary::Pair { dic, aff } => {
+                    let aff_text = read(source.project, aff, DICTIONARY_LIMIT)?;
                     own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
                 }
                 Dictionary::BundledEnUs => speller.bundled = Some(bundled_en_us()),
