@@ -17,6 +17,16 @@ const TEAM_EN_US: (&str, &str) = (
     "4\nthe\nlight\nwas\nsoft\n",
 );
 const EMPTY_AFF: (&str, &str) = ("styles/config/dictionaries/en_US.aff", "SET UTF-8\n");
+/// A configuration that runs the style `Team` on every file.
+const TEAM_INI: (&str, &str) = (
+    ".vale.ini",
+    "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
+);
+
+/// The rule file `Team.Spelling`: a `spelling` rule with `keys` added.
+fn team_spelling(keys: &str) -> String {
+    format!("extends: spelling\nmessage: \"Did you really mean '%s'?\"\n{keys}")
+}
 
 /// The words copydesk reports in `page.md` (Vale's `line` output, last field
 /// trimmed to the quoted word).
@@ -42,14 +52,8 @@ fn reported(files: &[(&str, &str)]) -> Vec<String> {
 #[test]
 fn a_rule_naming_no_dictionary_uses_the_built_in_one_not_the_styles_en_us() {
     let words = reported(&[
-        (
-            ".vale.ini",
-            "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
-        ),
-        (
-            "styles/Team/Spelling.yml",
-            "extends: spelling\nmessage: \"Did you really mean '%s'?\"\n",
-        ),
+        TEAM_INI,
+        ("styles/Team/Spelling.yml", &team_spelling("")),
         TEAM_EN_US,
         EMPTY_AFF,
         ("page.md", "The predawn light was soft and lovelly.\n"),
@@ -61,13 +65,10 @@ fn a_rule_naming_no_dictionary_uses_the_built_in_one_not_the_styles_en_us() {
 #[test]
 fn a_rule_naming_en_us_uses_the_styles_en_us() {
     let words = reported(&[
-        (
-            ".vale.ini",
-            "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
-        ),
+        TEAM_INI,
         (
             "styles/Team/Spelling.yml",
-            "extends: spelling\nmessage: \"Did you really mean '%s'?\"\ndictionaries:\n  - en_US\n",
+            &team_spelling("dictionaries:\n  - en_US\n"),
         ),
         TEAM_EN_US,
         EMPTY_AFF,
@@ -79,13 +80,10 @@ fn a_rule_naming_en_us_uses_the_styles_en_us() {
 #[test]
 fn append_adds_the_built_in_dictionary_to_the_named_ones() {
     let words = reported(&[
-        (
-            ".vale.ini",
-            "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
-        ),
+        TEAM_INI,
         (
             "styles/Team/Spelling.yml",
-            "extends: spelling\nmessage: \"Did you really mean '%s'?\"\nappend: true\ndictionaries:\n  - en_US\n",
+            &team_spelling("append: true\ndictionaries:\n  - en_US\n"),
         ),
         ("styles/config/dictionaries/en_US.dic", "1\nfrobnicate\n"),
         EMPTY_AFF,
@@ -127,14 +125,8 @@ fn curly_apostrophes_are_read_as_straight_ones_before_the_lookup() {
     // filtered away: the built-in .aff's `ICONV ’ '` makes "doesn’t" the
     // dictionary's "doesn't".
     let words = reported(&[
-        (
-            ".vale.ini",
-            "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
-        ),
-        (
-            "styles/Team/Spelling.yml",
-            "extends: spelling\nmessage: \"'%s' is a typo!\"\ncustom: true\n",
-        ),
+        TEAM_INI,
+        ("styles/Team/Spelling.yml", &team_spelling("custom: true\n")),
         ("page.md", "That doesn’t work and that doesnt’t either.\n"),
     ]);
     assert_eq!(words, ["doesnt’t"]);
@@ -143,13 +135,10 @@ fn curly_apostrophes_are_read_as_straight_ones_before_the_lookup() {
 #[test]
 fn a_dic_and_aff_pair_replaces_every_other_dictionary() {
     let words = reported(&[
-        (
-            ".vale.ini",
-            "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
-        ),
+        TEAM_INI,
         (
             "styles/Team/Spelling.yml",
-            "extends: spelling\nmessage: \"Did you really mean '%s'?\"\ndic: Team/words.dic\naff: Team/words.aff\ndictionaries:\n  - en_US\n",
+            &team_spelling("dic: Team/words.dic\naff: Team/words.aff\ndictionaries:\n  - en_US\n"),
         ),
         ("styles/Team/words.dic", "3\nwidget/S\nship\nwe\n"),
         (
