@@ -847,7 +847,7 @@ fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, 
 
 /// Vale's built-in style: `Vale.Repetition`, `Vale.Terms` (accepted
 /// vocabulary, exact case), `Vale.Avoid` (rejected vocabulary) and
-/// `Vale.Spelling` (needs a dictionary on disk).
+/// `Vale.Spelling` (the built-in en_US plus `config/dictionaries`).
 fn built_in_rules(
     config: &Config,
     project: &Project,
