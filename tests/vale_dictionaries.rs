@@ -150,3 +150,19 @@ fn a_dic_and_aff_pair_replaces_every_other_dictionary() {
     // Only the pair is read: "and" is not in it, the built-in list is not used.
     assert_eq!(words, ["and", "gadgets"]);
 }
+
+#[test]
+fn a_rules_exceptions_are_never_typos() {
+    let words = reported(&[
+        TEAM_INI,
+        (
+            "styles/Team/Spelling.yml",
+            &team_spelling("exceptions:\n  - frobnicator\n  - '[Qq]uux\\w*'\n"),
+        ),
+        (
+            "page.md",
+            "The Frobnicator and quuxes pass; the frobnicatr does not.\n",
+        ),
+    ]);
+    assert_eq!(words, ["frobnicatr"]);
+}

@@ -739,12 +739,18 @@ fn speller_for(
         .get("filters")
         .map(Value::as_strings)
         .unwrap_or_default();
+    // The rule's own `exceptions` join the accepted vocabulary, as in Vale.
+    let mut exceptions = yaml
+        .get("exceptions")
+        .map(Value::as_strings)
+        .unwrap_or_default();
+    exceptions.extend(accepted.iter().cloned());
     Speller::load(&SpellerSource {
         dictionaries,
         ignore_files,
         filters: &filters,
         custom_filters_only: yaml.get("custom").and_then(Value::as_bool).unwrap_or(false),
-        accepted,
+        accepted: &exceptions,
         project,
     })
     .map_err(BuildError::Invalid)
