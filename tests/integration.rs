@@ -55,6 +55,7 @@ mod share_linkedin_fold;
 mod share_precision;
 mod vale;
 mod vale_conformance;
+mod vale_dictionaries;
 mod voice;
 mod voice_edits;
 

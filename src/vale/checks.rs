@@ -1176,8 +1176,8 @@ impl Sequence {
     }
 }
 
-/// `spelling`, with the dictionaries and ignore files the rule names (no
-/// dictionary is bundled).
+/// `spelling`, with the dictionaries and ignore files the rule names (the
+/// built-in en_US when it names none; see `spelling.rs`).
 #[derive(Debug)]
 pub struct Spelling {
     speller: Speller,

@@ -670,28 +670,44 @@ fn speller_for(
     yaml: &Value,
     accepted: &[String],
 ) -> Result<Speller, BuildError> {
+    // As Vale: a rule that names no dictionary uses the built-in one only
+    // (never `<StylesPath>/config/dictionaries/en_US.dic`); one that names
+    // some uses those, and the built-in one too with `append: true`.
     let names = yaml
         .get("dictionaries")
         .map(Value::as_strings)
         .unwrap_or_default();
-    let names = if names.is_empty() {
-        vec!["en_US".to_owned()]
-    } else {
-        names
-    };
+    let append = yaml.get("append").and_then(Value::as_bool).unwrap_or(false);
     let dic_dir = yaml
         .get("dicpath")
         .and_then(Value::as_str)
         .map(|p| styles_path.join(p))
         .or_else(|| std::env::var_os("DICPATH").map(PathBuf::from))
         .unwrap_or_else(|| styles_path.join("config").join("dictionaries"));
+    // `dic` and `aff`: one pair of files, found on the StylesPath (or as
+    // given), used instead of every other dictionary when both exist.
+    let asset = |key: &str| {
+        let given = PathBuf::from(yaml.get(key).and_then(Value::as_str)?);
+        [styles_path.join(&given), given]
+            .into_iter()
+            .find(|p| project.is_file(p))
+    };
+    let pair = asset("dic").zip(asset("aff"));
+    let names = if pair.is_some() { Vec::new() } else { names };
     let mut dictionaries = Vec::new();
+    if let Some((dic, aff)) = pair {
+        dictionaries.push(Dictionary::Pair { dic, aff });
+    } else if names.is_empty() || append {
+        dictionaries.push(Dictionary::BundledEnUs);
+    }
     for name in &names {
         let dic = dic_dir.join(format!("{name}.dic"));
         if project.is_file(&dic) {
             dictionaries.push(Dictionary::File(dic));
         } else if name == "en_US" {
-            dictionaries.push(Dictionary::BundledEnUs);
+            if !dictionaries.contains(&Dictionary::BundledEnUs) {
+                dictionaries.push(Dictionary::BundledEnUs);
+            }
         } else {
             return Err(BuildError::Unsupported(format!(
                 "no Hunspell dictionary {} (copydesk bundles only en_US; put {name}.dic and {name}.aff there)",
@@ -723,12 +739,18 @@ fn speller_for(
         .get("filters")
         .map(Value::as_strings)
         .unwrap_or_default();
+    // The rule's own `exceptions` join the accepted vocabulary, as in Vale.
+    let mut exceptions = yaml
+        .get("exceptions")
+        .map(Value::as_strings)
+        .unwrap_or_default();
+    exceptions.extend(accepted.iter().cloned());
     Speller::load(&SpellerSource {
         dictionaries,
         ignore_files,
         filters: &filters,
         custom_filters_only: yaml.get("custom").and_then(Value::as_bool).unwrap_or(false),
-        accepted,
+        accepted: &exceptions,
         project,
     })
     .map_err(BuildError::Invalid)
@@ -831,7 +853,7 @@ fn build_rule(source: &Source, yaml: &Value, cx: &BuildContext) -> Result<Rule, 
 
 /// Vale's built-in style: `Vale.Repetition`, `Vale.Terms` (accepted
 /// vocabulary, exact case), `Vale.Avoid` (rejected vocabulary) and
-/// `Vale.Spelling` (needs a dictionary on disk).
+/// `Vale.Spelling` (the built-in en_US plus `config/dictionaries`).
 fn built_in_rules(
     config: &Config,
     project: &Project,
@@ -862,21 +884,27 @@ fn built_in_rules(
     } else {
         format!("ignore:\n{ignore}")
     };
-    // …and every dictionary in <StylesPath>/config/dictionaries, after en_US.
-    let mut dictionaries = vec!["en_US".to_owned()];
+    // …and every dictionary in <StylesPath>/config/dictionaries (an en_US.dic
+    // there too), on top of the built-in en_US (`append`), as Vale does.
+    let mut dictionaries: Vec<String> = Vec::new();
     if let Ok(entries) = std::fs::read_dir(config.styles_path.join("config").join("dictionaries")) {
-        let mut more: Vec<String> = entries
+        dictionaries = entries
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "dic"))
             .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
-            .filter(|name| name != "en_US")
             .collect();
-        more.sort();
-        dictionaries.extend(more);
+        dictionaries.sort();
     }
     let dictionaries: Vec<String> = dictionaries.iter().map(|d| quote_yaml(d)).collect();
-    let ignore = format!("{ignore}dictionaries: [{}]\n", dictionaries.join(", "));
+    let ignore = if dictionaries.is_empty() {
+        ignore
+    } else {
+        format!(
+            "{ignore}append: true\ndictionaries: [{}]\n",
+            dictionaries.join(", ")
+        )
+    };
     definitions.push((
         "Spelling",
         format!("extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\naction:\n  name: suggest\n  params: [spellings]\n{ignore}"),

@@ -3,9 +3,12 @@
 //! flags are not), ignore files, filters and the vocabulary.
 //!
 //! `en_US` is bundled (SCOWL's Hunspell en_US, from Debian's
-//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one:
-//! it is used when no `en_US.dic` is on disk. Another dictionary that is
-//! not on disk is reported at load time and its rule skipped.
+//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one
+//! (its own `en_US-web`, which no reachable registry publishes): a rule
+//! that names no dictionary uses it alone, `append: true` adds it to the
+//! named ones, and a named `en_US` that is not on disk is it. Another
+//! dictionary that is not on disk is reported at load time and its rule
+//! skipped. The `.aff` files' `ICONV` pairs convert a word before lookup.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -29,6 +32,9 @@ pub struct Speller {
     stems: Vec<String>,
     /// The bundled en_US dictionary, expanded once per process and shared.
     bundled: Option<Arc<Expanded>>,
+    /// Input conversions (`ICONV` of the dictionaries' `.aff` files, such as
+    /// `’` to `'`), applied to a word before it is filtered and looked up.
+    iconv: Vec<(String, String)>,
 }
 
 /// A dictionary's word forms and stems.
@@ -36,11 +42,13 @@ pub struct Speller {
 struct Expanded {
     words: HashSet<String>,
     stems: Vec<String>,
+    iconv: Vec<(String, String)>,
 }
 
 impl Expanded {
     fn add(&mut self, dic_text: &str, aff_text: &str) {
         let affixes = Affixes::parse(aff_text);
+        self.iconv.extend(iconv(aff_text));
         for line in dic_text.lines().skip(1) {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -73,10 +81,12 @@ const BUNDLED_EN_US: (&str, &str) = (
     include_str!("../../dictionaries/en_US/en_US.aff"),
 );
 
-/// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`) or bundled.
+/// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`), a rule's own
+/// `dic`/`aff` pair, or bundled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dictionary {
     File(PathBuf),
+    Pair { dic: PathBuf, aff: PathBuf },
     BundledEnUs,
 }
 
@@ -105,11 +115,21 @@ impl Speller {
                     };
                     own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
                 }
+                Dictionary::Pair { dic, aff } => {
+                    let aff_text = read(source.project, aff, DICTIONARY_LIMIT)?;
+                    own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
+                }
                 Dictionary::BundledEnUs => speller.bundled = Some(bundled_en_us()),
             }
         }
         speller.words = own.words;
         speller.stems = own.stems;
+        speller.iconv = speller
+            .bundled
+            .iter()
+            .flat_map(|b| b.iconv.iter().cloned())
+            .chain(own.iconv)
+            .collect();
         for file in &source.ignore_files {
             for line in read(source.project, file, TEXT_FILE_LIMIT)?.lines() {
                 let word = line.trim();
@@ -143,8 +163,10 @@ impl Speller {
     /// The bundled en_US dictionary with Vale's default filters, plus
     /// `words` (names, terms: each word of each entry, any case).
     pub fn bundled_with(words: &[&str]) -> Speller {
+        let bundled = bundled_en_us();
         let mut speller = Speller {
-            bundled: Some(bundled_en_us()),
+            iconv: bundled.iconv.clone(),
+            bundled: Some(bundled),
             ..Speller::default()
         };
         for entry in words {
@@ -174,6 +196,19 @@ impl Speller {
     }
 
     fn knows(&self, word: &str) -> bool {
+        let converted;
+        let word = if self
+            .iconv
+            .iter()
+            .any(|(from, _)| word.contains(from.as_str()))
+        {
+            converted = self.iconv.iter().fold(word.to_owned(), |w, (from, to)| {
+                w.replace(from.as_str(), to)
+            });
+            converted.as_str()
+        } else {
+            word
+        };
         let word = word.strip_suffix("'s").unwrap_or(word);
         if segment::is_number(word) || self.filters.iter().any(|f| f.is_match(word)) {
             return true;
@@ -219,6 +254,20 @@ fn join_apostrophes(text: &str, words: Vec<Range<usize>>) -> Vec<Range<usize>> {
         out.push(word);
     }
     out
+}
+
+/// The `ICONV from to` pairs of an `.aff` file (its `ICONV n` count line
+/// aside), as Vale's speller reads them.
+fn iconv(aff_text: &str) -> Vec<(String, String)> {
+    aff_text
+        .lines()
+        .filter_map(
+            |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["ICONV", from, to] => Some((from.to_owned(), to.to_owned())),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 fn read(project: &Project, path: &Path, limit: u64) -> Result<String, String> {
@@ -382,6 +431,35 @@ mod tests {
         for expected in ["move", "moved", "unmove", "unmoved", "carry", "carried"] {
             assert!(words.contains(expected), "{expected} in {words:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod iconv_tests {
+    use super::*;
+
+    #[test]
+    fn iconv_pairs_are_read_and_the_count_line_skipped() {
+        let aff = "SET UTF-8\nICONV 2\nICONV ’ '\nICONV ‘ '\nTRY abc\n";
+        assert_eq!(
+            iconv(aff),
+            [
+                ("’".to_owned(), "'".to_owned()),
+                ("‘".to_owned(), "'".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_converted_word_is_looked_up_in_its_converted_form() {
+        let mut speller = Speller::bundled_with(&[]);
+        // Without the conversion the curly form is unknown.
+        speller.iconv.clear();
+        speller.filters.clear();
+        assert!(!speller.knows("doesn’t"));
+        speller.iconv = vec![("’".to_owned(), "'".to_owned())];
+        assert!(speller.knows("doesn’t"));
+        assert!(!speller.knows("doesnt’t"));
     }
 }
 
