@@ -200,6 +200,41 @@ fn given_names_are_names_not_religion() {
     );
 }
 
+#[test]
+fn topics_named_as_categories_in_advice_are_not_flagged() {
+    for text in [
+        "Before you post, ask: could it stir tensions over race, religion, creed or culture?",
+        "Steer clear of topics like politics and religion in team updates.",
+        "We hire without regard to religion, gender, disability or age.",
+    ] {
+        assert_eq!(
+            flagged(text, "share/sensitive-topic"),
+            Vec::<String>::new(),
+            "{text}"
+        );
+    }
+    // A post on the topic, or an aside, is still flagged.
+    for (text, expected) in [
+        (
+            "Our sale is so good it is practically a religious experience.",
+            "religious",
+        ),
+        (
+            "Politics aside, the new office opens on Monday.",
+            "Politics",
+        ),
+        ("Religion and politics came up at lunch again.", "Religion"),
+    ] {
+        assert_eq!(
+            flagged(text, "share/sensitive-topic")
+                .first()
+                .map(String::as_str),
+            Some(expected),
+            "{text}"
+        );
+    }
+}
+
 // --------------------------------------------------------------------- scope
 
 /// A long-form blog post: headings, many hashtags and mentions, an

@@ -16,6 +16,7 @@
 
 mod attribution;
 pub mod connectives;
+pub mod draft;
 mod in_effect;
 mod loaded;
 pub mod stats;
@@ -34,6 +35,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
+use draft::DraftCounts;
 use stats::{TextCounts, mean, mean_usize, quantile, sd};
 use words::{FUNCTION_WORDS, OPENERS, WORD_PREFERENCES};
 
@@ -523,14 +525,24 @@ impl VoiceProfile {
         struct VersionOnly {
             version: Option<u32>,
         }
-        let version: VersionOnly =
-            toml::from_str(text).map_err(|e| ProfileError::Invalid(e.message().to_owned()))?;
-        match version.version {
+        // One parse in the common case; the version is read on its own only
+        // when the whole profile does not read, so that a profile from
+        // another version says so rather than naming a missing field.
+        let full: Result<VoiceProfile, _> = toml::from_str(text);
+        let version = match &full {
+            Ok(profile) => Some(profile.version),
+            Err(_) => {
+                let version: VersionOnly = toml::from_str(text)
+                    .map_err(|e| ProfileError::Invalid(e.message().to_owned()))?;
+                version.version
+            }
+        };
+        match version {
             Some(PROFILE_VERSION) => {}
             Some(found) => return Err(ProfileError::Version { found }),
             None => return Err(ProfileError::Invalid("missing `version = 1`".to_owned())),
         }
-        toml::from_str(text).map_err(|e| {
+        full.map_err(|e| {
             let at = e
                 .span()
                 .map(|span| {
@@ -786,7 +798,7 @@ pub fn distance(profile: &VoiceProfile, text: &str) -> VoiceDistance {
     VoiceDistance {
         words: counts.words,
         function_words: function_word_distance(profile, &counts),
-        drift: drift(profile, &document, &counts),
+        drift: drift(profile, &document, &DraftCounts::from(&counts)),
     }
 }
 
@@ -845,7 +857,7 @@ fn z(value: f64, spread: Spread, sampling_variance: f64) -> f64 {
 }
 
 /// Everything `voice/drift` reports for a document against a profile.
-pub fn drift(profile: &VoiceProfile, document: &Document, counts: &TextCounts) -> Vec<Drift> {
+pub fn drift(profile: &VoiceProfile, document: &Document, counts: &DraftCounts) -> Vec<Drift> {
     let mut out = Vec::new();
     let Some(first) = document.blocks.iter().position(stats::counts_as_prose) else {
         return out;
@@ -908,7 +920,7 @@ pub fn drift(profile: &VoiceProfile, document: &Document, counts: &TextCounts) -
         }
     }
     let posts = profile.learned_from.posts.max(1);
-    let sentences = counts.sentence_lengths.len();
+    let sentences = counts.sentences;
     let mut document_length_drift = false;
     if counts.words >= MIN_DRAFT_WORDS && sentences >= 5 {
         let s = &profile.sentences;

@@ -125,7 +125,7 @@ pub fn is_contraction(word: &str) -> bool {
         || S_FORMS.contains(&word)
 }
 
-fn person(word: &str) -> Option<u8> {
+pub(crate) fn person(word: &str) -> Option<u8> {
     match word {
         "i" | "me" | "my" | "mine" | "myself" | "i'm" | "i've" | "i'd" | "i'll" => Some(0),
         "we" | "us" | "our" | "ours" | "ourselves" | "we're" | "we've" | "we'll" | "we'd"
@@ -140,7 +140,7 @@ fn is_emoji(c: char) -> bool {
 }
 
 /// The last char of a sentence that is not a closing quote, bracket or space.
-fn final_mark(sentence: &str) -> Option<char> {
+pub(crate) fn final_mark(sentence: &str) -> Option<char> {
     sentence
         .trim_end()
         .chars()

@@ -44,6 +44,11 @@ declare_rule! {
     /// by a capitalised surname (“our Chief Architect, Christian Weichel”),
     /// or after a title (“Dr. Christian”).
     ///
+    /// A topic named as a category is not flagged either: in a list of three
+    /// or more categories (“tensions over race, religion, creed or
+    /// culture”), or in advice about such topics (“avoid topics like
+    /// politics and religion”). That is a guideline, not a post on them.
+    ///
     /// ## When it runs
     /// On every document, social post or not.
     pub static META = {
@@ -164,6 +169,71 @@ fn is_personal_name(prose: &str, range: &std::ops::Range<usize>) -> bool {
     surname || titled
 }
 
+/// Nouns that name a sensitive topic as a category.
+const CATEGORIES: &[&str] = &[
+    "race",
+    "races",
+    "religion",
+    "religions",
+    "creed",
+    "creeds",
+    "culture",
+    "cultures",
+    "ethnicity",
+    "ethnicities",
+    "politics",
+    "gender",
+    "genders",
+    "nationality",
+    "sexuality",
+    "caste",
+    "colour",
+    "color",
+    "disability",
+    "disabilities",
+    "age",
+    "belief",
+    "beliefs",
+    "faith",
+    "origin",
+    "origins",
+];
+
+/// Words that make a sentence advice about topics rather than a post on one.
+const ADVICE_CUES: &[&str] = &[
+    "avoid",
+    "avoiding",
+    "topic",
+    "topics",
+    "subject",
+    "subjects",
+    "sensitive",
+    "steer",
+];
+
+/// Whether the sentence of `block` holding `found` names topics as
+/// categories: three or more category nouns, or two with an advice cue.
+fn names_categories(block: &Block, found: &std::ops::Range<usize>) -> bool {
+    let prose = &block.prose.text;
+    let Some(sentence) = block
+        .sentences
+        .iter()
+        .find(|s| s.start <= found.start && found.end <= s.end)
+    else {
+        return false;
+    };
+    let (mut categories, mut cue) = (0, false);
+    for word in &block.words {
+        if word.start < sentence.start || word.end > sentence.end {
+            continue;
+        }
+        let word = prose[word.clone()].to_lowercase();
+        categories += usize::from(CATEGORIES.contains(&word.as_str()));
+        cue |= ADVICE_CUES.contains(&word.as_str());
+    }
+    categories >= 3 || (categories >= 2 && cue)
+}
+
 impl Rule for SensitiveTopic {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -174,7 +244,9 @@ impl Rule for SensitiveTopic {
     }
 
     fn on_term(&self, cx: &Context, block: &Block, found: &TermMatch, out: &mut Vec<Finding>) {
-        if is_personal_name(&block.prose.text, &found.prose) {
+        if is_personal_name(&block.prose.text, &found.prose)
+            || names_categories(block, &found.prose)
+        {
             return;
         }
         self.table.on_term(cx, block, found, out);

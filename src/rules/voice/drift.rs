@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::finding::Finding;
 use crate::guide::Guide;
 use crate::rules::{DocumentContext, Rule, RuleFactory, RuleMeta};
-use crate::voice::{self, stats::TextCounts};
+use crate::voice::{self, draft::DraftCounts};
 
 declare_rule! {
     /// ## What it does
@@ -94,7 +94,7 @@ impl Rule for Drift {
             }
         };
         let loaded = in_effect.loaded;
-        let counts = TextCounts::of_document(cx.document);
+        let counts = DraftCounts::of_document(cx.document);
         let note = in_effect.describe();
         for drift in voice::drift(&loaded.profile, cx.document, &counts) {
             let Some(block) = cx.document.blocks.get(drift.block) else {
