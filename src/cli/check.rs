@@ -298,7 +298,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         diff: args.diff,
         min_fix,
         kind: if args.ignore_syntax {
-            Some(DocumentKind::PlainText)
+            Some(DocumentKind::Verbatim)
         } else {
             ext_kind(args.ext.as_deref())
         },
@@ -649,7 +649,9 @@ fn check_input(
     let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
         let key = cache.map(|cache| {
-            let options = format!("{:?}", checker.options());
+            // The kind too: --ext and --ignore-syntax read the same text
+            // differently.
+            let options = format!("{:?} {kind:?}", checker.options());
             cache.key(&input.path, &checker.guide().hash, &options)
         });
         if let (Some(cache), Some(key)) = (cache, &key)
