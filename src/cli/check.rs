@@ -204,11 +204,35 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
             from_stdin: Some(bytes),
         }]
     } else {
-        let paths = if args.paths.is_empty() {
+        let mut paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
             args.paths.clone()
         };
+        if vale_output && args.config.is_none() {
+            // Vale stops when no configuration governs what it is asked
+            // to lint: its output formats show Vale styles' findings only.
+            let mut governed = Vec::with_capacity(paths.len());
+            for path in paths {
+                if checker_for(&mut guides, &path)
+                    .is_ok_and(|checker| checker.guide().rule_sets.is_empty())
+                {
+                    let message = format!(
+                        "{}: no Vale configuration ({}) in this folder or any above it, and no --config",
+                        path.display(),
+                        crate::vale::CONFIG_NAMES.join(", ")
+                    );
+                    eprintln!(
+                        "{}",
+                        crate::vale::vale_runtime_error(".vale.ini not found", &message)
+                    );
+                    status = Status::Error;
+                } else {
+                    governed.push(path);
+                }
+            }
+            paths = governed;
+        }
         let expanded = expand_paths_each(&paths, |path| match checker_for(&mut guides, path) {
             Ok(checker) => checker.guide().config.files.extensions.clone(),
             Err(_) => Vec::new(),
@@ -239,7 +263,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     // reported once, with the number of files it leaves unchecked, not once
     // per file.
     let mut jobs: Vec<(Input, Arc<Checker>)> = Vec::with_capacity(inputs.len());
-    let mut unchecked = UncheckedByGuide::default();
+    let mut unchecked = UncheckedByGuide {
+        vale_output,
+        ..UncheckedByGuide::default()
+    };
     let mut key_message_files = 0;
     for input in inputs {
         match checker_for(&mut guides, &input.path) {
@@ -721,11 +748,35 @@ struct UncheckedByGuide {
     errors: Vec<(String, usize)>,
     by_text: HashMap<String, usize>,
     files: usize,
+    /// Vale's output was asked for: errors Vale also stops on are printed
+    /// in Vale's form (`E100 [loadStyles] Runtime error`).
+    vale_output: bool,
+}
+
+/// An error in Vale's `E100 [context] Runtime error` form, when Vale stops
+/// on it too; copydesk's message (with its file and line) is the body.
+fn vale_form(error: &anyhow::Error) -> Option<String> {
+    let crate::resolve::ResolveError::Guide(guide) =
+        error.downcast_ref::<crate::resolve::ResolveError>()?
+    else {
+        return None;
+    };
+    let crate::guide::GuideError::Vale(vale) = guide.as_ref() else {
+        return None;
+    };
+    Some(crate::vale::vale_runtime_error(
+        vale.vale_context()?,
+        &format!("{error:#}"),
+    ))
 }
 
 impl UncheckedByGuide {
     fn add(&mut self, error: &anyhow::Error) {
-        let text = format!("{error:#}");
+        let text = self
+            .vale_output
+            .then(|| vale_form(error))
+            .flatten()
+            .unwrap_or_else(|| format!("error: {error:#}"));
         let index = *self.by_text.entry(text.clone()).or_insert_with(|| {
             self.errors.push((text, 0));
             self.errors.len() - 1
@@ -736,7 +787,7 @@ impl UncheckedByGuide {
 
     fn report(&self) {
         for (error, count) in &self.errors {
-            eprintln!("error: {error}");
+            eprintln!("{error}");
             eprintln!(
                 "error: {} not checked because this guide could not be loaded",
                 crate::output::plural(*count, "file")

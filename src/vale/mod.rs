@@ -93,6 +93,27 @@ pub enum ValeError {
     /// regular file, or too large (see `guide::project_files`).
     #[error("{0}")]
     Refused(Refusal),
+    /// A style `BasedOnStyles` names could not be read: Vale's `loadStyles`
+    /// error.
+    #[error("{0}")]
+    LoadStyles(Box<ValeError>),
+}
+
+impl ValeError {
+    /// Where Vale reports this error, in its `E100 [context] Runtime error`
+    /// form, when Vale has one.
+    pub fn vale_context(&self) -> Option<&'static str> {
+        match self {
+            ValeError::LoadStyles(_) => Some("loadStyles"),
+            _ => None,
+        }
+    }
+}
+
+/// An error as Vale prints it (`E100 [context] Runtime error`, the message,
+/// and Vale's closing line), for `--format vale-line`/`vale-json`.
+pub fn vale_runtime_error(context: &str, message: &str) -> String {
+    format!("E100 [{context}] Runtime error\n\n{message}\n\nExecution stopped with code 1.")
 }
 
 /// Vale's built-in style.
@@ -559,24 +580,22 @@ fn collect_sources(
             ));
             continue;
         }
-        let at_line = |message: String| ValeError::At {
-            path: config_display.clone(),
-            line,
-            message,
+        let at_line = |message: String| {
+            ValeError::LoadStyles(Box::new(ValeError::At {
+                path: config_display.clone(),
+                line,
+                message,
+            }))
         };
         project
             .check_inside(&dir)
             .map_err(|refusal| at_line(format!("style “{style}”: {refusal}")))?;
         if !dir.is_dir() {
-            return Err(ValeError::At {
-                path: config_display.clone(),
-                line,
-                message: format!(
-                    "style “{style}” not found: expected the folder {} (StylesPath is {})",
-                    dir.display(),
-                    config.styles_path.display()
-                ),
-            });
+            return Err(at_line(format!(
+                "style “{style}” not found: expected the folder {} (StylesPath is {})",
+                dir.display(),
+                config.styles_path.display()
+            )));
         }
         // Folders starting with `.` or `_` are skipped, as Vale skips them.
         let files = project
