@@ -409,7 +409,7 @@ impl ValeStyles {
         at: usize,
         out: &mut Vec<Finding>,
     ) {
-        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit));
+        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit, source));
         self.emit(rule, unit, source, hits, severity, out);
         if gave_up {
             out.push(gave_up_finding(rule, at));
