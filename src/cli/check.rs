@@ -398,6 +398,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                     outcome
                         .findings
                         .retain(|f| sets.iter().any(|set| set.owns(&f.rule)));
+                    if let Some(document) = &outcome.document {
+                        let unit = |rule: &str| sets.iter().find_map(|set| set.vale_unit(rule));
+                        crate::vale::place_as_vale(document, &mut outcome.findings, unit);
+                    }
                 }
                 counter.inc(1);
                 outcome

@@ -20,6 +20,7 @@ mod checks;
 mod config;
 mod filter;
 mod ini;
+mod locate;
 mod metric;
 mod pattern;
 mod rule;
@@ -27,6 +28,7 @@ mod scope;
 pub(crate) mod spelling;
 mod yaml;
 
+pub use locate::{MatchedIn, place_as_vale};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -1088,6 +1090,21 @@ impl RuleSet for ValeStyles {
             .map(|rule| rule.id.as_str())
             .chain(self.skipped.iter().map(String::as_str))
             .any(|id| crate::document::directives::rule_matches(selector, id))
+    }
+
+    fn vale_unit(&self, rule: &str) -> Option<MatchedIn> {
+        let i = self
+            .rules
+            .binary_search_by(|r| r.id.as_str().cmp(rule))
+            .ok()?;
+        let scope = &self.rules[i].scope;
+        Some(if scope.reaches(UnitKind::Raw) {
+            MatchedIn::Raw
+        } else if scope.reaches(UnitKind::Sentence) {
+            MatchedIn::Sentence
+        } else {
+            MatchedIn::Block
+        })
     }
 
     fn obeys_vale_comments(&self, rule: &str) -> bool {
