@@ -54,6 +54,7 @@ mod share_linkedin_fold;
 mod share_precision;
 mod vale;
 mod vale_conformance;
+mod vale_misc;
 mod voice;
 mod voice_edits;
 
