@@ -100,6 +100,9 @@ fn a_match_vale_finds_again_where_it_already_reported_is_reported_once() {
     let dir = project(&[("Be", BE)], &[("doc.md", text)]);
     let (out, _, _) = vale_line(dir.path(), &["doc.md"]);
     assert_eq!(out, "doc.md:1:6:T.Be:Avoid 'is'\n");
+    // The same again, from the result cache.
+    let (again, _, _) = vale_line(dir.path(), &["doc.md"]);
+    assert_eq!(again, out);
     // Without a word containing the match before it, both are found.
     std::fs::write(dir.path().join("doc.md"), "It is big. There is more.\n").unwrap();
     let (out, _, _) = vale_line(dir.path(), &["doc.md"]);
