@@ -22,6 +22,10 @@ use std::ops::Range;
 use crate::document::{Block, Document};
 use crate::finding::Finding;
 
+/// Blocks longer than this (in source bytes) keep their findings where they
+/// matched: Vale's look-up costs a scan of the block for every finding.
+const LONGEST_BLOCK: usize = 10_000;
+
 /// The text a Vale rule matched in, which Vale looks the match up in again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchedIn {
@@ -66,6 +70,10 @@ pub fn place_as_vale(
             continue;
         };
         let block = &document.blocks[b];
+        let block_span = block.span();
+        if block_span.len() > LONGEST_BLOCK {
+            continue;
+        }
         let prose = prose_range(block, finding.span.clone());
         let Some(matched) = block
             .text()
@@ -74,10 +82,9 @@ pub fn place_as_vale(
         else {
             continue;
         };
-        let block_span = block.span();
         let first_line = index.line_of(block_span.start);
-        let one_line =
-            index.line_of(block_span.end.saturating_sub(1).max(block_span.start)) == first_line;
+        let last_line = index.line_of(block_span.end.saturating_sub(1).max(block_span.start));
+        let one_line = last_line == first_line;
         let len = finding.span.len();
         if one_line {
             let line_start = index.line_start(first_line);
@@ -125,12 +132,12 @@ pub fn place_as_vale(
                 continue;
             }
         } else if source
-            .get(index.line_start(first_line)..)
-            .is_some_and(|rest| rest.contains(matched))
+            .get(index.line_start(first_line)..block_span.end)
+            .is_some_and(|lines| lines.contains(matched))
         {
             continue;
         }
-        if let Some(line) = line_with_sentence(document, block, first_line, prose) {
+        if let Some(line) = line_with_sentence(document, block, first_line..=last_line, prose) {
             let start = index.line_start(line);
             finding.span = start..(start + len).min(source.len());
         }
@@ -150,18 +157,19 @@ fn block_at(document: &Document, at: usize) -> Option<usize> {
         .find(|&i| blocks[i].span().contains(&at))
 }
 
-/// The prose range of a block that maps to `span` in the source.
+/// The prose range of a block that maps to `span` in the source (both
+/// mappings grow with the prose offset, so they are searched by halves).
 fn prose_range(block: &Block, span: Range<usize>) -> Range<usize> {
     let text = block.text();
-    let start = (0..=text.len())
+    let offsets: Vec<usize> = (0..=text.len())
         .filter(|&p| text.is_char_boundary(p))
-        .find(|&p| block.source_range(p..p).start >= span.start)
-        .unwrap_or(text.len());
-    let end = (start..=text.len())
-        .filter(|&p| text.is_char_boundary(p))
-        .take_while(|&p| p == start || block.source_range(start..p).end <= span.end)
-        .last()
-        .unwrap_or(start);
+        .collect();
+    let first = offsets.partition_point(|&p| block.source_range(p..p).start < span.start);
+    let start = offsets.get(first).copied().unwrap_or(text.len());
+    let rest = &offsets[first.min(offsets.len())..];
+    let within =
+        rest.partition_point(|&p| p == start || block.source_range(start..p).end <= span.end);
+    let end = rest[..within].last().copied().unwrap_or(start);
     start..end
 }
 
@@ -195,12 +203,12 @@ fn blank_first(line: &mut [char], matched: &str) {
     }
 }
 
-/// The first line from the block's first on that holds every word of the
-/// sentence around `prose` (Vale's guess when a match is not in the text).
+/// The first of the block's lines that holds every word of the sentence
+/// around `prose` (Vale's guess when a match is not in the text).
 fn line_with_sentence(
     document: &Document,
     block: &Block,
-    first_line: usize,
+    lines: std::ops::RangeInclusive<usize>,
     prose: Range<usize>,
 ) -> Option<usize> {
     let sentence = block
@@ -216,7 +224,7 @@ fn line_with_sentence(
         return None;
     }
     let index = &document.line_index;
-    (first_line..index.line_count()).find(|&line| {
+    lines.into_iter().find(|&line| {
         let text = index.line_text(document.text(), line);
         words.iter().all(|w| text.contains(w))
     })
@@ -265,6 +273,19 @@ mod tests {
         assert_eq!(
             placed(text, &[("S.R", 5..7), ("S.Q", second..second + 2)]).len(),
             2
+        );
+    }
+
+    #[test]
+    fn a_very_long_block_keeps_exact_places() {
+        let text = format!(
+            "This is a start. There is more{}.\n",
+            " and more".repeat(LONGEST_BLOCK / 9)
+        );
+        let second = text.find("There is").unwrap() + 6;
+        assert_eq!(
+            placed(&text, &[("S.R", 5..7), ("S.R", second..second + 2)]),
+            [("S.R".to_owned(), 5), ("S.R".to_owned(), second)]
         );
     }
 
