@@ -602,7 +602,8 @@ pub fn expand_paths_each(
 
 /// Expand command-line paths: a file is taken whatever its extension; a
 /// folder is walked (respecting .gitignore, .copydeskignore, skipping hidden
-/// files) for files with `extensions`; anything else is tried as a glob.
+/// files and `node_modules` folders, as Vale does) for files with
+/// `extensions`; anything else is tried as a glob.
 /// The result is sorted and free of duplicates.
 pub fn expand_paths(paths: &[PathBuf], extensions: &[String]) -> Expanded {
     let mut expanded = Expanded::default();
@@ -677,6 +678,12 @@ fn walk(
         .git_exclude(true)
         .require_git(false)
         .add_custom_ignore_filename(IGNORE_FILE)
+        // Installed packages are nobody's draft (Vale skips them too).
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(entry.file_name() == "node_modules"
+                    && entry.file_type().is_some_and(|t| t.is_dir()))
+        })
         .build();
     for entry in walker {
         match entry {

@@ -56,6 +56,7 @@ mod share_precision;
 mod vale;
 mod vale_conformance;
 mod vale_dictionaries;
+mod vale_misc;
 mod voice;
 mod voice_edits;
 

@@ -186,16 +186,13 @@ fn occurrence_counts_per_scope() {
     let findings = check("doc.md", text);
     assert_eq!(
         hits(text, &findings, "Test.Commas"),
-        // As Vale: from the first match to the end of the last.
-        [(
-            ", two, three,".to_owned(),
-            "Too many commas (3).".to_owned()
-        )]
+        // As Vale: the first match (outside inline code).
+        [(",".to_owned(), "Too many commas (3).".to_owned())]
     );
     assert_eq!(
         hits(text, &findings, "Test.Short"),
         [(
-            "Too short".to_owned(),
+            "Too".to_owned(),
             "Paragraph too short (2 words).".to_owned()
         )]
     );

@@ -178,6 +178,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
                     outcome
                         .findings
                         .retain(|f| sets.iter().any(|set| set.owns(&f.rule)));
+                    if let Some(document) = &outcome.document {
+                        let unit = |rule: &str| sets.iter().find_map(|set| set.vale_unit(rule));
+                        crate::vale::place_as_vale(document, &mut outcome.findings, unit);
+                    }
                 }
                 counter.inc(1);
                 outcome
@@ -250,11 +254,34 @@ fn gather_inputs(
     if args.stdin {
         return Ok(vec![stdin_input(args, guides)?]);
     }
-    let paths = if args.paths.is_empty() {
+    let mut paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    if args.printing.format.is_vale() && args.guide.config.is_none() {
+        // Vale stops when no configuration governs what it is asked to
+        // lint: its output formats show Vale styles' findings only.
+        let mut governed = Vec::with_capacity(paths.len());
+        for path in paths {
+            if checker_for(guides, &path).is_ok_and(|checker| checker.guide().rule_sets.is_empty())
+            {
+                let message = format!(
+                    "{}: no Vale configuration ({}) in this folder or any above it, and no --config",
+                    path.display(),
+                    crate::vale::CONFIG_NAMES.join(", ")
+                );
+                eprintln!(
+                    "{}",
+                    crate::vale::vale_runtime_error(".vale.ini not found", &message)
+                );
+                *status = Status::Error;
+            } else {
+                governed.push(path);
+            }
+        }
+        paths = governed;
+    }
     let expanded = expand_paths_each(&paths, |path| match checker_for(guides, path) {
         Ok(checker) => checker.guide().config.files.extensions.clone(),
         Err(_) => Vec::new(),
@@ -319,7 +346,10 @@ fn assign_checkers(
     status: &mut Status,
 ) -> anyhow::Result<(Vec<Job>, usize)> {
     let mut jobs: Vec<Job> = Vec::with_capacity(inputs.len());
-    let mut unchecked = UncheckedByGuide::default();
+    let mut unchecked = UncheckedByGuide {
+        vale_output: args.printing.format.is_vale(),
+        ..UncheckedByGuide::default()
+    };
     let mut key_message_files = 0;
     for input in inputs {
         match checker_for(guides, &input.path) {
@@ -647,7 +677,7 @@ impl Mode {
                 Applicability::Safe
             },
             kind: if args.ignore_syntax {
-                Some(DocumentKind::PlainText)
+                Some(DocumentKind::Verbatim)
             } else {
                 ext_kind(args.ext.as_deref())
             },
@@ -764,7 +794,9 @@ fn check_input(
     let path = (!unnamed_stdin).then_some(input.path.as_path());
     if !mode.fix {
         let key = cache.map(|cache| {
-            let options = format!("{:?}", checker.options());
+            // The kind too: --ext and --ignore-syntax read the same text
+            // differently.
+            let options = format!("{:?} {kind:?}", checker.options());
             cache.key(&input.path, &checker.guide().hash, &options)
         });
         if let (Some(cache), Some(key)) = (cache, &key)
@@ -834,11 +866,35 @@ struct UncheckedByGuide {
     errors: Vec<(String, usize)>,
     by_text: HashMap<String, usize>,
     files: usize,
+    /// Vale's output was asked for: errors Vale also stops on are printed
+    /// in Vale's form (`E100 [loadStyles] Runtime error`).
+    vale_output: bool,
+}
+
+/// An error in Vale's `E100 [context] Runtime error` form, when Vale stops
+/// on it too; copydesk's message (with its file and line) is the body.
+fn vale_form(error: &anyhow::Error) -> Option<String> {
+    let crate::resolve::ResolveError::Guide(guide) =
+        error.downcast_ref::<crate::resolve::ResolveError>()?
+    else {
+        return None;
+    };
+    let crate::guide::GuideError::Vale(vale) = guide.as_ref() else {
+        return None;
+    };
+    Some(crate::vale::vale_runtime_error(
+        vale.vale_context()?,
+        &format!("{error:#}"),
+    ))
 }
 
 impl UncheckedByGuide {
     fn add(&mut self, error: &anyhow::Error) {
-        let text = format!("{error:#}");
+        let text = self
+            .vale_output
+            .then(|| vale_form(error))
+            .flatten()
+            .unwrap_or_else(|| format!("error: {error:#}"));
         let index = *self.by_text.entry(text.clone()).or_insert_with(|| {
             self.errors.push((text, 0));
             self.errors.len() - 1
@@ -849,7 +905,7 @@ impl UncheckedByGuide {
 
     fn report(&self) {
         for (error, count) in &self.errors {
-            eprintln!("error: {error}");
+            eprintln!("{error}");
             eprintln!(
                 "error: {} not checked because this guide could not be loaded",
                 crate::output::plural(*count, "file")

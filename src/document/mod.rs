@@ -37,6 +37,9 @@ pub enum DocumentKind {
     /// A commit message: plain text without `#` comment lines and without
     /// anything below the scissors line.
     GitCommit,
+    /// Plain text with nothing hidden, not even URLs and email addresses
+    /// (Vale's `--ignore-syntax`).
+    Verbatim,
 }
 
 impl DocumentKind {
@@ -220,7 +223,9 @@ impl Document {
         };
         match kind {
             DocumentKind::Markdown | DocumentKind::Mdx => markdown::parse(&mut document),
-            DocumentKind::PlainText | DocumentKind::GitCommit => plain::parse(&mut document),
+            DocumentKind::PlainText | DocumentKind::GitCommit | DocumentKind::Verbatim => {
+                plain::parse(&mut document)
+            }
         }
         document.directives = directives::parse(&document.text, &document.comments, kind);
         document.blocks.shrink_to_fit();

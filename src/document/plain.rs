@@ -9,6 +9,7 @@ use super::{Block, BlockKind, Document, DocumentKind, ProseText};
 pub(super) fn parse(document: &mut Document) {
     let text = document.text.as_str();
     let is_commit = document.kind == DocumentKind::GitCommit;
+    let verbatim = document.kind == DocumentKind::Verbatim;
     let mut blocks = Vec::new();
     let mut comments = Vec::new();
     let mut open: Option<(BlockKind, ProseText, Vec<super::Atom>)> = None;
@@ -48,7 +49,11 @@ pub(super) fn parse(document: &mut Document) {
             if !prose.is_empty() {
                 prose.push_space(line_start..content_start);
             }
-            super::push_text(prose, atoms, content.trim_end(), content_start);
+            if verbatim {
+                prose.push_source(content.trim_end(), content_start);
+            } else {
+                super::push_text(prose, atoms, content.trim_end(), content_start);
+            }
         }
         line_start = line_end;
     }

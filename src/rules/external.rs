@@ -57,6 +57,12 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
     /// Every rule, in a stable order; [`RuleState`] slices follow it.
     fn rules(&self) -> &[ExternalRule];
 
+    /// The text Vale looks a rule's match up in again, for Vale's output
+    /// formats (see `vale::place_as_vale`); `None` for rules not Vale's.
+    fn vale_unit(&self, _rule: &str) -> Option<crate::vale::MatchedIn> {
+        None
+    }
+
     /// Whether a rule id belongs to this set.
     fn owns(&self, rule: &str) -> bool {
         self.rules().iter().any(|r| r.id == rule)

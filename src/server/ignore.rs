@@ -25,7 +25,7 @@ pub fn ignore_edit(document: &Document, rule: &str, at: usize) -> Option<Edit> {
     let line_text = index.line_text(text, line);
     match document.kind() {
         DocumentKind::Mdx | DocumentKind::GitCommit => None,
-        DocumentKind::PlainText => {
+        DocumentKind::PlainText | DocumentKind::Verbatim => {
             let indent: String = line_text
                 .chars()
                 .take_while(|c| matches!(c, ' ' | '\t'))

@@ -120,12 +120,12 @@ impl Check {
         )
     }
 
-    /// Run a unit-level check.
-    pub fn run(&self, unit: &Unit) -> Vec<Hit> {
+    /// Run a unit-level check (`source` is the document's text).
+    pub fn run(&self, unit: &Unit, source: &str) -> Vec<Hit> {
         match self {
             Check::Existence(c) => c.run(unit.text),
             Check::Substitution(c) => c.run(unit.text),
-            Check::Occurrence(c) => c.run(unit.text),
+            Check::Occurrence(c) => c.run(unit, source),
             Check::Repetition(c) => c.run(unit.text),
             Check::Capitalization(c) => c.run(unit.text),
             Check::Sequence(c) => c.run(unit),
@@ -499,21 +499,102 @@ impl Occurrence {
         })
     }
 
-    fn run(&self, text: &str) -> Vec<Hit> {
-        let found = self.pattern.find_ranges(text);
+    fn run(&self, unit: &Unit, source: &str) -> Vec<Hit> {
+        let text = unit.text;
+        // Vale reads inline code as one `*` per character of the code: it
+        // counts, but a finding is never placed on it.
+        let view = CodeView::new(unit, source);
+        let found = self.pattern.find_ranges(&view.text);
         let count = found.len();
         let over = self.max > 0 && count > self.max;
         let under = self.min > 0 && count < self.min;
         if !over && !under {
             return Vec::new();
         }
-        // As Vale: from the first match to the end of the last, or the
-        // whole unit when nothing matched.
-        let span = match (found.first(), found.last()) {
-            (Some(first), Some(last)) => first.start..last.end,
-            _ => 0..text.len(),
-        };
+        // As Vale: at the first match outside code (else the first), or
+        // the whole unit when nothing matched.
+        let span = found
+            .iter()
+            .find(|m| !view.in_code(m))
+            .or(found.first())
+            .map_or(0..text.len(), |m| view.to_unit(m.clone()));
         vec![Hit::new(span, vec![count.to_string()])]
+    }
+}
+
+/// A unit's text as Vale reads it: each inline code placeholder becomes
+/// one `*` per character of the code.
+struct CodeView {
+    text: String,
+    /// Where each code stands: in `text`, and its placeholder in the unit.
+    code: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl CodeView {
+    fn new(unit: &Unit, source: &str) -> CodeView {
+        let mut view = CodeView {
+            text: String::with_capacity(unit.text.len()),
+            code: Vec::new(),
+        };
+        let unit_prose = unit.base..unit.base + unit.text.len();
+        let mut cursor = 0;
+        let atoms = unit.block.map_or(&[][..], |block| &block.atoms[..]);
+        for atom in atoms {
+            if atom.kind != crate::document::AtomKind::Code
+                || atom.prose.start < unit_prose.start
+                || atom.prose.end > unit_prose.end
+            {
+                continue;
+            }
+            let placeholder = atom.prose.start - unit.base..atom.prose.end - unit.base;
+            let Some(before) = unit.text.get(cursor..placeholder.start) else {
+                continue;
+            };
+            let code = source
+                .get(atom.span.clone())
+                .unwrap_or_default()
+                .trim_matches('`')
+                .trim();
+            view.text.push_str(before);
+            let start = view.text.len();
+            view.text
+                .extend(std::iter::repeat_n('*', code.chars().count().max(1)));
+            view.code
+                .push((start..view.text.len(), placeholder.clone()));
+            cursor = placeholder.end;
+        }
+        view.text
+            .push_str(unit.text.get(cursor..).unwrap_or_default());
+        view
+    }
+
+    fn in_code(&self, range: &Range<usize>) -> bool {
+        self.code
+            .iter()
+            .any(|(code, _)| code.start < range.end && range.start < code.end)
+    }
+
+    /// A range of `text` in the unit's text; a bound inside code goes to
+    /// that edge of its placeholder.
+    fn to_unit(&self, range: Range<usize>) -> Range<usize> {
+        let back = |offset: usize, end: bool| {
+            let mut shift: isize = 0;
+            for (code, placeholder) in &self.code {
+                if offset >= code.end {
+                    shift += code.len() as isize - placeholder.len() as isize;
+                } else if offset > code.start {
+                    return if end {
+                        placeholder.end
+                    } else {
+                        placeholder.start
+                    };
+                } else {
+                    break;
+                }
+            }
+            (offset as isize - shift).max(0) as usize
+        };
+        back(range.start, false)..back(range.end, true)
     }
 }
 

@@ -20,6 +20,7 @@ mod checks;
 mod config;
 mod filter;
 mod ini;
+mod locate;
 mod metric;
 mod pattern;
 mod rule;
@@ -27,6 +28,7 @@ mod scope;
 pub(crate) mod spelling;
 mod yaml;
 
+pub use locate::{MatchedIn, place_as_vale};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -93,6 +95,27 @@ pub enum ValeError {
     /// regular file, or too large (see `guide::project_files`).
     #[error("{0}")]
     Refused(Refusal),
+    /// A style `BasedOnStyles` names could not be read: Vale's `loadStyles`
+    /// error.
+    #[error("{0}")]
+    LoadStyles(Box<ValeError>),
+}
+
+impl ValeError {
+    /// Where Vale reports this error, in its `E100 [context] Runtime error`
+    /// form, when Vale has one.
+    pub fn vale_context(&self) -> Option<&'static str> {
+        match self {
+            ValeError::LoadStyles(_) => Some("loadStyles"),
+            _ => None,
+        }
+    }
+}
+
+/// An error as Vale prints it (`E100 [context] Runtime error`, the message,
+/// and Vale's closing line), for `--format vale-line`/`vale-json`.
+pub fn vale_runtime_error(context: &str, message: &str) -> String {
+    format!("E100 [{context}] Runtime error\n\n{message}\n\nExecution stopped with code 1.")
 }
 
 /// Vale's built-in style.
@@ -388,7 +411,7 @@ impl ValeStyles {
         at: usize,
         out: &mut Vec<Finding>,
     ) {
-        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit));
+        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit, source));
         self.emit(rule, unit, source, hits, severity, out);
         if gave_up {
             out.push(gave_up_finding(rule, at));
@@ -559,24 +582,22 @@ fn collect_sources(
             ));
             continue;
         }
-        let at_line = |message: String| ValeError::At {
-            path: config_display.clone(),
-            line,
-            message,
+        let at_line = |message: String| {
+            ValeError::LoadStyles(Box::new(ValeError::At {
+                path: config_display.clone(),
+                line,
+                message,
+            }))
         };
         project
             .check_inside(&dir)
             .map_err(|refusal| at_line(format!("style “{style}”: {refusal}")))?;
         if !dir.is_dir() {
-            return Err(ValeError::At {
-                path: config_display.clone(),
-                line,
-                message: format!(
-                    "style “{style}” not found: expected the folder {} (StylesPath is {})",
-                    dir.display(),
-                    config.styles_path.display()
-                ),
-            });
+            return Err(at_line(format!(
+                "style “{style}” not found: expected the folder {} (StylesPath is {})",
+                dir.display(),
+                config.styles_path.display()
+            )));
         }
         // Folders starting with `.` or `_` are skipped, as Vale skips them.
         let files = project
@@ -1097,6 +1118,21 @@ impl RuleSet for ValeStyles {
             .map(|rule| rule.id.as_str())
             .chain(self.skipped.iter().map(String::as_str))
             .any(|id| crate::document::directives::rule_matches(selector, id))
+    }
+
+    fn vale_unit(&self, rule: &str) -> Option<MatchedIn> {
+        let i = self
+            .rules
+            .binary_search_by(|r| r.id.as_str().cmp(rule))
+            .ok()?;
+        let scope = &self.rules[i].scope;
+        Some(if scope.reaches(UnitKind::Raw) {
+            MatchedIn::Raw
+        } else if scope.reaches(UnitKind::Sentence) {
+            MatchedIn::Sentence
+        } else {
+            MatchedIn::Block
+        })
     }
 
     fn obeys_vale_comments(&self, rule: &str) -> bool {

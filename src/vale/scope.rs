@@ -183,7 +183,7 @@ pub fn format_part(kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Markdown => "md",
         DocumentKind::Mdx => "mdx",
-        DocumentKind::PlainText | DocumentKind::GitCommit => "txt",
+        DocumentKind::PlainText | DocumentKind::GitCommit | DocumentKind::Verbatim => "txt",
     }
 }
 
