@@ -289,11 +289,7 @@ impl GuideFile {
         }
         if let Some(llm) = &self.llm
             && let Err((key, message)) = llm.validate().and_then(|()| {
-                match llm
-                    .api_key_env
-                    .as_deref()
-                    .map(crate::llm::trust::key_name_allowed)
-                {
+                match llm.api_key_env.as_deref().map(super::llm::key_name_allowed) {
                     Some(Err(message)) => Err(("api_key_env", message)),
                     _ => Ok(()),
                 }

@@ -32,7 +32,7 @@ use crate::rules::external::RuleSet;
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
-pub use llm::LlmConfig;
+pub use llm::{FORBIDDEN_KEY_NAMES, FORBIDDEN_KEY_PREFIXES, LlmConfig, key_name_allowed};
 pub use merge::Merge;
 pub use review::*;
 pub use sharing::*;
