@@ -21,6 +21,7 @@ pub mod rules;
 pub mod score;
 pub mod serve;
 pub mod server;
+pub mod text;
 pub mod vale;
 pub mod voice;
 

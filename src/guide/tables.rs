@@ -205,7 +205,7 @@ fn unknown_key(name: &str, own: &[&str], category: Category) -> String {
         .join(", ");
     let near = known
         .iter()
-        .map(|key| (crate::rules::edit_distance(key, name), *key))
+        .map(|key| (crate::text::edit_distance(key, name), *key))
         .filter(|&(distance, _)| distance <= 3)
         .min()
         .map(|(_, key)| format!("; did you mean `{key}`?"))

@@ -30,6 +30,7 @@ use std::ops::Range;
 use crate::document::{Block, Document};
 use crate::finding::{Finding, Severity};
 use crate::guide::Guide;
+pub(crate) use crate::text::edit_distance;
 
 /// Which category a rule belongs to; the first part of its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -387,10 +388,4 @@ pub fn closest_rule_id(selector: &str) -> Option<&'static str> {
         .filter(|&(distance, _)| distance <= 3)
         .min()
         .map(|(_, id)| id)
-}
-
-/// Levenshtein distance in characters (strsim's, which clap already
-/// brings in).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::levenshtein(a, b)
 }

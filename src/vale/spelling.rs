@@ -196,7 +196,7 @@ impl Speller {
             .chain(bundled_stems)
             .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
             .filter_map(|stem| {
-                let distance = crate::rules::edit_distance(&lower, &stem.to_lowercase());
+                let distance = crate::text::edit_distance(&lower, &stem.to_lowercase());
                 (distance <= 2).then_some((distance, stem))
             })
             .collect();
