@@ -19,7 +19,6 @@ mod config;
 pub mod key_messages;
 mod llm;
 pub mod merge;
-pub mod project_files;
 mod review;
 mod sharing;
 pub mod tables;
@@ -36,6 +35,11 @@ pub use llm::{FORBIDDEN_KEY_NAMES, FORBIDDEN_KEY_PREFIXES, LlmConfig, key_name_a
 pub use merge::Merge;
 pub use review::*;
 pub use sharing::*;
+
+// Below the guide: the Vale styles and voice profiles a guide loads read
+// their files and hash their text with these too.
+pub use crate::hash::{stable_hash, stable_hash_hex};
+pub use crate::project_files;
 
 use crate::finding::Severity;
 
@@ -439,28 +443,6 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// toml's messages end with a newline and sometimes a period; ours do not.
 fn clean_toml_message(message: &str) -> String {
     message.trim().trim_end_matches('.').replace('\n', "; ")
-}
-
-/// FNV-1a over several byte strings, as 16 hex digits. Stable across
-/// platforms and Rust versions, so it can key files on disk.
-pub fn stable_hash_hex(parts: &[&[u8]]) -> String {
-    format!("{:016x}", stable_hash(parts))
-}
-
-pub fn stable_hash(parts: &[&[u8]]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = OFFSET;
-    for part in parts {
-        for &byte in *part {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(PRIME);
-        }
-        // Separate parts so ("ab", "c") and ("a", "bc") differ.
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(PRIME);
-    }
-    hash
 }
 
 #[cfg(test)]

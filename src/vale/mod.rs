@@ -44,7 +44,7 @@ use self::spelling::{Dictionary, Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
-use crate::guide::project_files::{
+use crate::project_files::{
     EXTRA_ROOTS_ENV, Limits, Project, Refusal, TEXT_FILE_LIMIT, read_regular_text,
 };
 use crate::rules::external::{ExternalRule, RuleSet, RuleState};
@@ -90,7 +90,7 @@ pub enum ValeError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
     /// A file the configuration names that is outside its project, not a
-    /// regular file, or too large (see `guide::project_files`).
+    /// regular file, or too large (see `project_files`).
     #[error("{0}")]
     Refused(Refusal),
 }
@@ -212,7 +212,7 @@ impl ValeStyles {
         }
         let infos = rules.iter().map(|rule| info(&config, rule)).collect();
         let parts: Vec<&[u8]> = hash_parts.iter().map(Vec::as_slice).collect();
-        let hash = crate::guide::stable_hash(&parts);
+        let hash = crate::hash::stable_hash(&parts);
         Ok(ValeStyles {
             config,
             rules,
@@ -453,7 +453,7 @@ fn style_of(key: &str) -> &str {
 }
 
 /// The project a Vale configuration may read from (see
-/// `guide::project_files`): the repository holding it, plus the user's
+/// `project_files`): the repository holding it, plus the user's
 /// default styles folder and `DICPATH` when the configuration names
 /// neither. A `StylesPath` outside the project is refused at its line.
 fn vale_project(config: &Config) -> Result<Project, ValeError> {

@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::pattern::Pattern;
 use crate::document::segment;
-use crate::guide::project_files::{DICTIONARY_LIMIT, Project, Refusal, TEXT_FILE_LIMIT};
+use crate::project_files::{DICTIONARY_LIMIT, Project, Refusal, TEXT_FILE_LIMIT};
 
 #[derive(Debug, Default)]
 pub struct Speller {
