@@ -26,6 +26,7 @@ pub mod server;
 pub mod text;
 pub mod vale;
 pub mod voice;
+pub mod wording;
 
 pub use check::{CheckOptions, Checker};
 pub use document::{Document, DocumentKind};
