@@ -255,7 +255,9 @@ impl Checker {
             active.rule.check_block(cx, block, out);
         }
         for active in &self.rule_sets {
-            active.set.check_block(cx, block, &active.states, out);
+            active
+                .set
+                .check_block(&cx.for_rule_sets(), block, &active.states, out);
         }
     }
 
@@ -265,7 +267,9 @@ impl Checker {
             active.rule.check_document(cx, out);
         }
         for active in &self.rule_sets {
-            active.set.check_document(cx, &active.states, out);
+            active
+                .set
+                .check_document(&cx.for_rule_sets(), &active.states, out);
         }
     }
 

@@ -27,7 +27,7 @@ pub mod voice_profiles;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::rules::external::RuleSet;
+use crate::vale::rule_set::RuleSet;
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;

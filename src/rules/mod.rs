@@ -31,6 +31,8 @@ use std::ops::Range;
 use crate::document::{Block, Document};
 use crate::finding::{Finding, Severity};
 use crate::guide::Guide;
+// Defined below the rules, since Vale styles say it of their rules too.
+pub use crate::fix::Fixable;
 pub(crate) use crate::text::edit_distance;
 
 /// Which category a rule belongs to; the first part of its id.
@@ -56,30 +58,6 @@ impl Category {
             Category::Concise => "concise",
             Category::Flow => "flow",
             Category::Share => "share",
-        }
-    }
-}
-
-/// What kind of fix a rule can offer, for listings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fixable {
-    /// Never offers a fix.
-    No,
-    /// Offers fixes; the best is Safe when there is exactly one answer.
-    Safe,
-    /// Offers fixes that need `--unsafe-fixes`.
-    Unsafe,
-    /// Offers candidates to choose from, never applied automatically.
-    DisplayOnly,
-}
-
-impl Fixable {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fixable::No => "no",
-            Fixable::Safe => "safe",
-            Fixable::Unsafe => "unsafe",
-            Fixable::DisplayOnly => "suggest",
         }
     }
 }
@@ -206,6 +184,16 @@ pub struct Context<'a> {
     pub today: (i32, u32, u32),
     /// Vale's `--minAlertLevel` (see [`crate::check::CheckOptions`]).
     pub vale_min_alert_level: Option<crate::vale::Level>,
+}
+
+impl<'a> Context<'a> {
+    /// What a rule set loaded at run time (Vale styles) sees of it.
+    pub fn for_rule_sets(&self) -> external::SetContext<'a> {
+        external::SetContext {
+            document: self.document,
+            vale_min_alert_level: self.vale_min_alert_level,
+        }
+    }
 }
 
 /// A [`Context`] and what is resolved once per document, for

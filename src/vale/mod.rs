@@ -23,6 +23,7 @@ mod ini;
 mod metric;
 mod pattern;
 mod rule;
+pub mod rule_set;
 mod scope;
 pub(crate) mod spelling;
 mod yaml;
@@ -39,16 +40,16 @@ pub use self::filter::Filter;
 use self::pattern::Pattern;
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
+use self::rule_set::{ExternalRule, RuleSet, RuleState, SetContext};
 use self::scope::{Scope, UnitKind};
 use self::spelling::{Dictionary, Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
+use crate::fix::Fixable;
 use crate::project_files::{
     EXTRA_ROOTS_ENV, Limits, Project, Refusal, TEXT_FILE_LIMIT, read_regular_text,
 };
-use crate::rules::external::{ExternalRule, RuleSet, RuleState};
-use crate::rules::{Context, Fixable};
 
 /// File names of a Vale configuration, in the order Vale looks for them
 /// in a folder.
@@ -335,7 +336,7 @@ impl ValeStyles {
     /// run there.
     fn severity(
         &self,
-        cx: &Context,
+        cx: &SetContext,
         index: usize,
         state: RuleState,
         file: &FileRules,
@@ -1080,7 +1081,7 @@ impl RuleSet for ValeStyles {
 
     fn check_block(
         &self,
-        cx: &Context,
+        cx: &SetContext,
         block: &Block,
         states: &[RuleState],
         out: &mut Vec<Finding>,
@@ -1135,12 +1136,7 @@ impl RuleSet for ValeStyles {
         }
     }
 
-    fn check_document(
-        &self,
-        cx: &crate::rules::DocumentContext,
-        states: &[RuleState],
-        out: &mut Vec<Finding>,
-    ) {
+    fn check_document(&self, cx: &SetContext, states: &[RuleState], out: &mut Vec<Finding>) {
         let file = self.file_rules(cx.document);
         let document = cx.document;
         let source = document.text();
