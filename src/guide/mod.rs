@@ -15,6 +15,7 @@
 //! (`.vale.ini`, `_vale.ini`, `.vale`) found the same way is used: the
 //! built-in guide plus the Vale styles.
 
+pub mod catalog;
 mod config;
 pub mod key_messages;
 mod llm;
@@ -48,7 +49,7 @@ pub const FILE_NAME: &str = "copydesk.toml";
 
 /// The built-in default guide's own settings; each rule's default table is a
 /// fragment next to the rule, named by its `declare_rule!` (see
-/// `rules::default_fragments`).
+/// `catalog::default_fragments`).
 const DEFAULT_GUIDE: &str = include_str!("default.toml");
 
 /// A commented starter guide, written by `copydesk init`.
@@ -262,7 +263,7 @@ impl Guide {
         let external_keys: Vec<String> = file
             .rules
             .keys()
-            .filter(|rule| !crate::rules::is_builtin_selector(rule))
+            .filter(|rule| !catalog::is_builtin_selector(rule))
             .cloned()
             .collect();
         let config = match file.extends {
@@ -296,14 +297,14 @@ impl Guide {
             rule_sets.push(Arc::new(crate::vale::ValeStyles::load(&path)?));
         }
         for rule in &external_keys {
-            if !crate::rules::is_selector_of(rule, &rule_sets) {
+            if !catalog::is_selector_of(rule, &rule_sets) {
                 return Err(GuideError::at(
                     &name,
                     text,
                     config::key_offset(text, rule).unwrap_or(0),
                     format!(
                         "unknown rule “{rule}” in [rules]{}",
-                        crate::rules::unknown_selector_hint(rule, &rule_sets)
+                        catalog::unknown_selector_hint(rule, &rule_sets)
                     ),
                 ));
             }
@@ -401,7 +402,7 @@ impl Guide {
 fn builtin_identity() -> &'static [u8] {
     static IDENTITY: LazyLock<String> = LazyLock::new(|| {
         let mut parts: Vec<&[u8]> = vec![DEFAULT_GUIDE.as_bytes()];
-        for (name, fragment) in crate::rules::default_fragments() {
+        for (name, fragment) in catalog::default_fragments() {
             parts.push(name.as_bytes());
             parts.push(fragment.as_bytes());
         }
@@ -414,7 +415,7 @@ fn builtin_config() -> GuideFile {
     static CONFIG: LazyLock<GuideFile> = LazyLock::new(|| {
         let mut config: GuideFile =
             toml::from_str(DEFAULT_GUIDE).expect("the built-in default guide is valid");
-        for (name, fragment) in crate::rules::default_fragments() {
+        for (name, fragment) in catalog::default_fragments() {
             let part: GuideFile = toml::from_str(fragment)
                 .unwrap_or_else(|error| panic!("built-in table {name} is invalid: {error}"));
             config = config.merged(part);
