@@ -20,6 +20,7 @@ mod config;
 pub mod key_messages;
 mod llm;
 pub mod merge;
+pub mod platforms;
 mod review;
 mod sharing;
 pub mod tables;
