@@ -12,13 +12,20 @@ With --top, only top-level modules count (the layering ARCHITECTURE.md
 states; `scripts/test` runs this), and a cycle inside src/cli/ or
 src/server/ is not reported.
 
-    python3 scripts/module-cycles.py [--edges] [--top]
+With --root DIR, reads DIR instead of this repository's src/ (the tests
+use it on a made-up tree).
+
+    python3 scripts/module-cycles.py [--edges] [--top] [--root DIR]
 """
 import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "src"
+ROOT = pathlib.Path(
+    sys.argv[sys.argv.index("--root") + 1]
+    if "--root" in sys.argv[:-1]
+    else pathlib.Path(__file__).resolve().parent.parent / "src"
+)
 TOP = sorted(
     p.stem if p.is_file() else p.name
     for p in ROOT.iterdir()
