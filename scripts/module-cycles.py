@@ -12,13 +12,24 @@ Comments and string literals are not skipped except `//` comments, which is
 enough for this code base. Prints each strongly connected component with
 more than one module and the edges inside it; exits 1 when there is one.
 
-    python3 scripts/module-cycles.py [--edges]
+With --top, only top-level modules count (the layering ARCHITECTURE.md
+states; `scripts/test` runs this), and a cycle inside src/cli/ or
+src/server/ is not reported.
+
+With --root DIR, reads DIR instead of this repository's src/ (the tests
+use it on a made-up tree).
+
+    python3 scripts/module-cycles.py [--edges] [--top] [--root DIR]
 """
 import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "src"
+ROOT = pathlib.Path(
+    sys.argv[sys.argv.index("--root") + 1]
+    if "--root" in sys.argv[:-1]
+    else pathlib.Path(__file__).resolve().parent.parent / "src"
+)
 TOP = sorted(
     p.stem if p.is_file() else p.name
     for p in ROOT.iterdir()
@@ -40,7 +51,7 @@ def code(path):
     return "\n".join(line.split("//")[0] for line in path.read_text().splitlines())
 
 
-def edges():
+def edges(top_only=False):
     found = {}
     for path in ROOT.rglob("*.rs"):
         if path.parent == ROOT and path.stem in ("lib", "main"):
@@ -50,7 +61,7 @@ def edges():
         for target in re.findall(r"\bcrate::(\w+)", text):
             if target in TOP and target != source:
                 found.setdefault((source, target), set()).add(str(path.relative_to(ROOT)))
-        for parent in ("cli", "server"):
+        for parent in () if top_only else ("cli", "server"):
             if source == parent and path.parent != ROOT / parent and (ROOT / parent) in path.parents:
                 sub = submodule_of(path, parent)
                 for other in nested_targets(path, parent, text):
@@ -119,7 +130,7 @@ def components(graph_edges):
 
 
 def main():
-    found = edges()
+    found = edges(top_only="--top" in sys.argv)
     if "--edges" in sys.argv:
         for (a, b), files in sorted(found.items()):
             print(f"{a} -> {b}  ({', '.join(sorted(files))})")

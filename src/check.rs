@@ -255,7 +255,9 @@ impl Checker {
             active.rule.check_block(cx, block, out);
         }
         for active in &self.rule_sets {
-            active.set.check_block(cx, block, &active.states, out);
+            active
+                .set
+                .check_block(&cx.for_rule_sets(), block, &active.states, out);
         }
     }
 
@@ -265,7 +267,9 @@ impl Checker {
             active.rule.check_document(cx, out);
         }
         for active in &self.rule_sets {
-            active.set.check_document(cx, &active.states, out);
+            active
+                .set
+                .check_document(&cx.for_rule_sets(), &active.states, out);
         }
     }
 
@@ -753,5 +757,25 @@ mod tests {
         let mut none: Vec<Finding> = Vec::new();
         sort_by_position(&mut none);
         assert!(none.is_empty());
+    }
+
+    fn spelling_findings(toml: &str, text: &str) -> Vec<String> {
+        let guide =
+            Guide::from_source(toml, crate::guide::GuideSource::BuiltIn).expect("a valid guide");
+        let checker = Checker::new(Arc::new(guide), CheckOptions::default());
+        let document = Document::parse(text, DocumentKind::Markdown);
+        checker
+            .check(&document)
+            .into_iter()
+            .filter(|f| f.rule == "voice/spelling")
+            .map(|f| text[f.span].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_rule_off_by_default_runs_only_when_the_guide_turns_it_on() {
+        assert!(spelling_findings("", "A relase.\n").is_empty());
+        let on = "[rules]\n\"voice/spelling\" = \"info\"\n";
+        assert_eq!(spelling_findings(on, "A relase.\n"), ["relase"]);
     }
 }

@@ -192,6 +192,30 @@ fn ranges_clash(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// What kind of fix a rule can offer, for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixable {
+    /// Never offers a fix.
+    No,
+    /// Offers fixes; the best is Safe when there is exactly one answer.
+    Safe,
+    /// Offers fixes that need `--unsafe-fixes`.
+    Unsafe,
+    /// Offers candidates to choose from, never applied automatically.
+    DisplayOnly,
+}
+
+impl Fixable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fixable::No => "no",
+            Fixable::Safe => "safe",
+            Fixable::Unsafe => "unsafe",
+            Fixable::DisplayOnly => "suggest",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

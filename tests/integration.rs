@@ -24,6 +24,7 @@ mod hardening_inputs;
 mod hardening_lsp;
 mod hardening_memory;
 mod hardening_trust;
+mod layering;
 mod llm_cli;
 mod llm_e2e;
 mod llm_faults;

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::GuideError;
+use super::catalog::{self, Category, RuleMeta};
 use super::merge::{merge_by_replacing, mergeable};
 use super::tables::{Section, SectionKeys};
 use crate::finding::Severity;
-use crate::rules::{Category, RuleMeta};
 
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
@@ -275,8 +275,8 @@ impl GuideFile {
                     ),
                 ));
             }
-            if !crate::rules::is_known_selector(rule) {
-                let hint = crate::rules::closest_rule_id(rule)
+            if !catalog::is_known_selector(rule) {
+                let hint = catalog::closest_rule_id(rule)
                     .map(|id| format!("; did you mean “{id}”?"))
                     .unwrap_or_default();
                 return Err(GuideError::at(
@@ -289,11 +289,7 @@ impl GuideFile {
         }
         if let Some(llm) = &self.llm
             && let Err((key, message)) = llm.validate().and_then(|()| {
-                match llm
-                    .api_key_env
-                    .as_deref()
-                    .map(crate::llm::trust::key_name_allowed)
-                {
+                match llm.api_key_env.as_deref().map(super::llm::key_name_allowed) {
                     Some(Err(message)) => Err(("api_key_env", message)),
                     _ => Ok(()),
                 }

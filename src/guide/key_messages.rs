@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
+use crate::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 
 /// One curated message, with where it came from (for messages).
 #[derive(Debug, Clone, PartialEq, Eq)]

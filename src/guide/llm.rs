@@ -108,8 +108,95 @@ impl LlmConfig {
     }
 }
 
+/// Environment variables a guide may name in `api_key_env`. The writer's own
+/// editor settings are not limited; a guide is. A name is allowed when it
+/// ends in `_API_KEY` or `_TOKEN` (how model providers name their keys:
+/// `OPENAI_API_KEY`, `AZURE_OPENAI_API_KEY`, `HF_TOKEN`) or starts with
+/// `COPYDESK_`, and it is neither a well-known cloud, CI or registry
+/// credential nor in one of their families (see [`FORBIDDEN_KEY_NAMES`] and
+/// [`FORBIDDEN_KEY_PREFIXES`]).
+pub fn key_name_allowed(name: &str) -> Result<(), String> {
+    if name.starts_with("COPYDESK_") {
+        return Ok(());
+    }
+    let upper = name.to_ascii_uppercase();
+    if FORBIDDEN_KEY_NAMES.contains(&upper.as_str())
+        || FORBIDDEN_KEY_PREFIXES.iter().any(|p| upper.starts_with(p))
+    {
+        return Err(format!(
+            "api_key_env “{name}” names a cloud, CI or registry credential, which a guide may not send anywhere"
+        ));
+    }
+    if !(upper.ends_with("_API_KEY") || upper.ends_with("_TOKEN")) {
+        return Err(format!(
+            "api_key_env “{name}” is not a model key's name: a guide may name a variable ending in _API_KEY or _TOKEN, or starting with COPYDESK_"
+        ));
+    }
+    Ok(())
+}
+
+/// Credentials that end in `_API_KEY` or `_TOKEN` but are not model keys.
+pub const FORBIDDEN_KEY_NAMES: &[&str] = &[
+    "GH_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "NPM_TOKEN",
+    "NODE_AUTH_TOKEN",
+    "CI_JOB_TOKEN",
+    "CI_DEPLOY_TOKEN",
+    "CODECOV_TOKEN",
+    "SENTRY_AUTH_TOKEN",
+    "SLACK_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "HEROKU_API_KEY",
+    "STRIPE_API_KEY",
+    "SENDGRID_API_KEY",
+    "TWILIO_AUTH_TOKEN",
+    "DIGITALOCEAN_TOKEN",
+    "DIGITALOCEAN_ACCESS_TOKEN",
+    "CLOUDFLARE_API_TOKEN",
+    "CLOUDFLARE_API_KEY",
+    "VERCEL_TOKEN",
+    "NETLIFY_AUTH_TOKEN",
+    "SNYK_TOKEN",
+    "SONAR_TOKEN",
+    "CIRCLE_TOKEN",
+    "TRAVIS_TOKEN",
+    "BUILDKITE_AGENT_TOKEN",
+    "VAULT_TOKEN",
+    "CONSUL_HTTP_TOKEN",
+    "NOMAD_TOKEN",
+    "TF_API_TOKEN",
+    "TFE_TOKEN",
+    "DOCKER_TOKEN",
+    "DOCKERHUB_TOKEN",
+    "PYPI_TOKEN",
+    "PYPI_API_TOKEN",
+    "CARGO_REGISTRY_TOKEN",
+    "HOMEBREW_GITHUB_API_TOKEN",
+    "BITBUCKET_TOKEN",
+    "KUBE_TOKEN",
+];
+
+/// Families of credentials (cloud accounts, CI systems, forges, package
+/// registries): no name starting with one of these is allowed.
+pub const FORBIDDEN_KEY_PREFIXES: &[&str] = &[
+    "AWS_",
+    "AZURE_CLIENT_",
+    "ARM_",
+    "GOOGLE_APPLICATION_",
+    "GCP_",
+    "GITHUB_",
+    "GITLAB_",
+    "ACTIONS_",
+    "CI_",
+    "NPM_",
+    "CARGO_",
+    "TWINE_",
+];
+
 #[cfg(test)]
 mod tests {
+    use super::key_name_allowed;
     use crate::guide::{Guide, GuideSource};
 
     use crate::guide::tests::invalid_at as error;
@@ -147,5 +234,32 @@ mod tests {
             Guide::builtin().config.llm.is_none(),
             "the built-in guide never configures a model"
         );
+    }
+
+    #[test]
+    fn key_names_follow_the_documented_rule() {
+        for allowed in [
+            "OPENAI_API_KEY",
+            "AZURE_OPENAI_API_KEY",
+            "HF_TOKEN",
+            "COPYDESK_KEY",
+            "GROQ_API_KEY",
+        ] {
+            assert_eq!(key_name_allowed(allowed), Ok(()), "{allowed}");
+        }
+        for forbidden in [
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "GITHUB_TOKEN",
+            "GH_TOKEN",
+            "NPM_TOKEN",
+            "CI_JOB_TOKEN",
+            "HOME",
+            "PATH",
+            "DATABASE_PASSWORD",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        ] {
+            assert!(key_name_allowed(forbidden).is_err(), "{forbidden}");
+        }
     }
 }

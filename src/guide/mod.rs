@@ -15,11 +15,12 @@
 //! (`.vale.ini`, `_vale.ini`, `.vale`) found the same way is used: the
 //! built-in guide plus the Vale styles.
 
+pub mod catalog;
 mod config;
 pub mod key_messages;
 mod llm;
 pub mod merge;
-pub mod project_files;
+pub mod platforms;
 mod review;
 mod sharing;
 pub mod tables;
@@ -28,14 +29,19 @@ pub mod voice_profiles;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::rules::external::RuleSet;
+use crate::vale::rule_set::RuleSet;
 use std::sync::{Arc, LazyLock};
 
 pub use config::*;
-pub use llm::LlmConfig;
+pub use llm::{FORBIDDEN_KEY_NAMES, FORBIDDEN_KEY_PREFIXES, LlmConfig, key_name_allowed};
 pub use merge::Merge;
 pub use review::*;
 pub use sharing::*;
+
+// Below the guide: the Vale styles and voice profiles a guide loads read
+// their files and hash their text with these too.
+pub use crate::hash::{stable_hash, stable_hash_hex};
+pub use crate::project_files;
 
 use crate::finding::Severity;
 
@@ -44,7 +50,7 @@ pub const FILE_NAME: &str = "copydesk.toml";
 
 /// The built-in default guide's own settings; each rule's default table is a
 /// fragment next to the rule, named by its `declare_rule!` (see
-/// `rules::default_fragments`).
+/// `catalog::default_fragments`).
 const DEFAULT_GUIDE: &str = include_str!("default.toml");
 
 /// A commented starter guide, written by `copydesk init`.
@@ -258,7 +264,7 @@ impl Guide {
         let external_keys: Vec<String> = file
             .rules
             .keys()
-            .filter(|rule| !crate::rules::is_builtin_selector(rule))
+            .filter(|rule| !catalog::is_builtin_selector(rule))
             .cloned()
             .collect();
         let config = match file.extends {
@@ -292,14 +298,14 @@ impl Guide {
             rule_sets.push(Arc::new(crate::vale::ValeStyles::load(&path)?));
         }
         for rule in &external_keys {
-            if !crate::rules::is_selector_of(rule, &rule_sets) {
+            if !catalog::is_selector_of(rule, &rule_sets) {
                 return Err(GuideError::at(
                     &name,
                     text,
                     config::key_offset(text, rule).unwrap_or(0),
                     format!(
                         "unknown rule “{rule}” in [rules]{}",
-                        crate::rules::unknown_selector_hint(rule, &rule_sets)
+                        catalog::unknown_selector_hint(rule, &rule_sets)
                     ),
                 ));
             }
@@ -397,7 +403,7 @@ impl Guide {
 fn builtin_identity() -> &'static [u8] {
     static IDENTITY: LazyLock<String> = LazyLock::new(|| {
         let mut parts: Vec<&[u8]> = vec![DEFAULT_GUIDE.as_bytes()];
-        for (name, fragment) in crate::rules::default_fragments() {
+        for (name, fragment) in catalog::default_fragments() {
             parts.push(name.as_bytes());
             parts.push(fragment.as_bytes());
         }
@@ -410,7 +416,7 @@ fn builtin_config() -> GuideFile {
     static CONFIG: LazyLock<GuideFile> = LazyLock::new(|| {
         let mut config: GuideFile =
             toml::from_str(DEFAULT_GUIDE).expect("the built-in default guide is valid");
-        for (name, fragment) in crate::rules::default_fragments() {
+        for (name, fragment) in catalog::default_fragments() {
             let part: GuideFile = toml::from_str(fragment)
                 .unwrap_or_else(|error| panic!("built-in table {name} is invalid: {error}"));
             config = config.merged(part);
@@ -439,28 +445,6 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// toml's messages end with a newline and sometimes a period; ours do not.
 fn clean_toml_message(message: &str) -> String {
     message.trim().trim_end_matches('.').replace('\n', "; ")
-}
-
-/// FNV-1a over several byte strings, as 16 hex digits. Stable across
-/// platforms and Rust versions, so it can key files on disk.
-pub fn stable_hash_hex(parts: &[&[u8]]) -> String {
-    format!("{:016x}", stable_hash(parts))
-}
-
-pub fn stable_hash(parts: &[&[u8]]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = OFFSET;
-    for part in parts {
-        for &byte in *part {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(PRIME);
-        }
-        // Separate parts so ("ab", "c") and ("a", "bc") differ.
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(PRIME);
-    }
-    hash
 }
 
 #[cfg(test)]

@@ -253,7 +253,7 @@ impl SharingConfig {
     /// Checks serde cannot make: platform names.
     pub(super) fn validate(&self, name: &str, text: &str) -> Result<(), GuideError> {
         for platform in &self.platforms {
-            let known = crate::rules::share::platforms::builtin(platform).is_some()
+            let known = super::platforms::builtin(platform).is_some()
                 || self.limits.contains_key(&platform.to_ascii_lowercase());
             if !known {
                 let offset = text
@@ -266,7 +266,7 @@ impl SharingConfig {
                     offset,
                     format!(
                         "unknown platform “{platform}” in [sharing] platforms: expected one of {}, or define it under [sharing.limits.{platform}]",
-                        crate::rules::share::platforms::known_names()
+                        super::platforms::known_names()
                     ),
                 ));
             }

@@ -23,8 +23,8 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::TermEntry;
+use super::catalog::{Category, RuleMeta, table_keys};
 use super::merge::Merge;
-use crate::rules::{Category, RuleMeta};
 
 /// Tables by settings key.
 pub type Tables = BTreeMap<String, Vec<TermEntry>>;
@@ -175,7 +175,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         let name = String::deserialize(deserializer)?;
-        if crate::rules::table_keys(self.category).any(|(key, _)| key == name) {
+        if table_keys(self.category).any(|(key, _)| key == name) {
             return Ok(Key::Table(name));
         }
         if self.own.contains(&name.as_str()) {
@@ -196,7 +196,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
 /// "unknown field `x`, expected one of …", with the nearest key.
 fn unknown_key(name: &str, own: &[&str], category: Category) -> String {
     let mut known: Vec<&str> = own.to_vec();
-    known.extend(crate::rules::table_keys(category).map(|(key, _)| key));
+    known.extend(table_keys(category).map(|(key, _)| key));
     known.sort_unstable();
     let list = known
         .iter()
@@ -205,7 +205,7 @@ fn unknown_key(name: &str, own: &[&str], category: Category) -> String {
         .join(", ");
     let near = known
         .iter()
-        .map(|key| (crate::rules::edit_distance(key, name), *key))
+        .map(|key| (crate::text::edit_distance(key, name), *key))
         .filter(|&(distance, _)| distance <= 3)
         .min()
         .map(|(_, key)| format!("; did you mean `{key}`?"))
@@ -266,7 +266,7 @@ impl<K: schemars::JsonSchema + SectionKeys> schemars::JsonSchema for Section<K> 
             .entry("properties")
             .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
         if let Some(properties) = properties.as_object_mut() {
-            for (key, meta) in crate::rules::table_keys(K::CATEGORY) {
+            for (key, meta) in table_keys(K::CATEGORY) {
                 let mut property = rows.clone();
                 property.insert("description".to_owned(), table_description(meta).into());
                 property.insert("default".to_owned(), serde_json::json!([]));

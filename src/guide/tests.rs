@@ -147,14 +147,14 @@ fn table_rules_read_their_own_key_and_keep_the_built_in_rows() {
     )
     .unwrap();
     assert_eq!(guide.config.voice.max_sentence_words, Some(30));
-    let hedge = crate::rules::find_rule("voice/hedge").unwrap().meta;
+    let hedge = super::catalog::find_meta("voice/hedge").unwrap();
     let hedges = guide.config.table(hedge);
     assert_eq!(
         hedges.last().map(|row| row.find.as_slice()),
         Some(&["arguably".to_owned()][..])
     );
     assert!(hedges.len() > 1, "the built-in hedges stay");
-    let filler = crate::rules::find_rule("concise/filler").unwrap().meta;
+    let filler = super::catalog::find_meta("concise/filler").unwrap();
     assert!(
         guide
             .config
@@ -163,15 +163,14 @@ fn table_rules_read_their_own_key_and_keep_the_built_in_rows() {
             .any(|row| row.find.as_slice() == ["kinda"])
     );
     // A rule without a table has no rows.
-    let passive = crate::rules::find_rule("voice/passive").unwrap().meta;
+    let passive = super::catalog::find_meta("voice/passive").unwrap();
     assert!(guide.config.table(passive).is_empty());
 }
 
 #[test]
 fn every_table_rule_has_its_table_in_the_built_in_guide() {
     let builtin = Guide::builtin();
-    for factory in crate::rules::registry() {
-        let meta = factory.meta;
+    for &meta in super::catalog::rules() {
         if meta.table.is_some() {
             assert!(
                 meta.defaults.is_some(),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
+use crate::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 use crate::voice::{LoadedProfile, VoiceProfile, Voices};
 
 /// Why a named profile could not be used: which entry, and what went wrong.

@@ -39,8 +39,8 @@ use crate::diff::{unified_diff, word_edits_at};
 use crate::document::{Block, BlockKind, Document, DocumentKind};
 use crate::finding::quote;
 use crate::fix::{Applicability, Edit, EditError, Fix, Provenance, apply_edits};
-use crate::guide::project_files::Project;
 use crate::guide::{Guide, LlmConfig, stable_hash_hex};
+use crate::project_files::Project;
 use crate::voice::VoiceProfile;
 
 /// How many transition options Bridge asks for.

@@ -8,8 +8,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::guide::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 use crate::guide::{Guide, stable_hash_hex};
+use crate::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 
 const SYSTEM: &str = include_str!("../../prompts/system.md");
 const TIGHTEN: &str = include_str!("../../prompts/tighten.md");
@@ -204,7 +204,7 @@ impl Prompts {
 
     /// The built-in prompts, with any of `dir`'s `system.md`, `tighten.md`,
     /// `bridge.md`, `review.md` in their place. The folder and its files
-    /// must be inside the guide's project (`guide::project_files`); each
+    /// must be inside the guide's project (`project_files`); each
     /// file is a regular file of at most 1 MiB.
     pub fn load(dir: Option<&Path>, project: &Project) -> Result<Prompts, PromptError> {
         let mut prompts = Prompts::builtin();

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use crate::document::{Block, BlockKind, Document};
-use crate::rules::voice::readability::syllables;
+use crate::text::syllables;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Formula {

@@ -24,6 +24,7 @@ mod locate;
 mod metric;
 mod pattern;
 mod rule;
+pub mod rule_set;
 mod scope;
 pub(crate) mod spelling;
 mod yaml;
@@ -41,16 +42,16 @@ pub use self::filter::Filter;
 use self::pattern::Pattern;
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
+use self::rule_set::{ExternalRule, RuleSet, RuleState, SetContext};
 use self::scope::{Scope, UnitKind};
 use self::spelling::{Dictionary, Speller, SpellerSource};
 use self::yaml::Value;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, Severity};
-use crate::guide::project_files::{
+use crate::fix::Fixable;
+use crate::project_files::{
     EXTRA_ROOTS_ENV, Limits, Project, Refusal, TEXT_FILE_LIMIT, read_regular_text,
 };
-use crate::rules::external::{ExternalRule, RuleSet, RuleState};
-use crate::rules::{Context, Fixable};
 
 /// File names of a Vale configuration, in the order Vale looks for them
 /// in a folder.
@@ -92,7 +93,7 @@ pub enum ValeError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
     /// A file the configuration names that is outside its project, not a
-    /// regular file, or too large (see `guide::project_files`).
+    /// regular file, or too large (see `project_files`).
     #[error("{0}")]
     Refused(Refusal),
     /// A style `BasedOnStyles` names could not be read: Vale's `loadStyles`
@@ -235,7 +236,7 @@ impl ValeStyles {
         }
         let infos = rules.iter().map(|rule| info(&config, rule)).collect();
         let parts: Vec<&[u8]> = hash_parts.iter().map(Vec::as_slice).collect();
-        let hash = crate::guide::stable_hash(&parts);
+        let hash = crate::hash::stable_hash(&parts);
         Ok(ValeStyles {
             config,
             rules,
@@ -358,7 +359,7 @@ impl ValeStyles {
     /// run there.
     fn severity(
         &self,
-        cx: &Context,
+        cx: &SetContext,
         index: usize,
         state: RuleState,
         file: &FileRules,
@@ -476,7 +477,7 @@ fn style_of(key: &str) -> &str {
 }
 
 /// The project a Vale configuration may read from (see
-/// `guide::project_files`): the repository holding it, plus the user's
+/// `project_files`): the repository holding it, plus the user's
 /// default styles folder and `DICPATH` when the configuration names
 /// neither. A `StylesPath` outside the project is refused at its line.
 fn vale_project(config: &Config) -> Result<Project, ValeError> {
@@ -1144,7 +1145,7 @@ impl RuleSet for ValeStyles {
 
     fn check_block(
         &self,
-        cx: &Context,
+        cx: &SetContext,
         block: &Block,
         states: &[RuleState],
         out: &mut Vec<Finding>,
@@ -1199,12 +1200,7 @@ impl RuleSet for ValeStyles {
         }
     }
 
-    fn check_document(
-        &self,
-        cx: &crate::rules::DocumentContext,
-        states: &[RuleState],
-        out: &mut Vec<Finding>,
-    ) {
+    fn check_document(&self, cx: &SetContext, states: &[RuleState], out: &mut Vec<Finding>) {
         let file = self.file_rules(cx.document);
         let document = cx.document;
         let source = document.text();

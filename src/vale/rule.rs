@@ -12,7 +12,7 @@ use super::scope::Scope;
 use crate::document::Block;
 use crate::finding::{Finding, Severity, quote};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::rules::replace;
+use crate::wording::replace;
 
 /// A Vale alert level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

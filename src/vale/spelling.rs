@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::pattern::Pattern;
 use crate::document::segment;
-use crate::guide::project_files::{DICTIONARY_LIMIT, Project, Refusal, TEXT_FILE_LIMIT};
+use crate::project_files::{DICTIONARY_LIMIT, Project, Refusal, TEXT_FILE_LIMIT};
 
 #[derive(Debug, Default)]
 pub struct Speller {
@@ -231,7 +231,7 @@ impl Speller {
             .chain(bundled_stems)
             .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
             .filter_map(|stem| {
-                let distance = crate::rules::edit_distance(&lower, &stem.to_lowercase());
+                let distance = crate::text::edit_distance(&lower, &stem.to_lowercase());
                 (distance <= 2).then_some((distance, stem))
             })
             .collect();

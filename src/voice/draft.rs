@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use super::stats::{TextCounts, counts_as_prose, final_mark, is_contraction, normalise, person};
 use super::words::{SPELLING_PAIRS, WORD_PREFERENCES};
 use crate::document::{Block, Document};
-use crate::rules::voice::readability::{ascii_word, syllables};
+use crate::text::{ascii_word, syllables};
 
 /// The figures of a draft that `voice/drift` compares with a profile.
 #[derive(Debug, Clone, Default, PartialEq)]

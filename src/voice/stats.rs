@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::words::{FUNCTION_WORDS, OPENERS, SPELLING_PAIRS, WORD_PREFERENCES};
 use crate::document::{Block, BlockKind, Document};
-use crate::rules::voice::readability::syllables;
+use crate::text::syllables;
 
 /// The counts of one text (a post or a draft).
 #[derive(Debug, Clone, Default, PartialEq)]
