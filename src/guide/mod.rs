@@ -244,7 +244,7 @@ impl Guide {
                     )
                 })?;
         let mut parts: Vec<String> = vec![self.hash.clone()];
-        parts.extend(voices.all.iter().map(|l| l.profile.to_toml()));
+        parts.extend(voices.all.iter().map(|l| l.digest.clone()));
         let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
         self.hash = stable_hash_hex(&bytes);
         self.voices = Arc::new(voices);

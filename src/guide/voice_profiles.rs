@@ -41,13 +41,15 @@ pub fn load(
         let text = project
             .read_text(&path, TEXT_FILE_LIMIT)
             .map_err(|r| fail(r.to_string()))?;
-        let profile = VoiceProfile::from_toml(&text).map_err(|e| fail(e.to_string()))?;
+        let profile =
+            VoiceProfile::from_toml_for_checking(&text).map_err(|e| fail(e.to_string()))?;
         if index == 0 && default.is_some() {
             voices.default = Some(voices.all.len());
         }
         voices.all.push(LoadedProfile {
             path: entry.to_owned(),
             profile,
+            digest: crate::hash::stable_hash_hex(&[text.as_bytes()]),
         });
     }
     Ok(voices)

@@ -8,6 +8,9 @@ pub struct LoadedProfile {
     /// The path as the guide wrote it (`voices/dana.toml`).
     pub path: String,
     pub profile: VoiceProfile,
+    /// A stable hash of the file's text, for the guide's own hash (so the
+    /// result cache notices an edited profile without re-serialising it).
+    pub digest: String,
 }
 
 /// Every profile a guide loaded: `[voice] profile` (the default for every
@@ -78,10 +81,12 @@ pub(super) mod tests {
                 LoadedProfile {
                     path: "voices/dana.toml".to_owned(),
                     profile: profile("dana"),
+                    digest: "dana".to_owned(),
                 },
                 LoadedProfile {
                     path: "voices/sam.toml".to_owned(),
                     profile: profile("sam"),
+                    digest: "sam".to_owned(),
                 },
             ],
         }

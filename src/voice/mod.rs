@@ -554,6 +554,18 @@ impl VoiceProfile {
         })
     }
 
+    /// [`from_toml`](Self::from_toml) for a profile a guide loads to check
+    /// drafts with: the character n-gram tables (`[char_ngrams]`,
+    /// `[char_4grams]`), which only attribution reads and which are most of
+    /// a profile's text, are left out before parsing. A text that does not
+    /// read once they are cut is read whole, so errors are the same.
+    pub fn from_toml_for_checking(text: &str) -> Result<VoiceProfile, ProfileError> {
+        match without_ngram_tables(text) {
+            Some(cut) => VoiceProfile::from_toml(&cut).or_else(|_| VoiceProfile::from_toml(text)),
+            None => VoiceProfile::from_toml(text),
+        }
+    }
+
     /// The profile file's text: a short header comment, then TOML.
     pub fn to_toml(&self) -> String {
         let body = collapse_number_arrays(&toml::to_string_pretty(self).unwrap_or_default());
@@ -782,6 +794,24 @@ pub struct VoiceDistance {
     pub function_words: f64,
     /// The style differences large enough for `voice/drift` to report.
     pub drift: Vec<Drift>,
+}
+
+/// `text` without its top-level `[char_ngrams]` and `[char_4grams]` tables
+/// (each from its header to the next header); `None` when it has neither.
+fn without_ngram_tables(text: &str) -> Option<String> {
+    let mut kept = String::with_capacity(text.len());
+    let (mut skipping, mut cut) = (false, false);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            skipping = matches!(trimmed, "[char_ngrams]" | "[char_4grams]");
+            cut |= skipping;
+        }
+        if !skipping {
+            kept.push_str(line);
+        }
+    }
+    cut.then_some(kept)
 }
 
 /// How far `text` (Markdown) is from `profile`.

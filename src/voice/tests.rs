@@ -184,6 +184,27 @@ fn char_ngrams_read_digits_alike_and_skip_code() {
 }
 
 #[test]
+fn a_profile_read_for_checking_skips_only_the_ngram_tables() {
+    let profile = learned();
+    let text = profile.to_toml();
+    let for_checking = VoiceProfile::from_toml_for_checking(&text).expect("reads");
+    let mut expected = profile.clone();
+    expected.char_ngrams.clear();
+    expected.char_4grams.clear();
+    assert_eq!(for_checking, expected);
+    // A table after the n-grams is still read; a broken profile still
+    // reports its own error.
+    let moved = format!("{text}\n[extra_after]\n");
+    assert!(VoiceProfile::from_toml_for_checking(&moved).is_err());
+    assert_eq!(
+        VoiceProfile::from_toml_for_checking("version = 1\n[char_ngrams]\n\"ab\" = 1.0\n")
+            .map_err(|e| e.to_string()),
+        VoiceProfile::from_toml("version = 1\n[char_ngrams]\n\"ab\" = 1.0\n")
+            .map_err(|e| e.to_string()),
+    );
+}
+
+#[test]
 fn learned_profile_keeps_trigrams_and_survives_toml() {
     let profile = learned();
     assert!(!profile.char_ngrams.is_empty());
