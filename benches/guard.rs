@@ -5,6 +5,8 @@
 //! meaning and voice checks) and `meaning::check_meaning` alone over every
 //! candidate in `benches/guard/pairs.toml`, and prints the mean and the
 //! slowest per candidate. The target is under 1 ms per candidate paragraph.
+//! Then the whole guard over every candidate without a voice profile and
+//! with one (the set's first writer's): what `[voice] profile` costs.
 
 #[path = "guard/set.rs"]
 mod set;
@@ -39,6 +41,23 @@ fn main() {
     }
     report("whole guard", &whole);
     report("meaning and voice checks alone", &meaning_only);
+    // The same candidates with no profile, then each in the voice of the
+    // set's first writer: what a `[voice] profile` adds to the guard.
+    let voice = set::profiles().first();
+    for (what, voice) in [
+        ("whole guard, no voice profile", None),
+        ("whole guard, every candidate in a voice profile", voice),
+    ] {
+        let mut times = Vec::new();
+        for pair in &pairs {
+            let started = Instant::now();
+            for _ in 0..ROUNDS {
+                std::hint::black_box(pair.check_in_voice(&checker, Checks::All, voice).is_ok());
+            }
+            times.push(started.elapsed() / ROUNDS as u32);
+        }
+        report(what, &times);
+    }
     // What was timed: the verdicts on the same pairs.
     println!(
         "verdicts: {}",
