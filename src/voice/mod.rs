@@ -886,6 +886,19 @@ fn z(value: f64, spread: Spread, sampling_variance: f64) -> f64 {
     (value - spread.mean) / sd
 }
 
+/// Each spelling-pair word: the first pair that holds it (in
+/// [`words::SPELLING_PAIRS`] order), and whether it is that pair's American
+/// form.
+static SPELLING_PAIR_OF: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, (usize, bool)>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = rustc_hash::FxHashMap::default();
+        for (pair, (british, american)) in words::SPELLING_PAIRS.iter().enumerate() {
+            map.entry(*american).or_insert((pair, true));
+            map.entry(*british).or_insert((pair, false));
+        }
+        map
+    });
+
 /// Everything `voice/drift` reports for a document against a profile.
 pub fn drift(profile: &VoiceProfile, document: &Document, counts: &DraftCounts) -> Vec<Drift> {
     let mut out = Vec::new();
@@ -904,11 +917,10 @@ pub fn drift(profile: &VoiceProfile, document: &Document, counts: &DraftCounts) 
         prose: first_sentence.clone(),
     };
     // Word choice: where the profile has evidence, whatever the length.
-    let mut seen = std::collections::BTreeSet::new();
-    for (index, range, word) in &counts.marked_words {
-        let (index, word) = (*index, (*word).to_owned());
-        if let Some(plain) = profile.prefers.get(&word)
-            && seen.insert(word.clone())
+    let mut seen: rustc_hash::FxHashSet<&'static str> = rustc_hash::FxHashSet::default();
+    for &(index, ref range, word) in &counts.marked_words {
+        if let Some(plain) = profile.prefers.get(word)
+            && seen.insert(word)
         {
             out.push(Drift {
                 kind: DriftKind::WordChoice,
@@ -918,21 +930,23 @@ pub fn drift(profile: &VoiceProfile, document: &Document, counts: &DraftCounts) 
             });
         }
         // (this spelling, the writer's, the writer's form of the word)
-        let spelling = words::SPELLING_PAIRS
-            .iter()
-            .find_map(|(british, american)| {
-                if word == *american {
-                    Some(("American", "british", profile.spelling.british, *british))
-                } else if word == *british {
-                    Some(("British", "american", profile.spelling.american, *american))
-                } else {
-                    None
-                }
-            });
+        let spelling = SPELLING_PAIR_OF.get(word).map(|&(pair, american)| {
+            let (british, american_form) = words::SPELLING_PAIRS[pair];
+            if american {
+                ("American", "british", profile.spelling.british, british)
+            } else {
+                (
+                    "British",
+                    "american",
+                    profile.spelling.american,
+                    american_form,
+                )
+            }
+        });
         if let Some((found, theirs, evidence, their_form)) = spelling
             && profile.spelling.variety == theirs
             && evidence >= 5
-            && seen.insert(word.clone())
+            && seen.insert(word)
         {
             let theirs = if theirs == "british" {
                 "British"
