@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use self::checks::{BuildContext, BuildError, Check};
 use self::config::{Config, SettingValue};
 pub use self::filter::Filter;
-use self::pattern::Pattern;
+use self::pattern::{Pattern, PatternSet};
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
 use self::scope::{Scope, UnitKind};
@@ -110,6 +110,50 @@ pub struct ValeStyles {
     hash: u64,
     /// Per-file rule choices, by path.
     files: RwLock<HashMap<PathBuf, Arc<FileRules>>>,
+    prefilter: Prefilter,
+}
+
+/// The patterns of every `existence` and `substitution` rule, searched in
+/// one pass per unit of text: a rule none of whose patterns matches a unit
+/// finds nothing there, so it is not run on it. This keeps the cost of a
+/// block from growing with the number of word-list rules.
+#[derive(Debug)]
+struct Prefilter {
+    set: PatternSet,
+    /// Per rule: its patterns' indexes in `set`, or `None` when the rule
+    /// always runs.
+    of_rule: Vec<Option<std::ops::Range<usize>>>,
+}
+
+impl Prefilter {
+    fn new(rules: &[Rule]) -> Prefilter {
+        let mut sources: Vec<&str> = Vec::new();
+        let of_rule = rules
+            .iter()
+            .map(|rule| {
+                let own = rule.check.set_sources()?;
+                let start = sources.len();
+                sources.extend(own);
+                Some(start..sources.len())
+            })
+            .collect();
+        Prefilter {
+            set: PatternSet::new(&sources),
+            of_rule,
+        }
+    }
+
+    /// Whether rule `index` may find something in `text`; `matches`
+    /// keeps the set's answer for the text, searched on first need.
+    fn may_match(&self, index: usize, text: &str, matches: &mut Option<Vec<bool>>) -> bool {
+        let Some(Some(range)) = self.of_rule.get(index) else {
+            return true;
+        };
+        let matches = matches.get_or_insert_with(|| self.set.matches(text));
+        matches
+            .get(range.clone())
+            .is_none_or(|found| found.iter().any(|m| *m))
+    }
 }
 
 /// Which rules run for one file, and what it ignores.
@@ -213,8 +257,10 @@ impl ValeStyles {
         let infos = rules.iter().map(|rule| info(&config, rule)).collect();
         let parts: Vec<&[u8]> = hash_parts.iter().map(Vec::as_slice).collect();
         let hash = crate::guide::stable_hash(&parts);
+        let prefilter = Prefilter::new(&rules);
         Ok(ValeStyles {
             config,
+            prefilter,
             rules,
             infos,
             warnings,
@@ -1104,6 +1150,9 @@ impl RuleSet for ValeStyles {
             block: Some(block),
         };
         let sentences = scope::is_summary_block(block);
+        // What the prefilter found in the block and in each sentence.
+        let mut block_matches = None;
+        let mut sentence_matches = vec![None; if sentences { block.sentences.len() } else { 0 }];
         for (index, rule) in self.rules.iter().enumerate() {
             if rule.check.is_document_level() {
                 continue;
@@ -1119,11 +1168,19 @@ impl RuleSet for ValeStyles {
             // A rule that gives up is reported at the block's start, so
             // the finding stays with the block (the server caches per block).
             let at = block.span().start;
-            if rule.scope.matches(UnitKind::Block, &parts) {
+            if rule.scope.matches(UnitKind::Block, &parts)
+                && self
+                    .prefilter
+                    .may_match(index, block.text(), &mut block_matches)
+            {
                 self.run_unit(rule, &block_unit, source, severity, at, out);
             }
             if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
-                for sentence in &block.sentences {
+                for (sentence, matches) in block.sentences.iter().zip(&mut sentence_matches) {
+                    let text = &block.text()[sentence.clone()];
+                    if !self.prefilter.may_match(index, text, matches) {
+                        continue;
+                    }
                     let unit = Unit {
                         text: &block.text()[sentence.clone()],
                         base: sentence.start,
