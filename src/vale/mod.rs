@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use self::checks::{BuildContext, BuildError, Check};
 use self::config::{Config, SettingValue};
 pub use self::filter::Filter;
-use self::pattern::{Pattern, PatternSet};
+use self::pattern::{Pattern, PatternSet, SetMatches};
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
 use self::scope::{Scope, UnitKind};
@@ -128,15 +128,21 @@ struct Prefilter {
 impl Prefilter {
     fn new(rules: &[Rule]) -> Prefilter {
         let mut sources: Vec<&str> = Vec::new();
-        let of_rule = rules
-            .iter()
-            .map(|rule| {
-                let own = rule.check.set_sources()?;
-                let start = sources.len();
-                sources.extend(own);
-                Some(start..sources.len())
-            })
-            .collect();
+        let mut of_rule = vec![None; rules.len()];
+        // Rules that run on sentences first, so that their patterns share
+        // sets and a sentence is searched with those sets only.
+        for sentences in [true, false] {
+            for (index, rule) in rules.iter().enumerate() {
+                if rule.scope.reaches(UnitKind::Sentence) != sentences {
+                    continue;
+                }
+                if let Some(own) = rule.check.set_sources() {
+                    let start = sources.len();
+                    sources.extend(own);
+                    of_rule[index] = Some(start..sources.len());
+                }
+            }
+        }
         Prefilter {
             set: PatternSet::new(&sources),
             of_rule,
@@ -144,15 +150,12 @@ impl Prefilter {
     }
 
     /// Whether rule `index` may find something in `text`; `matches`
-    /// keeps the set's answer for the text, searched on first need.
-    fn may_match(&self, index: usize, text: &str, matches: &mut Option<Vec<bool>>) -> bool {
-        let Some(Some(range)) = self.of_rule.get(index) else {
-            return true;
-        };
-        let matches = matches.get_or_insert_with(|| self.set.matches(text));
-        matches
-            .get(range.clone())
-            .is_none_or(|found| found.iter().any(|m| *m))
+    /// keeps what the sets found in the text, searched on first need.
+    fn may_match(&self, index: usize, text: &str, matches: &mut SetMatches) -> bool {
+        match self.of_rule.get(index) {
+            Some(Some(range)) => self.set.any_match(range.clone(), text, matches),
+            _ => true,
+        }
     }
 }
 
@@ -1151,8 +1154,16 @@ impl RuleSet for ValeStyles {
         };
         let sentences = scope::is_summary_block(block);
         // What the prefilter found in the block and in each sentence.
-        let mut block_matches = None;
-        let mut sentence_matches = vec![None; if sentences { block.sentences.len() } else { 0 }];
+        let mut block_matches = SetMatches::default();
+        let mut sentence_matches: Vec<SetMatches> = if sentences {
+            block
+                .sentences
+                .iter()
+                .map(|_| SetMatches::default())
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (index, rule) in self.rules.iter().enumerate() {
             if rule.check.is_document_level() {
                 continue;

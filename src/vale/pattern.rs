@@ -247,15 +247,21 @@ impl Pattern {
     }
 }
 
-/// Many fast patterns searched together: which of them match a text
-/// anywhere, each exactly as its own [`Pattern::is_match`] would say. The
-/// patterns are split into sets of [`SET_CHUNK`], so each set's lazy DFA
-/// stays small enough to keep its states; a set that does not compile
+/// Many fast patterns searched together: whether any of some of them
+/// matches a text anywhere, each exactly as its own [`Pattern::is_match`]
+/// would say. The patterns are split into sets of [`SET_CHUNK`], so each
+/// set's lazy DFA stays small enough to keep its states, and a text is
+/// searched only with the sets asked about; a set that does not compile
 /// reports all of its patterns as matching.
 #[derive(Debug)]
 pub struct PatternSet {
-    sets: Vec<(usize, Option<regex::RegexSet>)>,
-    len: usize,
+    sets: Vec<Option<regex::RegexSet>>,
+}
+
+/// What a [`PatternSet`] found in one text, set by set as it was asked.
+#[derive(Debug, Default)]
+pub struct SetMatches {
+    sets: Vec<Option<Vec<bool>>>,
 }
 
 /// Patterns per [`regex::RegexSet`] of a [`PatternSet`]. Measured on the
@@ -272,33 +278,34 @@ impl PatternSet {
         let sets = sources
             .chunks(SET_CHUNK)
             .map(|chunk| {
-                let set = regex::RegexSetBuilder::new(chunk)
+                regex::RegexSetBuilder::new(chunk)
                     .size_limit(SIZE_LIMIT)
                     .dfa_size_limit(SET_DFA_LIMIT)
                     .build()
-                    .ok();
-                (chunk.len(), set)
+                    .ok()
             })
             .collect();
-        PatternSet {
-            sets,
-            len: sources.len(),
-        }
+        PatternSet { sets }
     }
 
-    /// Per pattern, in order: whether it matches somewhere in `text`.
-    pub fn matches(&self, text: &str) -> Vec<bool> {
-        let mut out = Vec::with_capacity(self.len);
-        for (len, set) in &self.sets {
-            match set {
+    /// Whether one of the patterns numbered `patterns` matches somewhere in
+    /// `text`; `found` keeps what each set found in `text`.
+    pub fn any_match(&self, patterns: Range<usize>, text: &str, found: &mut SetMatches) -> bool {
+        found.sets.resize(self.sets.len(), None);
+        patterns.into_iter().any(|index| {
+            let (chunk, at) = (index / SET_CHUNK, index % SET_CHUNK);
+            let (Some(set), Some(slot)) = (self.sets.get(chunk), found.sets.get_mut(chunk)) else {
+                return true;
+            };
+            let matched = slot.get_or_insert_with(|| match set {
                 Some(set) => {
-                    let found = set.matches(text);
-                    out.extend((0..*len).map(|i| found.matched(i)));
+                    let matches = set.matches(text);
+                    (0..set.len()).map(|k| matches.matched(k)).collect()
                 }
-                None => out.extend(std::iter::repeat_n(true, *len)),
-            }
-        }
-        out
+                None => vec![true; SET_CHUNK],
+            });
+            matched.get(at).copied().unwrap_or(true)
+        })
     }
 }
 
