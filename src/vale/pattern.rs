@@ -586,6 +586,60 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_set_agrees_with_each_pattern() {
+        // More patterns than one set holds, with anchors, case and word
+        // boundaries: the set must say what each pattern says on its own.
+        let mut sources = vec![
+            r"(?m)^Note",
+            r"(?i)\b(?:very|really)\b",
+            r"(?m)\b(?:in order to)\b",
+            r"\d{4}-\d{2}",
+            r"(?m)end$",
+        ];
+        let words: Vec<String> = (0..SET_CHUNK + 4)
+            .map(|i| format!(r"(?m)\b(?:word{i})\b"))
+            .collect();
+        sources.extend(words.iter().map(String::as_str));
+        let patterns: Vec<Pattern> = sources
+            .iter()
+            .map(|p| Pattern::compile(p).unwrap())
+            .collect();
+        let set_sources: Vec<&str> = patterns.iter().filter_map(Pattern::set_source).collect();
+        assert_eq!(set_sources.len(), patterns.len());
+        let set = PatternSet::new(&set_sources);
+        let last = format!("word{}", SET_CHUNK + 2);
+        for text in [
+            "Note: it is Really done by 2024-05, the end",
+            "a note: in order to go, word3 and",
+            last.as_str(),
+            "nothing here at all",
+            "",
+        ] {
+            for (index, pattern) in patterns.iter().enumerate() {
+                let mut found = SetMatches::default();
+                assert_eq!(
+                    set.any_match(index..index + 1, text, &mut found),
+                    pattern.is_match(text),
+                    "pattern {} on {text:?}",
+                    sources[index]
+                );
+            }
+            let mut found = SetMatches::default();
+            assert_eq!(
+                set.any_match(0..patterns.len(), text, &mut found),
+                patterns.iter().any(|p| p.is_match(text)),
+            );
+        }
+        // A pattern with Unicode word boundaries stays out of sets.
+        assert!(
+            Pattern::compile(r"\bcafé\b")
+                .unwrap()
+                .set_source()
+                .is_none()
+        );
+    }
+
+    #[test]
     fn a_pattern_that_compiles_huge_is_refused() {
         let error = Pattern::compile(r"(?:\w{100}){100}").unwrap_err();
         assert!(error.contains("size limit"), "{error}");
