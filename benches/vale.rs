@@ -33,6 +33,18 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// CPU time of all this process's threads, in nanoseconds (the first
+/// field of each thread's /proc schedstat): finer than [`cpu_time`]'s
+/// 10 ms ticks.
+fn threads_cpu_time() -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -70,14 +82,19 @@ fn main() {
     let mut loads = Vec::new();
     let mut guide = None;
     let cpu_before = cpu_time();
-    for _ in 0..5 {
+    // `VALE_BENCH_ONLY=builtin|vale|none` (see scripts/vale-speed): load
+    // once, then run only that checker `VALE_BENCH_RUNS` times (default 5)
+    // and print its least and median CPU time.
+    let only = std::env::var("VALE_BENCH_ONLY").ok();
+    let load_runs = if only.is_some() { 1 } else { 5 };
+    for _ in 0..load_runs {
         let start = Instant::now();
         guide = Some(Guide::load(&config).expect("the packages load"));
         loads.push(start.elapsed());
     }
     let cpu = cpu_before
         .zip(cpu_time())
-        .map(|(before, after)| format!(", {:?} CPU per load", (after - before) / 5))
+        .map(|(before, after)| format!(", {:?} CPU per load", (after - before) / load_runs))
         .unwrap_or_default();
     let guide = Arc::new(guide.expect("loaded"));
     let rules: usize = guide.rule_sets.iter().map(|s| s.rules().len()).sum();
@@ -122,6 +139,34 @@ fn main() {
     );
     let everything = Checker::new(Arc::clone(&guide), CheckOptions::default());
     let builtin_only = Checker::new(Guide::builtin(), CheckOptions::default());
+    if let Some(only) = only {
+        let runs: usize = std::env::var("VALE_BENCH_RUNS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(5);
+        let checker = match only.as_str() {
+            "builtin" => &builtin_only,
+            "vale" => &vale_only,
+            "none" => return,
+            other => panic!("VALE_BENCH_ONLY={other}: expected builtin, vale or none"),
+        };
+        let mut count = 0;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let before = threads_cpu_time();
+            count = checker.check(&document).len();
+            if let (Some(before), Some(after)) = (before, threads_cpu_time()) {
+                times.push(after - before);
+            }
+        }
+        times.sort();
+        println!(
+            "check 1 MB, {only} only: {runs} runs, CPU min {:?}, median {:?} ({count} findings)",
+            times.first().copied().unwrap_or_default(),
+            times.get(times.len() / 2).copied().unwrap_or_default(),
+        );
+        return;
+    }
     for (name, checker) in [
         ("built-in rules only", &builtin_only),
         ("Vale rules only", &vale_only),

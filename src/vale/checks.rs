@@ -112,6 +112,19 @@ impl Check {
         }
     }
 
+    /// The patterns of a check that finds nothing in a text none of them
+    /// matches, each as [`Pattern::set_source`]: the check may be skipped
+    /// where a [`super::pattern::PatternSet`] of them finds nothing. `None`
+    /// when a pattern cannot join a set, or the check is of another kind.
+    pub fn set_sources(&self) -> Option<Vec<&str>> {
+        let patterns = match self {
+            Check::Existence(c) => &c.patterns,
+            Check::Substitution(c) => &c.patterns,
+            _ => return None,
+        };
+        patterns.iter().map(Pattern::set_source).collect()
+    }
+
     /// Whether this check needs the whole document (see the module docs).
     pub fn is_document_level(&self) -> bool {
         matches!(
@@ -291,6 +304,9 @@ impl Existence {
 pub struct Substitution {
     /// Each pattern with the swap entries (by index) it holds.
     patterns: Vec<Pattern>,
+    /// Per pattern: (swap index, its group's index in the pattern), by swap
+    /// index, found once instead of by name on every match.
+    swap_groups: Vec<Vec<(usize, usize)>>,
     swaps: Vec<Swap>,
     ignorecase: bool,
     whole_words: bool,
@@ -356,8 +372,17 @@ impl Substitution {
                 ))?);
             }
         }
+        let swap_groups = patterns
+            .iter()
+            .map(|pattern| {
+                (0..swaps.len())
+                    .filter_map(|index| Some((index, pattern.group_index(&format!("s{index}"))?)))
+                    .collect()
+            })
+            .collect();
         Ok(Substitution {
             patterns,
+            swap_groups,
             swaps,
             ignorecase,
             whole_words: !nonword,
@@ -368,12 +393,13 @@ impl Substitution {
 
     fn run(&self, text: &str) -> Vec<Hit> {
         let mut found: Vec<(Range<usize>, usize, Vec<String>)> = Vec::new();
-        for pattern in &self.patterns {
+        for (pattern, swap_groups) in self.patterns.iter().zip(&self.swap_groups) {
             for m in pattern.captures(text) {
-                let Some((index, at)) = (0..self.swaps.len()).find_map(|index| {
-                    let at = pattern.group_index(&format!("s{index}"))?;
-                    m.groups.get(at)?.as_ref().map(|_| (index, at))
-                }) else {
+                let Some((index, at)) = swap_groups
+                    .iter()
+                    .find(|(_, at)| m.groups.get(*at).is_some_and(Option::is_some))
+                    .copied()
+                else {
                     continue;
                 };
                 let groups = (1..=self.swaps[index].groups)

@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use self::checks::{BuildContext, BuildError, Check};
 use self::config::{Config, SettingValue};
 pub use self::filter::Filter;
-use self::pattern::Pattern;
+use self::pattern::{Pattern, PatternSet, SetMatches};
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
 use self::rule_set::{ExternalRule, RuleSet, RuleState, SetContext};
@@ -134,6 +134,53 @@ pub struct ValeStyles {
     hash: u64,
     /// Per-file rule choices, by path.
     files: RwLock<HashMap<PathBuf, Arc<FileRules>>>,
+    prefilter: Prefilter,
+}
+
+/// The patterns of every `existence` and `substitution` rule, searched in
+/// one pass per unit of text: a rule none of whose patterns matches a unit
+/// finds nothing there, so it is not run on it. This keeps the cost of a
+/// block from growing with the number of word-list rules.
+#[derive(Debug)]
+struct Prefilter {
+    set: PatternSet,
+    /// Per rule: its patterns' indexes in `set`, or `None` when the rule
+    /// always runs.
+    of_rule: Vec<Option<std::ops::Range<usize>>>,
+}
+
+impl Prefilter {
+    fn new(rules: &[Rule]) -> Prefilter {
+        let mut sources: Vec<&str> = Vec::new();
+        let mut of_rule = vec![None; rules.len()];
+        // Rules that run on sentences first, so that their patterns share
+        // sets and a sentence is searched with those sets only.
+        for sentences in [true, false] {
+            for (index, rule) in rules.iter().enumerate() {
+                if rule.scope.reaches(UnitKind::Sentence) != sentences {
+                    continue;
+                }
+                if let Some(own) = rule.check.set_sources() {
+                    let start = sources.len();
+                    sources.extend(own);
+                    of_rule[index] = Some(start..sources.len());
+                }
+            }
+        }
+        Prefilter {
+            set: PatternSet::new(&sources),
+            of_rule,
+        }
+    }
+
+    /// Whether rule `index` may find something in `text`; `matches`
+    /// keeps what the sets found in the text, searched on first need.
+    fn may_match(&self, index: usize, text: &str, matches: &mut SetMatches) -> bool {
+        match self.of_rule.get(index) {
+            Some(Some(range)) => self.set.any_match(range.clone(), text, matches),
+            _ => true,
+        }
+    }
 }
 
 /// Which rules run for one file, and what it ignores.
@@ -237,8 +284,10 @@ impl ValeStyles {
         let infos = rules.iter().map(|rule| info(&config, rule)).collect();
         let parts: Vec<&[u8]> = hash_parts.iter().map(Vec::as_slice).collect();
         let hash = crate::hash::stable_hash(&parts);
+        let prefilter = Prefilter::new(&rules);
         Ok(ValeStyles {
             config,
+            prefilter,
             rules,
             infos,
             warnings,
@@ -1169,6 +1218,17 @@ impl RuleSet for ValeStyles {
             block: Some(block),
         };
         let sentences = scope::is_summary_block(block);
+        // What the prefilter found in the block and in each sentence.
+        let mut block_matches = SetMatches::default();
+        let mut sentence_matches: Vec<SetMatches> = if sentences {
+            block
+                .sentences
+                .iter()
+                .map(|_| SetMatches::default())
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (index, rule) in self.rules.iter().enumerate() {
             if rule.check.is_document_level() {
                 continue;
@@ -1184,11 +1244,19 @@ impl RuleSet for ValeStyles {
             // A rule that gives up is reported at the block's start, so
             // the finding stays with the block (the server caches per block).
             let at = block.span().start;
-            if rule.scope.matches(UnitKind::Block, &parts) {
+            if rule.scope.matches(UnitKind::Block, &parts)
+                && self
+                    .prefilter
+                    .may_match(index, block.text(), &mut block_matches)
+            {
                 self.run_unit(rule, &block_unit, source, severity, at, out);
             }
             if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
-                for sentence in &block.sentences {
+                for (sentence, matches) in block.sentences.iter().zip(&mut sentence_matches) {
+                    let text = &block.text()[sentence.clone()];
+                    if !self.prefilter.may_match(index, text, matches) {
+                        continue;
+                    }
                     let unit = Unit {
                         text: &block.text()[sentence.clone()],
                         base: sentence.start,

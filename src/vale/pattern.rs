@@ -30,6 +30,9 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Pattern {
     engine: Engine,
+    /// Whether the pattern keeps Unicode word boundaries (it spells
+    /// non-ASCII letters), which the lazy DFA cannot run on non-ASCII text.
+    unicode_boundaries: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +116,8 @@ fn give_up() {
 
 impl Pattern {
     pub fn compile(pattern: &str) -> Result<Pattern, String> {
-        let translated = if has_non_ascii_word_char(pattern) {
+        let unicode_boundaries = has_non_ascii_word_char(pattern);
+        let translated = if unicode_boundaries {
             pattern.to_owned()
         } else {
             ascii_boundaries(pattern)
@@ -125,6 +129,7 @@ impl Pattern {
         match fast {
             Ok(regex) => Ok(Pattern {
                 engine: Engine::Fast(regex),
+                unicode_boundaries,
             }),
             Err(fast_error) => {
                 let regex = fancy_regex::RegexBuilder::new(pattern)
@@ -153,8 +158,19 @@ impl Pattern {
                         anchored,
                         prefilter,
                     })),
+                    unicode_boundaries,
                 })
             }
+        }
+    }
+
+    /// The `regex` syntax of a pattern the fast engine runs with ASCII word
+    /// boundaries: one that can join a [`regex::RegexSet`] searching many
+    /// patterns in one pass (see [`PatternSet`]).
+    pub fn set_source(&self) -> Option<&str> {
+        match &self.engine {
+            Engine::Fast(regex) if !self.unicode_boundaries => Some(regex.as_str()),
+            _ => None,
         }
     }
 
@@ -228,6 +244,68 @@ impl Pattern {
             Engine::Fast(regex) => regex.captures_len(),
             Engine::Fancy(fancy) => fancy.regex.captures_len(),
         }
+    }
+}
+
+/// Many fast patterns searched together: whether any of some of them
+/// matches a text anywhere, each exactly as its own [`Pattern::is_match`]
+/// would say. The patterns are split into sets of [`SET_CHUNK`], so each
+/// set's lazy DFA stays small enough to keep its states, and a text is
+/// searched only with the sets asked about; a set that does not compile
+/// reports all of its patterns as matching.
+#[derive(Debug)]
+pub struct PatternSet {
+    sets: Vec<Option<regex::RegexSet>>,
+}
+
+/// What a [`PatternSet`] found in one text, set by set as it was asked.
+#[derive(Debug, Default)]
+pub struct SetMatches {
+    sets: Vec<Option<Vec<bool>>>,
+}
+
+/// Patterns per [`regex::RegexSet`] of a [`PatternSet`]. Measured on the
+/// seven public packages (docs/vale.md, "Speed"): 8 or 32 cost about the
+/// same, 64 makes the lazy DFA thrash and the check ten times slower.
+const SET_CHUNK: usize = 16;
+
+/// The lazy DFA cache of one set of a [`PatternSet`].
+const SET_DFA_LIMIT: usize = 8 * 1024 * 1024;
+
+impl PatternSet {
+    /// A set of patterns given by [`Pattern::set_source`].
+    pub fn new(sources: &[&str]) -> PatternSet {
+        let sets = sources
+            .chunks(SET_CHUNK)
+            .map(|chunk| {
+                regex::RegexSetBuilder::new(chunk)
+                    .size_limit(SIZE_LIMIT)
+                    .dfa_size_limit(SET_DFA_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .collect();
+        PatternSet { sets }
+    }
+
+    /// Whether one of the patterns numbered `patterns` matches somewhere in
+    /// `text`; `found` keeps what each set found in `text`.
+    pub fn any_match(&self, patterns: Range<usize>, text: &str, found: &mut SetMatches) -> bool {
+        found.sets.resize(self.sets.len(), None);
+        patterns.into_iter().any(|index| {
+            let (chunk, at) = (index / SET_CHUNK, index % SET_CHUNK);
+            let (Some(set), Some(slot)) = (self.sets.get(chunk), found.sets.get_mut(chunk)) else {
+                return true;
+            };
+            let matched = slot.get_or_insert_with(|| match set {
+                Some(set) => {
+                    let matches = set.matches(text);
+                    (0..set.len()).map(|k| matches.matched(k)).collect()
+                }
+                None => vec![true; SET_CHUNK],
+            });
+            matched.get(at).copied().unwrap_or(true)
+        })
     }
 }
 
@@ -505,6 +583,60 @@ mod tests {
         let (found, gave_up) = with_budget(|| fine.find_ranges("go go"));
         assert_eq!(found, std::slice::from_ref(&(0..5)));
         assert!(!gave_up);
+    }
+
+    #[test]
+    fn a_pattern_set_agrees_with_each_pattern() {
+        // More patterns than one set holds, with anchors, case and word
+        // boundaries: the set must say what each pattern says on its own.
+        let mut sources = vec![
+            r"(?m)^Note",
+            r"(?i)\b(?:very|really)\b",
+            r"(?m)\b(?:in order to)\b",
+            r"\d{4}-\d{2}",
+            r"(?m)end$",
+        ];
+        let words: Vec<String> = (0..SET_CHUNK + 4)
+            .map(|i| format!(r"(?m)\b(?:word{i})\b"))
+            .collect();
+        sources.extend(words.iter().map(String::as_str));
+        let patterns: Vec<Pattern> = sources
+            .iter()
+            .map(|p| Pattern::compile(p).unwrap())
+            .collect();
+        let set_sources: Vec<&str> = patterns.iter().filter_map(Pattern::set_source).collect();
+        assert_eq!(set_sources.len(), patterns.len());
+        let set = PatternSet::new(&set_sources);
+        let last = format!("word{}", SET_CHUNK + 2);
+        for text in [
+            "Note: it is Really done by 2024-05, the end",
+            "a note: in order to go, word3 and",
+            last.as_str(),
+            "nothing here at all",
+            "",
+        ] {
+            for (index, pattern) in patterns.iter().enumerate() {
+                let mut found = SetMatches::default();
+                assert_eq!(
+                    set.any_match(index..index + 1, text, &mut found),
+                    pattern.is_match(text),
+                    "pattern {} on {text:?}",
+                    sources[index]
+                );
+            }
+            let mut found = SetMatches::default();
+            assert_eq!(
+                set.any_match(0..patterns.len(), text, &mut found),
+                patterns.iter().any(|p| p.is_match(text)),
+            );
+        }
+        // A pattern with Unicode word boundaries stays out of sets.
+        assert!(
+            Pattern::compile(r"\bcafé\b")
+                .unwrap()
+                .set_source()
+                .is_none()
+        );
     }
 
     #[test]
