@@ -9,6 +9,25 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
 }
 
+/// The Flesch–Kincaid grade level: 0.39 × words per sentence + 11.8 ×
+/// syllables per word − 15.59; `None` without words or sentences.
+pub fn grade(words: usize, sentences: usize, syllables: usize) -> Option<f64> {
+    if words == 0 || sentences == 0 {
+        return None;
+    }
+    let words = words as f64;
+    Some(0.39 * words / sentences as f64 + 11.8 * syllables as f64 / words - 15.59)
+}
+
+/// `count` per 100 of `total` (0 when `total` is 0).
+pub fn per_100(count: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        100.0 * count as f64 / total as f64
+    }
+}
+
 /// English syllables in a word, by vowel groups with the usual corrections
 /// (silent final e, "-ed"/"-es" after most consonants); at least one per
 /// word. Allocation-free: it runs for every word of every paragraph.

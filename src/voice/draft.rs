@@ -183,29 +183,17 @@ impl DraftCounts {
 
     /// Flesch–Kincaid grade over the counted prose (as [`TextCounts::grade`]).
     pub fn grade(&self) -> Option<f64> {
-        if self.words == 0 || self.sentences == 0 {
-            return None;
-        }
-        let words = self.words as f64;
-        Some(0.39 * words / self.sentences as f64 + 11.8 * self.syllables as f64 / words - 15.59)
+        crate::text::grade(self.words, self.sentences, self.syllables)
     }
 
     /// A count per 100 words (0 without words).
     pub fn per_100_words(&self, count: usize) -> f64 {
-        if self.words == 0 {
-            0.0
-        } else {
-            100.0 * count as f64 / self.words as f64
-        }
+        crate::text::per_100(count, self.words)
     }
 
     /// A count per 100 sentences (0 without sentences).
     pub fn per_100_sentences(&self, count: usize) -> f64 {
-        if self.sentences == 0 {
-            0.0
-        } else {
-            100.0 * count as f64 / self.sentences as f64
-        }
+        crate::text::per_100(count, self.sentences)
     }
 }
 

@@ -311,31 +311,17 @@ impl TextCounts {
 
     /// Flesch–Kincaid grade over the counted prose.
     pub fn grade(&self) -> Option<f64> {
-        let sentences = self.sentence_lengths.len();
-        if self.words == 0 || sentences == 0 {
-            return None;
-        }
-        let words = self.words as f64;
-        Some(0.39 * words / sentences as f64 + 11.8 * self.syllables as f64 / words - 15.59)
+        crate::text::grade(self.words, self.sentence_lengths.len(), self.syllables)
     }
 
     /// A count per 100 words (0 without words).
     pub fn per_100_words(&self, count: usize) -> f64 {
-        if self.words == 0 {
-            0.0
-        } else {
-            100.0 * count as f64 / self.words as f64
-        }
+        crate::text::per_100(count, self.words)
     }
 
     /// A count per 100 sentences (0 without sentences).
     pub fn per_100_sentences(&self, count: usize) -> f64 {
-        let sentences = self.sentence_lengths.len();
-        if sentences == 0 {
-            0.0
-        } else {
-            100.0 * count as f64 / sentences as f64
-        }
+        crate::text::per_100(count, self.sentence_lengths.len())
     }
 
     /// Function-word frequencies per 1,000 words, in [`FUNCTION_WORDS`] order.

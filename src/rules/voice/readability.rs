@@ -92,11 +92,7 @@ impl TextStats {
 
     /// Flesch–Kincaid grade level; `None` with no words.
     pub fn grade(&self) -> Option<f64> {
-        if self.words == 0 || self.sentences == 0 {
-            return None;
-        }
-        let words = self.words as f64;
-        Some(0.39 * words / self.sentences as f64 + 11.8 * self.syllables as f64 / words - 15.59)
+        crate::text::grade(self.words, self.sentences, self.syllables)
     }
 }
 
