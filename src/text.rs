@@ -82,13 +82,6 @@ pub(crate) struct AsciiWord {
 /// is not ASCII. It runs for every word `voice/drift` and
 /// `voice/readability` read.
 pub(crate) fn ascii_word(word: &[u8]) -> Option<AsciiWord> {
-    if let Some(syllables) = lowercase_syllables(word) {
-        return Some(AsciiWord {
-            syllables,
-            has_upper: false,
-            has_apostrophe: false,
-        });
-    }
     let mut seen = 0u8;
     let mut letters = 0usize;
     let mut count = 0usize;
@@ -108,43 +101,6 @@ pub(crate) fn ascii_word(word: &[u8]) -> Option<AsciiWord> {
         has_upper: seen & UPPER != 0,
         has_apostrophe: seen & APOSTROPHE != 0,
     })
-}
-
-/// The syllables of the commonest word, four to eight lowercase ASCII
-/// letters, counted eight bytes at a time in one `u64` (the same count as
-/// the byte loop of [`ascii_word`]); `None` for any other word.
-fn lowercase_syllables(word: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let n = word.len();
-    if !(4..=8).contains(&n) {
-        return None;
-    }
-    let mut x = 0u64;
-    for (lane, &byte) in word.iter().enumerate() {
-        x |= u64::from(byte) << (8 * lane);
-    }
-    // The high bit of each of the word's lanes.
-    let used = HIGH >> (8 * (8 - n));
-    if x & HIGH != 0 {
-        return None; // not ASCII
-    }
-    // Every lane is below 0x80, so adding to it never carries into the next.
-    let at_least_a = x.wrapping_add(0x1F * ONES) & HIGH; // lane >= b'a'
-    let past_z = x.wrapping_add(0x05 * ONES) & HIGH; // lane >= b'{'
-    if at_least_a & !past_z & used != used {
-        return None;
-    }
-    let mut vowels = 0u64;
-    for vowel in [b'a', b'e', b'i', b'o', b'u', b'y'] {
-        // A lane of `x ^ vowel` is zero where the byte is that vowel.
-        let differs = (x ^ (u64::from(vowel) * ONES)).wrapping_add(0x7F * ONES);
-        vowels |= !differs & HIGH;
-    }
-    vowels &= used;
-    // A group starts at a vowel whose previous letter is not one.
-    let groups = (vowels & !(vowels << 8)).count_ones() as usize;
-    Some(ascii_corrections(word, n, groups))
 }
 
 /// The count of an ASCII word from its letters and vowel groups: digits
@@ -291,15 +247,6 @@ mod tests {
         /// The table-driven ASCII count is the general count, for any ASCII word.
         #[test]
         fn ascii_path_agrees_with_the_general_one(word in "[a-zA-Z0-9 .'-]{0,16}") {
-            proptest::prop_assert_eq!(
-                ascii_word(word.as_bytes()).map(|w| w.syllables),
-                Some(count_syllables(word.chars()))
-            );
-        }
-
-        /// So is the eight-bytes-at-a-time count of lowercase words.
-        #[test]
-        fn lowercase_path_agrees_with_the_general_one(word in "[a-z{|}~`@]{0,10}") {
             proptest::prop_assert_eq!(
                 ascii_word(word.as_bytes()).map(|w| w.syllables),
                 Some(count_syllables(word.chars()))

@@ -16,7 +16,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 
 use super::stats::{TextCounts, counts_as_prose, final_mark, is_contraction, normalise, person};
 use super::words::{SPELLING_PAIRS, WORD_PREFERENCES};
@@ -43,13 +43,12 @@ pub struct DraftCounts {
     pub marked_words: Vec<(usize, Range<usize>, &'static str)>,
 }
 
-/// Every spelling-pair or preference word, by its normalised form.
-static MARKED: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|| {
+/// Every spelling-pair or preference word (normalised).
+static MARKED: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     SPELLING_PAIRS
         .iter()
         .chain(WORD_PREFERENCES)
         .flat_map(|(a, b)| [*a, *b])
-        .map(|word| (word, word))
         .collect()
 });
 
@@ -58,7 +57,7 @@ static MARKED: LazyLock<FxHashMap<&'static str, &'static str>> = LazyLock::new(|
 /// hashing them.
 static MARKED_SHAPES: LazyLock<[u64; 256]> = LazyLock::new(|| {
     let mut shapes = [0u64; 256];
-    for word in MARKED.keys() {
+    for word in MARKED.iter() {
         shapes[usize::from(word.as_bytes()[0])] |= 1 << word.len().min(63);
     }
     shapes
@@ -70,9 +69,9 @@ fn may_be_marked(word: &str) -> bool {
         .is_some_and(|&b| MARKED_SHAPES[usize::from(b)] & (1 << word.len().min(63)) != 0)
 }
 
-/// Em dashes as [`TextCounts`] counts them: each `—`, and each ` -- ` (not
+/// Em dashes, as both [`TextCounts`] and [`DraftCounts`] count them: each `—`, and each ` -- ` (not
 /// overlapping another). Jumps between candidate bytes with `memchr`.
-fn em_dashes(text: &[u8]) -> usize {
+pub(crate) fn em_dashes(text: &[u8]) -> usize {
     let mut count = 0;
     let mut from = 0;
     // A ` -- ` cannot share the space that ended the one before.

@@ -257,7 +257,6 @@ impl TextCounts {
         }
         for c in text.chars() {
             match c {
-                '—' => self.em_dashes += 1,
                 '–' => self.en_dashes += 1,
                 ';' => self.semicolons += 1,
                 '(' => self.parentheses += 1,
@@ -265,7 +264,7 @@ impl TextCounts {
                 _ => {}
             }
         }
-        self.em_dashes += text.matches(" -- ").count();
+        self.em_dashes += super::draft::em_dashes(text.as_bytes());
     }
 
     fn add_word(&mut self, text: &str, range: Range<usize>) {
