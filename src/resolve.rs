@@ -263,11 +263,11 @@ impl Resolver {
             .platforms
             .iter()
             .filter(|_| self.refuse_unknown_platforms)
-            .find(|name| crate::rules::share::platforms::resolve(&guide, name).is_none())
+            .find(|name| crate::guide::platforms::resolve(&guide, name).is_none())
         {
             return Err(ResolveError::UnknownPlatform {
                 name: name.clone(),
-                known: crate::rules::share::platforms::known_names(),
+                known: crate::guide::platforms::known_names(),
                 guide: guide.source.to_string(),
             });
         }

@@ -28,7 +28,7 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::guide::stable_hash_hex;
+use crate::hash::stable_hash_hex;
 
 /// The entry format; part of every key, so a change of format is a miss.
 const FORMAT: &str = "copydesk-result-cache-1";

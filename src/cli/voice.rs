@@ -120,11 +120,8 @@ fn learn(args: LearnArgs) -> anyhow::Result<Status> {
 }
 
 fn read_profile(path: &Path) -> anyhow::Result<VoiceProfile> {
-    let text = crate::guide::project_files::read_regular_text(
-        path,
-        crate::guide::project_files::TEXT_FILE_LIMIT,
-    )
-    .map_err(|refusal| anyhow::anyhow!("{refusal}"))?;
+    let text = crate::project_files::read_regular_text(path, crate::project_files::TEXT_FILE_LIMIT)
+        .map_err(|refusal| anyhow::anyhow!("{refusal}"))?;
     VoiceProfile::from_toml(&text).with_context(|| format!("{}", path.display()))
 }
 

@@ -40,8 +40,8 @@ pub use sharing::*;
 
 // Below the guide: the Vale styles and voice profiles a guide loads read
 // their files and hash their text with these too.
-pub use crate::hash::{stable_hash, stable_hash_hex};
-pub use crate::project_files;
+use crate::hash::stable_hash_hex;
+use crate::project_files;
 
 use crate::finding::Severity;
 

@@ -39,7 +39,8 @@ use crate::diff::{unified_diff, word_edits_at};
 use crate::document::{Block, BlockKind, Document, DocumentKind};
 use crate::finding::quote;
 use crate::fix::{Applicability, Edit, EditError, Fix, Provenance, apply_edits};
-use crate::guide::{Guide, LlmConfig, stable_hash_hex};
+use crate::guide::{Guide, LlmConfig};
+use crate::hash::stable_hash_hex;
 use crate::project_files::Project;
 use crate::voice::VoiceProfile;
 

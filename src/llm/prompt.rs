@@ -8,7 +8,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::guide::{Guide, stable_hash_hex};
+use crate::guide::Guide;
+use crate::hash::stable_hash_hex;
 use crate::project_files::{Project, Refusal, TEXT_FILE_LIMIT};
 
 const SYSTEM: &str = include_str!("../../prompts/system.md");

@@ -225,10 +225,6 @@ pub fn check(grant: Option<&Grant>) -> Result<(), TrustError> {
     }
 }
 
-// Which variables a guide may name in `api_key_env` is part of reading the
-// guide (`[llm]` is validated at load time), so the rule lives there.
-pub use crate::guide::{FORBIDDEN_KEY_NAMES, FORBIDDEN_KEY_PREFIXES, key_name_allowed};
-
 impl LlmConfig {
     /// Whether this section chooses where requests go or what they carry:
     /// `base_url`, `api_key_env`, Azure's `api_version`/`deployment`, or

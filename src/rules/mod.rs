@@ -41,7 +41,6 @@ pub use crate::guide::catalog::{
     Category, RuleMeta, closest_rule_id, default_fragments, is_builtin_selector, is_known_selector,
     is_selector_of, table_keys, unknown_selector_hint,
 };
-pub(crate) use crate::text::edit_distance;
 
 /// Declare a rule's metadata; the doc comment becomes its documentation.
 /// A table rule also names its settings key (`table`) and its built-in

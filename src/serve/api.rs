@@ -18,12 +18,12 @@ use super::{AppState, preview, refuse, thread};
 use crate::check::{CheckOptions, Checker};
 use crate::document::DocumentKind;
 use crate::files::{self, WriteError};
+use crate::guide::platforms;
 use crate::llm::review::{self, Budget, ReviewOptions};
 use crate::llm::{Action, Draft, Engine, TightenTarget};
 use crate::output::{FileReport, JSON_VERSION, file_json};
 use crate::resolve::{Engines, ModelLayers, Resolver};
 use crate::rules::share::counting::measure;
-use crate::rules::share::platforms;
 use crate::rules::share::rendered::RenderedPost;
 
 const INDEX: &str = include_str!("page/index.html");

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::rules::share::platforms::Platform;
+use crate::guide::platforms::Platform;
 use crate::rules::share::rendered::RenderedPost;
 use crate::rules::share::tags;
 
@@ -150,7 +150,7 @@ fn host(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::document::{Document, DocumentKind};
-    use crate::rules::share::platforms;
+    use crate::guide::platforms;
 
     fn of(text: &str, platform: &str) -> (String, Preview) {
         let document = Document::parse(text, DocumentKind::Markdown);

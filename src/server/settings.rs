@@ -150,7 +150,7 @@ impl Settings {
                     "copydesk: the setting copydesk.{key} is not read by the language server, ignored: turn rules on and off under [rules] in the guide"
                 ));
             } else if let Some(near) = KNOWN.iter().find(|known| {
-                crate::rules::edit_distance(&known.to_lowercase(), &key.to_lowercase()) <= 2
+                crate::text::edit_distance(&known.to_lowercase(), &key.to_lowercase()) <= 2
             }) {
                 warnings.push(format!(
                     "copydesk: unknown setting copydesk.{key}, ignored; did you mean copydesk.{near}?"

@@ -22,7 +22,7 @@ use crate::check::Checker;
 use crate::document::{ColumnUnit, Document, DocumentKind, LineCol, LineIndex};
 use crate::finding::Finding;
 use crate::guide::Guide;
-use crate::rules::share::platforms;
+use crate::guide::platforms;
 
 /// Something to send to the client, in order.
 #[derive(Debug)]

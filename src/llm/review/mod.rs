@@ -45,7 +45,8 @@ use crate::document::prose::PLACEHOLDER;
 use crate::document::{Block, BlockKind, Document};
 use crate::finding::{Finding, quote};
 use crate::fix::{Applicability, Edit, Fix, Provenance};
-use crate::guide::{Confidence, Guide, ReviewQuestion, stable_hash_hex};
+use crate::guide::{Confidence, Guide, ReviewQuestion};
+use crate::hash::stable_hash_hex;
 
 /// The rule id prefix of every review finding.
 pub const RULE_PREFIX: &str = "review/";

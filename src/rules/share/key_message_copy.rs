@@ -137,7 +137,7 @@ fn shingles(words: &[Word]) -> Vec<u64> {
         .windows(size)
         .map(|window| {
             let parts: Vec<&[u8]> = window.iter().map(|w| w.text.as_bytes()).collect();
-            crate::guide::stable_hash(&parts)
+            crate::hash::stable_hash(&parts)
         })
         .collect()
 }

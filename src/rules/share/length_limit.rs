@@ -4,9 +4,9 @@ use crate::guide::{Counting, Guide};
 use crate::rules::{Context, Rule, RuleFactory, RuleMeta};
 
 use super::counting::measure;
-use super::platforms::{self, Platform};
 use super::rendered::RenderedPost;
 use super::{post_span, tags};
+use crate::guide::platforms::{self, Platform};
 
 declare_rule! {
     /// ## What it does

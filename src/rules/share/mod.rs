@@ -21,10 +21,6 @@ pub mod rendered;
 pub mod tags;
 mod words;
 
-// The platform table is a built-in [sharing] setting, which the guide
-// checks `[sharing] platforms` against; kept at its old path.
-pub use crate::guide::platforms;
-
 use std::ops::Range;
 
 use crate::document::{Block, Document};

@@ -19,8 +19,8 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use super::platforms::{self, Platform};
 use crate::document::Document;
+use crate::guide::platforms::{self, Platform};
 use crate::guide::{AuthorRelationship, Guide};
 
 /// Where the platform list came from.

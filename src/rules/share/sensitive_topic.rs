@@ -227,9 +227,10 @@ fn names_categories(block: &Block, found: &std::ops::Range<usize>) -> bool {
         if word.start < sentence.start || word.end > sentence.end {
             continue;
         }
-        let word = prose[word.clone()].to_lowercase();
-        categories += usize::from(CATEGORIES.contains(&word.as_str()));
-        cue |= ADVICE_CUES.contains(&word.as_str());
+        let word = &prose[word.clone()];
+        let is = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
+        categories += usize::from(is(CATEGORIES));
+        cue |= is(ADVICE_CUES);
     }
     categories >= 3 || (categories >= 2 && cue)
 }
