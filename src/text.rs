@@ -81,27 +81,58 @@ pub(crate) struct AsciiWord {
 /// pass, with the two facts `voice/drift` needs next; `None` when the word
 /// is not ASCII. It runs for every word `voice/drift` and
 /// `voice/readability` read.
+#[inline]
 pub(crate) fn ascii_word(word: &[u8]) -> Option<AsciiWord> {
-    let mut seen = 0u8;
-    let mut letters = 0usize;
-    let mut count = 0usize;
-    let mut previous_vowel = 0u8;
+    // The pass is a table walk: `state` is 256 after a vowel letter, else 0.
+    let mut sums = 0u64;
+    let mut seen = 0u64;
+    let mut state = 0usize;
     for &byte in word {
-        let class = ASCII_CLASS[usize::from(byte)];
-        seen |= class;
-        if class & LETTER != 0 {
-            letters += 1;
-            let vowel = (class & VOWEL) >> 1;
-            count += usize::from(vowel & !previous_vowel & 1);
-            previous_vowel = vowel;
-        }
+        let step = STEP[state | usize::from(byte)];
+        sums += step & SUMS;
+        seen |= step;
+        state = ((step >> AFTER_VOWEL_SHIFT) & 256) as usize;
     }
-    (seen & NOT_ASCII == 0).then(|| AsciiWord {
-        syllables: ascii_corrections(word, letters, count),
-        has_upper: seen & UPPER != 0,
-        has_apostrophe: seen & APOSTROPHE != 0,
+    let class = (seen >> CLASS_SHIFT) as u8;
+    let letters = (sums & u64::from(u32::MAX)) as usize;
+    let groups = (sums >> 32 & u64::from(u16::MAX)) as usize;
+    (class & NOT_ASCII == 0).then(|| AsciiWord {
+        syllables: ascii_corrections(word, letters, groups),
+        has_upper: class & UPPER != 0,
+        has_apostrophe: class & APOSTROPHE != 0,
     })
 }
+
+/// [`STEP`]'s fields: a letter adds 1 to bits 0–31, a vowel after a
+/// non-vowel letter (or at the start) 1 to bits 32–47; bit 48 is set after
+/// a vowel letter (a non-letter keeps the state); bits 56–63 hold the
+/// byte's class.
+const SUMS: u64 = (1 << 48) - 1;
+const AFTER_VOWEL_SHIFT: u32 = 40;
+const CLASS_SHIFT: u32 = 56;
+static STEP: [u64; 512] = {
+    let mut table = [0u64; 512];
+    let mut i = 0;
+    while i < 512 {
+        let after_vowel = i >= 256;
+        let class = ASCII_CLASS[i % 256];
+        let mut step = (class as u64) << CLASS_SHIFT;
+        if class & LETTER != 0 {
+            step |= 1;
+            if class & VOWEL != 0 {
+                step |= 1 << 48;
+                if !after_vowel {
+                    step |= 1 << 32;
+                }
+            }
+        } else if after_vowel {
+            step |= 1 << 48;
+        }
+        table[i] = step;
+        i += 1;
+    }
+    table
+};
 
 /// The count of an ASCII word from its letters and vowel groups: digits
 /// alone count one, short words one, a silent final e or "-ed"/"-es" one

@@ -18,10 +18,12 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashSet;
 
-use super::stats::{TextCounts, counts_as_prose, final_mark, is_contraction, normalise, person};
+use super::stats::{
+    PERSON_WORDS, TextCounts, counts_as_prose, final_mark, is_contraction, normalise, person,
+};
 use super::words::{SPELLING_PAIRS, WORD_PREFERENCES};
 use crate::document::{Block, Document};
-use crate::text::{ascii_word, syllables};
+use crate::text::{AsciiWord, ascii_word, syllables};
 
 /// The figures of a draft that `voice/drift` compares with a profile.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -52,22 +54,66 @@ static MARKED: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// For each first byte of a marked word, the word lengths it comes in (bit
-/// n for n bytes, 63 for longer): a test that turns most words away before
-/// hashing them.
-static MARKED_SHAPES: LazyLock<[u64; 256]> = LazyLock::new(|| {
-    let mut shapes = [0u64; 256];
-    for word in MARKED.iter() {
-        shapes[usize::from(word.as_bytes()[0])] |= 1 << word.len().min(63);
+/// A quick, conservative test of whether a lowercase ASCII word can be in
+/// a fixed list: a bit for each (first byte, length, last byte) of the
+/// list's words, with bytes folded to their low five bits (so `A` and `a`
+/// share one) and lengths over 31 together. A word that fails is not in the
+/// list; one that passes may be, and is looked up. Built at compile time.
+struct Shapes([[u32; 32]; 32]);
+
+impl Shapes {
+    const fn empty() -> Shapes {
+        Shapes([[0; 32]; 32])
+    }
+
+    const fn with(mut self, word: &str) -> Shapes {
+        if let [first, .., last] | [first @ last] = word.as_bytes() {
+            let len = if word.len() < 31 { word.len() } else { 31 };
+            self.0[(*first & 31) as usize][len] |= 1 << (*last & 31);
+        }
+        self
+    }
+
+    /// Whether a word of these bytes (in either case) may be in the list.
+    #[inline]
+    fn may_hold(&self, word: &[u8]) -> bool {
+        match word {
+            [first, .., last] | [first @ last] => {
+                self.0[usize::from(first & 31)][word.len().min(31)] & (1 << (last & 31)) != 0
+            }
+            [] => false,
+        }
+    }
+}
+
+/// The shapes of every marked word (spelling pairs, word preferences).
+static MARKED_SHAPES: Shapes = {
+    let mut shapes = Shapes::empty();
+    let mut i = 0;
+    while i < SPELLING_PAIRS.len() {
+        shapes = shapes.with(SPELLING_PAIRS[i].0).with(SPELLING_PAIRS[i].1);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < WORD_PREFERENCES.len() {
+        shapes = shapes
+            .with(WORD_PREFERENCES[i].0)
+            .with(WORD_PREFERENCES[i].1);
+        i += 1;
     }
     shapes
-});
+};
 
-fn may_be_marked(word: &str) -> bool {
-    word.as_bytes()
-        .first()
-        .is_some_and(|&b| MARKED_SHAPES[usize::from(b)] & (1 << word.len().min(63)) != 0)
-}
+/// The shapes of [`person`]'s words.
+static PERSON_SHAPES: Shapes = {
+    let mut shapes = Shapes::empty();
+    let mut i = 0;
+    while i < PERSON_WORDS.len() {
+        shapes = shapes.with(PERSON_WORDS[i].0);
+        i += 1;
+    }
+    shapes
+};
 
 /// Em dashes, as both [`TextCounts`] and [`DraftCounts`] count them: each `—`, and each ` -- ` (not
 /// overlapping another). Jumps between candidate bytes with `memchr`.
@@ -129,47 +175,69 @@ impl DraftCounts {
                 self.exclamations += 1;
             }
         }
+        let bytes = text.as_bytes();
         for range in &block.words {
-            self.add_word(index, text, range.clone());
+            match bytes.get(range.clone()).and_then(ascii_word) {
+                Some(facts) => self.add_ascii_word(index, text, range.clone(), &facts),
+                None => self.add_other_word(index, text, range.clone()),
+            }
         }
         self.em_dashes += em_dashes(text.as_bytes());
     }
 
-    fn add_word(&mut self, block: usize, text: &str, range: Range<usize>) {
+    /// An ASCII word: most words, so the tests that need the lowercased word
+    /// run only when its length, first letter or apostrophe says it may be
+    /// a contraction, a person word or a marked word.
+    #[inline]
+    fn add_ascii_word(&mut self, block: usize, text: &str, range: Range<usize>, facts: &AsciiWord) {
+        self.syllables += facts.syllables;
+        let bytes = &text.as_bytes()[range.clone()];
+        if !(facts.has_apostrophe || PERSON_SHAPES.may_hold(bytes) || MARKED_SHAPES.may_hold(bytes))
+        {
+            return;
+        }
         let raw = &text[range.clone()];
         let mut buffer = [0u8; 24];
-        let (word, has_apostrophe) = match ascii_word(raw.as_bytes()) {
-            Some(facts) => {
-                self.syllables += facts.syllables;
-                let word = match facts.has_upper {
-                    false => std::borrow::Cow::Borrowed(raw),
-                    true => match lowercase_ascii(raw, &mut buffer) {
-                        Some(lower) => std::borrow::Cow::Borrowed(lower),
-                        None => normalise(raw),
-                    },
-                };
-                (word, facts.has_apostrophe)
-            }
-            None => {
-                self.syllables += syllables(raw);
-                let word = normalise(raw);
-                let has_apostrophe = word.contains('\'');
-                (word, has_apostrophe)
-            }
+        let word = match facts.has_upper {
+            false => std::borrow::Cow::Borrowed(raw),
+            true => match lowercase_ascii(raw, &mut buffer) {
+                Some(lower) => std::borrow::Cow::Borrowed(lower),
+                None => normalise(raw),
+            },
         };
-        if has_apostrophe && is_contraction(&word) {
+        self.add_lowercase_word(block, range, &word, facts.has_apostrophe);
+    }
+
+    /// A word with a character outside ASCII (accents, curly apostrophes).
+    fn add_other_word(&mut self, block: usize, text: &str, range: Range<usize>) {
+        let raw = &text[range.clone()];
+        self.syllables += syllables(raw);
+        let word = normalise(raw);
+        let has_apostrophe = word.contains('\'');
+        self.add_lowercase_word(block, range, &word, has_apostrophe);
+    }
+
+    #[inline]
+    fn add_lowercase_word(
+        &mut self,
+        block: usize,
+        range: Range<usize>,
+        word: &str,
+        has_apostrophe: bool,
+    ) {
+        if has_apostrophe && is_contraction(word) {
             self.contractions += 1;
         }
-        if may_be_person(&word) {
-            match person(&word) {
+        if PERSON_SHAPES.may_hold(word.as_bytes()) {
+            match person(word) {
                 Some(0) => self.first_person_singular += 1,
                 Some(1) => self.first_person_plural += 1,
                 Some(_) => self.second_person += 1,
                 None => {}
             }
         }
-        if may_be_marked(&word)
-            && let Some(key) = MARKED.get(&*word)
+        if MARKED_SHAPES.may_hold(word.as_bytes())
+            && let Some(key) = MARKED.get(word)
         {
             self.marked_words.push((block, range, key));
         }
@@ -205,16 +273,6 @@ fn lowercase_ascii<'a>(word: &'a str, buffer: &'a mut [u8; 24]) -> Option<&'a st
         *to = from.to_ascii_lowercase();
     }
     std::str::from_utf8(target).ok()
-}
-
-/// Whether a normalised word can be one of [`person`]'s: they start with
-/// i, m, o, u, w, y or l ("let's") and have at most nine bytes.
-fn may_be_person(word: &str) -> bool {
-    word.len() <= 9
-        && matches!(
-            word.as_bytes().first(),
-            Some(b'i' | b'm' | b'o' | b'u' | b'w' | b'y' | b'l')
-        )
 }
 
 impl From<&TextCounts> for DraftCounts {
@@ -275,11 +333,37 @@ mod tests {
         assert!(words.contains(&(1, "colour")), "{words:?}");
     }
 
+    #[test]
+    fn shapes_never_turn_a_listed_word_away() {
+        for (word, _) in PERSON_WORDS {
+            for form in [word.to_string(), word.to_uppercase(), capitalised(word)] {
+                assert!(PERSON_SHAPES.may_hold(form.as_bytes()), "{form}");
+            }
+        }
+        for word in MARKED.iter() {
+            for form in [word.to_string(), word.to_uppercase(), capitalised(word)] {
+                assert!(MARKED_SHAPES.may_hold(form.as_bytes()), "{form}");
+            }
+        }
+        // And they do turn the common words away.
+        for word in ["the", "and", "of", "in", "with", "was", "most", "It"] {
+            assert!(!PERSON_SHAPES.may_hold(word.as_bytes()), "{word}");
+        }
+    }
+
+    fn capitalised(word: &str) -> String {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
     proptest::proptest! {
         /// Any text: words, capitals, apostrophes both ways, dashes, marks.
         #[test]
         fn agrees_with_the_full_pass(
-            text in r"([A-Za-zéü’' ]{0,12}(utilise|Colour|We|I'm|don’t|YOU|—| -- |[.!?,;]|\n\n|- |# |> )){0,30}"
+            text in r"([A-Za-zéü’' ]{0,12}(utilise|Colour|We|I'm|don’t|YOU|Ours|LET'S|yourself|Mine|—| -- |[.!?,;]|\n\n|- |# |> )){0,30}"
         ) {
             same_as_full_counts(&text);
         }

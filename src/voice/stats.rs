@@ -125,14 +125,26 @@ pub fn is_contraction(word: &str) -> bool {
         || S_FORMS.contains(&word)
 }
 
-pub(crate) fn person(word: &str) -> Option<u8> {
-    match word {
-        "i" | "me" | "my" | "mine" | "myself" | "i'm" | "i've" | "i'd" | "i'll" => Some(0),
-        "we" | "us" | "our" | "ours" | "ourselves" | "we're" | "we've" | "we'll" | "we'd"
-        | "let's" => Some(1),
-        "you" | "your" | "yours" | "yourself" | "you're" | "you've" | "you'll" | "you'd" => Some(2),
-        _ => None,
-    }
+/// Person words, each with its person (0: I, 1: we, 2: you), written once
+/// for [`person`] and for [`PERSON_WORDS`] (the list `voice::draft` builds
+/// its word filter from).
+macro_rules! person_words {
+    ($($person:literal => [$($word:literal),* $(,)?]),* $(,)?) => {
+        pub(crate) const PERSON_WORDS: &[(&str, u8)] = &[$($(($word, $person),)*)*];
+
+        pub(crate) fn person(word: &str) -> Option<u8> {
+            match word {
+                $($($word)|* => Some($person),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+person_words! {
+    0 => ["i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"],
+    1 => ["we", "us", "our", "ours", "ourselves", "we're", "we've", "we'll", "we'd", "let's"],
+    2 => ["you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"],
 }
 
 fn is_emoji(c: char) -> bool {
