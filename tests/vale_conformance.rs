@@ -368,6 +368,10 @@ struct Outcome {
     matched_lines: usize,
     extra_lines: usize,
     why: String,
+    /// The inputs' formats copydesk does not parse (it reads them as text).
+    unparsed: Vec<&'static str>,
+    /// Whether every line missing or extra is a spelling rule's.
+    spelling_only: bool,
 }
 
 /// The scratch folder and the test data its links point to, in
@@ -416,6 +420,11 @@ fn run_scenario(root: &Path, scenario: &Scenario) -> Outcome {
                     && exts
                         .iter()
                         .all(|e| ["md", "txt", "mdx", "markdown"].contains(&e.as_str()));
+                for name in exts.iter().filter_map(|e| unparsed_format(e)) {
+                    if !outcome.unparsed.contains(&name) {
+                        outcome.unparsed.push(name);
+                    }
+                }
                 let mut args = copydesk_args(vale_args);
                 let mut command = common::copydesk();
                 // `I run cat FILE EXT`: the file on standard input.
@@ -473,6 +482,11 @@ fn run_scenario(root: &Path, scenario: &Scenario) -> Outcome {
                     outcome.pass = false;
                     if outcome.why.is_empty() {
                         outcome.why = diff_summary(&expected, &actual, stderr);
+                        outcome.spelling_only = expected
+                            .iter()
+                            .filter(|l| !actual.contains(l))
+                            .chain(actual.iter().filter(|l| !expected.contains(l)))
+                            .all(|l| l.contains("Spelling"));
                     }
                 }
             }
@@ -503,6 +517,37 @@ fn run_scenario(root: &Path, scenario: &Scenario) -> Outcome {
         }
     }
     outcome
+}
+
+/// The name of a format Vale parses and copydesk reads as plain text, by
+/// file extension; `None` for Markdown, MDX and text.
+fn unparsed_format(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "md" | "markdown" | "mdx" | "txt" | "" => return None,
+        "adoc" | "asciidoc" => "AsciiDoc",
+        "rst" => "reStructuredText",
+        "html" | "htm" => "HTML",
+        "org" => "Org",
+        "xml" | "dita" => "XML/DITA",
+        "tex" => "LaTeX",
+        _ => "code comments",
+    })
+}
+
+/// Why a scenario fails, with its cause first where the runner can tell it:
+/// an input format copydesk does not parse, or only spelling lines differing
+/// (the bundled dictionary is not Vale's en_US-web).
+fn failure_cause(o: &Outcome) -> String {
+    if o.why.starts_with("not supported") {
+        return o.why.clone();
+    }
+    if !o.unparsed.is_empty() {
+        return format!("format not parsed ({}): {}", o.unparsed.join(", "), o.why);
+    }
+    if o.spelling_only {
+        return format!("dictionary (not Vale's en_US-web): {}", o.why);
+    }
+    o.why.clone()
 }
 
 fn diff_summary(expected: &[&str], actual: &[&str], stderr: &str) -> String {
@@ -587,7 +632,7 @@ fn run_all(testdata: &Path) -> (String, Vec<(String, Outcome)>) {
             o.matched_lines,
             o.expected_lines,
             o.extra_lines,
-            o.why.replace('|', "\\|")
+            failure_cause(o).replace('|', "\\|")
         );
     }
     let mut totals: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
