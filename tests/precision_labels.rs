@@ -25,7 +25,6 @@ use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -38,32 +37,10 @@ const FIX_COLUMNS: [&str; 7] = [
     "file", "rule", "quote", "context", "after", "verdict", "why",
 ];
 
-/// A corpus folder: `$variable`, else `../shared/corpus/<folder>` beside
-/// the repository, or beside the main checkout when this is a git worktree.
-fn corpus_at(variable: &str, folder: &str) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(variable) {
-        return Some(PathBuf::from(path)).filter(|p| p.is_dir());
-    }
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates = vec![repo.join("../shared/corpus").join(folder)];
-    if let Ok(out) = Command::new("git")
-        .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
-        .current_dir(repo)
-        .output()
-        && out.status.success()
-    {
-        let common_dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if let Some(main) = common_dir.parent() {
-            candidates.push(main.join("../shared/corpus").join(folder));
-        }
-    }
-    candidates.into_iter().find(|p| p.is_dir())
-}
-
 /// The development set (`../shared/corpus/real`), or `None` after a visible
 /// skip (a failure under `COPYDESK_REQUIRE_E2E=1`).
 fn corpus_or_skip() -> Option<PathBuf> {
-    let found = corpus_at("COPYDESK_REAL_CORPUS", "real");
+    let found = common::corpus_at("COPYDESK_REAL_CORPUS", "real");
     if found.is_none() {
         common::skip(
             "the real-writing corpus (../shared/corpus/real, or COPYDESK_REAL_CORPUS) is not there",
@@ -381,7 +358,7 @@ fn the_default_run_meets_the_labels() {
 /// levels are chosen on both sets together (docs/precision.md).
 #[test]
 fn the_default_run_meets_the_held_out_labels() {
-    let Some(root) = corpus_at("COPYDESK_HELDOUT_CORPUS", "voices") else {
+    let Some(root) = common::corpus_at("COPYDESK_HELDOUT_CORPUS", "voices") else {
         common::skip(
             "the held-out corpus (../shared/corpus/voices, or COPYDESK_HELDOUT_CORPUS) is not there",
         );

@@ -224,16 +224,11 @@ fn guide_profile_outside_the_project_is_refused() {
 }
 
 pub(crate) fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/voices");
-    if dir.is_dir() {
-        return Some(dir);
+    let dir = common::corpus_at("COPYDESK_VOICES_CORPUS", "voices");
+    if dir.is_none() {
+        common::skip("../shared/corpus/voices is absent: attribution not measured");
     }
-    let shared = PathBuf::from("/work/shared/corpus/voices");
-    if shared.is_dir() {
-        return Some(shared);
-    }
-    common::skip("../shared/corpus/voices is absent: attribution not measured");
-    None
+    dir
 }
 
 /// The date in a post's `path = "…/YYYY/MM/DD/…"` front matter.

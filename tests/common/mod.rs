@@ -121,3 +121,25 @@ pub fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A corpus folder: `$variable`, else `../shared/corpus/<folder>` beside
+/// the repository, or beside the main checkout when this is a git worktree.
+pub fn corpus_at(variable: &str, folder: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
+        return Some(PathBuf::from(path)).filter(|p| p.is_dir());
+    }
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut candidates = vec![repo.join("../shared/corpus").join(folder)];
+    if let Ok(out) = Command::new("git")
+        .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
+        .current_dir(repo)
+        .output()
+        && out.status.success()
+    {
+        let common_dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if let Some(main) = common_dir.parent() {
+            candidates.push(main.join("../shared/corpus").join(folder));
+        }
+    }
+    candidates.into_iter().find(|p| p.is_dir())
+}
