@@ -26,6 +26,7 @@ mod pattern;
 mod rule;
 pub mod rule_set;
 mod scope;
+mod script;
 pub(crate) mod spelling;
 mod yaml;
 
