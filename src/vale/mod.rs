@@ -5,9 +5,10 @@
 //! vocabularies (`config/vocabularies/<Name>/accept.txt`, `reject.txt`) and
 //! Vale's built-in `Vale` style, and compiles every rule once. All file
 //! reading happens there, when the guide is loaded; errors name the file
-//! (and line). Rules copydesk cannot run (`script`, `sequence` with
-//! part-of-speech tags, `spelling` without a dictionary on disk, patterns
-//! its regex engines reject) are skipped and reported once as warnings.
+//! (and line). Rules copydesk cannot run (a `script` using what its Tengo
+//! interpreter lacks, `sequence` with part-of-speech tags, `spelling`
+//! without a dictionary on disk, patterns its regex engines reject) are
+//! skipped and reported once as warnings.
 //!
 //! Checking is pure: [`ValeStyles`] is a [`RuleSet`] the checker runs next
 //! to the built-in rules. Which rules run for a file, and at which level,
