@@ -239,7 +239,7 @@ impl Resolver {
                 };
                 if module.as_deref() == Some("text") && !FUNCTIONS.contains(&member.as_str()) {
                     return Err(ScriptError::compile(
-                        expr.pos,
+                        inner.pos,
                         format!(
                             "text.{member} is not a function of Tengo's text module that copydesk runs"
                         ),

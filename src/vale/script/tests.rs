@@ -306,7 +306,7 @@ fn only_the_text_module_is_available() {
     let error = failure("m := import(\"json\")");
     assert!(error.message.contains("not supported"), "{error}");
     let error = failure("text := import(\"text\")\n\nx := text.no_such_thing(scope)");
-    assert_eq!((error.pos.line, error.pos.column), (3, 10));
+    assert_eq!((error.pos.line, error.pos.column), (3, 6));
     assert!(error.message.contains("text.no_such_thing"), "{error}");
 }
 
