@@ -159,10 +159,7 @@ impl Parser {
     fn enter(&mut self) -> Parsed<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ScriptError::compile(
-                self.pos(),
-                format!("the script nests more than {MAX_DEPTH} levels deep"),
-            ));
+            return Err(too_deep(self.pos()));
         }
         Ok(())
     }
@@ -422,10 +419,7 @@ impl Parser {
             let pos = self.advance().pos;
             chain += 1;
             if self.depth + chain > MAX_DEPTH {
-                return Err(ScriptError::compile(
-                    pos,
-                    format!("the script nests more than {MAX_DEPTH} levels deep"),
-                ));
+                return Err(too_deep(pos));
             }
             self.enter()?;
             let right = self.binary(prec + 1)?;
@@ -500,10 +494,7 @@ impl Parser {
             // Each link of a chain nests one level in the tree.
             chain += 1;
             if self.depth + chain > MAX_DEPTH {
-                return Err(ScriptError::compile(
-                    pos,
-                    format!("the script nests more than {MAX_DEPTH} levels deep"),
-                ));
+                return Err(too_deep(pos));
             }
             expr = Expr { kind, pos };
         }
@@ -664,6 +655,13 @@ impl Parser {
         self.no_map = saved;
         Ok(entries)
     }
+}
+
+fn too_deep(pos: Pos) -> ScriptError {
+    ScriptError::compile(
+        pos,
+        format!("the script nests more than {MAX_DEPTH} levels deep"),
+    )
 }
 
 fn check_target(target: &Expr) -> Parsed<()> {
