@@ -40,8 +40,118 @@ pub const BUILTINS: &[&str] = &[
 const VALUE_BYTES: usize = 24;
 const CONTAINER_BYTES: usize = 64;
 
-pub type Array = Rc<RefCell<Vec<Value>>>;
-pub type Map = Rc<RefCell<BTreeMap<String, Value>>>;
+pub type Array = Rc<Items>;
+pub type Map = Rc<Entries>;
+
+/// An array's elements. Dropping a value never recurses (see
+/// [`drop_flat`]): a script may nest arrays a million deep.
+#[derive(Debug, Default)]
+pub struct Items(RefCell<Vec<Value>>);
+
+/// A map's entries (sorted by key, so iteration is stable).
+#[derive(Debug, Default)]
+pub struct Entries(RefCell<BTreeMap<String, Value>>);
+
+/// The value an `error(…)` holds.
+#[derive(Debug)]
+pub struct Boxed(Value);
+
+impl std::ops::Deref for Items {
+    type Target = RefCell<Vec<Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Entries {
+    type Target = RefCell<BTreeMap<String, Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for Items {
+    fn drop(&mut self) {
+        drop_flat(self.0.get_mut().drain(..).map(Part::Value).collect());
+    }
+}
+
+impl Drop for Entries {
+    fn drop(&mut self) {
+        let entries = std::mem::take(self.0.get_mut());
+        drop_flat(entries.into_values().map(Part::Value).collect());
+    }
+}
+
+impl Drop for Boxed {
+    fn drop(&mut self) {
+        drop_flat(vec![Part::Value(std::mem::replace(
+            &mut self.0,
+            Value::Undefined,
+        ))]);
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        let mut parts: Vec<Part> = self
+            .vars
+            .get_mut()
+            .drain()
+            .map(|(_, v)| Part::Value(v))
+            .collect();
+        parts.extend(self.parent.take().map(Part::Env));
+        drop_flat(parts);
+    }
+}
+
+/// Something a dropped value held.
+enum Part {
+    Value(Value),
+    Env(Rc<Env>),
+}
+
+/// Drop values with a worklist instead of recursion: what the last
+/// reference to a container held is moved onto the list before the
+/// container itself goes, so no drop nests inside another.
+fn drop_flat(mut parts: Vec<Part>) {
+    while let Some(part) = parts.pop() {
+        match part {
+            Part::Value(Value::Array(rc)) => {
+                if let Ok(items) = Rc::try_unwrap(rc) {
+                    parts.extend(items.0.borrow_mut().drain(..).map(Part::Value));
+                }
+            }
+            Part::Value(Value::Map(rc)) => {
+                if let Ok(entries) = Rc::try_unwrap(rc) {
+                    let taken = std::mem::take(&mut *entries.0.borrow_mut());
+                    parts.extend(taken.into_values().map(Part::Value));
+                }
+            }
+            Part::Value(Value::Error(rc)) => {
+                if let Ok(mut boxed) = Rc::try_unwrap(rc) {
+                    parts.push(Part::Value(std::mem::replace(
+                        &mut boxed.0,
+                        Value::Undefined,
+                    )));
+                }
+            }
+            Part::Value(Value::Func(rc)) => {
+                if let Ok(closure) = Rc::try_unwrap(rc) {
+                    parts.push(Part::Env(closure.env));
+                }
+            }
+            Part::Env(rc) => {
+                if let Ok(env) = Rc::try_unwrap(rc) {
+                    let mut env = env;
+                    parts.extend(env.vars.get_mut().drain().map(|(_, v)| Part::Value(v)));
+                    parts.extend(env.parent.take().map(Part::Env));
+                }
+            }
+            Part::Value(_) => {}
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -58,7 +168,7 @@ pub enum Value {
     /// `import("text")`.
     TextModule,
     TextFn(&'static str),
-    Error(Rc<Value>),
+    Error(Rc<Boxed>),
 }
 
 #[derive(Debug)]
@@ -110,6 +220,11 @@ impl Value {
         Value::Str(Arc::from(text))
     }
 
+    /// `error(inner)`.
+    pub fn error(inner: Value) -> Value {
+        Value::Error(Rc::new(Boxed(inner)))
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Undefined => "undefined",
@@ -142,45 +257,64 @@ impl Value {
         }
     }
 
-    /// Tengo's `String()`: how a value prints inside others (strings
-    /// quoted).
-    pub fn repr(&self) -> String {
-        match self {
-            Value::Str(s) => quote(s),
-            other => other.display(),
-        }
-    }
-
     /// Tengo's `ToString` for a defined value: strings as they are.
     pub fn display(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, 0, false);
+        out
+    }
+
+    /// Print into `out`, at most about [`LONGEST_TEXT`] bytes and
+    /// [`DEEPEST_TEXT`] levels: each element printed adds to `out`, so
+    /// shared parts (`a = [a, a]`, doubled) cannot print forever.
+    fn write(&self, out: &mut String, depth: usize, quoted: bool) {
         match self {
-            Value::Undefined => "<undefined>".to_owned(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(n) => n.to_string(),
-            Value::Float(f) => format_float(*f),
-            Value::Char(c) => c.to_string(),
-            Value::Str(s) => s.to_string(),
-            Value::Array(items) => format!(
-                "[{}]",
-                items
-                    .borrow()
-                    .iter()
-                    .map(Value::repr)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Value::Map(map) => format!(
-                "{{{}}}",
-                map.borrow()
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", v.repr()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Value::Func(_) => "<compiled-function>".to_owned(),
-            Value::Builtin(_) | Value::TextFn(_) => "<builtin-function>".to_owned(),
-            Value::TextModule => "<module text>".to_owned(),
-            Value::Error(inner) => format!("error: {}", inner.repr()),
+            Value::Undefined => out.push_str("<undefined>"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(n) => out.push_str(&n.to_string()),
+            Value::Float(f) => out.push_str(&format_float(*f)),
+            Value::Char(c) => out.push(*c),
+            Value::Str(s) if quoted => out.push_str(&quote(s)),
+            Value::Str(s) => out.push_str(s),
+            Value::Array(_) | Value::Map(_) if depth >= DEEPEST_TEXT => out.push_str("[...]"),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if out.len() > LONGEST_TEXT {
+                        out.push_str("...");
+                        break;
+                    }
+                    item.write(out, depth + 1, true);
+                }
+                out.push(']');
+            }
+            Value::Map(map) => {
+                out.push('{');
+                for (i, (key, value)) in map.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if out.len() > LONGEST_TEXT {
+                        out.push_str("...");
+                        break;
+                    }
+                    out.push_str(key);
+                    out.push_str(": ");
+                    value.write(out, depth + 1, true);
+                }
+                out.push('}');
+            }
+            Value::Func(_) => out.push_str("<compiled-function>"),
+            Value::Builtin(_) | Value::TextFn(_) => out.push_str("<builtin-function>"),
+            Value::TextModule => out.push_str("<module text>"),
+            Value::Error(_) if depth >= DEEPEST_TEXT => out.push_str("error: ..."),
+            Value::Error(inner) => {
+                out.push_str("error: ");
+                inner.0.write(out, depth + 1, true);
+            }
         }
     }
 
@@ -213,9 +347,15 @@ impl Value {
         }
     }
 
-    /// Tengo's `Equals`.
-    pub fn equals(&self, other: &Value) -> bool {
-        match (self, other) {
+    /// Tengo's `Equals`, visiting at most `budget` values and
+    /// [`DEEPEST_COMPARE`] levels (`None` past either: a script may build
+    /// values that share parts, or hold themselves).
+    pub fn equals(&self, other: &Value, budget: &mut u64, depth: usize) -> Option<bool> {
+        *budget = budget.checked_sub(1)?;
+        if depth > DEEPEST_COMPARE {
+            return None;
+        }
+        Some(match (self, other) {
             (Value::Undefined, Value::Undefined) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
@@ -223,26 +363,50 @@ impl Value {
             (Value::Char(a), Value::Char(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Array(a), Value::Array(b)) => {
-                Rc::ptr_eq(a, b) || {
-                    let (a, b) = (a.borrow(), b.borrow());
-                    a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.equals(y))
+                if Rc::ptr_eq(a, b) {
+                    return Some(true);
                 }
+                let (a, b) = (a.borrow(), b.borrow());
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (x, y) in a.iter().zip(b.iter()) {
+                    if !x.equals(y, budget, depth + 1)? {
+                        return Some(false);
+                    }
+                }
+                true
             }
             (Value::Map(a), Value::Map(b)) => {
-                Rc::ptr_eq(a, b) || {
-                    let (a, b) = (a.borrow(), b.borrow());
-                    a.len() == b.len()
-                        && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.equals(w)))
+                if Rc::ptr_eq(a, b) {
+                    return Some(true);
                 }
+                let (a, b) = (a.borrow(), b.borrow());
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (key, x) in a.iter() {
+                    match b.get(key) {
+                        Some(y) if x.equals(y, budget, depth + 1)? => {}
+                        _ => return Some(false),
+                    }
+                }
+                true
             }
-            (Value::Error(a), Value::Error(b)) => a.equals(b),
+            (Value::Error(a), Value::Error(b)) => a.0.equals(&b.0, budget, depth + 1)?,
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
             (Value::Builtin(a), Value::Builtin(b)) | (Value::TextFn(a), Value::TextFn(b)) => a == b,
             (Value::TextModule, Value::TextModule) => true,
             _ => false,
-        }
+        })
     }
 }
+
+/// How long and how deep a printed value may be (see [`Value::write`]).
+const LONGEST_TEXT: usize = 4 << 20;
+const DEEPEST_TEXT: usize = 64;
+/// How deep `==` compares.
+const DEEPEST_COMPARE: usize = 1_000;
 
 /// Go's `strconv.FormatFloat(f, 'f', -1, 64)`.
 pub fn format_float(f: f64) -> String {
@@ -295,8 +459,8 @@ enum Flow {
 /// (a map holding itself, a closure stored in its own scope) can be broken
 /// when the run ends.
 enum Made {
-    Array(Weak<RefCell<Vec<Value>>>),
-    Map(Weak<RefCell<BTreeMap<String, Value>>>),
+    Array(Weak<Items>),
+    Map(Weak<Entries>),
     Env(Weak<Env>),
 }
 
@@ -378,7 +542,7 @@ impl Interp {
 
     pub fn new_array(&mut self, items: Vec<Value>, pos: Pos) -> Eval<Value> {
         self.charge_memory(CONTAINER_BYTES + items.len() * VALUE_BYTES, pos)?;
-        let array = Rc::new(RefCell::new(items));
+        let array = Rc::new(Items(RefCell::new(items)));
         self.made.push(Made::Array(Rc::downgrade(&array)));
         Ok(Value::Array(array))
     }
@@ -386,7 +550,7 @@ impl Interp {
     pub fn new_map(&mut self, entries: BTreeMap<String, Value>, pos: Pos) -> Eval<Value> {
         let keys: usize = entries.keys().map(String::len).sum();
         self.charge_memory(CONTAINER_BYTES + keys + entries.len() * VALUE_BYTES, pos)?;
-        let map = Rc::new(RefCell::new(entries));
+        let map = Rc::new(Entries(RefCell::new(entries)));
         self.made.push(Made::Map(Rc::downgrade(&map)));
         Ok(Value::Map(map))
     }
@@ -758,7 +922,7 @@ impl Interp {
                             }
                         }
                     }
-                    Value::Error(inner) if member == "value" => (*inner).clone(),
+                    Value::Error(inner) if member == "value" => inner.0.clone(),
                     other => index_get(other, Value::str(member), pos)?,
                 }
             }
@@ -777,7 +941,7 @@ impl Interp {
             ExprKind::Import(_) => Value::TextModule,
             ExprKind::Error(inner) => {
                 let inner = self.expr(inner, env)?;
-                Value::Error(Rc::new(inner))
+                Value::error(inner)
             }
             ExprKind::Immutable(inner) => self.expr(inner, env)?,
         })
@@ -834,10 +998,18 @@ impl Interp {
     }
 
     pub fn binary(&mut self, op: &str, left: Value, right: Value, pos: Pos) -> Eval<Value> {
-        match op {
-            "==" => return Ok(Value::Bool(left.equals(&right))),
-            "!=" => return Ok(Value::Bool(!left.equals(&right))),
-            _ => {}
+        if op == "==" || op == "!=" {
+            let before = self.limits.steps.saturating_sub(self.steps);
+            let mut budget = before;
+            let equal = left.equals(&right, &mut budget, 0);
+            self.charge_steps(before - budget, pos)?;
+            let equal = equal.ok_or_else(|| {
+                ScriptError::limit(
+                    pos,
+                    "the values compared nest too deeply and were not compared",
+                )
+            })?;
+            return Ok(Value::Bool(equal == (op == "==")));
         }
         let invalid = |left: &Value, right: &Value| {
             ScriptError::runtime(
@@ -1017,7 +1189,7 @@ impl Interp {
                 grown.extend(old.iter().cloned());
                 grown.extend(args[1..].iter().cloned());
                 drop(old);
-                let array = Rc::new(RefCell::new(grown));
+                let array = Rc::new(Items(RefCell::new(grown)));
                 self.made.push(Made::Array(Rc::downgrade(&array)));
                 Value::Array(array)
             }
@@ -1223,8 +1395,8 @@ fn run_traced(
     let result = interp
         .statements(body, &globals)
         .and_then(|_| read_matches(globals.get("matches"), text));
-    // Break any cycles the script made, so nothing outlives the run.
-    globals.vars.borrow_mut().clear();
+    // Break any cycles the script made, so nothing outlives the run
+    // (oldest first, so each clearing drops little).
     for made in &interp.made {
         match made {
             Made::Array(weak) => {
@@ -1244,6 +1416,7 @@ fn run_traced(
             }
         }
     }
+    globals.vars.borrow_mut().clear();
     (result, interp.made)
 }
 

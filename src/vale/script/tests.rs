@@ -414,3 +414,35 @@ fn deep_recursion_is_stopped() {
         .is_ok()
     );
 }
+
+#[test]
+fn values_nested_a_million_deep_or_shared_stay_bounded() {
+    // Dropping a deeply nested array does not recurse (it would overflow
+    // any stack), during the run or after it.
+    let body = "a := []\nfor i := 0; i < 300000; i++ { a = [a] }\na = 0\nb := []\nfor i := 0; i < 300000; i++ { b = [b] }";
+    assert!(run_with(body, "", Limits::default()).is_ok());
+    // A chain of closures, each holding the one before.
+    let body = "f := func() { return 0 }\nfor i := 0; i < 300000; i++ { g := f\nf = func() { return g() } }\nf = 0";
+    assert!(run_with(body, "", Limits::default()).is_ok());
+    // An array that shares its halves doubles in print at each step: the
+    // text is cut, not built forever.
+    let body = "a := [\"x\"]\nfor i := 0; i < 40; i++ { a = [a, a] }\ns := string(a)\nmatches := [{begin: 0, end: 0, message: string(len(s) < 5000000)}]";
+    assert_eq!(run(body, "")[0].2.as_deref(), Some("true"));
+    // Comparing such values runs out of steps instead of forever.
+    let body =
+        "a := [1]\nb := [1]\nfor i := 0; i < 60; i++ { a = [a, a]\nb = [b, b] }\nx := a == b";
+    assert_eq!(failure(body).kind, ErrorKind::Limit);
+    // Values that hold each other compare to a depth, then stop.
+    let body = "a := [0]\nb := [a]\na[0] = b\nc := [0]\nd := [c]\nc[0] = d\nx := a == c";
+    let error = failure(body);
+    assert_eq!(error.kind, ErrorKind::Limit);
+    assert!(error.message.contains("nest too deeply"), "{error}");
+    // And print to a depth.
+    let body = "a := [0]\na[0] = a\nmatches := [{begin: 0, end: 0, message: string(a)}]";
+    assert!(
+        run(body, "")[0]
+            .2
+            .as_deref()
+            .is_some_and(|s| s.contains("[...]"))
+    );
+}

@@ -5,7 +5,6 @@
 //! memory.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use super::eval::{Interp, Value, quote};
@@ -196,7 +195,7 @@ fn strings_array(interp: &mut Interp, parts: Vec<String>, pos: Pos) -> Result<Va
 }
 
 fn go_error(message: String) -> Value {
-    Value::Error(Rc::new(Value::str(&message)))
+    Value::error(Value::str(&message))
 }
 
 /// Call `text.<name>` with `values`.
