@@ -446,3 +446,64 @@ fn values_nested_a_million_deep_or_shared_stay_bounded() {
             .is_some_and(|s| s.contains("[...]"))
     );
 }
+
+#[test]
+fn a_script_in_the_style_people_write() {
+    // Helpers as closures over the module, fenced code blanked out with
+    // spaces (so offsets keep), a walk back over characters, `if` with an
+    // init statement, and per-match messages.
+    let body = r#"
+text := import("text")
+
+matches := []
+
+blank := func(said, pattern) {
+  found := text.re_find(pattern, said, -1)
+  if is_undefined(found) { return said }
+  out := ""
+  at := 0
+  for one in found {
+    m := one[0]
+    out += said[at:m.begin] + text.repeat(" ", m.end - m.begin)
+    at = m.end
+  }
+  return out + said[at:]
+}
+
+starts_sentence := func(said, at) {
+  i := at - 1
+  for i >= 0 {
+    c := said[i:i+1]
+    if c == " " || c == "\n" { i-- ; continue }
+    return c == "." || c == "!" || c == "?"
+  }
+  return true
+}
+
+said := blank(scope, "(?s)```.*?```")
+for part in text.re_split(`\n\n+`, said, -1) {
+  if n := len(text.fields(part)); n > 12 {
+    at := text.index(said, part)
+    matches = append(matches, {begin: at, end: at + len(part), message: "Paragraph of " + string(n) + " words"})
+  }
+}
+words := text.re_find(`[A-Za-z]+`, said, -1)
+for one in words {
+  m := one[0]
+  if m.text == "Vale" && !starts_sentence(said, m.begin) {
+    matches = append(matches, {begin: m.begin, end: m.end})
+  }
+}
+"#;
+    let text = "Short one.\n\n```\nVale inside code is blanked\n```\n\nWe run Vale here. Vale starts this sentence, and this paragraph has many words.\n";
+    let found = run(body, text);
+    let long = text.find("We run").unwrap();
+    let vale = text.find("run Vale").unwrap() + 4;
+    assert_eq!(
+        found,
+        [
+            (long, text.len(), Some("Paragraph of 14 words".to_owned())),
+            (vale, vale + 4, None)
+        ]
+    );
+}
