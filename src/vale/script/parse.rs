@@ -86,8 +86,6 @@ struct Parser {
     tokens: Vec<Token>,
     at: usize,
     depth: usize,
-    /// Inside a `for` header, where `{` opens the body, not a map.
-    no_map: bool,
 }
 
 type Parsed<T> = Result<T, ScriptError>;
@@ -191,11 +189,9 @@ impl Parser {
 
     fn block(&mut self) -> Parsed<Vec<Stmt>> {
         self.enter()?;
-        let saved = std::mem::replace(&mut self.no_map, false);
         self.expect_op("{")?;
         let body = self.statements()?;
         self.expect_op("}")?;
-        self.no_map = saved;
         self.depth -= 1;
         Ok(body)
     }
@@ -274,7 +270,6 @@ impl Parser {
     fn if_statement(&mut self) -> Parsed<Stmt> {
         self.enter()?;
         self.advance();
-        let saved = std::mem::replace(&mut self.no_map, true);
         let first = self.simple_statement()?;
         let (init, cond) = if *self.tok() == Tok::Semi {
             self.advance();
@@ -290,7 +285,6 @@ impl Parser {
                 }
             }
         };
-        self.no_map = saved;
         let then = self.block()?;
         let otherwise = if self.is_kw("else") {
             self.advance();
@@ -314,7 +308,6 @@ impl Parser {
     fn for_statement(&mut self) -> Parsed<Stmt> {
         self.enter()?;
         self.advance();
-        let saved = std::mem::replace(&mut self.no_map, true);
         // `for x in …` and `for k, v in …`
         if let Tok::Ident(first) = self.tok().clone() {
             let next = &self.tokens[(self.at + 1).min(self.tokens.len() - 1)].tok;
@@ -331,7 +324,6 @@ impl Parser {
                 }
                 self.advance();
                 let iterable = self.expr()?;
-                self.no_map = saved;
                 let body = self.block()?;
                 self.depth -= 1;
                 return Ok(Stmt::ForIn {
@@ -372,7 +364,6 @@ impl Parser {
                 }
             }
         }
-        self.no_map = saved;
         let body = self.block()?;
         self.depth -= 1;
         Ok(Stmt::For {
@@ -460,7 +451,6 @@ impl Parser {
                 }
                 Tok::Op("[") => {
                     self.advance();
-                    let saved = std::mem::replace(&mut self.no_map, false);
                     let low = if self.is_op(":") {
                         None
                     } else {
@@ -480,7 +470,6 @@ impl Parser {
                             None => return Err(self.unexpected("an index")),
                         }
                     };
-                    self.no_map = saved;
                     self.expect_op("]")?;
                     kind
                 }
@@ -502,7 +491,6 @@ impl Parser {
 
     /// Comma-separated expressions up to `close` (consumed).
     fn list(&mut self, close: &str) -> Parsed<Vec<Expr>> {
-        let saved = std::mem::replace(&mut self.no_map, false);
         let mut items = Vec::new();
         loop {
             self.skip_semis();
@@ -524,7 +512,6 @@ impl Parser {
             }
         }
         self.expect_op(close)?;
-        self.no_map = saved;
         Ok(items)
     }
 
@@ -565,19 +552,17 @@ impl Parser {
             }
             Tok::Op("(") => {
                 self.advance();
-                let saved = std::mem::replace(&mut self.no_map, false);
                 self.skip_semis();
                 let inner = self.expr()?;
                 self.skip_semis();
                 self.expect_op(")")?;
-                self.no_map = saved;
                 return Ok(inner);
             }
             Tok::Op("[") => {
                 self.advance();
                 ExprKind::Array(self.list("]")?)
             }
-            Tok::Op("{") if !self.no_map => {
+            Tok::Op("{") => {
                 self.advance();
                 ExprKind::Map(self.map_entries()?)
             }
@@ -626,7 +611,6 @@ impl Parser {
     }
 
     fn map_entries(&mut self) -> Parsed<Vec<(String, Expr)>> {
-        let saved = std::mem::replace(&mut self.no_map, false);
         let mut entries = Vec::new();
         loop {
             self.skip_semis();
@@ -652,7 +636,6 @@ impl Parser {
             }
         }
         self.advance();
-        self.no_map = saved;
         Ok(entries)
     }
 }
@@ -708,7 +691,6 @@ pub fn parse(src: &str) -> Result<Vec<Stmt>, ScriptError> {
         tokens: tokens(src)?,
         at: 0,
         depth: 0,
-        no_map: false,
     };
     let body = parser.statements()?;
     if *parser.tok() != Tok::Eof {

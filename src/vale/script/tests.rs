@@ -102,7 +102,7 @@ fn control_flow() {
         for n < 3 { n++ }
         for v in ["a", "b"] { out += v }
         for i, v in ["c", "d"] { out += string(i) + v }
-        for k, v in ({y: 1, x: 2}) { out += k + string(v) }
+        for k, v in {y: 1, x: 2} { out += k + string(v) }
         for i, c in "hé" { out += string(i) + string(c) }
         if n == 1 {
             out += "one"
