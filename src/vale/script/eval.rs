@@ -37,7 +37,7 @@ pub const BUILTINS: &[&str] = &[
 ];
 
 /// What a value costs against the memory limit, beyond its text.
-const VALUE_BYTES: usize = 24;
+pub const VALUE_BYTES: usize = 24;
 const CONTAINER_BYTES: usize = 64;
 
 pub type Array = Rc<Items>;
@@ -682,6 +682,10 @@ impl Interp {
             } => {
                 let pos = iterable.pos;
                 let collection = self.expr(iterable, env)?;
+                let names = (key.as_deref(), value.as_str());
+                // A copy of the elements (not of what they hold), so the
+                // body may change the collection; a string is read as it
+                // goes, character by character.
                 let pairs: Vec<(Value, Value)> = match &collection {
                     Value::Array(items) => {
                         let items = items.borrow().clone();
@@ -698,11 +702,14 @@ impl Interp {
                         map.into_iter().map(|(k, v)| (Value::str(&k), v)).collect()
                     }
                     Value::Str(text) => {
-                        self.charge_steps(text.len() as u64 / 8, pos)?;
-                        text.chars()
-                            .enumerate()
-                            .map(|(i, c)| (Value::Int(i as i64), Value::Char(c)))
-                            .collect()
+                        let text = text.clone();
+                        for (i, c) in text.chars().enumerate() {
+                            let pair = (Value::Int(i as i64), Value::Char(c));
+                            if let Some(flow) = self.pass(names, pair, body, env, pos)? {
+                                return Ok(flow);
+                            }
+                        }
+                        Vec::new()
                     }
                     Value::Undefined => Vec::new(),
                     other => {
@@ -712,19 +719,9 @@ impl Interp {
                         ));
                     }
                 };
-                for (k, v) in pairs {
-                    self.tick(pos)?;
-                    let scope = Env::child(env);
-                    if let Some(key) = key.as_deref().filter(|k| *k != "_") {
-                        scope.define(key, k);
-                    }
-                    if value != "_" {
-                        scope.define(value, v);
-                    }
-                    match self.block(body, &scope)? {
-                        Flow::Break => break,
-                        Flow::Return(value) => return Ok(Flow::Return(value)),
-                        Flow::Normal | Flow::Continue => {}
+                for pair in pairs {
+                    if let Some(flow) = self.pass(names, pair, body, env, pos)? {
+                        return Ok(flow);
                     }
                 }
             }
@@ -747,6 +744,31 @@ impl Interp {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// One pass of a `for … in` body with the key and value named
+    /// `names`; `Some` ends the loop, with the flow the statement ends in.
+    fn pass(
+        &mut self,
+        names: (Option<&str>, &str),
+        (k, v): (Value, Value),
+        body: &[Stmt],
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> Eval<Option<Flow>> {
+        self.tick(pos)?;
+        let scope = Env::child(env);
+        if let Some(key) = names.0.filter(|k| *k != "_") {
+            scope.define(key, k);
+        }
+        if names.1 != "_" {
+            scope.define(names.1, v);
+        }
+        Ok(match self.block(body, &scope)? {
+            Flow::Break => Some(Flow::Normal),
+            Flow::Return(value) => Some(Flow::Return(value)),
+            Flow::Normal | Flow::Continue => None,
+        })
     }
 
     fn assign(&mut self, target: &Expr, value: Value, env: &Rc<Env>) -> Eval<()> {

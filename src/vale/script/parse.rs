@@ -440,6 +440,7 @@ impl Parser {
 
     fn postfix(&mut self) -> Parsed<Expr> {
         let mut expr = self.operand()?;
+        let start = expr.pos;
         let mut chain = 0;
         loop {
             let pos = self.pos();
@@ -485,7 +486,8 @@ impl Parser {
             if self.depth + chain > MAX_DEPTH {
                 return Err(too_deep(pos));
             }
-            expr = Expr { kind, pos };
+            // Placed where the chain starts: `text.split(…)` at `text`.
+            expr = Expr { kind, pos: start };
         }
     }
 

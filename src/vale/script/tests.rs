@@ -367,6 +367,13 @@ fn a_string_doubled_in_a_loop_is_stopped() {
         "text := import(\"text\")\ns := text.repeat(\"a\", 1000000)\nfor { s = text.replace(s, \"a\", \"aa\", -1) }",
     );
     assert_eq!(error.kind, ErrorKind::Limit);
+    // Splitting a long text into characters would need more than the limit
+    // for the array alone: stopped before every part is made.
+    let error = failure(
+        "text := import(\"text\")\ns := text.repeat(\"ab\", 5000000)\nparts := text.split(s, \"\")",
+    );
+    assert_eq!(error.kind, ErrorKind::Limit);
+    assert_eq!(error.pos.line, 3);
 }
 
 #[test]
