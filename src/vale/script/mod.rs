@@ -98,7 +98,7 @@ const STACK_BYTES: usize = 64 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Evaluation steps: one per statement and expression evaluated, and
-    /// one per 32 bytes a `text` function reads.
+    /// one per 32 bytes a `text` regex function reads (256 for the others).
     pub steps: u64,
     /// Bytes of strings, arrays and maps built over the whole run (what is
     /// built counts even when it is dropped again).
