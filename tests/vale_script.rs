@@ -151,7 +151,7 @@ fn a_script_the_interpreter_refuses_is_skipped_with_its_place_and_the_rest_runs(
     // An inline script's place is the rule file's line.
     assert!(err.contains("T.Unknown ("), "{err}");
     assert!(
-        err.contains("line 6, column 8: text.levenshtein is not a function"),
+        err.contains("line 6, column 8: text.levenshtein is not in Tengo's text module"),
         "{err}"
     );
 }

@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use super::parse::{Expr, ExprKind, FuncLit, Stmt};
-use super::{Limits, Pos, ScriptError, text_module};
+use super::{Limits, Pos, ScriptError, modules};
 
 /// The builtin functions a script may call.
 pub const BUILTINS: &[&str] = &[
@@ -165,9 +165,10 @@ pub enum Value {
     Map(Map),
     Func(Rc<Closure>),
     Builtin(&'static str),
-    /// `import("text")`.
-    TextModule,
-    TextFn(&'static str),
+    /// `import("text")`, `import("math")`, `import("fmt")`.
+    Module(&'static str),
+    /// A module's function: the module, the function.
+    ModFn(&'static str, &'static str),
     Error(Rc<Boxed>),
 }
 
@@ -236,8 +237,8 @@ impl Value {
             Value::Array(_) => "array",
             Value::Map(_) => "map",
             Value::Func(_) => "compiled-function",
-            Value::Builtin(_) | Value::TextFn(_) => "builtin-function",
-            Value::TextModule => "immutable-map",
+            Value::Builtin(_) | Value::ModFn(..) => "builtin-function",
+            Value::Module(_) => "immutable-map",
             Value::Error(_) => "error",
         }
     }
@@ -253,7 +254,7 @@ impl Value {
             Value::Str(s) => s.is_empty(),
             Value::Array(a) => a.borrow().is_empty(),
             Value::Map(m) => m.borrow().is_empty(),
-            Value::Func(_) | Value::Builtin(_) | Value::TextFn(_) | Value::TextModule => false,
+            Value::Func(_) | Value::Builtin(_) | Value::ModFn(..) | Value::Module(_) => false,
         }
     }
 
@@ -308,8 +309,12 @@ impl Value {
                 out.push('}');
             }
             Value::Func(_) => out.push_str("<compiled-function>"),
-            Value::Builtin(_) | Value::TextFn(_) => out.push_str("<builtin-function>"),
-            Value::TextModule => out.push_str("<module text>"),
+            Value::Builtin(_) | Value::ModFn(..) => out.push_str("<builtin-function>"),
+            Value::Module(name) => {
+                out.push_str("<module ");
+                out.push_str(name);
+                out.push('>');
+            }
             Value::Error(_) if depth >= DEEPEST_TEXT => out.push_str("error: ..."),
             Value::Error(inner) => {
                 out.push_str("error: ");
@@ -395,8 +400,8 @@ impl Value {
             }
             (Value::Error(a), Value::Error(b)) => a.0.equals(&b.0, budget, depth + 1)?,
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
-            (Value::Builtin(a), Value::Builtin(b)) | (Value::TextFn(a), Value::TextFn(b)) => a == b,
-            (Value::TextModule, Value::TextModule) => true,
+            (Value::Builtin(a), Value::Builtin(b)) | (Value::Module(a), Value::Module(b)) => a == b,
+            (Value::ModFn(m, a), Value::ModFn(n, b)) => m == n && a == b,
             _ => false,
         })
     }
@@ -933,17 +938,15 @@ impl Interp {
             ExprKind::Selector(container, member) => {
                 let container = self.expr(container, env)?;
                 match container {
-                    Value::TextModule => {
-                        match text_module::FUNCTIONS.iter().find(|f| **f == member) {
-                            Some(function) => Value::TextFn(function),
-                            None => {
-                                return Err(ScriptError::runtime(
-                                    pos,
-                                    format!("text.{member} is not a function of the text module"),
-                                ));
-                            }
+                    Value::Module(module) => match modules::member(module, member) {
+                        Some(value) => value,
+                        None => {
+                            return Err(ScriptError::runtime(
+                                pos,
+                                format!("{module}.{member} is not in the {module} module"),
+                            ));
                         }
-                    }
+                    },
                     Value::Error(inner) if member == "value" => inner.0.clone(),
                     other => index_get(other, Value::str(member), pos)?,
                 }
@@ -960,7 +963,15 @@ impl Interp {
                 };
                 self.slice(container, low, high, pos)?
             }
-            ExprKind::Import(_) => Value::TextModule,
+            ExprKind::Import(name) => match modules::MODULES.iter().find(|m| **m == name) {
+                Some(module) => Value::Module(module),
+                None => {
+                    return Err(ScriptError::runtime(
+                        pos,
+                        format!("module “{name}” is not available"),
+                    ));
+                }
+            },
             ExprKind::Error(inner) => {
                 let inner = self.expr(inner, env)?;
                 Value::error(inner)
@@ -1141,7 +1152,7 @@ impl Interp {
                 })
             }
             Value::Builtin(name) => self.builtin(name, args, pos),
-            Value::TextFn(name) => text_module::call(self, name, args, pos),
+            Value::ModFn(module, name) => modules::call(self, module, name, args, pos),
             other => Err(ScriptError::runtime(
                 pos,
                 format!("a {} cannot be called", other.type_name()),
@@ -1170,7 +1181,7 @@ impl Interp {
             return Ok(Value::Bool(match kind {
                 "function" => matches!(first, Value::Func(_)),
                 "callable" => {
-                    matches!(first, Value::Func(_) | Value::Builtin(_) | Value::TextFn(_))
+                    matches!(first, Value::Func(_) | Value::Builtin(_) | Value::ModFn(..))
                 }
                 "iterable" => matches!(
                     first,

@@ -6,18 +6,21 @@
 //! `scope`. No Tengo crate exists for Rust, so this is our own: lexing
 //! ([`lex`]), parsing ([`parse`]), a static check that refuses what it
 //! cannot run before any document is read ([`resolve`]), and a tree-walking
-//! evaluator ([`eval`]) with Tengo's `text` module ([`text_module`]).
+//! evaluator ([`eval`]) with Tengo's `text` module ([`text_module`]) and
+//! its `math` and `fmt` ([`modules`]).
 //!
 //! Scripts come with styles, and styles come with repositories the user
 //! may not control, so a script must never hurt the checker: it has no
-//! file, network, environment or clock access (only `import("text")`
-//! exists), and every run is bounded by [`Limits`]: evaluation steps,
-//! bytes of strings and arrays built, nesting depth (checked when parsing)
-//! and call depth. A script that goes past a bound stops with a
-//! [`ScriptError`] naming the bound; it never panics and never hangs.
+//! file, network, environment or clock access (only the `text`, `math`
+//! and `fmt` modules exist, and `fmt` prints nothing), and every run is
+//! bounded by [`Limits`]: evaluation steps, bytes of strings and arrays
+//! built, nesting depth (checked when parsing) and call depth. A script
+//! that goes past a bound stops with a [`ScriptError`] naming the bound;
+//! it never panics and never hangs.
 
 mod eval;
 mod lex;
+mod modules;
 mod parse;
 mod resolve;
 mod text_module;

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use super::eval::BUILTINS;
+use super::modules;
 use super::parse::{Expr, ExprKind, Stmt};
-use super::text_module::FUNCTIONS;
 use super::{Pos, ScriptError};
 
 /// A name in a scope, and the module it holds when it was defined by
@@ -32,9 +32,9 @@ pub fn check(body: &[Stmt], globals: &[&str]) -> Result<(), ScriptError> {
 pub fn refused_module(name: &str) -> String {
     match name {
         "os" | "times" | "rand" => format!(
-            "module “{name}” is refused: scripts get no file, network, environment or clock access (only “text” is available)"
+            "module “{name}” is refused: scripts get no file, network, environment or clock access (only “text”, “math” and “fmt” are available)"
         ),
-        _ => format!("module “{name}” is not supported (only “text” is available)"),
+        _ => format!("module “{name}” is not supported (only “text”, “math” and “fmt” are)"),
     }
 }
 
@@ -191,7 +191,7 @@ impl Resolver {
             | ExprKind::Bool(_)
             | ExprKind::Undefined => Ok(()),
             ExprKind::Import(module) => {
-                if module == "text" {
+                if modules::MODULES.contains(&module.as_str()) {
                     Ok(())
                 } else {
                     Err(ScriptError::compile(expr.pos, refused_module(module)))
@@ -237,11 +237,11 @@ impl Resolver {
                     ExprKind::Import(name) => Some(name.clone()),
                     _ => None,
                 };
-                if module.as_deref() == Some("text") && !FUNCTIONS.contains(&member.as_str()) {
+                if let Some(module) = module.filter(|m| !modules::has(m, member)) {
                     return Err(ScriptError::compile(
                         inner.pos,
                         format!(
-                            "text.{member} is not a function of Tengo's text module that copydesk runs"
+                            "{module}.{member} is not in Tengo's {module} module as copydesk runs it"
                         ),
                     ));
                 }

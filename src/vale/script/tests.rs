@@ -222,6 +222,35 @@ fn the_text_module() {
 }
 
 #[test]
+fn the_math_and_fmt_modules() {
+    let with = |expr: &str| {
+        let body = format!(
+            "math := import(\"math\")\nfmt := import(\"fmt\")\nmatches := [{{begin: 0, end: 0, message: string({expr})}}]"
+        );
+        run(&body, "")[0].2.clone().unwrap_or_default()
+    };
+    assert_eq!(with("math.floor(2.7) + math.sqrt(16) + math.abs(-1)"), "7");
+    assert_eq!(with("math.max(2, 3.5)"), "3.5");
+    assert_eq!(with("math.pi > 3.14 && math.pi < 3.15"), "true");
+    assert_eq!(with("math.is_nan(math.nan())"), "true");
+    assert_eq!(
+        with("fmt.sprintf(\"%d of %s: %.2f%% %q %v\", 3, \"ten\", 30.0, \"x\", [1])"),
+        "3 of ten: 30.00% \"x\" [1]"
+    );
+    assert_eq!(with("fmt.sprintf(\"%d\", \"a\")"), "%!d(string=a)");
+    assert_eq!(with("fmt.sprintf(\"%s and %s\", 1)"), "1 and %!s(MISSING)");
+    // Printing goes nowhere, and says nothing.
+    assert_eq!(with("is_undefined(fmt.println(\"debug\"))"), "true");
+    let error = failure("math := import(\"math\")\nx := math.nope(1)");
+    assert!(
+        error
+            .message
+            .contains("math.nope is not in Tengo's math module"),
+        "{error}"
+    );
+}
+
+#[test]
 fn matches_are_read_as_vale_reads_them() {
     let body = r#"
         text := import("text")
