@@ -1367,16 +1367,12 @@ fn index_get(container: Value, index: Value, pos: Pos) -> Eval<Value> {
                     format!("an array index must be an int, not a {}", index.type_name()),
                 ));
             };
+            // Out of range is undefined, as in Tengo (only setting fails).
             let items = items.borrow();
-            usize::try_from(i)
+            Ok(usize::try_from(i)
                 .ok()
                 .and_then(|i| items.get(i).cloned())
-                .ok_or_else(|| {
-                    ScriptError::runtime(
-                        pos,
-                        format!("index {i} out of bounds (the array has {})", items.len()),
-                    )
-                })
+                .unwrap_or(Value::Undefined))
         }
         Value::Map(map) => Ok(index
             .to_text()
@@ -1395,7 +1391,8 @@ fn index_get(container: Value, index: Value, pos: Pos) -> Eval<Value> {
                 .and_then(|i| text.chars().nth(i))
                 .map_or(Value::Undefined, Value::Char))
         }
-        Value::Undefined => Err(ScriptError::runtime(pos, "undefined cannot be indexed")),
+        // Tengo's undefined gives undefined for any index or field.
+        Value::Undefined => Ok(Value::Undefined),
         other => Err(ScriptError::runtime(
             pos,
             format!("a {} cannot be indexed", other.type_name()),

@@ -147,6 +147,11 @@ fn builtins() {
     assert_eq!(value("\"hello\"[1:3] + \"hello\"[4:]"), "elo");
     assert_eq!(value("[1, 2, 3][:2]"), "[1, 2]");
     assert_eq!(value("\"héllo\"[1]"), "é");
+    // Reading past the end, or into undefined, is undefined (as in Tengo).
+    assert_eq!(
+        value("is_undefined([1][5]) && is_undefined(undefined[0].x)"),
+        "true"
+    );
     // Arrays and maps are shared, as in Tengo; copy() is not.
     let body = r#"
         a := [1]
@@ -341,7 +346,7 @@ fn only_the_text_module_is_available() {
 
 #[test]
 fn runtime_errors_name_the_place() {
-    let error = failure("a := [1]\nb := a[5]");
+    let error = failure("a := [1]\na[5] = 2");
     assert_eq!((error.kind, error.pos.line), (ErrorKind::Runtime, 2));
     assert!(error.message.contains("out of bounds"), "{error}");
     let error = failure("x := 1 / 0");
