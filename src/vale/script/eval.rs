@@ -483,12 +483,18 @@ fn stmt_pos(stmt: &Stmt) -> Pos {
         | Stmt::Break(pos)
         | Stmt::Continue(pos)
         | Stmt::Return(_, pos) => *pos,
-        Stmt::For { .. } | Stmt::Block(_) => Pos::default(),
+        Stmt::For { pos, .. } => *pos,
+        Stmt::Block(_) => Pos::default(),
     }
 }
 
+/// Steps between two readings of the clock.
+const CLOCK_EVERY: u64 = 4_096;
+
 pub struct Interp {
     limits: Limits,
+    started: std::time::Instant,
+    next_clock: u64,
     depth: usize,
     steps: u64,
     memory: usize,
@@ -507,6 +513,18 @@ impl Interp {
     /// Count `n` steps.
     pub fn charge_steps(&mut self, n: u64, pos: Pos) -> Eval<()> {
         self.steps = self.steps.saturating_add(n);
+        if self.steps >= self.next_clock {
+            self.next_clock = self.steps.saturating_add(CLOCK_EVERY);
+            if self.started.elapsed() > self.limits.time {
+                return Err(ScriptError::limit(
+                    pos,
+                    format!(
+                        "the script ran longer than {} s and was stopped",
+                        self.limits.time.as_secs_f64()
+                    ),
+                ));
+            }
+        }
         if self.steps > self.limits.steps {
             return Err(ScriptError::limit(
                 pos,
@@ -567,7 +585,7 @@ impl Interp {
         }
         self.charge_steps(pattern.len() as u64 * 16, pos)?;
         let compiled = regex::RegexBuilder::new(pattern)
-            .size_limit(16 << 20)
+            .size_limit(1 << 20)
             .build()
             .map(Rc::new)
             .map_err(|e| {
@@ -652,6 +670,7 @@ impl Interp {
                 }
             }
             Stmt::For {
+                pos,
                 init,
                 cond,
                 post,
@@ -667,7 +686,7 @@ impl Interp {
                             break;
                         }
                     } else {
-                        self.tick(Pos::default())?;
+                        self.tick(*pos)?;
                     }
                     match self.block(body, &scope)? {
                         Flow::Break => break,
@@ -1413,6 +1432,8 @@ fn run_traced(
 ) -> (Result<Vec<ScriptMatch>, ScriptError>, Vec<Made>) {
     let mut interp = Interp {
         limits,
+        started: std::time::Instant::now(),
+        next_clock: CLOCK_EVERY,
         depth: 0,
         steps: 0,
         memory: 0,

@@ -108,6 +108,9 @@ pub struct Limits {
     pub memory: usize,
     /// Nested function calls.
     pub calls: usize,
+    /// Time, as a backstop behind the steps (a step of a `text` function
+    /// can cost more than most); read every few thousand steps.
+    pub time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -116,6 +119,7 @@ impl Default for Limits {
             steps: 10_000_000,
             memory: 64 << 20,
             calls: 256,
+            time: std::time::Duration::from_secs(2),
         }
     }
 }

@@ -65,6 +65,7 @@ pub enum Stmt {
         otherwise: Option<Box<Stmt>>,
     },
     For {
+        pos: Pos,
         init: Option<Box<Stmt>>,
         cond: Option<Expr>,
         post: Option<Box<Stmt>>,
@@ -307,7 +308,7 @@ impl Parser {
 
     fn for_statement(&mut self) -> Parsed<Stmt> {
         self.enter()?;
-        self.advance();
+        let for_pos = self.advance().pos;
         // `for x in …` and `for k, v in …`
         if let Tok::Ident(first) = self.tok().clone() {
             let next = &self.tokens[(self.at + 1).min(self.tokens.len() - 1)].tok;
@@ -367,6 +368,7 @@ impl Parser {
         let body = self.block()?;
         self.depth -= 1;
         Ok(Stmt::For {
+            pos: for_pos,
             init,
             cond,
             post,

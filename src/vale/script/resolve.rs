@@ -107,6 +107,7 @@ impl Resolver {
                 cond,
                 post,
                 body,
+                ..
             } => self.nested(|r| {
                 if let Some(init) = init {
                     r.statement(init)?;

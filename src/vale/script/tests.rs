@@ -3,10 +3,19 @@
 
 use super::*;
 
+/// The default limits, but time: a test asserts which bound stops a
+/// script, and a loaded machine must not change the answer.
+fn limits() -> Limits {
+    Limits {
+        time: std::time::Duration::from_secs(3_600),
+        ..Limits::default()
+    }
+}
+
 /// Run `body` with `scope` = `text` and return `matches` as
 /// (begin, end, message) triples.
 fn run(body: &str, text: &str) -> Vec<(usize, usize, Option<String>)> {
-    run_with(body, text, Limits::default()).unwrap_or_else(|e| panic!("{e}"))
+    run_with(body, text, limits()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run_with(
@@ -34,7 +43,7 @@ fn value(expr: &str) -> String {
 }
 
 fn failure(body: &str) -> ScriptError {
-    match run_with(body, "some text", Limits::default()) {
+    match run_with(body, "some text", limits()) {
         Ok(found) => panic!("expected an error, got {found:?}"),
         Err(error) => error,
     }
@@ -280,22 +289,12 @@ fn matches_are_read_as_vale_reads_them() {
     // No `matches` at all is no matches.
     assert_eq!(run("x := 1", text), []);
     // An offset outside the text is an error, not a crash.
-    let error = run_with(
-        "matches := [{begin: 0, end: 99}]",
-        "short",
-        Limits::default(),
-    )
-    .unwrap_err();
+    let error = run_with("matches := [{begin: 0, end: 99}]", "short", limits()).unwrap_err();
     assert!(
         error.message.contains("end 99 is outside the text"),
         "{error}"
     );
-    let error = run_with(
-        "matches := [{begin: \"0\", end: 1}]",
-        "short",
-        Limits::default(),
-    )
-    .unwrap_err();
+    let error = run_with("matches := [{begin: \"0\", end: 1}]", "short", limits()).unwrap_err();
     assert!(error.message.contains("begin must be an int"), "{error}");
     // An offset inside a character takes the whole character.
     assert_eq!(run("matches := [{begin: 1, end: 2}]", "é!"), [(0, 2, None)]);
@@ -370,11 +369,28 @@ fn an_endless_loop_is_stopped() {
     // A small budget stops sooner; a script within it runs.
     let limits = Limits {
         steps: 1_000,
-        ..Limits::default()
+        ..limits()
     };
     assert!(run_with("for i := 0; i < 10; i++ {}", "", limits).is_ok());
     let error = run_with("for i := 0; i < 1000; i++ {}", "", limits).unwrap_err();
     assert!(error.message.contains("1000 steps"), "{error}");
+    // Time is a backstop: with none at all, the first reading stops it.
+    let no_time = Limits {
+        time: std::time::Duration::ZERO,
+        ..limits
+    };
+    let error = run_with(
+        "x := 0\nfor {\n  x++\n}",
+        "",
+        Limits {
+            steps: 1_000_000,
+            ..no_time
+        },
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Limit);
+    assert!(error.message.contains("ran longer than 0 s"), "{error}");
+    assert!(error.pos.line >= 2, "{error}");
 }
 
 #[test]
@@ -383,7 +399,7 @@ fn work_inside_text_functions_counts() {
     let body =
         "text := import(\"text\")\nfor i := 0; i < 100000; i++ { text.index(scope, \"needle\") }";
     let text = "hay ".repeat(100_000);
-    let error = run_with(body, &text, Limits::default()).unwrap_err();
+    let error = run_with(body, &text, limits()).unwrap_err();
     assert_eq!(error.kind, ErrorKind::Limit, "{error}");
 }
 
@@ -431,7 +447,7 @@ fn deep_nesting_is_refused_not_a_crash() {
     // Just inside the limit it runs (the evaluator follows the same tree).
     let inside = parse::MAX_DEPTH - 1;
     let ok = format!("x := {}1{}", "(".repeat(inside), ")".repeat(inside));
-    assert!(run_with(&ok, "", Limits::default()).is_ok());
+    assert!(run_with(&ok, "", limits()).is_ok());
 }
 
 #[test]
@@ -450,7 +466,7 @@ fn deep_recursion_is_stopped() {
         run_with(
             "f := func(n) { return n == 0 ? 0 : f(n - 1) }\nx := f(200)",
             "",
-            Limits::default()
+            limits()
         )
         .is_ok()
     );
@@ -461,10 +477,10 @@ fn values_nested_a_million_deep_or_shared_stay_bounded() {
     // Dropping a deeply nested array does not recurse (it would overflow
     // any stack), during the run or after it.
     let body = "a := []\nfor i := 0; i < 300000; i++ { a = [a] }\na = 0\nb := []\nfor i := 0; i < 300000; i++ { b = [b] }";
-    assert!(run_with(body, "", Limits::default()).is_ok());
+    assert!(run_with(body, "", limits()).is_ok());
     // A chain of closures, each holding the one before.
     let body = "f := func() { return 0 }\nfor i := 0; i < 300000; i++ { g := f\nf = func() { return g() } }\nf = 0";
-    assert!(run_with(body, "", Limits::default()).is_ok());
+    assert!(run_with(body, "", limits()).is_ok());
     // An array that shares its halves doubles in print at each step: the
     // text is cut, not built forever.
     let body = "a := [\"x\"]\nfor i := 0; i < 40; i++ { a = [a, a] }\ns := string(a)\nmatches := [{begin: 0, end: 0, message: string(len(s) < 5000000)}]";
