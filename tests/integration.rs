@@ -58,6 +58,7 @@ mod vale;
 mod vale_conformance;
 mod vale_dictionaries;
 mod vale_misc;
+mod vale_script;
 mod voice;
 mod voice_edits;
 

@@ -849,7 +849,7 @@ fn doctor_reports_the_styles_and_what_it_skips() {
     assert!(text.contains("rules:     Vale styles only"), "{text}");
     assert!(text.contains("styles:    Vale styles from "), "{text}");
     assert!(
-        text.contains("warning: Test.Script (") && text.contains("Tengo scripts"),
+        text.contains("warning: Test.Script (") && text.contains("module “os” is refused"),
         "{text}"
     );
     // The bundled en_US dictionary: Vale.Spelling is not among the skipped.

@@ -9,10 +9,12 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use super::metric::{Condition, Formula};
 use super::pattern::{Pattern, unicode_edges};
 use super::rule::{Exceptions, Hit, Unit};
+use super::script::{Limits, Script, ScriptError, ScriptMatch};
 use super::spelling::Speller;
 use super::yaml::Value;
 use crate::document::segment;
@@ -27,6 +29,10 @@ pub enum BuildError {
     Unsupported(String),
 }
 
+/// A script file a `script` rule names (`<StylesPath>/config/scripts/…`):
+/// its path and text.
+pub type ScriptFile<'a> = &'a dyn Fn(&str) -> Result<(PathBuf, String), BuildError>;
+
 /// What building a rule may consult.
 pub struct BuildContext<'a> {
     /// Accepted vocabulary terms (exceptions for rules with `vocab: true`).
@@ -35,6 +41,10 @@ pub struct BuildContext<'a> {
     pub word_template: Option<&'a str>,
     /// Spelling dictionaries and ignore files, found from `StylesPath`.
     pub spelling: &'a dyn Fn(&Value) -> Result<Speller, BuildError>,
+    /// Script files, found from `StylesPath`.
+    pub script_file: ScriptFile<'a>,
+    /// The rule file's text, to place errors in an inline script.
+    pub rule_text: &'a str,
 }
 
 #[derive(Debug)]
@@ -49,6 +59,7 @@ pub enum Check {
     Metric(Metric),
     Sequence(Sequence),
     Spelling(Spelling),
+    Script(ScriptCheck),
 }
 
 pub const EXTENSION_POINTS: &[&str] = &[
@@ -79,11 +90,7 @@ impl Check {
             "metric" => Check::Metric(Metric::build(yaml)?),
             "sequence" => Check::Sequence(Sequence::build(yaml)?),
             "spelling" => Check::Spelling(Spelling::build(yaml, cx)?),
-            "script" => {
-                return Err(BuildError::Unsupported(
-                    "`script` rules run Tengo scripts, which copydesk does not run".to_owned(),
-                ));
-            }
+            "script" => Check::Script(ScriptCheck::build(yaml, cx)?),
             "readability" => {
                 return Err(BuildError::Unsupported(
                     "`readability` is Vale's older form of `metric`; rewrite it as a `metric` rule"
@@ -143,6 +150,8 @@ impl Check {
             Check::Capitalization(c) => c.run(unit.text),
             Check::Sequence(c) => c.run(unit),
             Check::Spelling(c) => c.run(unit),
+            // A script's matches carry their own messages: see `ScriptCheck::run`.
+            Check::Script(_) => Vec::new(),
             Check::Consistency(_) | Check::Conditional(_) | Check::Metric(_) => Vec::new(),
         }
     }
@@ -1308,6 +1317,103 @@ impl Spelling {
             })
             .collect()
     }
+}
+
+/// `script`: a Tengo script (inline, or a `.tengo` file in
+/// `<StylesPath>/config/scripts/`) that sees the unit's text as `scope`
+/// and leaves its findings in `matches` (see `super::script`).
+#[derive(Debug)]
+pub struct ScriptCheck {
+    script: Script,
+    origin: ScriptOrigin,
+}
+
+/// Where a script came from, to place its errors.
+#[derive(Debug)]
+enum ScriptOrigin {
+    /// A `.tengo` file.
+    File(PathBuf),
+    /// Inside the rule file: the line before the script's first, and the
+    /// script's indentation there (when it is a `|` block).
+    Inline(Option<(usize, usize)>),
+}
+
+impl ScriptCheck {
+    fn build(yaml: &Value, cx: &BuildContext) -> Result<ScriptCheck, BuildError> {
+        let Some(given) = yaml.get("script").and_then(Value::as_str) else {
+            return Err(BuildError::Invalid(
+                "a `script` rule needs the key “script” (Tengo source, or a .tengo file in <StylesPath>/config/scripts)"
+                    .to_owned(),
+            ));
+        };
+        // As Vale: a value ending in `.tengo` names a file.
+        let (origin, source) = if given.trim_end().ends_with(".tengo") {
+            let (path, text) = (cx.script_file)(given.trim())?;
+            (ScriptOrigin::File(path), text)
+        } else {
+            (
+                ScriptOrigin::Inline(inline_script_at(cx.rule_text)),
+                given.to_owned(),
+            )
+        };
+        let script = Script::compile(&source).map_err(|error| {
+            BuildError::Unsupported(format!(
+                "its script does not run here: {}",
+                origin.locate(&error)
+            ))
+        })?;
+        Ok(ScriptCheck { script, origin })
+    }
+
+    /// Run the script on `text`: its matches (ranges into `text`), or why
+    /// it stopped, with the place in the script.
+    pub fn run(&self, text: &str) -> Result<Vec<ScriptMatch>, String> {
+        self.script
+            .run(text, Limits::default())
+            .map_err(|error| self.origin.locate(&error))
+    }
+}
+
+impl ScriptOrigin {
+    /// An error with its place: the `.tengo` file's path, line and column,
+    /// or the rule file's line and column for an inline script.
+    fn locate(&self, error: &ScriptError) -> String {
+        if error.pos.line == 0 {
+            return error.message.clone();
+        }
+        let (line, column) = (error.pos.line, error.pos.column);
+        match self {
+            ScriptOrigin::File(path) => {
+                format!("{}:{line}:{column}: {}", path.display(), error.message)
+            }
+            ScriptOrigin::Inline(Some((before, indent))) => format!(
+                "line {}, column {}: {}",
+                before + line,
+                column + indent,
+                error.message
+            ),
+            ScriptOrigin::Inline(None) => {
+                format!("script line {line}, column {column}: {}", error.message)
+            }
+        }
+    }
+}
+
+/// Where an inline `script: |` block starts in a rule file: the line of
+/// `script:` (1-based, so the script's line n is this plus n) and the
+/// block's indentation. `None` when the script is not a block scalar.
+fn inline_script_at(rule_text: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = rule_text.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("script:"))?;
+    let value = lines[at]["script:".len()..].trim();
+    if !value.starts_with(['|', '>']) {
+        return None;
+    }
+    let indent = lines[at + 1..]
+        .iter()
+        .find(|l| !l.trim().is_empty())
+        .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
+    Some((at + 1, indent))
 }
 
 #[cfg(test)]

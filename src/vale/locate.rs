@@ -15,6 +15,11 @@
 //! - A match whose text is not in the source (it spans markup, such as a
 //!   repetition across a link) is placed at column 1 of the first line of
 //!   the block that holds every word of its sentence.
+//! - A `script` rule's match on the raw source is looked up in the whole
+//!   file the same way: the first occurrence of its text between word
+//!   edges, with the rule's earlier matches blanked out (a script that
+//!   reports bytes 1 to 2 of a file starting `---` is printed where the
+//!   first `-` between word edges is, say in a date further down).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -31,6 +36,8 @@ const LONGEST_BLOCK: usize = 10_000;
 pub enum MatchedIn {
     /// The source itself (`scope: raw`): the finding is where Vale puts it.
     Raw,
+    /// The source, by a `script` rule: looked up in the whole file.
+    Source,
     /// A block's prose.
     Block,
     /// One sentence of a block's prose.
@@ -61,7 +68,14 @@ pub fn place_as_vale(
     findings.sort_by_key(|f| f.span.start);
     // The line as Vale's search sees it, per rule and block.
     let mut lines: HashMap<(String, usize, usize), Vec<char>> = HashMap::new();
+    // The file as Vale's search sees it, per script rule, and how many
+    // matches were looked up in it.
+    let mut files: HashMap<String, (String, usize)> = HashMap::new();
     for finding in findings.iter_mut() {
+        if unit(&finding.rule) == Some(MatchedIn::Source) {
+            place_in_file(source, finding, &mut files);
+            continue;
+        }
         let Some(matched_in @ (MatchedIn::Block | MatchedIn::Sentence)) = unit(&finding.rule)
         else {
             continue;
@@ -144,6 +158,46 @@ pub fn place_as_vale(
     }
     let mut reported: HashSet<(String, usize)> = HashSet::new();
     findings.retain(|f| reported.insert((f.rule.clone(), f.span.start)));
+}
+
+/// Files longer than this, and matches after this many per rule, keep
+/// their places: each look-up scans the file.
+const LONGEST_FILE: usize = 1 << 20;
+const MOST_LOOKUPS: usize = 1_000;
+
+/// Place a script's match as Vale does (see the module docs): the first
+/// occurrence of its text between word edges in the file (else anywhere),
+/// where the rule's earlier matches are blanked out, byte for byte so that
+/// offsets stay those of the source.
+fn place_in_file(
+    source: &str,
+    finding: &mut Finding,
+    files: &mut HashMap<String, (String, usize)>,
+) {
+    let Some(matched) = source.get(finding.span.clone()).filter(|m| !m.is_empty()) else {
+        return;
+    };
+    if source.len() > LONGEST_FILE {
+        return;
+    }
+    let (seen, lookups) = files
+        .entry(finding.rule.clone())
+        .or_insert_with(|| (source.to_owned(), 0));
+    *lookups += 1;
+    if *lookups > MOST_LOOKUPS {
+        return;
+    }
+    if let Some(at) = find_word(seen, matched).or_else(|| seen.find(matched)) {
+        finding.span = at..at + matched.len();
+    }
+    // Vale blanks the first occurrence, wherever the match was placed.
+    if let Some(first) = seen.find(matched) {
+        let blank: String = matched
+            .bytes()
+            .map(|b| if b == b'\n' { '\n' } else { '#' })
+            .collect();
+        seen.replace_range(first..first + matched.len(), &blank);
+    }
 }
 
 /// The block whose source holds `at`.

@@ -5,9 +5,10 @@
 //! vocabularies (`config/vocabularies/<Name>/accept.txt`, `reject.txt`) and
 //! Vale's built-in `Vale` style, and compiles every rule once. All file
 //! reading happens there, when the guide is loaded; errors name the file
-//! (and line). Rules copydesk cannot run (`script`, `sequence` with
-//! part-of-speech tags, `spelling` without a dictionary on disk, patterns
-//! its regex engines reject) are skipped and reported once as warnings.
+//! (and line). Rules copydesk cannot run (a `script` using what its Tengo
+//! interpreter lacks, `sequence` with part-of-speech tags, `spelling`
+//! without a dictionary on disk, patterns its regex engines reject) are
+//! skipped and reported once as warnings.
 //!
 //! Checking is pure: [`ValeStyles`] is a [`RuleSet`] the checker runs next
 //! to the built-in rules. Which rules run for a file, and at which level,
@@ -26,6 +27,7 @@ mod pattern;
 mod rule;
 pub mod rule_set;
 mod scope;
+mod script;
 pub(crate) mod spelling;
 mod yaml;
 
@@ -225,6 +227,8 @@ impl ValeStyles {
 
         let accepted_ref = &accepted;
         let word_template = config.word_template.as_deref();
+        // Script files read while compiling, for the hash.
+        let scripts_read = std::sync::Mutex::new(Vec::new());
         let compiled: Vec<Result<Option<Rule>, ValeError>> = sources
             .par_iter()
             .map(|source| {
@@ -234,10 +238,24 @@ impl ValeStyles {
                     spelling: &|yaml: &Value| {
                         speller_for(&config.styles_path, &project, yaml, accepted_ref)
                     },
+                    script_file: &|name: &str| {
+                        let (path, text) = script_file(&config.styles_path, &project, name)?;
+                        if let Ok(mut read) = scripts_read.lock() {
+                            read.push((path.clone(), text.clone()));
+                        }
+                        Ok((path, text))
+                    },
+                    rule_text: &source.text,
                 };
                 compile_rule(source, &cx)
             })
             .collect();
+        let mut scripts_read = scripts_read.into_inner().unwrap_or_default();
+        scripts_read.sort();
+        for (path, text) in scripts_read {
+            hash_parts.push(path.display().to_string().into_bytes());
+            hash_parts.push(text.into_bytes());
+        }
         let mut rules = Vec::new();
         let mut skipped = Vec::new();
         for (result, source) in compiled.into_iter().zip(&sources) {
@@ -461,10 +479,52 @@ impl ValeStyles {
         at: usize,
         out: &mut Vec<Finding>,
     ) {
+        if let Check::Script(script) = &rule.check {
+            self.run_script(rule, script, unit, severity, at, out);
+            return;
+        }
         let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit, source));
         self.emit(rule, unit, source, hits, severity, out);
         if gave_up {
             out.push(gave_up_finding(rule, at));
+        }
+    }
+
+    /// A `script` rule on one unit: each match a finding, with the match's
+    /// own message when it gives one (`%s` is the matched text, as in
+    /// Vale); a script that stops is reported once per file, and the
+    /// other rules go on.
+    fn run_script(
+        &self,
+        rule: &Rule,
+        script: &checks::ScriptCheck,
+        unit: &Unit,
+        severity: Severity,
+        at: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        match script.run(unit.text) {
+            Ok(matches) => {
+                for found in matches {
+                    let matched = &unit.text[found.begin..found.end];
+                    let message = found.message.as_deref().unwrap_or(&rule.message);
+                    let message = rule::format_message(message, &[matched.to_owned()]);
+                    let span = unit.source_range(found.begin..found.end);
+                    out.push(
+                        Finding::new(&rule.id, span, severity, message)
+                            .with_note(rule.note.clone()),
+                    );
+                }
+            }
+            Err(error) => out.push(
+                Finding::new(
+                    &rule.id,
+                    at..at,
+                    Severity::Warning,
+                    format!("{} {GAVE_UP}: its script stopped: {error}", rule.id),
+                )
+                .with_note(Some(format!("Defined in {}.", source_label(rule)))),
+            ),
         }
     }
 
@@ -827,6 +887,27 @@ fn speller_for(
     .map_err(BuildError::Invalid)
 }
 
+/// A script file a `script` rule names, from
+/// `<StylesPath>/config/scripts/` (as Vale's `FindConfigAsset`), inside
+/// the project like every other file a style names.
+fn script_file(
+    styles_path: &Path,
+    project: &Project,
+    name: &str,
+) -> Result<(PathBuf, String), BuildError> {
+    let path = styles_path.join("config").join("scripts").join(name);
+    if !project.is_file(&path) {
+        return Err(BuildError::Unsupported(format!(
+            "script “{name}” not found: expected the file {}",
+            path.display()
+        )));
+    }
+    let text = project
+        .read_text(&path, TEXT_FILE_LIMIT)
+        .map_err(|refusal| BuildError::Unsupported(format!("could not read script: {refusal}")))?;
+    Ok((path, text))
+}
+
 fn compile_rule(source: &Source, cx: &BuildContext) -> Result<Option<Rule>, ValeError> {
     let display = source
         .path
@@ -1014,6 +1095,8 @@ fn built_in_rules(
         accepted,
         word_template: config.word_template.as_deref(),
         spelling: &|yaml: &Value| speller_for(&config.styles_path, project, yaml, accepted),
+        script_file: &|name: &str| script_file(&config.styles_path, project, name),
+        rule_text: "",
     };
     let mut rules = Vec::new();
     for (name, text) in definitions {
@@ -1177,7 +1260,11 @@ impl RuleSet for ValeStyles {
             .ok()?;
         let scope = &self.rules[i].scope;
         Some(if scope.reaches(UnitKind::Raw) {
-            MatchedIn::Raw
+            if matches!(self.rules[i].check, Check::Script(_)) {
+                MatchedIn::Source
+            } else {
+                MatchedIn::Raw
+            }
         } else if scope.reaches(UnitKind::Sentence) {
             MatchedIn::Sentence
         } else {

@@ -1,0 +1,212 @@
+//! Vale `script` rules (Tengo), end to end through `copydesk check --format
+//! vale-line`: a script from `<StylesPath>/config/scripts/`, inline scripts
+//! with and without their own messages, a script refused when the styles
+//! load, and runaway scripts stopped while the other rules still report.
+//! Every style and script is written here.
+
+use crate::common;
+
+const CONFIG: &str = "StylesPath = styles\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = T\n";
+
+/// A project with `.vale.ini`, the style `T` (one rule file per entry),
+/// script files under `styles/config/scripts`, and `doc.md`.
+fn project(rules: &[(&str, &str)], scripts: &[(&str, &str)], doc: &str) -> tempfile::TempDir {
+    let mut all: Vec<(String, &str)> =
+        vec![(".vale.ini".to_owned(), CONFIG), ("doc.md".to_owned(), doc)];
+    for (name, yaml) in rules {
+        all.push((format!("styles/T/{name}.yml"), yaml));
+    }
+    for (name, text) in scripts {
+        all.push((format!("styles/config/scripts/{name}"), text));
+    }
+    let borrowed: Vec<(&str, &str)> = all.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    common::folder_with(&borrowed)
+}
+
+fn vale_line(dir: &std::path::Path) -> (String, String, Option<i32>) {
+    let output = common::run_in(dir, &["check", "--format", "vale-line", "doc.md"]);
+    (
+        common::stdout(&output),
+        common::stderr(&output),
+        output.status.code(),
+    )
+}
+
+/// Flags each line that starts with a label such as `Note:`, reading the
+/// whole file (`scope: raw`) from a script file.
+const LABELS_RULE: &str = "extends: script\nmessage: \"Don't open a line with '%s'\"\nlevel: warning\nscope: raw\nscript: Labels.tengo\n";
+
+const LABELS_SCRIPT: &str = r#"// Lines that open with a label.
+text := import("text")
+
+matches := []
+offset := 0
+for line in text.split(scope, "\n") {
+    label := text.re_find(`^(Note|Tip):`, line)
+    if label != undefined {
+        matches = append(matches, {begin: offset, end: offset + label[0][0].end})
+    }
+    offset += len(line) + 1
+}
+"#;
+
+const DOC: &str = "# Release notes\n\nNote: this release drops the old importer.\n\nWe utilize a faster parser, and you can leverage it today.\n\nTip: read the upgrade guide first.\n";
+
+#[test]
+fn a_script_from_config_scripts_reports_each_match_where_vale_prints_it() {
+    let dir = project(
+        &[("Labels", LABELS_RULE)],
+        &[("Labels.tengo", LABELS_SCRIPT)],
+        DOC,
+    );
+    let (out, err, code) = vale_line(dir.path());
+    assert_eq!(
+        out,
+        "doc.md:3:1:T.Labels:Don't open a line with 'Note:'\ndoc.md:7:1:T.Labels:Don't open a line with 'Tip:'\n",
+        "{err}"
+    );
+    // Findings at `warning`: status 1.
+    assert_eq!(code, Some(1), "{err}");
+    // Nothing was skipped.
+    assert!(!err.contains("skipped"), "{err}");
+}
+
+#[test]
+fn a_match_may_bring_its_own_message_and_block_scopes_run_per_block() {
+    // On each paragraph: plain words for two inflated ones; "leverage"
+    // gets its own message, "utilize" the rule's (with %s the match).
+    let rule = r#"extends: script
+message: "Prefer a plainer word than '%s'"
+level: suggestion
+scope: paragraph
+script: |
+  text := import("text")
+  matches := []
+  found := text.re_find(`\b(utilize|leverage)\b`, scope, -1)
+  for m in found {
+    w := m[1].text
+    entry := {begin: m[0].begin, end: m[0].end}
+    if w == "leverage" {
+      entry.message = "Say 'use' rather than '" + w + "'"
+    }
+    matches = append(matches, entry)
+  }
+"#;
+    let dir = project(&[("Plain", rule)], &[], DOC);
+    let (out, err, _) = vale_line(dir.path());
+    assert_eq!(
+        out,
+        "doc.md:5:4:T.Plain:Prefer a plainer word than 'utilize'\ndoc.md:5:41:T.Plain:Say 'use' rather than 'leverage'\n",
+        "{err}"
+    );
+    // copydesk's own format: the same findings at the script's bytes.
+    let output = common::run_in(dir.path(), &["check", "--format", "json", "doc.md"]);
+    let json = common::stdout(&output);
+    assert!(json.contains("Say 'use' rather than 'leverage'"), "{json}");
+}
+
+#[test]
+fn the_offsets_vale_looks_up_land_where_vale_prints_them() {
+    // The script reports byte 1 of the file, a `-` of the front matter
+    // fence; Vale looks the text up in the file and prints the first `-`
+    // between word edges: the one in the date on line 3.
+    let rule = "extends: script\nmessage: \"Found '%s'\"\nscope: raw\nscript: |\n  matches := [{begin: 1, end: 2}]\n";
+    let doc = "---\ntitle: Notes\ndate: 2026-12-04\n---\n\nBody text.\n";
+    let dir = project(&[("Dash", rule)], &[], doc);
+    let (out, err, _) = vale_line(dir.path());
+    assert_eq!(out, "doc.md:3:11:T.Dash:Found '-'\n", "{err}");
+}
+
+#[test]
+fn a_script_the_interpreter_refuses_is_skipped_with_its_place_and_the_rest_runs() {
+    let reads_files = "extends: script\nmessage: \"x\"\nscope: raw\nscript: Env.tengo\n";
+    let script = "os := import(\"os\")\nmatches := []\n";
+    let unknown = "extends: script\nmessage: \"x\"\nscope: raw\nscript: |\n  text := import(\"text\")\n  n := text.levenshtein(scope, \"x\")\n";
+    let dir = project(
+        &[
+            ("Env", reads_files),
+            ("Unknown", unknown),
+            ("Labels", LABELS_RULE),
+        ],
+        &[("Env.tengo", script), ("Labels.tengo", LABELS_SCRIPT)],
+        DOC,
+    );
+    let (out, err, code) = vale_line(dir.path());
+    // Findings, not a configuration error.
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains("T.Labels:Don't open a line with 'Note:'"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("T.Env") && !out.contains("T.Unknown"),
+        "{out}"
+    );
+    // The rule, the script file, its line and column, and why.
+    assert!(err.contains("T.Env ("), "{err}");
+    assert!(
+        err.contains("Env.tengo:1:7: module “os” is refused"),
+        "{err}"
+    );
+    // An inline script's place is the rule file's line.
+    assert!(err.contains("T.Unknown ("), "{err}");
+    assert!(
+        err.contains("line 6, column 8: text.levenshtein is not in Tengo's text module"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_runaway_script_is_stopped_with_a_message_while_other_rules_report() {
+    let forever =
+        "extends: script\nmessage: \"x\"\nscope: raw\nscript: |\n  n := 0\n  for {\n    n++\n  }\n";
+    let doubling = "extends: script\nmessage: \"x\"\nscope: raw\nscript: |\n  s := scope\n  for {\n    s += s\n  }\n";
+    let dir = project(
+        &[
+            ("Forever", forever),
+            ("Doubling", doubling),
+            ("Labels", LABELS_RULE),
+        ],
+        &[("Labels.tengo", LABELS_SCRIPT)],
+        DOC,
+    );
+    let (out, err, code) = vale_line(dir.path());
+    assert!(matches!(code, Some(0 | 1)), "{code:?} {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    // Stopped by its steps, or by the time backstop on a slow machine:
+    // either way at the loop, with the reason.
+    let forever = lines
+        .iter()
+        .find(|l| l.contains("T.Forever"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        forever.starts_with(
+            "doc.md:1:1:T.Forever:T.Forever gave up on this file: its script stopped: line "
+        ),
+        "{out}"
+    );
+    assert!(
+        forever
+            .contains("the script ran more than 10000000 steps and was stopped (an endless loop?)")
+            || forever.contains("the script ran longer than 2 s and was stopped"),
+        "{out}"
+    );
+    assert!(
+        ["line 6, column 3", "line 7, column 5"]
+            .iter()
+            .any(|at| forever.contains(at)),
+        "{out}"
+    );
+    assert!(
+        lines.contains(&"doc.md:1:1:T.Doubling:T.Doubling gave up on this file: its script stopped: line 7, column 7: the script built more than 64 MiB of strings and arrays and was stopped"),
+        "{out}"
+    );
+    assert!(
+        lines.contains(&"doc.md:3:1:T.Labels:Don't open a line with 'Note:'"),
+        "{out}"
+    );
+    assert!(
+        lines.contains(&"doc.md:7:1:T.Labels:Don't open a line with 'Tip:'"),
+        "{out}"
+    );
+}
