@@ -1369,8 +1369,32 @@ impl ScriptCheck {
     /// it stopped, with the place in the script.
     pub fn run(&self, text: &str) -> Result<Vec<ScriptMatch>, String> {
         self.script
-            .run(text, Limits::default())
+            .run(text, limits_for(text.len()))
             .map_err(|error| self.origin.locate(&error))
+    }
+}
+
+/// Steps a script run may take whatever its text, and for each byte of it.
+const SCRIPT_BASE_STEPS: u64 = 20_000;
+const SCRIPT_STEPS_PER_BYTE: u64 = 1_000;
+const SCRIPT_LEAST_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// What one run may use, in proportion to its text: a script scoped to
+/// sentences runs once per sentence, so a runaway one given the whole
+/// budget each time would cost seconds per sentence (minutes on a short
+/// post) from a style in a cloned repository. `scope: raw` over a file of
+/// 10 KB or more gets the whole budget.
+fn limits_for(bytes: usize) -> Limits {
+    let whole = Limits::default();
+    let steps =
+        SCRIPT_BASE_STEPS.saturating_add(SCRIPT_STEPS_PER_BYTE.saturating_mul(bytes as u64));
+    let share = steps.min(whole.steps) as f64 / whole.steps as f64;
+    Limits {
+        steps: steps.min(whole.steps),
+        // Time is a backstop behind the steps, kept long enough that load
+        // on the machine never stops a script that is within them.
+        time: whole.time.mul_f64(share).max(SCRIPT_LEAST_TIME),
+        ..whole
     }
 }
 
