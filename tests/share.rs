@@ -562,6 +562,11 @@ fn printed(path: &str, text: &str) -> Vec<String> {
     outputs
 }
 
+/// What every printer prints for a post with no findings: the rules'
+/// metadata and documentation, whatever the post.
+static PRINTED_FOR_NOTHING: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| printed("post.md", "Nothing to see.\n"));
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -569,6 +574,9 @@ proptest! {
     /// number or secret found in the input.
     #[test]
     fn no_output_format_prints_a_found_value(value in sensitive_value(), at in placement()) {
+        // The rules' own documentation (SARIF carries it) shows example
+        // values such as +44 20 7946 0958; one drawn by chance is not a leak.
+        prop_assume!(!PRINTED_FOR_NOTHING.iter().any(|o| o.contains(value.as_str())));
         let text = place(&value, at);
         let (_, found) = every_rule().check_text(&text, DocumentKind::Markdown);
         prop_assert!(
