@@ -321,6 +321,9 @@ struct Swap {
     expected: String,
     /// Capture groups of the observed pattern, for `$1` in `expected`.
     groups: usize,
+    /// [`match_token`]'s pattern for `expected` as written, compiled once
+    /// (not per match) when `expected` is a pattern without `$n`.
+    token: Option<Token>,
 }
 
 impl Substitution {
@@ -343,8 +346,10 @@ impl Substitution {
         let mut fancy: Vec<String> = Vec::new();
         for (observed, expected) in entries {
             let alone = compile(observed)?;
+            let expected = expected.as_str().unwrap_or("").to_owned();
             swaps.push(Swap {
-                expected: expected.as_str().unwrap_or("").to_owned(),
+                token: (!expected.contains('$')).then(|| Token::new(&expected)),
+                expected,
                 groups: alone.group_count() - 1,
             });
         }
@@ -430,15 +435,22 @@ impl Substitution {
                 continue;
             }
             let observed = text[range.clone()].trim();
-            let mut expected = expand_groups(&self.swaps[index].expected, &groups);
-            if self.capitalize && observed.chars().next().is_some_and(char::is_uppercase) {
+            let swap = &self.swaps[index];
+            let mut expected = expand_groups(&swap.expected, &groups);
+            let capitalized =
+                self.capitalize && observed.chars().next().is_some_and(char::is_uppercase);
+            if capitalized {
                 expected = expected
                     .split('|')
                     .map(capitalize_first)
                     .collect::<Vec<_>>()
                     .join("|");
             }
-            if match_token(&expected, observed) || self.exceptions.excepts(text, &range) {
+            let already = match (&swap.token, capitalized) {
+                (Some(token), false) => token.matches(observed),
+                _ => match_token(&expected, observed),
+            };
+            if already || self.exceptions.excepts(text, &range) {
                 continue;
             }
             let mut hit = Hit::new(range, vec![expected.clone(), observed.to_owned()]);
@@ -485,13 +497,33 @@ fn capitalize_first(text: &str) -> String {
 /// either case as written whatever `ignorecase` says (so `mpl 2.0` is not
 /// `MPL 2.0`).
 fn match_token(expected: &str, observed: &str) -> bool {
-    if is_phrase(expected) {
-        return expected == observed;
+    Token::new(expected).matches(observed)
+}
+
+/// [`match_token`] for one `expected`, its pattern compiled once.
+#[derive(Debug)]
+enum Token {
+    Phrase(String),
+    Pattern(Pattern),
+}
+
+impl Token {
+    fn new(expected: &str) -> Token {
+        if is_phrase(expected) {
+            return Token::Phrase(expected.to_owned());
+        }
+        match Pattern::compile(&format!("^(?:{expected})$")) {
+            Ok(pattern) => Token::Pattern(pattern),
+            Err(_) => Token::Phrase(expected.to_owned()),
+        }
     }
-    let pattern = format!("^(?:{expected})$");
-    match Pattern::compile(&pattern) {
-        Ok(pattern) => pattern.is_match(observed),
-        Err(_) => expected == observed,
+
+    /// Whether `observed` already is the expected form (as [`match_token`]).
+    fn matches(&self, observed: &str) -> bool {
+        match self {
+            Token::Phrase(expected) => expected == observed,
+            Token::Pattern(pattern) => pattern.is_match(observed),
+        }
     }
 }
 
