@@ -20,6 +20,7 @@ mod checks;
 mod config;
 mod filter;
 mod ini;
+mod literals;
 mod locate;
 mod metric;
 mod pattern;
@@ -34,6 +35,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
 
 use self::checks::{BuildContext, BuildError, Check};
@@ -138,21 +140,61 @@ pub struct ValeStyles {
 }
 
 /// The patterns of every `existence` and `substitution` rule, searched in
-/// one pass per unit of text: a rule none of whose patterns matches a unit
-/// finds nothing there, so it is not run on it. This keeps the cost of a
-/// block from growing with the number of word-list rules.
+/// one pass per block: a rule none of whose patterns matches a unit finds
+/// nothing there, so it is not run on it. This keeps the cost of a block
+/// from growing with the number of word-list rules.
+///
+/// Most such patterns need one of a few literals (see [`literals`]): those
+/// are searched together by one Aho-Corasick automaton over the block, and
+/// a rule runs on a unit (the block, or one of its sentences) only where
+/// one of its literals lies wholly inside it. The patterns that need no
+/// literal are searched in [`PatternSet`]s, unit by unit.
 #[derive(Debug)]
 struct Prefilter {
+    /// Every rule's required literals, ASCII case-insensitive.
+    literals: Option<AhoCorasick>,
+    /// Per literal (the automaton's pattern id): the rules that need it,
+    /// each with whether the literal must stand between word boundaries
+    /// (see [`literals::word_list`]).
+    literal_rules: Vec<Vec<(u32, bool)>>,
     set: PatternSet,
-    /// Per rule: its patterns' indexes in `set`, or `None` when the rule
-    /// always runs.
-    of_rule: Vec<Option<std::ops::Range<usize>>>,
+    of_rule: Vec<Gate>,
+}
+
+/// The shortest literal worth searching for when it may stand anywhere:
+/// shorter ones (`.`, `is`) are in most text, so the rule is gated by the
+/// pattern sets instead.
+const SHORTEST_LITERAL: usize = 3;
+
+/// How the prefilter decides whether a rule may match a unit.
+#[derive(Debug, Clone)]
+enum Gate {
+    /// It cannot tell: the rule always runs.
+    Always,
+    /// One of the rule's literals must lie in the unit.
+    Literals,
+    /// One of the patterns numbered so in the prefilter's set must match.
+    Set(std::ops::Range<usize>),
+}
+
+/// What the prefilter found in one block, searched on first need.
+#[derive(Debug, Default)]
+struct BlockScan {
+    /// Whether the block was searched with the automaton.
+    scanned: bool,
+    /// Per unit (the block, then each sentence), a bit per rule: one of
+    /// its literals lies in the unit.
+    found: Vec<u64>,
+    /// What the sets found in each unit.
+    sets: Vec<SetMatches>,
 }
 
 impl Prefilter {
     fn new(rules: &[Rule]) -> Prefilter {
         let mut sources: Vec<&str> = Vec::new();
-        let mut of_rule = vec![None; rules.len()];
+        let mut of_rule = vec![Gate::Always; rules.len()];
+        let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut literal_rules: Vec<Vec<(u32, bool)>> = Vec::new();
         // Rules that run on sentences first, so that their patterns share
         // sets and a sentence is searched with those sets only.
         for sentences in [true, false] {
@@ -160,27 +202,150 @@ impl Prefilter {
                 if rule.scope.reaches(UnitKind::Sentence) != sentences {
                     continue;
                 }
-                if let Some(own) = rule.check.set_sources() {
-                    let start = sources.len();
-                    sources.extend(own);
-                    of_rule[index] = Some(start..sources.len());
+                let Some(own) = rule.check.set_sources() else {
+                    continue;
+                };
+                let needed: Option<Vec<(Vec<u8>, bool)>> = own
+                    .iter()
+                    .map(|source| gate_literals(source))
+                    .collect::<Option<Vec<_>>>()
+                    .map(|sets| sets.concat());
+                match (needed, u32::try_from(index)) {
+                    (Some(needed), Ok(rule_id)) => {
+                        for (literal, bounded) in needed {
+                            let next = literal_rules.len();
+                            let id = *literal_ids.entry(literal).or_insert(next);
+                            if id == next {
+                                literal_rules.push(Vec::new());
+                            }
+                            if !literal_rules[id].contains(&(rule_id, bounded)) {
+                                literal_rules[id].push((rule_id, bounded));
+                            }
+                        }
+                        of_rule[index] = Gate::Literals;
+                    }
+                    _ => {
+                        let start = sources.len();
+                        sources.extend(own);
+                        of_rule[index] = Gate::Set(start..sources.len());
+                    }
+                }
+            }
+        }
+        let mut patterns: Vec<(usize, Vec<u8>)> =
+            literal_ids.into_iter().map(|(l, id)| (id, l)).collect();
+        patterns.sort();
+        let literals = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|(_, literal)| literal))
+            .ok();
+        if literals.is_none() {
+            // Cannot happen for plain literals; if it did, every rule runs.
+            for gate in &mut of_rule {
+                if matches!(gate, Gate::Literals) {
+                    *gate = Gate::Always;
                 }
             }
         }
         Prefilter {
+            literals,
+            literal_rules,
             set: PatternSet::new(&sources),
             of_rule,
         }
     }
 
-    /// Whether rule `index` may find something in `text`; `matches`
-    /// keeps what the sets found in the text, searched on first need.
-    fn may_match(&self, index: usize, text: &str, matches: &mut SetMatches) -> bool {
+    /// Whether rule `index` may find something in unit `unit` of `block`
+    /// (0 for the block, 1 + n for sentence n); `scan` keeps what was
+    /// found in the block.
+    fn may_match(&self, index: usize, block: &Block, unit: usize, scan: &mut BlockScan) -> bool {
         match self.of_rule.get(index) {
-            Some(Some(range)) => self.set.any_match(range.clone(), text, matches),
+            Some(Gate::Literals) => {
+                let words = self.of_rule.len().div_ceil(64);
+                if !scan.scanned {
+                    scan.scanned = true;
+                    self.scan(block, words, &mut scan.found);
+                }
+                scan.found
+                    .get(unit * words + index / 64)
+                    .is_some_and(|bits| bits & (1 << (index % 64)) != 0)
+            }
+            Some(Gate::Set(patterns)) => {
+                if scan.sets.len() <= unit {
+                    scan.sets.resize_with(unit + 1, SetMatches::default);
+                }
+                let text = match unit.checked_sub(1) {
+                    None => block.text(),
+                    Some(n) => block
+                        .sentences
+                        .get(n)
+                        .and_then(|range| block.text().get(range.clone()))
+                        .unwrap_or_default(),
+                };
+                self.set
+                    .any_match(patterns.clone(), text, &mut scan.sets[unit])
+            }
             _ => true,
         }
     }
+
+    /// Mark, per unit of `block`, the rules one of whose literals lies in it.
+    fn scan(&self, block: &Block, words: usize, found: &mut Vec<u64>) {
+        let Some(automaton) = &self.literals else {
+            return;
+        };
+        let text = block.text();
+        let bytes = text.as_bytes();
+        let sentences = &block.sentences;
+        found.clear();
+        found.resize(words * (1 + sentences.len()), 0);
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        for hit in automaton.find_overlapping_iter(text) {
+            let Some(rules) = self.literal_rules.get(hit.pattern().as_usize()) else {
+                continue;
+            };
+            let (start, end) = (hit.start(), hit.end());
+            // ASCII word boundaries on both sides, as `(?-u:\b)` means.
+            let before = start.checked_sub(1).and_then(|i| bytes.get(i));
+            let after = bytes.get(end);
+            let bounded = bytes
+                .get(start)
+                .is_some_and(|&b| is_word(b) != before.is_some_and(|&p| is_word(p)))
+                && end
+                    .checked_sub(1)
+                    .and_then(|i| bytes.get(i))
+                    .is_some_and(|&b| is_word(b) != after.is_some_and(|&n| is_word(n)));
+            // The sentence holding the literal, if one does.
+            let sentence = sentences.partition_point(|s| s.end < end);
+            let in_sentence = sentences
+                .get(sentence)
+                .is_some_and(|s| s.start <= start && end <= s.end);
+            for &(rule, needs_bounds) in rules {
+                if needs_bounds && !bounded {
+                    continue;
+                }
+                let (word, bit) = (rule as usize / 64, 1u64 << (rule % 64));
+                found[word] |= bit;
+                if in_sentence {
+                    found[(1 + sentence) * words + word] |= bit;
+                }
+            }
+        }
+    }
+}
+
+/// The literals that gate a pattern, each with whether it must stand
+/// between word boundaries; `None` when they would not help.
+fn gate_literals(source: &str) -> Option<Vec<(Vec<u8>, bool)>> {
+    if let Some(words) = literals::word_list(source) {
+        return Some(words.into_iter().map(|w| (w, true)).collect());
+    }
+    let needed = literals::required(source)?;
+    needed
+        .iter()
+        .all(|literal| literal.len() >= SHORTEST_LITERAL)
+        .then(|| needed.into_iter().map(|l| (l, false)).collect())
 }
 
 /// Which rules run for one file, and what it ignores.
@@ -1219,16 +1384,8 @@ impl RuleSet for ValeStyles {
         };
         let sentences = scope::is_summary_block(block);
         // What the prefilter found in the block and in each sentence.
-        let mut block_matches = SetMatches::default();
-        let mut sentence_matches: Vec<SetMatches> = if sentences {
-            block
-                .sentences
-                .iter()
-                .map(|_| SetMatches::default())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let mut scan = BlockScan::default();
+        let text = block.text();
         for (index, rule) in self.rules.iter().enumerate() {
             if rule.check.is_document_level() {
                 continue;
@@ -1245,20 +1402,17 @@ impl RuleSet for ValeStyles {
             // the finding stays with the block (the server caches per block).
             let at = block.span().start;
             if rule.scope.matches(UnitKind::Block, &parts)
-                && self
-                    .prefilter
-                    .may_match(index, block.text(), &mut block_matches)
+                && self.prefilter.may_match(index, block, 0, &mut scan)
             {
                 self.run_unit(rule, &block_unit, source, severity, at, out);
             }
             if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
-                for (sentence, matches) in block.sentences.iter().zip(&mut sentence_matches) {
-                    let text = &block.text()[sentence.clone()];
-                    if !self.prefilter.may_match(index, text, matches) {
+                for (n, sentence) in block.sentences.iter().enumerate() {
+                    if !self.prefilter.may_match(index, block, n + 1, &mut scan) {
                         continue;
                     }
                     let unit = Unit {
-                        text: &block.text()[sentence.clone()],
+                        text: &text[sentence.clone()],
                         base: sentence.start,
                         block: Some(block),
                     };
