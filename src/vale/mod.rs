@@ -306,28 +306,30 @@ impl Prefilter {
                 continue;
             };
             let (start, end) = (hit.start(), hit.end());
-            // ASCII word boundaries on both sides, as `(?-u:\b)` means.
-            let before = start.checked_sub(1).and_then(|i| bytes.get(i));
-            let after = bytes.get(end);
-            let bounded = bytes
-                .get(start)
-                .is_some_and(|&b| is_word(b) != before.is_some_and(|&p| is_word(p)))
-                && end
-                    .checked_sub(1)
-                    .and_then(|i| bytes.get(i))
-                    .is_some_and(|&b| is_word(b) != after.is_some_and(|&n| is_word(n)));
-            // The sentence holding the literal, if one does.
+            // ASCII word boundaries on both sides, as `(?-u:\b)` means, in
+            // the block and in the sentence holding the literal (whose
+            // edges are the ends of its text).
             let sentence = sentences.partition_point(|s| s.end < end);
             let in_sentence = sentences
                 .get(sentence)
-                .is_some_and(|s| s.start <= start && end <= s.end);
+                .filter(|s| s.start <= start && end <= s.end);
+            let bounded = |unit: std::ops::Range<usize>| {
+                let word_at = |i: Option<usize>| {
+                    i.is_some_and(|i| {
+                        unit.contains(&i) && bytes.get(i).copied().is_some_and(is_word)
+                    })
+                };
+                let boundary = |i: usize| word_at(i.checked_sub(1)) != word_at(Some(i));
+                boundary(start) && boundary(end)
+            };
+            let in_block = bounded(0..bytes.len());
+            let in_its_sentence = in_sentence.is_some_and(|s| bounded(s.clone()));
             for &(rule, needs_bounds) in rules {
-                if needs_bounds && !bounded {
-                    continue;
-                }
                 let (word, bit) = (rule as usize / 64, 1u64 << (rule % 64));
-                found[word] |= bit;
-                if in_sentence {
+                if !needs_bounds || in_block {
+                    found[word] |= bit;
+                }
+                if in_sentence.is_some() && (!needs_bounds || in_its_sentence) {
                     found[(1 + sentence) * words + word] |= bit;
                 }
             }
