@@ -125,6 +125,17 @@ impl Check {
         patterns.iter().map(Pattern::set_source).collect()
     }
 
+    /// [`Check::run`] when every match of the check's patterns is known to
+    /// start at one of `starts` (sorted offsets in the unit's text, see
+    /// [`Pattern::find_ranges_from`]): the same hits, searched only there.
+    pub fn run_from(&self, unit: &Unit, source: &str, starts: &[usize]) -> Vec<Hit> {
+        match self {
+            Check::Existence(c) => c.run_from(unit.text, Some(starts)),
+            Check::Substitution(c) => c.run_from(unit.text, Some(starts)),
+            _ => self.run(unit, source),
+        }
+    }
+
     /// Whether this check needs the whole document (see the module docs).
     pub fn is_document_level(&self) -> bool {
         matches!(
@@ -205,12 +216,17 @@ fn alternation(flags: &str, template: &str, tokens: &[String]) -> Result<Vec<Pat
     Ok(patterns)
 }
 
-/// Match ranges of several patterns, leftmost first, without overlaps.
-fn merged_ranges(patterns: &[Pattern], text: &str) -> Vec<Range<usize>> {
+/// Match ranges of several patterns, leftmost first, without overlaps
+/// (searched only at `starts` when given, see [`Check::run_from`]).
+fn merged_ranges(patterns: &[Pattern], text: &str, starts: Option<&[usize]>) -> Vec<Range<usize>> {
+    let ranges = |pattern: &Pattern| match starts {
+        Some(starts) => pattern.find_ranges_from(text, starts),
+        None => pattern.find_ranges(text),
+    };
     if let [one] = patterns {
-        return one.find_ranges(text);
+        return ranges(one);
     }
-    let mut all: Vec<Range<usize>> = patterns.iter().flat_map(|p| p.find_ranges(text)).collect();
+    let mut all: Vec<Range<usize>> = patterns.iter().flat_map(ranges).collect();
     all.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut out: Vec<Range<usize>> = Vec::with_capacity(all.len());
     for range in all {
@@ -284,7 +300,11 @@ impl Existence {
     }
 
     fn run(&self, text: &str) -> Vec<Hit> {
-        merged_ranges(&self.patterns, text)
+        self.run_from(text, None)
+    }
+
+    fn run_from(&self, text: &str, starts: Option<&[usize]>) -> Vec<Hit> {
+        merged_ranges(&self.patterns, text, starts)
             .into_iter()
             .filter(|range| !range.is_empty())
             .filter(|range| !self.whole_words || unicode_edges(text, range))
@@ -397,9 +417,17 @@ impl Substitution {
     }
 
     fn run(&self, text: &str) -> Vec<Hit> {
+        self.run_from(text, None)
+    }
+
+    fn run_from(&self, text: &str, starts: Option<&[usize]>) -> Vec<Hit> {
         let mut found: Vec<(Range<usize>, usize, Vec<String>)> = Vec::new();
         for (pattern, swap_groups) in self.patterns.iter().zip(&self.swap_groups) {
-            for m in pattern.captures(text) {
+            let matches = match starts {
+                Some(starts) => pattern.captures_from(text, starts, true),
+                None => pattern.captures(text),
+            };
+            for m in matches {
                 let Some((index, at)) = swap_groups
                     .iter()
                     .find(|(_, at)| m.groups.get(*at).is_some_and(Option::is_some))

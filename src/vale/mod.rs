@@ -173,6 +173,10 @@ enum Gate {
     Always,
     /// One of the rule's literals must lie in the unit.
     Literals,
+    /// The rule's patterns are word lists (see [`literals::word_list`]):
+    /// one of its words must stand in the unit between word boundaries,
+    /// and its matches start only where one does.
+    Words,
     /// One of the patterns numbered so in the prefilter's set must match.
     Set(std::ops::Range<usize>),
 }
@@ -187,6 +191,9 @@ struct BlockScan {
     found: Vec<u64>,
     /// What the sets found in each unit.
     sets: Vec<SetMatches>,
+    /// (rule, unit, offset in the unit) where a word of a word-list rule
+    /// starts between word boundaries, sorted.
+    starts: Vec<(u32, u32, u32)>,
 }
 
 impl Prefilter {
@@ -212,7 +219,7 @@ impl Prefilter {
                     .map(|sets| sets.concat());
                 match (needed, u32::try_from(index)) {
                     (Some(needed), Ok(rule_id)) => {
-                        for (literal, bounded) in needed {
+                        for (literal, bounded) in needed.clone() {
                             let next = literal_rules.len();
                             let id = *literal_ids.entry(literal).or_insert(next);
                             if id == next {
@@ -222,7 +229,11 @@ impl Prefilter {
                                 literal_rules[id].push((rule_id, bounded));
                             }
                         }
-                        of_rule[index] = Gate::Literals;
+                        of_rule[index] = if needed.iter().all(|(_, bounded)| *bounded) {
+                            Gate::Words
+                        } else {
+                            Gate::Literals
+                        };
                     }
                     _ => {
                         let start = sources.len();
@@ -243,7 +254,7 @@ impl Prefilter {
         if literals.is_none() {
             // Cannot happen for plain literals; if it did, every rule runs.
             for gate in &mut of_rule {
-                if matches!(gate, Gate::Literals) {
+                if matches!(gate, Gate::Literals | Gate::Words) {
                     *gate = Gate::Always;
                 }
             }
@@ -261,11 +272,11 @@ impl Prefilter {
     /// found in the block.
     fn may_match(&self, index: usize, block: &Block, unit: usize, scan: &mut BlockScan) -> bool {
         match self.of_rule.get(index) {
-            Some(Gate::Literals) => {
+            Some(Gate::Literals | Gate::Words) => {
                 let words = self.of_rule.len().div_ceil(64);
                 if !scan.scanned {
                     scan.scanned = true;
-                    self.scan(block, words, &mut scan.found);
+                    self.scan(block, words, scan);
                 }
                 scan.found
                     .get(unit * words + index / 64)
@@ -290,14 +301,41 @@ impl Prefilter {
         }
     }
 
-    /// Mark, per unit of `block`, the rules one of whose literals lies in it.
-    fn scan(&self, block: &Block, words: usize, found: &mut Vec<u64>) {
+    /// The offsets in unit `unit` where a match of rule `index` may start,
+    /// when it is a word-list rule (`into` holds them).
+    fn starts<'a>(
+        &self,
+        index: usize,
+        unit: usize,
+        scan: &BlockScan,
+        into: &'a mut Vec<usize>,
+    ) -> Option<&'a [usize]> {
+        if !matches!(self.of_rule.get(index), Some(Gate::Words)) || !scan.scanned {
+            return None;
+        }
+        let key = (u32::try_from(index).ok()?, u32::try_from(unit).ok()?);
+        let from = scan.starts.partition_point(|s| (s.0, s.1) < key);
+        into.clear();
+        into.extend(
+            scan.starts[from..]
+                .iter()
+                .take_while(|s| (s.0, s.1) == key)
+                .map(|s| s.2 as usize),
+        );
+        into.dedup();
+        Some(into)
+    }
+
+    /// Mark, per unit of `block`, the rules one of whose literals lies in
+    /// it, and where word-list rules' words start.
+    fn scan(&self, block: &Block, words: usize, scan: &mut BlockScan) {
         let Some(automaton) = &self.literals else {
             return;
         };
         let text = block.text();
         let bytes = text.as_bytes();
         let sentences = &block.sentences;
+        let found = &mut scan.found;
         found.clear();
         found.resize(words * (1 + sentences.len()), 0);
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -328,12 +366,24 @@ impl Prefilter {
                 let (word, bit) = (rule as usize / 64, 1u64 << (rule % 64));
                 if !needs_bounds || in_block {
                     found[word] |= bit;
+                    if needs_bounds && let Ok(at) = u32::try_from(start) {
+                        scan.starts.push((rule, 0, at));
+                    }
                 }
-                if in_sentence.is_some() && (!needs_bounds || in_its_sentence) {
+                if let Some(s) = in_sentence
+                    && (!needs_bounds || in_its_sentence)
+                {
                     found[(1 + sentence) * words + word] |= bit;
+                    if needs_bounds
+                        && let (Ok(unit), Ok(at)) =
+                            (u32::try_from(1 + sentence), u32::try_from(start - s.start))
+                    {
+                        scan.starts.push((rule, unit, at));
+                    }
                 }
             }
         }
+        scan.starts.sort_unstable();
     }
 }
 
@@ -625,10 +675,16 @@ impl ValeStyles {
         unit: &Unit,
         source: &str,
         severity: Severity,
-        at: usize,
+        starts: Option<&[usize]>,
         out: &mut Vec<Finding>,
     ) {
-        let (hits, gave_up) = pattern::with_budget(|| rule.check.run(unit, source));
+        // A rule that gives up is reported at the start of its block (the
+        // server caches per block), or of its text outside blocks.
+        let at = unit.block.map_or(unit.base, |block| block.span().start);
+        let (hits, gave_up) = pattern::with_budget(|| match starts {
+            Some(starts) => rule.check.run_from(unit, source, starts),
+            None => rule.check.run(unit, source),
+        });
         self.emit(rule, unit, source, hits, severity, out);
         if gave_up {
             out.push(gave_up_finding(rule, at));
@@ -1387,6 +1443,7 @@ impl RuleSet for ValeStyles {
         let sentences = scope::is_summary_block(block);
         // What the prefilter found in the block and in each sentence.
         let mut scan = BlockScan::default();
+        let mut starts = Vec::new();
         let text = block.text();
         for (index, rule) in self.rules.iter().enumerate() {
             if rule.check.is_document_level() {
@@ -1400,13 +1457,11 @@ impl RuleSet for ValeStyles {
             ) else {
                 continue;
             };
-            // A rule that gives up is reported at the block's start, so
-            // the finding stays with the block (the server caches per block).
-            let at = block.span().start;
             if rule.scope.matches(UnitKind::Block, &parts)
                 && self.prefilter.may_match(index, block, 0, &mut scan)
             {
-                self.run_unit(rule, &block_unit, source, severity, at, out);
+                let starts = self.prefilter.starts(index, 0, &scan, &mut starts);
+                self.run_unit(rule, &block_unit, source, severity, starts, out);
             }
             if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
                 for (n, sentence) in block.sentences.iter().enumerate() {
@@ -1418,7 +1473,8 @@ impl RuleSet for ValeStyles {
                         base: sentence.start,
                         block: Some(block),
                     };
-                    self.run_unit(rule, &unit, source, severity, at, out);
+                    let starts = self.prefilter.starts(index, n + 1, &scan, &mut starts);
+                    self.run_unit(rule, &unit, source, severity, starts, out);
                 }
             }
         }
@@ -1448,7 +1504,7 @@ impl RuleSet for ValeStyles {
                     base: 0,
                     block: None,
                 };
-                self.run_unit(rule, &unit, source, severity, 0, out);
+                self.run_unit(rule, &unit, source, severity, None, out);
                 continue;
             }
             // Images' alt text: units of their own (Vale's `alt`, which
@@ -1465,7 +1521,7 @@ impl RuleSet for ValeStyles {
                         base: alt.start,
                         block: None,
                     };
-                    self.run_unit(rule, &unit, source, severity, alt.start, out);
+                    self.run_unit(rule, &unit, source, severity, None, out);
                 }
             }
             match &rule.check {
