@@ -590,13 +590,13 @@ impl Occurrence {
         // Vale reads inline code as one `*` per character of the code: it
         // counts, but a finding is never placed on it.
         let view = CodeView::new(unit, source);
-        let found = self.pattern.find_ranges(&view.text);
-        let count = found.len();
+        let count = self.pattern.count(&view.text);
         let over = self.max > 0 && count > self.max;
         let under = self.min > 0 && count < self.min;
         if !over && !under {
             return Vec::new();
         }
+        let found = self.pattern.find_ranges(&view.text);
         // As Vale: at the first match outside code (else the first), or
         // the whole unit when nothing matched.
         let span = found
@@ -610,18 +610,17 @@ impl Occurrence {
 
 /// A unit's text as Vale reads it: each inline code placeholder becomes
 /// one `*` per character of the code.
-struct CodeView {
-    text: String,
+struct CodeView<'a> {
+    /// The unit's own text when it holds no code.
+    text: std::borrow::Cow<'a, str>,
     /// Where each code stands: in `text`, and its placeholder in the unit.
     code: Vec<(Range<usize>, Range<usize>)>,
 }
 
-impl CodeView {
-    fn new(unit: &Unit, source: &str) -> CodeView {
-        let mut view = CodeView {
-            text: String::with_capacity(unit.text.len()),
-            code: Vec::new(),
-        };
+impl<'a> CodeView<'a> {
+    fn new(unit: &Unit<'a>, source: &str) -> CodeView<'a> {
+        let mut text = String::new();
+        let mut code = Vec::new();
         let unit_prose = unit.base..unit.base + unit.text.len();
         let mut cursor = 0;
         let atoms = unit.block.map_or(&[][..], |block| &block.atoms[..]);
@@ -636,22 +635,24 @@ impl CodeView {
             let Some(before) = unit.text.get(cursor..placeholder.start) else {
                 continue;
             };
-            let code = source
+            let quoted = source
                 .get(atom.span.clone())
                 .unwrap_or_default()
                 .trim_matches('`')
                 .trim();
-            view.text.push_str(before);
-            let start = view.text.len();
-            view.text
-                .extend(std::iter::repeat_n('*', code.chars().count().max(1)));
-            view.code
-                .push((start..view.text.len(), placeholder.clone()));
+            text.push_str(before);
+            let start = text.len();
+            text.extend(std::iter::repeat_n('*', quoted.chars().count().max(1)));
+            code.push((start..text.len(), placeholder.clone()));
             cursor = placeholder.end;
         }
-        view.text
-            .push_str(unit.text.get(cursor..).unwrap_or_default());
-        view
+        let text = if code.is_empty() {
+            std::borrow::Cow::Borrowed(unit.text)
+        } else {
+            text.push_str(unit.text.get(cursor..).unwrap_or_default());
+            std::borrow::Cow::Owned(text)
+        };
+        CodeView { text, code }
     }
 
     fn in_code(&self, range: &Range<usize>) -> bool {

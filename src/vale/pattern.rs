@@ -206,6 +206,14 @@ impl Pattern {
         }
     }
 
+    /// How many matches [`Pattern::find_ranges`] finds.
+    pub fn count(&self, text: &str) -> usize {
+        match &self.engine {
+            Engine::Fast(regex) => regex.find_iter(text).count(),
+            Engine::Fancy(_) => self.captures(text).len(),
+        }
+    }
+
     /// Matches with their capture groups.
     pub fn captures(&self, text: &str) -> Vec<Found> {
         match &self.engine {
