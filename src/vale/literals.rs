@@ -29,12 +29,19 @@ const CLASS_LIMIT: usize = 4;
 /// syntax) contains, ASCII letters in lower case; `None` when there is no
 /// such set (the pattern can match without one).
 pub fn required(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
+    non_empty(walk(&parse(pattern)?).required?)
+}
+
+fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new()
         .build()
         .parse(pattern)
-        .ok()?;
-    let found = walk(&hir).required?;
-    (!found.is_empty() && found.iter().all(|literal| !literal.is_empty())).then_some(found)
+        .ok()
+}
+
+/// `set`, when it has strings and none of them is empty.
+fn non_empty(set: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
+    (!set.is_empty() && set.iter().all(|s| !s.is_empty())).then_some(set)
 }
 
 /// How many strings [`word_list`] may list.
@@ -47,10 +54,7 @@ const WORD_LIST_LIMIT: usize = 50_000;
 /// case) with a word boundary on each side, so a literal found without
 /// them cannot be the start of a match.
 pub fn word_list(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let hir = parse(pattern)?;
     let mut hir = &hir;
     while let HirKind::Capture(capture) = hir.kind() {
         hir = &capture.sub;
@@ -66,24 +70,9 @@ pub fn word_list(pattern: &str) -> Option<Vec<Vec<u8>>> {
     }
     let mut product: Vec<Vec<u8>> = vec![Vec::new()];
     for part in middle {
-        let set = every_string(part)?;
-        if product.len().saturating_mul(set.len()) > WORD_LIST_LIMIT {
-            return None;
-        }
-        product = product
-            .iter()
-            .flat_map(|l| {
-                set.iter().map(move |r| {
-                    let mut joined = l.clone();
-                    joined.extend_from_slice(r);
-                    joined
-                })
-            })
-            .collect();
+        product = cross(&product, &every_string(part)?, WORD_LIST_LIMIT)?;
     }
-    product.sort();
-    product.dedup();
-    (!product.is_empty() && product.iter().all(|s| !s.is_empty())).then_some(product)
+    non_empty(product)
 }
 
 /// Every string `hir` matches, alternations listed however long.
@@ -153,9 +142,7 @@ fn walk(hir: &Hir) -> Found {
                     {
                         let mut product = vec![Vec::new()];
                         for _ in 0..min {
-                            product = cross(&product, set)
-                                .filter(|p| p.len() <= EXACT_LIMIT)
-                                .unwrap_or_default();
+                            product = cross(&product, set, EXACT_LIMIT).unwrap_or_default();
                         }
                         if !product.is_empty() {
                             return Found::exact(product);
@@ -206,7 +193,7 @@ fn concat(parts: &[Hir]) -> Found {
     for part in parts {
         let found = walk(part);
         match found.exact {
-            Some(set) => match cross(&run, &set).filter(|p| p.len() <= EXACT_LIMIT) {
+            Some(set) => match cross(&run, &set, EXACT_LIMIT) {
                 Some(longer) => run = longer,
                 None => {
                     all_exact = false;
@@ -241,10 +228,10 @@ fn concat(parts: &[Hir]) -> Found {
     }
 }
 
-/// Every string of `left` followed by every string of `right`; `None` when
-/// there would be more than [`EXACT_LIMIT`].
-fn cross(left: &[Vec<u8>], right: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
-    if left.len().saturating_mul(right.len()) > EXACT_LIMIT {
+/// Every string of `left` followed by every string of `right`, sorted;
+/// `None` when there would be more than `limit`.
+fn cross(left: &[Vec<u8>], right: &[Vec<u8>], limit: usize) -> Option<Vec<Vec<u8>>> {
+    if left.len().saturating_mul(right.len()) > limit {
         return None;
     }
     let mut out = Vec::with_capacity(left.len() * right.len());
