@@ -31,6 +31,10 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Pattern {
     engine: Engine,
+    /// When the pattern is one class repeated (`[^\s]+`, `(\w+)`): the
+    /// class's ranges. Its matches are the longest runs of the class's
+    /// characters, found here without the regex engine.
+    run_of: Option<Vec<(char, char)>>,
     /// The fast engine's pattern for searches anchored where they start
     /// (see [`Pattern::find_ranges_from`]), built on first need.
     anchored: OnceLock<Option<regex_automata::meta::Regex>>,
@@ -132,6 +136,7 @@ impl Pattern {
             .build();
         match fast {
             Ok(regex) => Ok(Pattern {
+                run_of: class_run(&translated),
                 engine: Engine::Fast(regex),
                 anchored: OnceLock::new(),
                 unicode_boundaries,
@@ -164,6 +169,7 @@ impl Pattern {
                         prefilter,
                     })),
                     anchored: OnceLock::new(),
+                    run_of: None,
                     unicode_boundaries,
                 })
             }
@@ -200,6 +206,9 @@ impl Pattern {
 
     /// Match ranges, left to right, without overlaps.
     pub fn find_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        if let Some(class) = &self.run_of {
+            return runs(class, text);
+        }
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).map(|m| m.range()).collect(),
             Engine::Fancy(_) => self.captures(text).into_iter().map(|m| m.range).collect(),
@@ -208,6 +217,9 @@ impl Pattern {
 
     /// How many matches [`Pattern::find_ranges`] finds.
     pub fn count(&self, text: &str) -> usize {
+        if let Some(class) = &self.run_of {
+            return runs(class, text).len();
+        }
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).count(),
             Engine::Fancy(_) => self.captures(text).len(),
@@ -413,6 +425,70 @@ impl PatternSet {
             matched.get(at).copied().unwrap_or(true)
         })
     }
+}
+
+/// The ranges of a pattern that is one Unicode class repeated once or
+/// more, greedily (in a capture group or not).
+fn class_run(pattern: &str) -> Option<Vec<(char, char)>> {
+    use regex_syntax::hir::{Class, HirKind};
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut hir = &hir;
+    while let HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    let HirKind::Repetition(repetition) = hir.kind() else {
+        return None;
+    };
+    if repetition.min != 1 || repetition.max.is_some() || !repetition.greedy {
+        return None;
+    }
+    match repetition.sub.kind() {
+        HirKind::Class(Class::Unicode(class)) => Some(
+            class
+                .ranges()
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The longest runs of characters in `class` (sorted ranges), left to
+/// right: the matches of the class repeated, greedy and leftmost.
+fn runs(class: &[(char, char)], text: &str) -> Vec<Range<usize>> {
+    let inside = |c: char| {
+        class
+            .binary_search_by(|&(low, high)| {
+                if c < low {
+                    std::cmp::Ordering::Greater
+                } else if c > high {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    };
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        match (inside(c), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                found.push(from..at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        found.push(from..text.len());
+    }
+    found
 }
 
 fn fancy_found(caps: &fancy_regex::Captures<'_, str>) -> Found {
@@ -767,6 +843,25 @@ mod tests {
         // A pattern the fast engine does not run searches everywhere.
         let fancy = Pattern::compile(r"\border(?= to)").unwrap();
         assert_eq!(fancy.find_ranges_from(text, &[]), fancy.find_ranges(text));
+    }
+
+    #[test]
+    fn a_repeated_class_finds_what_the_regex_finds() {
+        let text = "It’s  a\tcafé—really, ſtop! 12_3 \u{a0}end\n";
+        for source in [r"[^\s]+", r"(?i)([^\s]+)", r"\w+", r"[a-z]+", r"(?i)[a-z]+"] {
+            let pattern = Pattern::compile(source).unwrap();
+            assert!(pattern.run_of.is_some(), "{source}");
+            let regex = regex::Regex::new(source).unwrap();
+            let expected: Vec<Range<usize>> = regex.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(pattern.find_ranges(text), expected, "{source}");
+            assert_eq!(pattern.count(text), expected.len(), "{source}");
+        }
+        for source in [r"\b\w+\b", r"[a-z]+?", r"[a-z]*", r"\w{2,}"] {
+            assert!(
+                Pattern::compile(source).unwrap().run_of.is_none(),
+                "{source}"
+            );
+        }
     }
 
     #[test]
