@@ -132,6 +132,17 @@ impl Check {
         patterns.iter().map(Pattern::set_source).collect()
     }
 
+    /// [`Check::run`] when every match of the check's patterns is known to
+    /// start at one of `starts` (sorted offsets in the unit's text, see
+    /// [`Pattern::find_ranges_from`]): the same hits, searched only there.
+    pub fn run_from(&self, unit: &Unit, source: &str, starts: &[usize]) -> Vec<Hit> {
+        match self {
+            Check::Existence(c) => c.run_from(unit.text, Some(starts)),
+            Check::Substitution(c) => c.run_from(unit.text, Some(starts)),
+            _ => self.run(unit, source),
+        }
+    }
+
     /// Whether this check needs the whole document (see the module docs).
     pub fn is_document_level(&self) -> bool {
         matches!(
@@ -214,12 +225,17 @@ fn alternation(flags: &str, template: &str, tokens: &[String]) -> Result<Vec<Pat
     Ok(patterns)
 }
 
-/// Match ranges of several patterns, leftmost first, without overlaps.
-fn merged_ranges(patterns: &[Pattern], text: &str) -> Vec<Range<usize>> {
+/// Match ranges of several patterns, leftmost first, without overlaps
+/// (searched only at `starts` when given, see [`Check::run_from`]).
+fn merged_ranges(patterns: &[Pattern], text: &str, starts: Option<&[usize]>) -> Vec<Range<usize>> {
+    let ranges = |pattern: &Pattern| match starts {
+        Some(starts) => pattern.find_ranges_from(text, starts),
+        None => pattern.find_ranges(text),
+    };
     if let [one] = patterns {
-        return one.find_ranges(text);
+        return ranges(one);
     }
-    let mut all: Vec<Range<usize>> = patterns.iter().flat_map(|p| p.find_ranges(text)).collect();
+    let mut all: Vec<Range<usize>> = patterns.iter().flat_map(ranges).collect();
     all.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut out: Vec<Range<usize>> = Vec::with_capacity(all.len());
     for range in all {
@@ -293,7 +309,11 @@ impl Existence {
     }
 
     fn run(&self, text: &str) -> Vec<Hit> {
-        merged_ranges(&self.patterns, text)
+        self.run_from(text, None)
+    }
+
+    fn run_from(&self, text: &str, starts: Option<&[usize]>) -> Vec<Hit> {
+        merged_ranges(&self.patterns, text, starts)
             .into_iter()
             .filter(|range| !range.is_empty())
             .filter(|range| !self.whole_words || unicode_edges(text, range))
@@ -330,6 +350,9 @@ struct Swap {
     expected: String,
     /// Capture groups of the observed pattern, for `$1` in `expected`.
     groups: usize,
+    /// [`match_token`]'s pattern for `expected` as written, compiled once
+    /// (not per match) when `expected` is a pattern without `$n`.
+    token: Option<Token>,
 }
 
 impl Substitution {
@@ -352,8 +375,10 @@ impl Substitution {
         let mut fancy: Vec<String> = Vec::new();
         for (observed, expected) in entries {
             let alone = compile(observed)?;
+            let expected = expected.as_str().unwrap_or("").to_owned();
             swaps.push(Swap {
-                expected: expected.as_str().unwrap_or("").to_owned(),
+                token: (!expected.contains('$')).then(|| Token::new(&expected)),
+                expected,
                 groups: alone.group_count() - 1,
             });
         }
@@ -401,9 +426,17 @@ impl Substitution {
     }
 
     fn run(&self, text: &str) -> Vec<Hit> {
+        self.run_from(text, None)
+    }
+
+    fn run_from(&self, text: &str, starts: Option<&[usize]>) -> Vec<Hit> {
         let mut found: Vec<(Range<usize>, usize, Vec<String>)> = Vec::new();
         for (pattern, swap_groups) in self.patterns.iter().zip(&self.swap_groups) {
-            for m in pattern.captures(text) {
+            let matches = match starts {
+                Some(starts) => pattern.captures_from(text, starts, true),
+                None => pattern.captures(text),
+            };
+            for m in matches {
                 let Some((index, at)) = swap_groups
                     .iter()
                     .find(|(_, at)| m.groups.get(*at).is_some_and(Option::is_some))
@@ -439,15 +472,22 @@ impl Substitution {
                 continue;
             }
             let observed = text[range.clone()].trim();
-            let mut expected = expand_groups(&self.swaps[index].expected, &groups);
-            if self.capitalize && observed.chars().next().is_some_and(char::is_uppercase) {
+            let swap = &self.swaps[index];
+            let mut expected = expand_groups(&swap.expected, &groups);
+            let capitalized =
+                self.capitalize && observed.chars().next().is_some_and(char::is_uppercase);
+            if capitalized {
                 expected = expected
                     .split('|')
                     .map(capitalize_first)
                     .collect::<Vec<_>>()
                     .join("|");
             }
-            if match_token(&expected, observed) || self.exceptions.excepts(text, &range) {
+            let already = match (&swap.token, capitalized) {
+                (Some(token), false) => token.matches(observed),
+                _ => match_token(&expected, observed),
+            };
+            if already || self.exceptions.excepts(text, &range) {
                 continue;
             }
             let mut hit = Hit::new(range, vec![expected.clone(), observed.to_owned()]);
@@ -494,13 +534,33 @@ fn capitalize_first(text: &str) -> String {
 /// either case as written whatever `ignorecase` says (so `mpl 2.0` is not
 /// `MPL 2.0`).
 fn match_token(expected: &str, observed: &str) -> bool {
-    if is_phrase(expected) {
-        return expected == observed;
+    Token::new(expected).matches(observed)
+}
+
+/// [`match_token`] for one `expected`, its pattern compiled once.
+#[derive(Debug)]
+enum Token {
+    Phrase(String),
+    Pattern(Pattern),
+}
+
+impl Token {
+    fn new(expected: &str) -> Token {
+        if is_phrase(expected) {
+            return Token::Phrase(expected.to_owned());
+        }
+        match Pattern::compile(&format!("^(?:{expected})$")) {
+            Ok(pattern) => Token::Pattern(pattern),
+            Err(_) => Token::Phrase(expected.to_owned()),
+        }
     }
-    let pattern = format!("^(?:{expected})$");
-    match Pattern::compile(&pattern) {
-        Ok(pattern) => pattern.is_match(observed),
-        Err(_) => expected == observed,
+
+    /// Whether `observed` already is the expected form (as [`match_token`]).
+    fn matches(&self, observed: &str) -> bool {
+        match self {
+            Token::Phrase(expected) => expected == observed,
+            Token::Pattern(pattern) => pattern.is_match(observed),
+        }
     }
 }
 
@@ -539,13 +599,13 @@ impl Occurrence {
         // Vale reads inline code as one `*` per character of the code: it
         // counts, but a finding is never placed on it.
         let view = CodeView::new(unit, source);
-        let found = self.pattern.find_ranges(&view.text);
-        let count = found.len();
+        let count = self.pattern.count(&view.text);
         let over = self.max > 0 && count > self.max;
         let under = self.min > 0 && count < self.min;
         if !over && !under {
             return Vec::new();
         }
+        let found = self.pattern.find_ranges(&view.text);
         // As Vale: at the first match outside code (else the first), or
         // the whole unit when nothing matched.
         let span = found
@@ -559,18 +619,17 @@ impl Occurrence {
 
 /// A unit's text as Vale reads it: each inline code placeholder becomes
 /// one `*` per character of the code.
-struct CodeView {
-    text: String,
+struct CodeView<'a> {
+    /// The unit's own text when it holds no code.
+    text: std::borrow::Cow<'a, str>,
     /// Where each code stands: in `text`, and its placeholder in the unit.
     code: Vec<(Range<usize>, Range<usize>)>,
 }
 
-impl CodeView {
-    fn new(unit: &Unit, source: &str) -> CodeView {
-        let mut view = CodeView {
-            text: String::with_capacity(unit.text.len()),
-            code: Vec::new(),
-        };
+impl<'a> CodeView<'a> {
+    fn new(unit: &Unit<'a>, source: &str) -> CodeView<'a> {
+        let mut text = String::new();
+        let mut code = Vec::new();
         let unit_prose = unit.base..unit.base + unit.text.len();
         let mut cursor = 0;
         let atoms = unit.block.map_or(&[][..], |block| &block.atoms[..]);
@@ -585,22 +644,24 @@ impl CodeView {
             let Some(before) = unit.text.get(cursor..placeholder.start) else {
                 continue;
             };
-            let code = source
+            let quoted = source
                 .get(atom.span.clone())
                 .unwrap_or_default()
                 .trim_matches('`')
                 .trim();
-            view.text.push_str(before);
-            let start = view.text.len();
-            view.text
-                .extend(std::iter::repeat_n('*', code.chars().count().max(1)));
-            view.code
-                .push((start..view.text.len(), placeholder.clone()));
+            text.push_str(before);
+            let start = text.len();
+            text.extend(std::iter::repeat_n('*', quoted.chars().count().max(1)));
+            code.push((start..text.len(), placeholder.clone()));
             cursor = placeholder.end;
         }
-        view.text
-            .push_str(unit.text.get(cursor..).unwrap_or_default());
-        view
+        let text = if code.is_empty() {
+            std::borrow::Cow::Borrowed(unit.text)
+        } else {
+            text.push_str(unit.text.get(cursor..).unwrap_or_default());
+            std::borrow::Cow::Owned(text)
+        };
+        CodeView { text, code }
     }
 
     fn in_code(&self, range: &Range<usize>) -> bool {

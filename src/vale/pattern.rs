@@ -24,12 +24,20 @@
 
 use std::cell::Cell;
 use std::ops::Range;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// A compiled pattern.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     engine: Engine,
+    /// When the pattern is one class repeated (`[^\s]+`, `(\w+)`): the
+    /// class's ranges. Its matches are the longest runs of the class's
+    /// characters, found here without the regex engine.
+    run_of: Option<Vec<(char, char)>>,
+    /// The fast engine's pattern for searches anchored where they start
+    /// (see [`Pattern::find_ranges_from`]), built on first need.
+    anchored: OnceLock<Option<regex_automata::meta::Regex>>,
     /// Whether the pattern keeps Unicode word boundaries (it spells
     /// non-ASCII letters), which the lazy DFA cannot run on non-ASCII text.
     unicode_boundaries: bool,
@@ -128,7 +136,9 @@ impl Pattern {
             .build();
         match fast {
             Ok(regex) => Ok(Pattern {
+                run_of: class_run(&translated),
                 engine: Engine::Fast(regex),
+                anchored: OnceLock::new(),
                 unicode_boundaries,
             }),
             Err(fast_error) => {
@@ -158,6 +168,8 @@ impl Pattern {
                         anchored,
                         prefilter,
                     })),
+                    anchored: OnceLock::new(),
+                    run_of: None,
                     unicode_boundaries,
                 })
             }
@@ -194,9 +206,23 @@ impl Pattern {
 
     /// Match ranges, left to right, without overlaps.
     pub fn find_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        if let Some(class) = &self.run_of {
+            return runs(class, text);
+        }
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).map(|m| m.range()).collect(),
             Engine::Fancy(_) => self.captures(text).into_iter().map(|m| m.range).collect(),
+        }
+    }
+
+    /// How many matches [`Pattern::find_ranges`] finds.
+    pub fn count(&self, text: &str) -> usize {
+        if let Some(class) = &self.run_of {
+            return runs(class, text).len();
+        }
+        match &self.engine {
+            Engine::Fast(regex) => regex.find_iter(text).count(),
+            Engine::Fancy(_) => self.captures(text).len(),
         }
     }
 
@@ -228,6 +254,98 @@ impl Pattern {
                 }
             },
         }
+    }
+
+    /// The fast engine's pattern built to search anchored at a position,
+    /// with the same syntax and match semantics as `regex::Regex`.
+    fn anchored(&self) -> Option<&regex_automata::meta::Regex> {
+        let Engine::Fast(regex) = &self.engine else {
+            return None;
+        };
+        self.anchored
+            .get_or_init(|| {
+                regex_automata::meta::Builder::new()
+                    .configure(
+                        regex_automata::meta::Config::new()
+                            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                            .utf8_empty(true)
+                            .nfa_size_limit(Some(SIZE_LIMIT)),
+                    )
+                    .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+                    .build(regex.as_str())
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// [`Pattern::find_ranges`] when every match is known to start at one of
+    /// `starts` (sorted): the pattern is tried only there, anchored, with
+    /// all of `text` around it as context. The matches are the same, left
+    /// to right without overlaps; a pattern the fast engine does not run
+    /// searches the whole text.
+    pub fn find_ranges_from(&self, text: &str, starts: &[usize]) -> Vec<Range<usize>> {
+        self.captures_from(text, starts, false)
+            .into_iter()
+            .map(|found| found.range)
+            .collect()
+    }
+
+    /// [`Pattern::captures`] when every match is known to start at one of
+    /// `starts` (as [`Pattern::find_ranges_from`]).
+    pub fn captures_from(&self, text: &str, starts: &[usize], groups: bool) -> Vec<Found> {
+        let Some(anchored) = self.anchored() else {
+            return self.everywhere(text, groups);
+        };
+        let mut found = Vec::new();
+        let mut caps = anchored.create_captures();
+        let mut at = 0;
+        for &start in starts {
+            if start < at || start > text.len() {
+                continue;
+            }
+            let input = regex_automata::Input::new(text)
+                .span(start..text.len())
+                .anchored(regex_automata::Anchored::Yes);
+            let one = if groups {
+                anchored.search_captures(&input, &mut caps);
+                caps.get_match().map(|m| Found {
+                    range: m.range(),
+                    groups: (0..caps.group_len())
+                        .map(|g| caps.get_group(g).map(|span| span.range()))
+                        .collect(),
+                })
+            } else {
+                anchored.search(&input).map(|m| Found {
+                    range: m.range(),
+                    groups: Vec::new(),
+                })
+            };
+            // An empty match would not move the search on: leave such
+            // patterns to the full search.
+            match one {
+                Some(one) if one.range.is_empty() => return self.everywhere(text, groups),
+                Some(one) => {
+                    at = one.range.end;
+                    found.push(one);
+                }
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Every match in `text`, with its groups if asked for.
+    fn everywhere(&self, text: &str, groups: bool) -> Vec<Found> {
+        if groups {
+            return self.captures(text);
+        }
+        self.find_ranges(text)
+            .into_iter()
+            .map(|range| Found {
+                range,
+                groups: Vec::new(),
+            })
+            .collect()
     }
 
     /// The index of a named group.
@@ -307,6 +425,70 @@ impl PatternSet {
             matched.get(at).copied().unwrap_or(true)
         })
     }
+}
+
+/// The ranges of a pattern that is one Unicode class repeated once or
+/// more, greedily (in a capture group or not).
+fn class_run(pattern: &str) -> Option<Vec<(char, char)>> {
+    use regex_syntax::hir::{Class, HirKind};
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut hir = &hir;
+    while let HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    let HirKind::Repetition(repetition) = hir.kind() else {
+        return None;
+    };
+    if repetition.min != 1 || repetition.max.is_some() || !repetition.greedy {
+        return None;
+    }
+    match repetition.sub.kind() {
+        HirKind::Class(Class::Unicode(class)) => Some(
+            class
+                .ranges()
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The longest runs of characters in `class` (sorted ranges), left to
+/// right: the matches of the class repeated, greedy and leftmost.
+fn runs(class: &[(char, char)], text: &str) -> Vec<Range<usize>> {
+    let inside = |c: char| {
+        class
+            .binary_search_by(|&(low, high)| {
+                if c < low {
+                    std::cmp::Ordering::Greater
+                } else if c > high {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+    };
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        match (inside(c), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                found.push(from..at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        found.push(from..text.len());
+    }
+    found
 }
 
 fn fancy_found(caps: &fancy_regex::Captures<'_, str>) -> Found {
@@ -637,6 +819,49 @@ mod tests {
                 .set_source()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn anchored_searches_at_every_possible_start_find_what_a_full_search_finds() {
+        // Leftmost-first among words sharing a start, boundaries judged
+        // with the text before the start, overlapping candidates skipped.
+        let pattern =
+            Pattern::compile(r"(?i)\b(?:(?P<a>in order)|(?P<b>in order to)|order)\b").unwrap();
+        let text = "In order to go, reorder: in order, order to";
+        let every_start: Vec<usize> = (0..=text.len()).collect();
+        assert_eq!(
+            pattern.find_ranges_from(text, &every_start),
+            pattern.find_ranges(text)
+        );
+        assert_eq!(
+            pattern.captures_from(text, &every_start, true),
+            pattern.captures(text)
+        );
+        // Only the given starts are tried.
+        assert_eq!(pattern.find_ranges_from(text, &[25]), vec![25..33]);
+        assert!(pattern.find_ranges_from(text, &[11]).is_empty());
+        // A pattern the fast engine does not run searches everywhere.
+        let fancy = Pattern::compile(r"\border(?= to)").unwrap();
+        assert_eq!(fancy.find_ranges_from(text, &[]), fancy.find_ranges(text));
+    }
+
+    #[test]
+    fn a_repeated_class_finds_what_the_regex_finds() {
+        let text = "It’s  a\tcafé—really, ſtop! 12_3 \u{a0}end\n";
+        for source in [r"[^\s]+", r"(?i)([^\s]+)", r"\w+", r"[a-z]+", r"(?i)[a-z]+"] {
+            let pattern = Pattern::compile(source).unwrap();
+            assert!(pattern.run_of.is_some(), "{source}");
+            let regex = regex::Regex::new(source).unwrap();
+            let expected: Vec<Range<usize>> = regex.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(pattern.find_ranges(text), expected, "{source}");
+            assert_eq!(pattern.count(text), expected.len(), "{source}");
+        }
+        for source in [r"\b\w+\b", r"[a-z]+?", r"[a-z]*", r"\w{2,}"] {
+            assert!(
+                Pattern::compile(source).unwrap().run_of.is_none(),
+                "{source}"
+            );
+        }
     }
 
     #[test]

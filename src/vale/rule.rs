@@ -249,7 +249,33 @@ pub fn format_message(message: &str, args: &[String]) -> String {
         }
     }
     out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(out)
+}
+
+/// Runs of whitespace as one space, none at either end (as
+/// `split_whitespace` then `join(" ")`), without copying text that has none.
+fn collapse_whitespace(text: String) -> String {
+    let mut previous_space = true;
+    let clean = text.chars().all(|c| {
+        let ok = if c == ' ' {
+            !previous_space
+        } else {
+            !c.is_whitespace()
+        };
+        previous_space = c == ' ';
+        ok
+    }) && !previous_space;
+    if clean || text.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// `'a'`, `'a' or 'b'`, `'a', 'b', or 'c'` (Vale's `ToSentence`).
@@ -483,6 +509,30 @@ pub fn edit(matched: &str, params: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_collapse_whitespace_as_split_and_join() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\n\n b ",
+            "\u{a0}x\u{2003}y",
+            "é è",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(text.to_owned()), expected, "{text:?}");
+        }
+        assert_eq!(
+            format_message("Use '%s'  instead of\n '%s'.", &["a".into(), "b".into()]),
+            "Use 'a' instead of 'b'."
+        );
+    }
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| (*s).to_owned()).collect()

@@ -24,6 +24,8 @@ use crate::document::{Block, BlockKind, DocumentKind};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     alternatives: Vec<Vec<Term>>,
+    /// The kind of unit each alternative runs on, found once.
+    kinds: Vec<UnitKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +95,15 @@ impl Scope {
                     .collect()
             })
             .collect();
-        Scope { alternatives }
+        let alternatives: Vec<Vec<Term>> = alternatives;
+        let kinds = alternatives
+            .iter()
+            .map(|terms| alternative_kind(terms))
+            .collect();
+        Scope {
+            alternatives,
+            kinds,
+        }
     }
 
     /// The scope as Vale's `--filter` sees it: one string per alternative
@@ -147,14 +157,12 @@ impl Scope {
 
     /// Whether this scope reaches units of `kind` at all.
     pub fn reaches(&self, kind: UnitKind) -> bool {
-        self.alternatives
-            .iter()
-            .any(|terms| alternative_kind(terms) == kind)
+        self.kinds.contains(&kind)
     }
 
     pub fn matches(&self, kind: UnitKind, parts: &[&str]) -> bool {
-        self.alternatives.iter().any(|terms| {
-            alternative_kind(terms) == kind
+        self.alternatives.iter().zip(&self.kinds).any(|(terms, k)| {
+            *k == kind
                 && terms.iter().all(|term| {
                     let has_all = term.parts.iter().all(|part| parts.contains(&part.as_str()));
                     has_all != term.negated
