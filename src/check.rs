@@ -234,6 +234,7 @@ impl Checker {
             guide: &self.guide,
             today: self.options.today,
             vale_min_alert_level: self.options.vale_min_alert_level,
+            started: std::time::Instant::now(),
         }
     }
 

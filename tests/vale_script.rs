@@ -240,3 +240,46 @@ fn a_runaway_sentence_script_gets_a_budget_in_proportion_to_each_sentence() {
         "{out}"
     );
 }
+
+/// All of a style's rules share one time budget per check of a document
+/// (`COPYDESK_VALE_BUDGET_SECS`, 30 s by default): a style with many slow
+/// rules stops with one warning instead of holding the check. A budget of
+/// 0 s stops before the first rule, so the test does not wait on a clock.
+#[test]
+fn a_styles_rules_share_one_budget_per_document_and_say_when_it_ran_out() {
+    let dir = project(
+        &[("Labels", LABELS_RULE)],
+        &[("Labels.tengo", LABELS_SCRIPT)],
+        DOC,
+    );
+    let cache = tempfile::tempdir().expect("a temporary folder");
+    let run = |budget: Option<&str>| {
+        let mut command = common::copydesk();
+        command
+            .args(["check", "--format", "vale-line", "doc.md"])
+            .current_dir(dir.path())
+            .env("COPYDESK_CACHE_DIR", cache.path());
+        if let Some(budget) = budget {
+            command.env("COPYDESK_VALE_BUDGET_SECS", budget);
+        }
+        let output = command.output().expect("copydesk runs");
+        (common::stdout(&output), output.status.code())
+    };
+    let (out, code) = run(Some("0"));
+    assert!(matches!(code, Some(0 | 1)), "{code:?}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "doc.md:1:1:Vale.Budget:Vale.Budget gave up on this file: the styles' rules ran longer than 0 s in all, so they did not check the rest of it (COPYDESK_VALE_BUDGET_SECS sets the limit)"
+        ],
+        "{out}"
+    );
+
+    // The cut-short result was not cached: with the default budget the
+    // same file gets its findings.
+    let (out, code) = run(None);
+    assert!(matches!(code, Some(0 | 1)), "{code:?}");
+    assert!(out.contains("doc.md:3:1:T.Labels:"), "{out}");
+    assert!(!out.contains("Vale.Budget"), "{out}");
+}

@@ -813,7 +813,11 @@ fn check_input(
         }
         let (document, findings) = checker.check_owned_at(text, kind, path);
         outcome.words = document.word_count();
-        if let (Some(cache), Some(key)) = (cache, &key) {
+        // A check that a time budget cut short is not kept: its findings
+        // depend on how busy the machine was.
+        if let (Some(cache), Some(key)) = (cache, &key)
+            && !findings.iter().any(crate::vale::is_cut_short)
+        {
             cache.put(key, document.text(), outcome.words, &findings);
         }
         outcome.findings = findings;

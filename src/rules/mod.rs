@@ -143,6 +143,10 @@ pub struct Context<'a> {
     pub today: (i32, u32, u32),
     /// Vale's `--minAlertLevel` (see [`crate::check::CheckOptions`]).
     pub vale_min_alert_level: Option<crate::vale::Level>,
+    /// When this check of the document began: Vale styles from a
+    /// repository share one time budget per check (see
+    /// [`crate::vale::document_budget`]). Passed in, like the date.
+    pub started: std::time::Instant,
 }
 
 impl<'a> Context<'a> {
@@ -151,6 +155,7 @@ impl<'a> Context<'a> {
         external::SetContext {
             document: self.document,
             vale_min_alert_level: self.vale_min_alert_level,
+            deadline: self.started + crate::vale::document_budget(),
         }
     }
 }

@@ -103,7 +103,10 @@ pub fn check_cached(
         checker.check_block_into(&cx, block, &mut findings);
         let block_span = block.span();
         let own = &findings[start..];
-        if own.iter().all(|finding| stays_inside(finding, &block_span)) {
+        // A block a time budget cut short is checked again next time.
+        if own.iter().all(|finding| stays_inside(finding, &block_span))
+            && !own.iter().any(crate::vale::is_cut_short)
+        {
             let relative: Arc<[Finding]> = own
                 .iter()
                 .map(|finding| shifted(finding, base, false))

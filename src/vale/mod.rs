@@ -46,6 +46,7 @@ pub use self::filter::Filter;
 use self::pattern::{Pattern, PatternSet, SetMatches};
 pub use self::rule::Level;
 use self::rule::{Action, Hit, Rule, Unit};
+pub use self::rule_set::document_budget;
 use self::rule_set::{ExternalRule, RuleSet, RuleState, SetContext};
 use self::scope::{Scope, UnitKind};
 use self::spelling::{Dictionary, Speller, SpellerSource};
@@ -770,6 +771,34 @@ impl ValeStyles {
 /// The words that mark a finding saying a rule gave up (see `pattern`).
 const GAVE_UP: &str = "gave up on this file";
 
+/// Whether a finding says a rule (or a whole style set) stopped early:
+/// what else it found depends on time, so results holding one are not
+/// cached.
+pub fn is_cut_short(finding: &Finding) -> bool {
+    finding.rule == BUDGET_RULE || finding.message.contains(GAVE_UP)
+}
+
+/// The id of the warning that a style set ran out of its time on a
+/// document ([`document_budget`]).
+const BUDGET_RULE: &str = "Vale.Budget";
+
+/// How many rules run between two looks at the clock.
+const BUDGET_EVERY: usize = 16;
+
+/// The warning that the style set's rules stopped on this document,
+/// reported once per file (at the first place they stopped).
+fn budget_finding(at: usize) -> Finding {
+    Finding::new(
+        BUDGET_RULE,
+        at..at,
+        Severity::Warning,
+        format!(
+            "{BUDGET_RULE} {GAVE_UP}: the styles' rules ran longer than {} s in all, so they did not check the rest of it (COPYDESK_VALE_BUDGET_SECS sets the limit)",
+            document_budget().as_secs_f64()
+        ),
+    )
+}
+
 /// The warning for a rule whose searches ran out of budget.
 fn gave_up_finding(rule: &Rule, at: usize) -> Finding {
     Finding::new(
@@ -1463,9 +1492,11 @@ impl RuleSet for ValeStyles {
     }
 
     fn owns(&self, rule: &str) -> bool {
-        self.rules
-            .binary_search_by(|r| r.id.as_str().cmp(rule))
-            .is_ok()
+        rule == BUDGET_RULE
+            || self
+                .rules
+                .binary_search_by(|r| r.id.as_str().cmp(rule))
+                .is_ok()
     }
 
     fn knows(&self, selector: &str) -> bool {
@@ -1533,6 +1564,10 @@ impl RuleSet for ValeStyles {
         let mut starts = Vec::new();
         let text = block.text();
         for (index, rule) in self.rules.iter().enumerate() {
+            if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
+                out.push(budget_finding(block.span().start));
+                return;
+            }
             if rule.check.is_document_level() {
                 continue;
             }
@@ -1575,6 +1610,10 @@ impl RuleSet for ValeStyles {
         // Counted once for every metric rule.
         let mut variables: Option<HashMap<&str, f64>> = None;
         for (index, rule) in self.rules.iter().enumerate() {
+            if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
+                out.push(budget_finding(0));
+                return;
+            }
             let Some(severity) = self.severity(
                 cx,
                 index,

@@ -27,6 +27,27 @@ pub struct SetContext<'a> {
     pub document: &'a Document,
     /// Vale's `--minAlertLevel`, overriding the configuration's.
     pub vale_min_alert_level: Option<Level>,
+    /// When the set stops running rules on this document: all of a
+    /// check's blocks and the document pass share one budget.
+    pub deadline: std::time::Instant,
+}
+
+/// How long all of one style set's rules may run on one document in one
+/// check: 30 s, or `COPYDESK_VALE_BUDGET_SECS`. Each rule is bounded on
+/// each unit of text (backtracking steps, a script's steps), but a style
+/// from a cloned repository may hold 2,000 rules; this bounds their sum.
+pub fn document_budget() -> std::time::Duration {
+    static BUDGET: std::sync::LazyLock<std::time::Duration> = std::sync::LazyLock::new(|| {
+        std::env::var("COPYDESK_VALE_BUDGET_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|secs| secs.is_finite() && *secs >= 0.0)
+            .map_or(
+                std::time::Duration::from_secs(30),
+                std::time::Duration::from_secs_f64,
+            )
+    });
+    *BUDGET
 }
 
 /// A rule of a rule set, for listings.

@@ -112,6 +112,7 @@ mod tests {
             guide: &guide,
             today: (2026, 1, 1),
             vale_min_alert_level: None,
+            started: std::time::Instant::now(),
         };
         let mut out = Vec::new();
         for block in &document.blocks {
