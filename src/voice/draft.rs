@@ -186,8 +186,9 @@ impl DraftCounts {
     }
 
     /// An ASCII word: most words, so the tests that need the lowercased word
-    /// run only when its length, first letter or apostrophe says it may be
-    /// a contraction, a person word or a marked word.
+    /// run only when its apostrophe, or its first byte, length and last
+    /// byte ([`Shapes`]), say it may be a contraction, a person word or a
+    /// marked word.
     #[inline]
     fn add_ascii_word(&mut self, block: usize, text: &str, range: Range<usize>, facts: &AsciiWord) {
         self.syllables += facts.syllables;
