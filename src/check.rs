@@ -181,7 +181,7 @@ impl Checker {
                 })
                 .collect();
             let mut whole = Vec::new();
-            self.check_document_into(&self.document_context(document), &mut whole);
+            self.check_document_into(&self.document_context(cx), &mut whole);
             // One allocation of the exact size, in the same order as
             // the sequential path (blocks, then the document's).
             let count = per_block.iter().map(Vec::len).sum::<usize>() + whole.len();
@@ -192,7 +192,7 @@ impl Checker {
             for block in &document.blocks {
                 self.check_block_into(&cx, block, &mut findings);
             }
-            self.check_document_into(&self.document_context(document), &mut findings);
+            self.check_document_into(&self.document_context(cx), &mut findings);
         }
         self.finish(document, findings)
     }
@@ -238,12 +238,13 @@ impl Checker {
         }
     }
 
-    /// What a rule sees of `document` as a whole: the block context and the
-    /// post's platforms, sponsorship and author, resolved once.
-    pub fn document_context<'a>(&'a self, document: &'a Document) -> DocumentContext<'a> {
+    /// What a rule sees of a document as a whole: the blocks' context (the
+    /// same check, so the same start and Vale time budget) and the post's
+    /// platforms, sponsorship and author, resolved once.
+    pub fn document_context<'a>(&'a self, base: Context<'a>) -> DocumentContext<'a> {
         DocumentContext {
-            base: self.context(document),
-            post: PostMeta::resolve(document, &self.options.platforms, &self.guide),
+            post: PostMeta::resolve(base.document, &self.options.platforms, &self.guide),
+            base,
         }
     }
 

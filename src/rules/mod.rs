@@ -135,6 +135,7 @@ macro_rules! declare_rule {
 /// [`DocumentContext`], which only `check_document` receives: per-block
 /// findings are cached by block text and guide, and the type keeps them
 /// from depending on anything else.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub document: &'a Document,
     pub guide: &'a Guide,

@@ -132,7 +132,7 @@ pub fn check_cached(
         cache.last = stats;
     }
 
-    checker.check_document_into(&checker.document_context(document), &mut findings);
+    checker.check_document_into(&checker.document_context(cx), &mut findings);
     checker.finish(document, findings)
 }
 
