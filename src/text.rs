@@ -95,7 +95,7 @@ pub(crate) fn ascii_word(word: &[u8]) -> Option<AsciiWord> {
     }
     let class = (seen >> CLASS_SHIFT) as u8;
     let letters = (sums & u64::from(u32::MAX)) as usize;
-    let groups = (sums >> 32 & u64::from(u16::MAX)) as usize;
+    let groups = ((sums & SUMS) >> 32) as usize;
     (class & NOT_ASCII == 0).then(|| AsciiWord {
         syllables: ascii_corrections(word, letters, groups),
         has_upper: class & UPPER != 0,
@@ -104,12 +104,14 @@ pub(crate) fn ascii_word(word: &[u8]) -> Option<AsciiWord> {
 }
 
 /// [`STEP`]'s fields: a letter adds 1 to bits 0–31, a vowel after a
-/// non-vowel letter (or at the start) 1 to bits 32–47; bit 48 is set after
-/// a vowel letter (a non-letter keeps the state); bits 56–63 hold the
+/// non-vowel letter (or at the start) 1 to bits 32–55 (room for 16 million
+/// groups: a word longer than any file copydesk reads); bit 56 is set after
+/// a vowel letter (a non-letter keeps the state); bits 57–63 hold the
 /// byte's class.
-const SUMS: u64 = (1 << 48) - 1;
-const AFTER_VOWEL_SHIFT: u32 = 40;
-const CLASS_SHIFT: u32 = 56;
+const SUMS: u64 = (1 << 56) - 1;
+const AFTER_VOWEL: u64 = 1 << 56;
+const AFTER_VOWEL_SHIFT: u32 = 48;
+const CLASS_SHIFT: u32 = 57;
 static STEP: [u64; 512] = {
     let mut table = [0u64; 512];
     let mut i = 0;
@@ -120,13 +122,13 @@ static STEP: [u64; 512] = {
         if class & LETTER != 0 {
             step |= 1;
             if class & VOWEL != 0 {
-                step |= 1 << 48;
+                step |= AFTER_VOWEL;
                 if !after_vowel {
                     step |= 1 << 32;
                 }
             }
         } else if after_vowel {
-            step |= 1 << 48;
+            step |= AFTER_VOWEL;
         }
         table[i] = step;
         i += 1;
@@ -272,6 +274,17 @@ mod tests {
                 "{word}"
             );
         }
+    }
+
+    /// A word of any length: the table walk's sums do not run into each
+    /// other (70,000 vowel groups, past 16 bits).
+    #[test]
+    fn a_very_long_word_counts_as_the_general_count() {
+        let word = "ba".repeat(70_000);
+        assert_eq!(
+            ascii_word(word.as_bytes()).map(|w| w.syllables),
+            Some(count_syllables(word.chars()))
+        );
     }
 
     proptest::proptest! {
