@@ -24,7 +24,21 @@ fn project(rules: &[(&str, &str)], scripts: &[(&str, &str)], doc: &str) -> tempf
 }
 
 fn vale_line(dir: &std::path::Path) -> (String, String, Option<i32>) {
-    let output = common::run_in(dir, &["check", "--format", "vale-line", "doc.md"]);
+    vale_line_with(dir, &[])
+}
+
+/// [`vale_line`] with environment variables set.
+fn vale_line_with(
+    dir: &std::path::Path,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> (String, String, Option<i32>) {
+    let output = common::copydesk()
+        .args(["check", "--format", "vale-line", "doc.md"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("copydesk runs");
     (
         common::stdout(&output),
         common::stderr(&output),
@@ -254,16 +268,12 @@ fn a_styles_rules_share_one_budget_per_document_and_say_when_it_ran_out() {
     );
     let cache = tempfile::tempdir().expect("a temporary folder");
     let run = |budget: Option<&str>| {
-        let mut command = common::copydesk();
-        command
-            .args(["check", "--format", "vale-line", "doc.md"])
-            .current_dir(dir.path())
-            .env("COPYDESK_CACHE_DIR", cache.path());
+        let mut env = vec![("COPYDESK_CACHE_DIR", cache.path().as_os_str())];
         if let Some(budget) = budget {
-            command.env("COPYDESK_VALE_BUDGET_SECS", budget);
+            env.push(("COPYDESK_VALE_BUDGET_SECS", std::ffi::OsStr::new(budget)));
         }
-        let output = command.output().expect("copydesk runs");
-        (common::stdout(&output), output.status.code())
+        let (out, _, code) = vale_line_with(dir.path(), &env);
+        (out, code)
     };
     let (out, code) = run(Some("0"));
     assert!(matches!(code, Some(0 | 1)), "{code:?}");
