@@ -25,7 +25,9 @@ mod parse;
 mod resolve;
 mod text_module;
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::{Arc, mpsc};
 
 pub use eval::ScriptMatch;
 
@@ -127,7 +129,7 @@ impl Default for Limits {
 /// A parsed and checked script, ready to run on any number of texts.
 #[derive(Debug)]
 pub struct Script {
-    body: Vec<parse::Stmt>,
+    body: Arc<Vec<parse::Stmt>>,
 }
 
 impl Script {
@@ -138,32 +140,80 @@ impl Script {
     pub fn compile(source: &str) -> Result<Script, ScriptError> {
         let body = parse::parse(source)?;
         resolve::check(&body, &["scope"])?;
-        Ok(Script { body })
+        Ok(Script {
+            body: Arc::new(body),
+        })
     }
 
     /// Run the script with `scope` set to `text`, and return its `matches`.
     ///
     /// The evaluator recurses along the script's tree, so it runs on a
-    /// thread of its own with a stack sized for [`eval::EVAL_DEPTH`]
-    /// levels, whatever the caller's stack (a rayon worker's is small).
+    /// thread with a stack sized for [`eval::EVAL_DEPTH`] levels, whatever
+    /// the caller's stack (a rayon worker's is small): the calling thread's
+    /// own evaluator, started on its first script and kept (starting one
+    /// per run cost 65 µs, most of a script scoped to sentences).
     pub fn run(&self, text: &str, limits: Limits) -> Result<Vec<ScriptMatch>, ScriptError> {
-        std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .name("copydesk-script".to_owned())
-                .stack_size(STACK_BYTES)
-                .spawn_scoped(scope, || eval::run(&self.body, text, limits))
-                .map_err(|e| {
-                    ScriptError::runtime(Pos::default(), format!("could not start the script: {e}"))
-                })?
-                .join()
-                .unwrap_or_else(|_| {
-                    Err(ScriptError::runtime(
-                        Pos::default(),
-                        "the script's evaluator failed",
-                    ))
-                })
+        let failed = || ScriptError::runtime(Pos::default(), "the script's evaluator failed");
+        let (reply, answer) = mpsc::channel();
+        let job = Job {
+            body: Arc::clone(&self.body),
+            text: text.to_owned(),
+            limits,
+            reply,
+        };
+        if evaluator()?.send(job).is_err() {
+            forget_evaluator();
+            return Err(failed());
+        }
+        answer.recv().unwrap_or_else(|_| {
+            // The evaluator stopped (it never should): the next run starts
+            // a new one.
+            forget_evaluator();
+            Err(failed())
         })
     }
+}
+
+/// One run for an evaluator thread.
+struct Job {
+    body: Arc<Vec<parse::Stmt>>,
+    text: String,
+    limits: Limits,
+    reply: mpsc::Sender<Result<Vec<ScriptMatch>, ScriptError>>,
+}
+
+thread_local! {
+    /// This thread's evaluator; it ends when this thread does (its jobs'
+    /// sender is dropped).
+    static EVALUATOR: RefCell<Option<mpsc::Sender<Job>>> = const { RefCell::new(None) };
+}
+
+fn evaluator() -> Result<mpsc::Sender<Job>, ScriptError> {
+    EVALUATOR.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if let Some(jobs) = cell.as_ref() {
+            return Ok(jobs.clone());
+        }
+        let (jobs, incoming) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("copydesk-script".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn(move || {
+                for job in incoming {
+                    let result = eval::run(&job.body, &job.text, job.limits);
+                    let _ = job.reply.send(result);
+                }
+            })
+            .map_err(|e| {
+                ScriptError::runtime(Pos::default(), format!("could not start the script: {e}"))
+            })?;
+        *cell = Some(jobs.clone());
+        Ok(jobs)
+    })
+}
+
+fn forget_evaluator() {
+    EVALUATOR.with(|cell| *cell.borrow_mut() = None);
 }
 
 #[cfg(test)]
