@@ -767,6 +767,12 @@ impl Repetition {
 #[derive(Debug)]
 pub struct Consistency {
     pairs: Vec<Pattern>,
+    /// The literals one of which each pair's every match holds (see
+    /// [`super::literals::required`]), searched together, ASCII
+    /// case-insensitive, with the pair each one stands for: a unit that
+    /// holds none of a pair's literals cannot match it, so the pair is not
+    /// searched there. `None` when some pair needs no literal.
+    gate: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
 }
 
 impl Consistency {
@@ -793,8 +799,9 @@ impl Consistency {
                     template.replace("%s", &body)
                 ))
             })
-            .collect::<Result<_, _>>()?;
-        Ok(Consistency { pairs })
+            .collect::<Result<Vec<Pattern>, _>>()?;
+        let gate = consistency_gate(&pairs);
+        Ok(Consistency { pairs, gate })
     }
 
     /// Findings over units in document order; `state` remembers, per pair,
@@ -802,7 +809,21 @@ impl Consistency {
     pub fn run(&self, unit_text: &str, state: &mut Vec<Option<bool>>) -> Vec<Hit> {
         state.resize(self.pairs.len(), None);
         let mut hits = Vec::new();
+        let mut present = vec![self.gate.is_none(); self.pairs.len()];
+        if let Some((automaton, pair_of)) = &self.gate {
+            for found in automaton.find_overlapping_iter(unit_text) {
+                if let Some(slot) = pair_of
+                    .get(found.pattern().as_usize())
+                    .and_then(|&pair| present.get_mut(pair))
+                {
+                    *slot = true;
+                }
+            }
+        }
         for (index, pattern) in self.pairs.iter().enumerate() {
+            if !present[index] {
+                continue;
+            }
             let Some(a) = pattern.group_index("a") else {
                 continue;
             };
@@ -820,6 +841,25 @@ impl Consistency {
         }
         hits
     }
+}
+
+/// The literal gate of a consistency rule's pairs (see
+/// [`Consistency::gate`]), when every pair has literals.
+fn consistency_gate(pairs: &[Pattern]) -> Option<(aho_corasick::AhoCorasick, Vec<usize>)> {
+    let mut literals = Vec::new();
+    let mut pair_of = Vec::new();
+    for (pair, pattern) in pairs.iter().enumerate() {
+        for literal in super::literals::required(pattern.set_source()?)? {
+            literals.push(literal);
+            pair_of.push(pair);
+        }
+    }
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .build(&literals)
+        .ok()?;
+    Some((automaton, pair_of))
 }
 
 /// `conditional`: every match of `first` needs `second` — with a capture
