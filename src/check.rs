@@ -292,15 +292,21 @@ impl Checker {
         }
         let disabled = front_matter_disabled(document);
         findings.retain(|finding| {
+            if disabled
+                .iter()
+                .any(|selector| rule_matches(selector, &finding.rule))
+            {
+                return false;
+            }
+            if document.directives.is_empty() {
+                return true;
+            }
             let obeys_vale_comments = self
                 .rule_sets
                 .iter()
                 .filter(|active| active.set.owns(&finding.rule))
                 .all(|active| active.set.obeys_vale_comments(&finding.rule));
-            !disabled
-                .iter()
-                .any(|selector| rule_matches(selector, &finding.rule))
-                && !is_suppressed(document, obeys_vale_comments, finding)
+            !is_suppressed(document, obeys_vale_comments, finding)
         });
         crate::finding::elide_placeholders(&mut findings);
         crate::finding::conceal_sensitive_values(document.text(), &mut findings);
@@ -439,30 +445,10 @@ impl Lexicon {
     }
 }
 
-/// Sort findings by (start, end, rule), stably, as `sort_by` would, but
-/// without its scratch copy of up to every finding (8 MB on a large
-/// file): sort their indices, then move each finding once, following the
-/// permutation's cycles.
+/// Sort findings by (start, end, rule), stably, as `sort_by` would.
 fn sort_by_position(findings: &mut [Finding]) {
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&findings[a], &findings[b]);
-        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
-    });
-    // Place `j` takes the finding now at `order[j]`; a place done is
-    // marked `usize::MAX`.
-    for start in 0..order.len() {
-        let mut place = start;
-        while order[place] != usize::MAX {
-            let from = order[place];
-            order[place] = usize::MAX;
-            if from == start {
-                break;
-            }
-            findings.swap(place, from);
-            place = from;
-        }
-    }
+    let order = crate::finding::order_by(findings, |f| (f.span.start, f.span.end, f.rule.as_str()));
+    crate::finding::reorder(findings, order);
 }
 
 fn parse_at(
