@@ -140,6 +140,10 @@ pub struct ValeStyles {
     /// Per-file rule choices, by path.
     files: RwLock<HashMap<PathBuf, Arc<FileRules>>>,
     prefilter: Prefilter,
+    /// The rules' distinct scopes (most rules share a few), and per rule
+    /// the index of its own: a block is matched against each once.
+    scopes: Vec<Scope>,
+    scope_of: Vec<usize>,
 }
 
 /// The patterns of every `existence` and `substitution` rule, searched in
@@ -205,9 +209,13 @@ impl Prefilter {
         let mut of_rule = vec![Gate::Always; rules.len()];
         let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literal_rules: Vec<Vec<(u32, bool)>> = Vec::new();
-        // Rules that run on sentences first, so that their patterns share
-        // sets and a sentence is searched with those sets only.
+        // Rules that run on sentences first, so that their patterns are in
+        // sets of their own and a sentence is searched with those only.
+        let mut sentence_sources = 0;
         for sentences in [true, false] {
+            if !sentences {
+                sentence_sources = sources.len();
+            }
             for (index, rule) in rules.iter().enumerate() {
                 if rule.scope.reaches(UnitKind::Sentence) != sentences {
                     continue;
@@ -265,7 +273,7 @@ impl Prefilter {
         Prefilter {
             literals,
             literal_rules,
-            set: PatternSet::new(&sources),
+            set: PatternSet::new(&[&sources[..sentence_sources], &sources[sentence_sources..]]),
             of_rule,
         }
     }
@@ -521,9 +529,24 @@ impl ValeStyles {
         let parts: Vec<&[u8]> = hash_parts.iter().map(Vec::as_slice).collect();
         let hash = crate::hash::stable_hash(&parts);
         let prefilter = Prefilter::new(&rules);
+        let mut scopes: Vec<Scope> = Vec::new();
+        let scope_of = rules
+            .iter()
+            .map(|rule| {
+                scopes
+                    .iter()
+                    .position(|s| *s == rule.scope)
+                    .unwrap_or_else(|| {
+                        scopes.push(rule.scope.clone());
+                        scopes.len() - 1
+                    })
+            })
+            .collect();
         Ok(ValeStyles {
             config,
             prefilter,
+            scopes,
+            scope_of,
             rules,
             infos,
             warnings,
@@ -1563,6 +1586,17 @@ impl RuleSet for ValeStyles {
         let mut scan = BlockScan::default();
         let mut starts = Vec::new();
         let text = block.text();
+        // Whether each distinct scope reaches the block, and its sentences.
+        let reaches: Vec<(bool, bool)> = self
+            .scopes
+            .iter()
+            .map(|scope| {
+                (
+                    scope.matches(UnitKind::Block, &parts),
+                    sentences && scope.matches(UnitKind::Sentence, &sentence_parts),
+                )
+            })
+            .collect();
         for (index, rule) in self.rules.iter().enumerate() {
             if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
                 out.push(budget_finding(block.span().start));
@@ -1579,13 +1613,17 @@ impl RuleSet for ValeStyles {
             ) else {
                 continue;
             };
-            if rule.scope.matches(UnitKind::Block, &parts)
-                && self.prefilter.may_match(index, block, 0, &mut scan)
-            {
+            let (in_block, in_sentences) = self
+                .scope_of
+                .get(index)
+                .and_then(|&scope| reaches.get(scope))
+                .copied()
+                .unwrap_or_default();
+            if in_block && self.prefilter.may_match(index, block, 0, &mut scan) {
                 let starts = self.prefilter.starts(index, 0, &scan, &mut starts);
                 self.run_unit(rule, &block_unit, source, severity, starts, out);
             }
-            if sentences && rule.scope.matches(UnitKind::Sentence, &sentence_parts) {
+            if in_sentences {
                 for (n, sentence) in block.sentences.iter().enumerate() {
                     if !self.prefilter.may_match(index, block, n + 1, &mut scan) {
                         continue;
@@ -1755,9 +1793,14 @@ impl RuleSet for ValeStyles {
         }
         let mut counts: HashMap<String, usize> = HashMap::new();
         let mut gave_up: HashSet<String> = HashSet::new();
-        findings.sort_by_key(|f| f.span.start);
+        let order = crate::finding::order_by(findings, |f| f.span.start);
+        crate::finding::reorder(findings, order);
         findings.retain(|finding| {
-            if !self.owns(&finding.rule) {
+            let rule = self
+                .rules
+                .binary_search_by(|r| r.id.as_str().cmp(&finding.rule))
+                .ok();
+            if rule.is_none() && finding.rule != BUDGET_RULE {
                 return true;
             }
             // A rule that gave up on several blocks is reported once.
@@ -1770,10 +1813,7 @@ impl RuleSet for ValeStyles {
             }) {
                 return false;
             }
-            let limit = self
-                .rules
-                .binary_search_by(|r| r.id.as_str().cmp(&finding.rule))
-                .map_or(0, |i| self.rules[i].limit);
+            let limit = rule.map_or(0, |i| self.rules[i].limit);
             if limit > 0 {
                 let count = counts.entry(finding.rule.clone()).or_default();
                 *count += 1;

@@ -31,10 +31,9 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Pattern {
     engine: Engine,
-    /// When the pattern is one class repeated (`[^\s]+`, `(\w+)`): the
-    /// class's ranges. Its matches are the longest runs of the class's
-    /// characters, found here without the regex engine.
-    run_of: Option<Vec<(char, char)>>,
+    /// When the pattern's matches are simple runs of characters (see
+    /// [`Runs`]): they are found here without the regex engine.
+    run_of: Option<Runs>,
     /// The fast engine's pattern for searches anchored where they start
     /// (see [`Pattern::find_ranges_from`]), built on first need.
     anchored: OnceLock<Option<regex_automata::meta::Regex>>,
@@ -136,7 +135,7 @@ impl Pattern {
             .build();
         match fast {
             Ok(regex) => Ok(Pattern {
-                run_of: class_run(&translated),
+                run_of: Runs::of(&translated),
                 engine: Engine::Fast(regex),
                 anchored: OnceLock::new(),
                 unicode_boundaries,
@@ -179,10 +178,24 @@ impl Pattern {
     /// The `regex` syntax of a pattern the fast engine runs with ASCII word
     /// boundaries: one that can join a [`regex::RegexSet`] searching many
     /// patterns in one pass (see [`PatternSet`]).
+    ///
+    /// For a pattern the backtracker runs, this is its prefilter (the
+    /// pattern without look-arounds, see [`relaxed`]), which matches
+    /// wherever the pattern can: a set or a literal read from it may let a
+    /// text through that the pattern then rejects, never the reverse.
     pub fn set_source(&self) -> Option<&str> {
+        if self.unicode_boundaries {
+            return None;
+        }
+        self.fast_source()
+    }
+
+    /// The source of the `regex` pattern that runs this pattern (the fast
+    /// engine's) or prefilters it (the backtracker's).
+    fn fast_source(&self) -> Option<&str> {
         match &self.engine {
-            Engine::Fast(regex) if !self.unicode_boundaries => Some(regex.as_str()),
-            _ => None,
+            Engine::Fast(regex) => Some(regex.as_str()),
+            Engine::Fancy(fancy) => fancy.prefilter.as_ref().map(regex::Regex::as_str),
         }
     }
 
@@ -206,8 +219,8 @@ impl Pattern {
 
     /// Match ranges, left to right, without overlaps.
     pub fn find_ranges(&self, text: &str) -> Vec<Range<usize>> {
-        if let Some(class) = &self.run_of {
-            return runs(class, text);
+        if let Some(runs) = &self.run_of {
+            return runs.find(text);
         }
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).map(|m| m.range()).collect(),
@@ -217,8 +230,8 @@ impl Pattern {
 
     /// How many matches [`Pattern::find_ranges`] finds.
     pub fn count(&self, text: &str) -> usize {
-        if let Some(class) = &self.run_of {
-            return runs(class, text).len();
+        if let Some(runs) = &self.run_of {
+            return runs.count(text);
         }
         match &self.engine {
             Engine::Fast(regex) => regex.find_iter(text).count(),
@@ -256,12 +269,11 @@ impl Pattern {
         }
     }
 
-    /// The fast engine's pattern built to search anchored at a position,
-    /// with the same syntax and match semantics as `regex::Regex`.
+    /// The fast engine's pattern (or the backtracker's prefilter) built to
+    /// search anchored at a position, with the same syntax and match
+    /// semantics as `regex::Regex`.
     fn anchored(&self) -> Option<&regex_automata::meta::Regex> {
-        let Engine::Fast(regex) = &self.engine else {
-            return None;
-        };
+        let source = self.fast_source()?;
         self.anchored
             .get_or_init(|| {
                 regex_automata::meta::Builder::new()
@@ -272,7 +284,7 @@ impl Pattern {
                             .nfa_size_limit(Some(SIZE_LIMIT)),
                     )
                     .syntax(regex_automata::util::syntax::Config::new().utf8(true))
-                    .build(regex.as_str())
+                    .build(source)
                     .ok()
             })
             .as_ref()
@@ -296,6 +308,12 @@ impl Pattern {
         let Some(anchored) = self.anchored() else {
             return self.everywhere(text, groups);
         };
+        if let Engine::Fancy(fancy) = &self.engine {
+            return match &fancy.anchored {
+                Some(verify) => fancy_at_starts(verify, anchored, text, starts),
+                None => self.everywhere(text, groups),
+            };
+        }
         let mut found = Vec::new();
         let mut caps = anchored.create_captures();
         let mut at = 0;
@@ -366,14 +384,20 @@ impl Pattern {
 }
 
 /// Many fast patterns searched together: whether any of some of them
-/// matches a text anywhere, each exactly as its own [`Pattern::is_match`]
-/// would say. The patterns are split into sets of [`SET_CHUNK`], so each
-/// set's lazy DFA stays small enough to keep its states, and a text is
-/// searched only with the sets asked about; a set that does not compile
+/// matches a text anywhere, each as its own [`Pattern::is_match`] would
+/// say (or, for a pattern the backtracker runs, wherever it could: see
+/// [`Pattern::set_source`]). The patterns come in groups that are searched
+/// on different texts (sentences, blocks); each group is split into sets
+/// of at most [`SET_CHUNK`], so each set's lazy DFA stays small enough to
+/// keep its states, and a text is searched only with the sets asked about,
+/// never with another group's patterns. A set that does not compile
 /// reports all of its patterns as matching.
 #[derive(Debug)]
 pub struct PatternSet {
     sets: Vec<Option<regex::RegexSet>>,
+    /// Per pattern, numbered across the groups: its set, and its index
+    /// there.
+    at: Vec<(usize, usize)>,
 }
 
 /// What a [`PatternSet`] found in one text, set by set as it was asked.
@@ -391,19 +415,22 @@ const SET_CHUNK: usize = 16;
 const SET_DFA_LIMIT: usize = 8 * 1024 * 1024;
 
 impl PatternSet {
-    /// A set of patterns given by [`Pattern::set_source`].
-    pub fn new(sources: &[&str]) -> PatternSet {
-        let sets = sources
-            .chunks(SET_CHUNK)
-            .map(|chunk| {
+    /// Sets of the patterns given by [`Pattern::set_source`], in groups;
+    /// the patterns are numbered across the groups, in order.
+    pub fn new(groups: &[&[&str]]) -> PatternSet {
+        let mut sets = Vec::new();
+        let mut at = Vec::new();
+        for chunk in groups.iter().flat_map(|group| group.chunks(SET_CHUNK)) {
+            at.extend((0..chunk.len()).map(|k| (sets.len(), k)));
+            sets.push(
                 regex::RegexSetBuilder::new(chunk)
                     .size_limit(SIZE_LIMIT)
                     .dfa_size_limit(SET_DFA_LIMIT)
                     .build()
-                    .ok()
-            })
-            .collect();
-        PatternSet { sets }
+                    .ok(),
+            );
+        }
+        PatternSet { sets, at }
     }
 
     /// Whether one of the patterns numbered `patterns` matches somewhere in
@@ -411,7 +438,9 @@ impl PatternSet {
     pub fn any_match(&self, patterns: Range<usize>, text: &str, found: &mut SetMatches) -> bool {
         found.sets.resize(self.sets.len(), None);
         patterns.into_iter().any(|index| {
-            let (chunk, at) = (index / SET_CHUNK, index % SET_CHUNK);
+            let Some(&(chunk, at)) = self.at.get(index) else {
+                return true;
+            };
             let (Some(set), Some(slot)) = (self.sets.get(chunk), found.sets.get_mut(chunk)) else {
                 return true;
             };
@@ -427,41 +456,118 @@ impl PatternSet {
     }
 }
 
-/// The ranges of a pattern that is one Unicode class repeated once or
-/// more, greedily (in a capture group or not).
-fn class_run(pattern: &str) -> Option<Vec<(char, char)>> {
-    use regex_syntax::hir::{Class, HirKind};
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let mut hir = &hir;
-    while let HirKind::Capture(capture) = hir.kind() {
-        hir = &capture.sub;
+/// Patterns whose matches are runs of characters, found without the
+/// regex engine, exactly as it would find them.
+#[derive(Debug, Clone)]
+enum Runs {
+    /// One class repeated once or more, greedily (`[^\s]+`, `(\w+)`): the
+    /// longest runs of the class's characters.
+    Class(CharClass),
+    /// `\w+` between ASCII word boundaries, greedily (Vale's `\b(\w+)\b`
+    /// after [`ascii_boundaries`]): see [`bounded_words`].
+    BoundedWords,
+}
+
+impl Runs {
+    /// The shortcut for `pattern` (in the `regex` crate's syntax), if it
+    /// has one.
+    fn of(pattern: &str) -> Option<Runs> {
+        use regex_syntax::hir::{Class, HirKind, Look};
+        let parse = |pattern: &str| {
+            regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(pattern)
+                .ok()
+        };
+        let hir = parse(pattern)?;
+        fn strip(mut hir: &regex_syntax::hir::Hir) -> &regex_syntax::hir::Hir {
+            while let HirKind::Capture(capture) = hir.kind() {
+                hir = &capture.sub;
+            }
+            hir
+        }
+        let greedy_class = |hir: &regex_syntax::hir::Hir| match strip(hir).kind() {
+            HirKind::Repetition(r) if r.min == 1 && r.max.is_none() && r.greedy => {
+                match r.sub.kind() {
+                    HirKind::Class(Class::Unicode(class)) => Some(class.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let hir = strip(&hir);
+        if let Some(class) = greedy_class(hir) {
+            return Some(Runs::Class(CharClass::new(&class)));
+        }
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        let boundary =
+            |part: &regex_syntax::hir::Hir| matches!(part.kind(), HirKind::Look(Look::WordAscii));
+        let word = parse(r"\w")?;
+        let is_word = |class: regex_syntax::hir::ClassUnicode| matches!(word.kind(), HirKind::Class(Class::Unicode(w)) if *w == class);
+        match parts.as_slice() {
+            [before, middle, after]
+                if boundary(before)
+                    && boundary(after)
+                    && greedy_class(middle).is_some_and(is_word) =>
+            {
+                Some(Runs::BoundedWords)
+            }
+            _ => None,
+        }
     }
-    let HirKind::Repetition(repetition) = hir.kind() else {
-        return None;
-    };
-    if repetition.min != 1 || repetition.max.is_some() || !repetition.greedy {
-        return None;
+
+    /// Each match, left to right.
+    fn each(&self, text: &str, found: impl FnMut(Range<usize>)) {
+        match self {
+            Runs::Class(class) => class_runs(class, text, found),
+            Runs::BoundedWords => bounded_words(text, found),
+        }
     }
-    match repetition.sub.kind() {
-        HirKind::Class(Class::Unicode(class)) => Some(
-            class
-                .ranges()
-                .iter()
-                .map(|r| (r.start(), r.end()))
-                .collect(),
-        ),
-        _ => None,
+
+    fn find(&self, text: &str) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        self.each(text, |range| found.push(range));
+        found
+    }
+
+    fn count(&self, text: &str) -> usize {
+        let mut count = 0;
+        self.each(text, |_| count += 1);
+        count
     }
 }
 
-/// The longest runs of characters in `class` (sorted ranges), left to
-/// right: the matches of the class repeated, greedy and leftmost.
-fn runs(class: &[(char, char)], text: &str) -> Vec<Range<usize>> {
-    let inside = |c: char| {
-        class
+/// A Unicode class, with a bitmap for ASCII.
+#[derive(Debug, Clone)]
+struct CharClass {
+    ascii: u128,
+    /// The class's ranges, sorted.
+    ranges: Vec<(char, char)>,
+}
+
+impl CharClass {
+    fn new(class: &regex_syntax::hir::ClassUnicode) -> CharClass {
+        let ranges: Vec<(char, char)> = class
+            .ranges()
+            .iter()
+            .map(|r| (r.start(), r.end()))
+            .collect();
+        let mut ascii = 0u128;
+        for &(low, high) in &ranges {
+            for c in low..=high.min('\u{7f}') {
+                ascii |= 1 << (c as u32);
+            }
+        }
+        CharClass { ascii, ranges }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        if c.is_ascii() {
+            return self.ascii & (1 << (c as u32)) != 0;
+        }
+        self.ranges
             .binary_search_by(|&(low, high)| {
                 if c < low {
                     std::cmp::Ordering::Greater
@@ -472,23 +578,90 @@ fn runs(class: &[(char, char)], text: &str) -> Vec<Range<usize>> {
                 }
             })
             .is_ok()
-    };
-    let mut found = Vec::new();
+    }
+}
+
+/// The longest runs of characters in `class`, left to right: the matches
+/// of the class repeated, greedy and leftmost.
+fn class_runs(class: &CharClass, text: &str, mut found: impl FnMut(Range<usize>)) {
     let mut start = None;
-    for (at, c) in text.char_indices() {
-        match (inside(c), start) {
-            (true, None) => start = Some(at),
-            (false, Some(from)) => {
-                found.push(from..at);
-                start = None;
-            }
-            _ => {}
+    for_each_char(text, |at, c| match (class.contains(c), start) {
+        (true, None) => start = Some(at),
+        (false, Some(from)) => {
+            found(from..at);
+            start = None;
+        }
+        _ => {}
+    });
+    if let Some(from) = start {
+        found(from..text.len());
+    }
+}
+
+/// Each character of `text` with its offset, as `char_indices` gives them,
+/// with ASCII read byte by byte (prose is mostly ASCII).
+#[inline]
+fn for_each_char(text: &str, mut each: impl FnMut(usize, char)) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            each(at, char::from(byte));
+            at += 1;
+        } else if let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
+            each(at, c);
+            at += c.len_utf8();
+        } else {
+            break;
         }
     }
-    if let Some(from) = start {
-        found.push(from..text.len());
-    }
-    found
+}
+
+/// The matches of `(?-u:\b)\w+(?-u:\b)`: a Unicode word character run
+/// between boundaries that see only ASCII letters, digits and `_` as word
+/// characters, as the regex engine finds them.
+///
+/// Inside a longest run of `\w` characters, the ASCII boundary holds
+/// where the run starts with an ASCII word character, where it turns from
+/// ASCII to other word characters or back, and where it ends after an
+/// ASCII one; nowhere else, and never outside runs (the characters around
+/// a run are not word characters, so not ASCII ones). A match starts at
+/// the first boundary of a run and, the repetition being greedy, ends at
+/// its last; the search then goes on after it, where no boundary of the
+/// run is left. So each run holds one match, from its first boundary to
+/// its last, when it has two (it holds an ASCII word character), and none
+/// otherwise ("日本" has no boundary; "café" matches "caf").
+fn bounded_words(text: &str, mut found: impl FnMut(Range<usize>)) {
+    // In the run being read: whether its last character was ASCII, and
+    // its first and last boundaries so far.
+    type Run = Option<(bool, Option<usize>, Option<usize>)>;
+    let close = |run: Run, at: usize, found: &mut dyn FnMut(Range<usize>)| {
+        if let Some((ascii, first, last)) = run {
+            let last = if ascii { Some(at) } else { last };
+            if let (Some(first), Some(last)) = (first, last)
+                && last > first
+            {
+                found(first..last);
+            }
+        }
+    };
+    let mut run: Run = None;
+    for_each_char(text, |at, c| {
+        let ascii = c.is_ascii_alphanumeric() || c == '_';
+        if !ascii && (c.is_ascii() || !regex_syntax::is_word_character(c)) {
+            close(run.take(), at, &mut found);
+            return;
+        }
+        run = Some(match run {
+            None => {
+                let first = ascii.then_some(at);
+                (ascii, first, first)
+            }
+            Some((was, first, _)) if was != ascii => (ascii, first.or(Some(at)), Some(at)),
+            Some(same) => same,
+        });
+    });
+    close(run, text.len(), &mut found);
 }
 
 fn fancy_found(caps: &fancy_regex::Captures<'_, str>) -> Found {
@@ -518,36 +691,82 @@ fn fancy_at_candidates(
         let Some(candidate) = prefilter.find_at(text, at) else {
             break;
         };
-        if !budget_left() {
-            break;
-        }
-        let start = candidate.start();
-        let mut end = (candidate.end() + WINDOW).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        let next = text[start..]
-            .chars()
-            .next()
-            .map_or(start + 1, |c| start + c.len_utf8());
-        match anchored.captures_from_pos(&text[..end], start) {
-            Ok(Some(caps)) if caps.get(0).is_some_and(|m| m.start() == start) => {
-                let one = fancy_found(&caps);
-                at = if one.range.end > start {
-                    one.range.end
-                } else {
-                    next
-                };
-                found.push(one);
-            }
-            Ok(_) => at = next,
-            Err(_) => {
-                give_up();
-                break;
-            }
+        match fancy_at(anchored, text, candidate.range(), &mut found) {
+            Some(next) => at = next,
+            None => break,
         }
     }
     found
+}
+
+/// [`fancy_at_candidates`] when every candidate is known to start at one
+/// of `starts` (sorted): the prefilter is tried anchored there instead of
+/// searched for, so the candidates, and the matches, are the same.
+fn fancy_at_starts(
+    verify: &fancy_regex::Regex,
+    prefilter: &regex_automata::meta::Regex,
+    text: &str,
+    starts: &[usize],
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    for &start in starts {
+        if start < at || start > text.len() {
+            continue;
+        }
+        let input = regex_automata::Input::new(text)
+            .span(start..text.len())
+            .anchored(regex_automata::Anchored::Yes);
+        let Some(candidate) = prefilter.search(&input) else {
+            continue;
+        };
+        match fancy_at(verify, text, candidate.range(), &mut found) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    found
+}
+
+/// Verify one candidate (a prefilter match) with the backtracker anchored
+/// at its start, looking at most [`WINDOW`] bytes past its end; a match
+/// goes to `found`. Returns where the search goes on, or `None` when it
+/// must stop (the budget ran out).
+fn fancy_at(
+    anchored: &fancy_regex::Regex,
+    text: &str,
+    candidate: Range<usize>,
+    found: &mut Vec<Found>,
+) -> Option<usize> {
+    if !budget_left() {
+        return None;
+    }
+    let start = candidate.start;
+    let mut end = (candidate.end + WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let next = text[start..]
+        .chars()
+        .next()
+        .map_or(start + 1, |c| start + c.len_utf8());
+    match anchored.captures_from_pos(&text[..end], start) {
+        Ok(Some(caps)) if caps.get(0).is_some_and(|m| m.start() == start) => {
+            let one = fancy_found(&caps);
+            let after = if one.range.end > start {
+                one.range.end
+            } else {
+                next
+            };
+            found.push(one);
+            Some(after)
+        }
+        Ok(_) => Some(next),
+        Err(_) => {
+            give_up();
+            None
+        }
+    }
 }
 
 /// Whether a match that an ASCII `\b` accepted also sits on Unicode word
@@ -621,8 +840,11 @@ fn ascii_boundaries(pattern: &str) -> String {
     out
 }
 
-/// A pattern that matches wherever `pattern` can: look-arounds removed,
-/// back-references widened to any text, atomic groups made plain.
+/// A pattern that matches wherever `pattern` can: look-behinds and
+/// negative look-aheads removed, positive look-aheads made plain groups
+/// (`I(?=\s)` becomes `I(?:\s)`: its matches start where the pattern's
+/// do, and run on over what the look-ahead saw), back-references widened
+/// to any text, atomic groups made plain.
 fn relaxed(pattern: &str) -> String {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len());
@@ -657,11 +879,12 @@ fn relaxed(pattern: &str) -> String {
         }
         if c == '(' {
             let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
-            if rest.starts_with("(?=")
-                || rest.starts_with("(?!")
-                || rest.starts_with("(?<=")
-                || rest.starts_with("(?<!")
-            {
+            if rest.starts_with("(?=") {
+                out.push_str("(?:");
+                i += 3;
+                continue;
+            }
+            if rest.starts_with("(?!") || rest.starts_with("(?<=") || rest.starts_with("(?<!") {
                 i = skip_group(&chars, i);
                 continue;
             }
@@ -788,7 +1011,7 @@ mod tests {
             .collect();
         let set_sources: Vec<&str> = patterns.iter().filter_map(Pattern::set_source).collect();
         assert_eq!(set_sources.len(), patterns.len());
-        let set = PatternSet::new(&set_sources);
+        let set = PatternSet::new(&[&set_sources[..2], &set_sources[2..]]);
         let last = format!("word{}", SET_CHUNK + 2);
         for text in [
             "Note: it is Really done by 2024-05, the end",
@@ -840,9 +1063,16 @@ mod tests {
         // Only the given starts are tried.
         assert_eq!(pattern.find_ranges_from(text, &[25]), vec![25..33]);
         assert!(pattern.find_ranges_from(text, &[11]).is_empty());
-        // A pattern the fast engine does not run searches everywhere.
-        let fancy = Pattern::compile(r"\border(?= to)").unwrap();
-        assert_eq!(fancy.find_ranges_from(text, &[]), fancy.find_ranges(text));
+        // A pattern the backtracker runs is tried at the given starts only,
+        // its look-arounds judged on the whole text.
+        let fancy = Pattern::compile(r"(?i)\b(?:order|in order)(?= to)").unwrap();
+        assert_eq!(fancy.find_ranges(text), vec![0..8, 35..40]);
+        assert_eq!(
+            fancy.find_ranges_from(text, &every_start),
+            fancy.find_ranges(text)
+        );
+        assert_eq!(fancy.find_ranges_from(text, &[3, 35]), vec![3..8, 35..40]);
+        assert!(fancy.find_ranges_from(text, &[]).is_empty());
     }
 
     #[test]
@@ -856,12 +1086,66 @@ mod tests {
             assert_eq!(pattern.find_ranges(text), expected, "{source}");
             assert_eq!(pattern.count(text), expected.len(), "{source}");
         }
-        for source in [r"\b\w+\b", r"[a-z]+?", r"[a-z]*", r"\w{2,}"] {
+        for source in [
+            r"[a-z]+?",
+            r"[a-z]*",
+            r"\w{2,}",
+            r"\b\w+",
+            r"\b[a-z]+\b",
+            r"\b\w+?\b",
+        ] {
             assert!(
                 Pattern::compile(source).unwrap().run_of.is_none(),
                 "{source}"
             );
         }
+    }
+
+    /// Texts mixing ASCII word characters, other word characters (letters,
+    /// CJK, a combining mark, a connector, a joiner), digits that are not
+    /// `\w` (`²`) and separators.
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        const PIECES: &[&str] = &[
+            "a", "Z", "7", "_", " ", "\n", "-", "'", ".", "é", "ſ", "日本", "\u{301}", "‿",
+            "\u{200d}", "²", "—", "\u{a0}", "😀",
+        ];
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..24)
+            .prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bounded_words_are_what_the_regex_finds(text in mixed_text()) {
+            // Vale's sentence-length token, as Vale rules compile it.
+            for source in [r"\b(\w+)\b", r"(?:\b(\w+)\b)", r"(?i)(?:\b\w+\b)"] {
+                let pattern = Pattern::compile(source).unwrap();
+                proptest::prop_assert!(matches!(pattern.run_of, Some(Runs::BoundedWords)));
+                let Engine::Fast(regex) = &pattern.engine else {
+                    panic!("{source} runs on the fast engine");
+                };
+                let expected: Vec<Range<usize>> = regex.find_iter(&text).map(|m| m.range()).collect();
+                proptest::prop_assert_eq!(pattern.find_ranges(&text), expected.clone(), "{}", source);
+                proptest::prop_assert_eq!(pattern.count(&text), expected.len());
+            }
+        }
+    }
+
+    #[test]
+    fn bounded_words_split_where_ascii_boundaries_do() {
+        let pattern = Pattern::compile(r"\b(\w+)\b").unwrap();
+        let words = |text: &str| -> Vec<String> {
+            pattern
+                .find_ranges(text)
+                .into_iter()
+                .map(|r| text[r].to_owned())
+                .collect()
+        };
+        assert_eq!(
+            words("Le café est là, 日本 ok"),
+            ["Le", "caf", "est", "l", "ok"]
+        );
+        assert_eq!(words("aéb x_1"), ["aéb", "x_1"]);
     }
 
     #[test]
@@ -873,6 +1157,8 @@ mod tests {
     #[test]
     fn relaxed_patterns_drop_look_arounds() {
         assert_eq!(relaxed(r"it is(?!\.)"), "it is");
+        assert_eq!(relaxed(r"(?:^|\s)I(?=,\s)"), r"(?:^|\s)I(?:,\s)");
+        assert_eq!(relaxed(r"a(?=b(?!c))"), r"a(?:b)");
         assert_eq!(relaxed(r"(?<=\s)-\d+"), r"-\d+");
         assert_eq!(relaxed(r"(\w+) \1"), r"(\w+) (?s:.*?)");
         assert_eq!(relaxed(r"[(?=]x"), r"[(?=]x");
