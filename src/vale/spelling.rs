@@ -50,6 +50,9 @@ pub struct Speller {
 struct Expanded {
     words: HashSet<String>,
     stems: Vec<String>,
+    /// The software terms' stems, kept apart so that suggestions offer a
+    /// general English word before a software term as near to the typo.
+    supplement_stems: Vec<String>,
     iconv: Vec<(String, String)>,
 }
 
@@ -75,7 +78,9 @@ fn bundled_default() -> Arc<Expanded> {
     Arc::clone(BUNDLED.get_or_init(|| {
         let mut expanded = Expanded::default();
         expanded.add(BUNDLED_EN_US.0, BUNDLED_EN_US.1);
+        let general = expanded.stems.len();
         expanded.add(BUNDLED_SOFTWARE_TERMS.0, BUNDLED_SOFTWARE_TERMS.1);
+        expanded.supplement_stems = expanded.stems.split_off(general);
         Arc::new(expanded)
     }))
 }
@@ -246,19 +251,29 @@ impl Speller {
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
-        let bundled_stems = self.bundled.as_deref().map_or(&[][..], |b| &b.stems[..]);
-        let mut scored: Vec<(usize, &String)> = self
+        let bundled = self.bundled.as_deref();
+        let general_stems = bundled.map_or(&[][..], |b| &b.stems[..]);
+        let supplement_stems = bundled.map_or(&[][..], |b| &b.supplement_stems[..]);
+        // Ranked by distance, then general words (the rule's own and en_US)
+        // before software terms, then alphabetically.
+        let mut scored: Vec<(usize, bool, &String)> = self
             .stems
             .iter()
-            .chain(bundled_stems)
-            .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
-            .filter_map(|stem| {
+            .chain(general_stems)
+            .map(|stem| (false, stem))
+            .chain(supplement_stems.iter().map(|stem| (true, stem)))
+            .filter(|(_, stem)| stem.len().abs_diff(lower.len()) <= 2)
+            .filter_map(|(supplement, stem)| {
                 let distance = crate::text::edit_distance(&lower, &stem.to_lowercase());
-                (distance <= 2).then_some((distance, stem))
+                (distance <= 2).then_some((distance, supplement, stem))
             })
             .collect();
         scored.sort();
-        scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
+        scored
+            .into_iter()
+            .take(5)
+            .map(|(_, _, s)| s.clone())
+            .collect()
     }
 }
 
@@ -495,6 +510,24 @@ mod software_terms_tests {
         for unknown in ["wordpress", "Wordpress", "WordPresses", "webhoook"] {
             assert!(!speller.knows(unknown), "{unknown} should be unknown");
         }
+    }
+
+    #[test]
+    fn a_software_term_is_suggested_after_general_words_as_near() {
+        let speller = Speller::bundled_with(&[]);
+        // "rebase" (a software term) and "release" are one edit from the typo.
+        let suggestions = speller.suggest("relase");
+        let position = |word: &str| suggestions.iter().position(|s| s == word);
+        assert!(position("release").is_some(), "{suggestions:?}");
+        assert!(
+            position("rebase").is_none_or(|rebase| position("release") < Some(rebase)),
+            "{suggestions:?}"
+        );
+        // Where no general word is near, the software term is offered.
+        assert_eq!(
+            speller.suggest("webhok").first().map(String::as_str),
+            Some("webhook")
+        );
     }
 }
 
