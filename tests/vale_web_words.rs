@@ -94,7 +94,9 @@ fn voice_spelling_accepts_software_words_and_flags_typos() {
         .expect("a findings list")
         .iter()
         .map(|finding| {
-            let start = finding["range"]["start"]["offset"].as_u64().expect("offset") as usize;
+            let start = finding["range"]["start"]["offset"]
+                .as_u64()
+                .expect("offset") as usize;
             let end = finding["range"]["end"]["offset"].as_u64().expect("offset") as usize;
             &PAGE[start..end]
         })
