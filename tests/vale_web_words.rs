@@ -8,6 +8,7 @@
 //! writer would, and reads the words reported.
 
 use crate::common;
+use crate::vale_dictionaries::reported;
 
 /// A draft with software words in their plural, capitalised and possessive
 /// forms, and two real misspellings.
@@ -15,21 +16,9 @@ const PAGE: &str = "Webhooks fire on every push, and each webhook's payload is s
 Wrap inline code in a backtick; our proxies cache the tooltips.\n\
 The relase notes list every chnage.\n";
 
-/// The quoted words of `--format vale-line` output (`file:line:col:Check:message`).
-fn vale_words(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter_map(|line| {
-            let start = line.find('\'')? + 1;
-            let end = start + line[start..].find('\'')?;
-            Some(line[start..end].to_owned())
-        })
-        .collect()
-}
-
 #[test]
 fn vale_spelling_accepts_software_words_and_flags_typos() {
-    let dir = common::folder_with(&[
+    let words = reported(&[
         (
             ".vale.ini",
             "StylesPath = styles\n\n[*]\nBasedOnStyles = Vale\n",
@@ -37,23 +26,12 @@ fn vale_spelling_accepts_software_words_and_flags_typos() {
         ("styles/.keep", ""),
         ("page.md", PAGE),
     ]);
-    let output = common::run_in(dir.path(), &["check", "--format", "vale-line", "page.md"]);
-    let stdout = common::stdout(&output);
-    assert!(
-        output.status.code().is_some_and(|c| c <= 1),
-        "copydesk failed: {stdout}{}",
-        common::stderr(&output)
-    );
-    assert!(
-        stdout.lines().all(|line| line.contains(":Vale.Spelling:")),
-        "{stdout}"
-    );
-    assert_eq!(vale_words(&stdout), ["relase", "chnage"], "{stdout}");
+    assert_eq!(words, ["relase", "chnage"]);
 }
 
 #[test]
 fn a_spelling_rule_naming_no_dictionary_gets_the_software_words_too() {
-    let dir = common::folder_with(&[
+    let words = reported(&[
         (
             ".vale.ini",
             "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n",
@@ -64,9 +42,7 @@ fn a_spelling_rule_naming_no_dictionary_gets_the_software_words_too() {
         ),
         ("page.md", PAGE),
     ]);
-    let output = common::run_in(dir.path(), &["check", "--format", "vale-line", "page.md"]);
-    let stdout = common::stdout(&output);
-    assert_eq!(vale_words(&stdout), ["relase", "chnage"], "{stdout}");
+    assert_eq!(words, ["relase", "chnage"]);
 }
 
 #[test]
