@@ -59,6 +59,7 @@ mod vale_conformance;
 mod vale_dictionaries;
 mod vale_misc;
 mod vale_script;
+mod vale_web_words;
 mod voice;
 mod voice_edits;
 

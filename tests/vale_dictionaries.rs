@@ -30,7 +30,7 @@ fn team_spelling(keys: &str) -> String {
 
 /// The words copydesk reports in `page.md` (Vale's `line` output, last field
 /// trimmed to the quoted word).
-fn reported(files: &[(&str, &str)]) -> Vec<String> {
+pub(crate) fn reported(files: &[(&str, &str)]) -> Vec<String> {
     let dir = common::folder_with(files);
     let output = common::run_in(dir.path(), &["check", "--format", "vale-line", "page.md"]);
     let stdout = common::stdout(&output);

@@ -2,11 +2,18 @@
 //! the rule names (prefixes and suffixes expanded; compounding and the rarer
 //! flags are not), ignore files, filters and the vocabulary.
 //!
-//! `en_US` is bundled (SCOWL's Hunspell en_US, from Debian's
-//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one
-//! (its own `en_US-web`, which no reachable registry publishes): a rule
-//! that names no dictionary uses it alone, `append: true` adds it to the
-//! named ones, and a named `en_US` that is not on disk is it. Another
+//! Vale bundles one default dictionary, its own `en_US-web` (SCOWL en_US
+//! plus web and software words), which no reachable registry publishes.
+//! copydesk's bundled default approximates it with two dictionaries read as
+//! one: SCOWL's Hunspell en_US (from Debian's `hunspell-en-us`;
+//! `dictionaries/en_US/COPYRIGHT`) and a web and software words supplement
+//! converted from cspell's MIT-licensed `@cspell/dict-software-terms`
+//! (`dictionaries/software-terms`, made by
+//! `scripts/software-terms-dictionary.py`; its lower-case entries get
+//! English noun plurals and possessives). Both are expanded once per process
+//! and shared. A rule that names no dictionary uses the default alone,
+//! `append: true` adds it to the named ones, and a named `en_US` that is not
+//! on disk is it; copydesk's own `voice/spelling` uses it too. Another
 //! dictionary that is not on disk is reported at load time and its rule
 //! skipped. The `.aff` files' `ICONV` pairs convert a word before lookup.
 
@@ -30,7 +37,8 @@ pub struct Speller {
     filters: Vec<Pattern>,
     /// Dictionary stems, for suggestions.
     stems: Vec<String>,
-    /// The bundled en_US dictionary, expanded once per process and shared.
+    /// The bundled default dictionary (en_US and the software terms),
+    /// expanded once per process and shared.
     bundled: Option<Arc<Expanded>>,
     /// Input conversions (`ICONV` of the dictionaries' `.aff` files, such as
     /// `’` to `'`), applied to a word before it is filtered and looked up.
@@ -42,6 +50,9 @@ pub struct Speller {
 struct Expanded {
     words: HashSet<String>,
     stems: Vec<String>,
+    /// The software terms' stems, kept apart so that suggestions offer a
+    /// general English word before a software term as near to the typo.
+    supplement_stems: Vec<String>,
     iconv: Vec<(String, String)>,
 }
 
@@ -62,11 +73,14 @@ impl Expanded {
     }
 }
 
-fn bundled_en_us() -> Arc<Expanded> {
+fn bundled_default() -> Arc<Expanded> {
     static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
     Arc::clone(BUNDLED.get_or_init(|| {
         let mut expanded = Expanded::default();
         expanded.add(BUNDLED_EN_US.0, BUNDLED_EN_US.1);
+        let general = expanded.stems.len();
+        expanded.add(BUNDLED_SOFTWARE_TERMS.0, BUNDLED_SOFTWARE_TERMS.1);
+        expanded.supplement_stems = expanded.stems.split_off(general);
         Arc::new(expanded)
     }))
 }
@@ -81,12 +95,24 @@ const BUNDLED_EN_US: (&str, &str) = (
     include_str!("../../dictionaries/en_US/en_US.aff"),
 );
 
+/// The bundled web and software words, loaded with en_US (Vale's default
+/// `en_US-web` has such words; SCOWL's en_US has not).
+const BUNDLED_SOFTWARE_TERMS: (&str, &str) = (
+    include_str!("../../dictionaries/software-terms/software-terms.dic"),
+    include_str!("../../dictionaries/software-terms/software-terms.aff"),
+);
+
 /// A Hunspell dictionary: on disk (`X.dic` beside `X.aff`), a rule's own
 /// `dic`/`aff` pair, or bundled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dictionary {
     File(PathBuf),
-    Pair { dic: PathBuf, aff: PathBuf },
+    Pair {
+        dic: PathBuf,
+        aff: PathBuf,
+    },
+    /// The bundled default: en_US with the software terms, standing in for
+    /// Vale's `en_US-web`.
     BundledEnUs,
 }
 
@@ -119,7 +145,7 @@ impl Speller {
                     let aff_text = read(source.project, aff, DICTIONARY_LIMIT)?;
                     own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
                 }
-                Dictionary::BundledEnUs => speller.bundled = Some(bundled_en_us()),
+                Dictionary::BundledEnUs => speller.bundled = Some(bundled_default()),
             }
         }
         speller.words = own.words;
@@ -160,10 +186,11 @@ impl Speller {
         Ok(speller)
     }
 
-    /// The bundled en_US dictionary with Vale's default filters, plus
-    /// `words` (names, terms: each word of each entry, any case).
+    /// The bundled default dictionary (en_US and the software terms) with
+    /// Vale's default filters, plus `words` (names, terms: each word of each
+    /// entry, any case).
     pub fn bundled_with(words: &[&str]) -> Speller {
-        let bundled = bundled_en_us();
+        let bundled = bundled_default();
         let mut speller = Speller {
             iconv: bundled.iconv.clone(),
             bundled: Some(bundled),
@@ -224,19 +251,29 @@ impl Speller {
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
-        let bundled_stems = self.bundled.as_deref().map_or(&[][..], |b| &b.stems[..]);
-        let mut scored: Vec<(usize, &String)> = self
+        let bundled = self.bundled.as_deref();
+        let general_stems = bundled.map_or(&[][..], |b| &b.stems[..]);
+        let supplement_stems = bundled.map_or(&[][..], |b| &b.supplement_stems[..]);
+        // Ranked by distance, then general words (the rule's own and en_US)
+        // before software terms, then alphabetically.
+        let mut scored: Vec<(usize, bool, &String)> = self
             .stems
             .iter()
-            .chain(bundled_stems)
-            .filter(|stem| stem.len().abs_diff(lower.len()) <= 2)
-            .filter_map(|stem| {
+            .chain(general_stems)
+            .map(|stem| (false, stem))
+            .chain(supplement_stems.iter().map(|stem| (true, stem)))
+            .filter(|(_, stem)| stem.len().abs_diff(lower.len()) <= 2)
+            .filter_map(|(supplement, stem)| {
                 let distance = crate::text::edit_distance(&lower, &stem.to_lowercase());
-                (distance <= 2).then_some((distance, stem))
+                (distance <= 2).then_some((distance, supplement, stem))
             })
             .collect();
         scored.sort();
-        scored.into_iter().take(5).map(|(_, s)| s.clone()).collect()
+        scored
+            .into_iter()
+            .take(5)
+            .map(|(_, _, s)| s.clone())
+            .collect()
     }
 }
 
@@ -431,6 +468,66 @@ mod tests {
         for expected in ["move", "moved", "unmove", "unmoved", "carry", "carried"] {
             assert!(words.contains(expected), "{expected} in {words:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod software_terms_tests {
+    use super::*;
+
+    #[test]
+    fn the_software_terms_affixes_make_noun_plurals_and_possessives() {
+        let affixes = Affixes::parse(BUNDLED_SOFTWARE_TERMS.1);
+        let mut words = HashSet::new();
+        for stem in ["webhook", "proxy", "hash", "relay"] {
+            affixes.expand(stem, &affixes.flags("SM"), &mut words);
+        }
+        for expected in [
+            "webhooks",
+            "webhook's",
+            "proxies",
+            "proxy's",
+            "hashes",
+            "relays",
+        ] {
+            assert!(words.contains(expected), "{expected} in {words:?}");
+        }
+        for wrong in ["proxys", "hashs", "relaies"] {
+            assert!(!words.contains(wrong), "{wrong} in {words:?}");
+        }
+    }
+
+    #[test]
+    fn the_default_dictionary_has_the_software_terms_inflected_and_keeps_their_case() {
+        let mut speller = Speller::bundled_with(&[]);
+        // Without the filters, which would pass mixed case (`WordPress`)
+        // unchecked.
+        speller.filters.clear();
+        for known in ["webhook", "Webhooks", "backticks", "WordPress", "release"] {
+            assert!(speller.knows(known), "{known} should be known");
+        }
+        // A keep-case entry is not lower-cased, nor given a plural.
+        for unknown in ["wordpress", "Wordpress", "WordPresses", "webhoook"] {
+            assert!(!speller.knows(unknown), "{unknown} should be unknown");
+        }
+    }
+
+    #[test]
+    fn a_software_term_is_suggested_after_general_words_as_near() {
+        let speller = Speller::bundled_with(&[]);
+        // "rebase" (a software term) and "release" are one edit from the typo.
+        let suggestions = speller.suggest("relase");
+        let position = |word: &str| suggestions.iter().position(|s| s == word);
+        assert!(position("release").is_some(), "{suggestions:?}");
+        assert!(
+            position("rebase").is_none_or(|rebase| position("release") < Some(rebase)),
+            "{suggestions:?}"
+        );
+        // Where no general word is near, the software term is offered.
+        assert_eq!(
+            speller.suggest("webhok").first().map(String::as_str),
+            Some("webhook")
+        );
     }
 }
 
