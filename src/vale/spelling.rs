@@ -2,20 +2,24 @@
 //! the rule names (prefixes and suffixes expanded; compounding and the rarer
 //! flags are not), ignore files, filters and the vocabulary.
 //!
-//! Vale bundles one default dictionary, its own `en_US-web` (SCOWL en_US
-//! plus web and software words), which no reachable registry publishes.
-//! copydesk's bundled default approximates it with two dictionaries read as
-//! one: SCOWL's Hunspell en_US (from Debian's `hunspell-en-us`;
-//! `dictionaries/en_US/COPYRIGHT`) and a web and software words supplement
-//! converted from cspell's MIT-licensed `@cspell/dict-software-terms`
-//! (`dictionaries/software-terms`, made by
-//! `scripts/software-terms-dictionary.py`; its lower-case entries get
-//! English noun plurals and possessives). Both are expanded once per process
-//! and shared. A rule that names no dictionary uses the default alone,
-//! `append: true` adds it to the named ones, and a named `en_US` that is not
-//! on disk is it; copydesk's own `voice/spelling` uses it too. Another
+//! `en_US` is bundled (SCOWL's Hunspell en_US, from Debian's
+//! `hunspell-en-us`; `dictionaries/en_US/COPYRIGHT`), as Vale bundles one
+//! (its own `en_US-web`, which no reachable registry publishes): a rule
+//! that names no dictionary uses it alone, `append: true` adds it to the
+//! named ones, and a named `en_US` that is not on disk is it. Another
 //! dictionary that is not on disk is reported at load time and its rule
 //! skipped. The `.aff` files' `ICONV` pairs convert a word before lookup.
+//!
+//! copydesk's own `voice/spelling` ([`Speller::bundled_with`]) also reads a
+//! web and software words supplement, converted from cspell's MIT-licensed
+//! `@cspell/dict-software-terms` (`dictionaries/software-terms`, made by
+//! `scripts/software-terms-dictionary.py`; its lower-case entries get
+//! English noun plurals and possessives), so "webhooks" and "backtick" are
+//! not typos. Vale mode does not: measured against Vale's own tests
+//! (docs/vale.md), the supplement accepts words `en_US-web` flags ("todo",
+//! "config", "json", "lorem") in more places than it accepts words only
+//! `en_US-web` has. Each bundled dictionary is expanded once per process
+//! and shared.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -37,9 +41,10 @@ pub struct Speller {
     filters: Vec<Pattern>,
     /// Dictionary stems, for suggestions.
     stems: Vec<String>,
-    /// The bundled default dictionary (en_US and the software terms),
-    /// expanded once per process and shared.
+    /// The bundled en_US dictionary, expanded once per process and shared.
     bundled: Option<Arc<Expanded>>,
+    /// The bundled software terms (`voice/spelling` only), likewise.
+    supplement: Option<Arc<Expanded>>,
     /// Input conversions (`ICONV` of the dictionaries' `.aff` files, such as
     /// `’` to `'`), applied to a word before it is filtered and looked up.
     iconv: Vec<(String, String)>,
@@ -50,9 +55,6 @@ pub struct Speller {
 struct Expanded {
     words: HashSet<String>,
     stems: Vec<String>,
-    /// The software terms' stems, kept apart so that suggestions offer a
-    /// general English word before a software term as near to the typo.
-    supplement_stems: Vec<String>,
     iconv: Vec<(String, String)>,
 }
 
@@ -73,14 +75,20 @@ impl Expanded {
     }
 }
 
-fn bundled_default() -> Arc<Expanded> {
+fn bundled_en_us() -> Arc<Expanded> {
     static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
     Arc::clone(BUNDLED.get_or_init(|| {
         let mut expanded = Expanded::default();
         expanded.add(BUNDLED_EN_US.0, BUNDLED_EN_US.1);
-        let general = expanded.stems.len();
+        Arc::new(expanded)
+    }))
+}
+
+fn bundled_software_terms() -> Arc<Expanded> {
+    static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
+    Arc::clone(BUNDLED.get_or_init(|| {
+        let mut expanded = Expanded::default();
         expanded.add(BUNDLED_SOFTWARE_TERMS.0, BUNDLED_SOFTWARE_TERMS.1);
-        expanded.supplement_stems = expanded.stems.split_off(general);
         Arc::new(expanded)
     }))
 }
@@ -95,8 +103,8 @@ const BUNDLED_EN_US: (&str, &str) = (
     include_str!("../../dictionaries/en_US/en_US.aff"),
 );
 
-/// The bundled web and software words, loaded with en_US (Vale's default
-/// `en_US-web` has such words; SCOWL's en_US has not).
+/// The bundled web and software words, read by `voice/spelling` with
+/// en_US (Vale's `en_US-web` has such words; SCOWL's en_US has not).
 const BUNDLED_SOFTWARE_TERMS: (&str, &str) = (
     include_str!("../../dictionaries/software-terms/software-terms.dic"),
     include_str!("../../dictionaries/software-terms/software-terms.aff"),
@@ -111,8 +119,7 @@ pub enum Dictionary {
         dic: PathBuf,
         aff: PathBuf,
     },
-    /// The bundled default: en_US with the software terms, standing in for
-    /// Vale's `en_US-web`.
+    /// The bundled en_US, standing in for Vale's `en_US-web`.
     BundledEnUs,
 }
 
@@ -145,7 +152,7 @@ impl Speller {
                     let aff_text = read(source.project, aff, DICTIONARY_LIMIT)?;
                     own.add(&read(source.project, dic, DICTIONARY_LIMIT)?, &aff_text);
                 }
-                Dictionary::BundledEnUs => speller.bundled = Some(bundled_default()),
+                Dictionary::BundledEnUs => speller.bundled = Some(bundled_en_us()),
             }
         }
         speller.words = own.words;
@@ -186,14 +193,15 @@ impl Speller {
         Ok(speller)
     }
 
-    /// The bundled default dictionary (en_US and the software terms) with
-    /// Vale's default filters, plus `words` (names, terms: each word of each
-    /// entry, any case).
+    /// The bundled en_US dictionary and software terms with Vale's default
+    /// filters, plus `words` (names, terms: each word of each entry, any
+    /// case): `voice/spelling`'s speller.
     pub fn bundled_with(words: &[&str]) -> Speller {
-        let bundled = bundled_default();
+        let bundled = bundled_en_us();
         let mut speller = Speller {
             iconv: bundled.iconv.clone(),
             bundled: Some(bundled),
+            supplement: Some(bundled_software_terms()),
             ..Speller::default()
         };
         for entry in words {
@@ -241,19 +249,22 @@ impl Speller {
             return true;
         }
         let lower = word.to_lowercase();
-        let bundled = self.bundled.as_deref();
+        let has = |set: &Option<Arc<Expanded>>| {
+            set.as_deref()
+                .is_some_and(|b| b.words.contains(word) || b.words.contains(&lower))
+        };
         self.words.contains(word)
             || self.words.contains(&lower)
-            || bundled.is_some_and(|b| b.words.contains(word) || b.words.contains(&lower))
+            || has(&self.bundled)
+            || has(&self.supplement)
             || self.ignored.contains(&lower)
             || self.accepted.as_ref().is_some_and(|a| a.is_match(word))
     }
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
-        let bundled = self.bundled.as_deref();
-        let general_stems = bundled.map_or(&[][..], |b| &b.stems[..]);
-        let supplement_stems = bundled.map_or(&[][..], |b| &b.supplement_stems[..]);
+        let general_stems = self.bundled.as_deref().map_or(&[][..], |b| &b.stems[..]);
+        let supplement_stems = self.supplement.as_deref().map_or(&[][..], |b| &b.stems[..]);
         // Ranked by distance, then general words (the rule's own and en_US)
         // before software terms, then alphabetically.
         let mut scored: Vec<(usize, bool, &String)> = self

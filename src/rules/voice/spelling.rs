@@ -10,9 +10,10 @@ use crate::vale::spelling::Speller;
 
 declare_rule! {
     /// ## What it does
-    /// Flags words that are not in the dictionary copydesk bundles for Vale's
-    /// `Vale.Spelling` (SCOWL's en_US with cspell's software terms, such as
-    /// “webhooks” and “backtick”), with up to five suggestions.
+    /// Flags words that are not in the en_US dictionary (SCOWL's, the one
+    /// copydesk bundles for Vale's `Vale.Spelling`) or in a bundled list of
+    /// web and software words (cspell's, such as “webhooks” and
+    /// “backtick”), with up to five suggestions.
     ///
     /// ## Why is this bad?
     /// A typo in a public post is what readers remember.
