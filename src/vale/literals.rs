@@ -47,12 +47,13 @@ fn non_empty(set: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
 /// How many strings [`word_list`] may list.
 const WORD_LIST_LIMIT: usize = 50_000;
 
-/// When `pattern` (in the `regex` crate's syntax) is a list of literals
-/// between ASCII word boundaries (`\b(?:very|really)\b`, as Vale builds
-/// `tokens` and `swap` rules): the literals, as [`required`] gives them.
-/// Such a pattern matches a text exactly where one of them occurs (in its
-/// case) with a word boundary on each side, so a literal found without
-/// them cannot be the start of a match.
+/// When `pattern` (in the `regex` crate's syntax) starts with a list of
+/// literals between ASCII word boundaries (`\b(?:very|really)\b`, as Vale
+/// builds `tokens` and `swap` rules, or `\b(?:is|was)\b\s*\w+ed\b`): the
+/// literals, as [`required`] gives them. Every match of such a pattern
+/// starts where one of them occurs (in its case) with a word boundary on
+/// each side, so a literal found without them cannot be the start of a
+/// match.
 pub fn word_list(pattern: &str) -> Option<Vec<Vec<u8>>> {
     let hir = parse(pattern)?;
     let mut hir = &hir;
@@ -64,8 +65,9 @@ pub fn word_list(pattern: &str) -> Option<Vec<Vec<u8>>> {
     };
     let boundary = |part: &Hir| matches!(part.kind(), HirKind::Look(Look::WordAscii));
     let (first, rest) = parts.split_first()?;
-    let (last, middle) = rest.split_last()?;
-    if !boundary(first) || !boundary(last) || middle.is_empty() {
+    // The word ends at the next boundary; what follows may be anything.
+    let middle = &rest[..rest.iter().position(boundary)?];
+    if !boundary(first) || middle.is_empty() {
         return None;
     }
     let mut product: Vec<Vec<u8>> = vec![Vec::new()];
@@ -333,9 +335,15 @@ mod tests {
             // `(?i)s` also matches U+017F.
             ["in order to", "utilise", "utilize", "utiliſe"]
         );
+        // A list followed by more: matches start at its words.
+        assert_eq!(
+            list(r"(?i)(?-u:\b)(am|is|be)(?-u:\b)\s*(?-u:\b)(?:\w+ed|known)(?-u:\b)").unwrap(),
+            ["am", "be", "is", "iſ"]
+        );
         // A boundary on one side only, or a part that is not a list.
         assert_eq!(list(r"(?-u:\b)(?:very|really)"), None);
         assert_eq!(list(r"(?-u:\b)(?:\w+ly)(?-u:\b)"), None);
+        assert_eq!(list(r"(?:very|really)(?-u:\b)\w+"), None);
     }
 
     #[test]
