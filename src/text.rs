@@ -9,6 +9,43 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
 }
 
+/// [`edit_distance`] when it is at most `limit`, else `None`; for words,
+/// without allocating, and it stops as soon as every alignment is over the
+/// limit (a spelling suggestion compares a word with every dictionary stem).
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    const LONGEST: usize = 32;
+    let mut a_chars = ['\0'; LONGEST];
+    let mut n = 0;
+    for c in a.chars() {
+        let Some(slot) = a_chars.get_mut(n) else {
+            let distance = edit_distance(a, b);
+            return (distance <= limit).then_some(distance);
+        };
+        *slot = c;
+        n += 1;
+    }
+    let mut previous = [0usize; LONGEST + 1];
+    let mut current = [0usize; LONGEST + 1];
+    for (j, cell) in previous.iter_mut().enumerate().take(n + 1) {
+        *cell = j;
+    }
+    for (i, bc) in b.chars().enumerate() {
+        current[0] = i + 1;
+        let mut row_least = current[0];
+        for j in 1..=n {
+            let substitute = previous[j - 1] + usize::from(a_chars[j - 1] != bc);
+            current[j] = substitute.min(previous[j] + 1).min(current[j - 1] + 1);
+            row_least = row_least.min(current[j]);
+        }
+        if row_least > limit {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[n];
+    (distance <= limit).then_some(distance)
+}
+
 /// The Flesch–Kincaid grade level: 0.39 × words per sentence + 11.8 ×
 /// syllables per word − 15.59; `None` without words or sentences.
 pub fn grade(words: usize, sentences: usize, syllables: usize) -> Option<f64> {
@@ -288,6 +325,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn edit_distance_within_agrees_with_edit_distance(
+            a in "[abcé日 ]{0,8}",
+            b in "[abcé日 ]{0,8}",
+            limit in 0usize..4,
+        ) {
+            let full = edit_distance(&a, &b);
+            proptest::prop_assert_eq!(
+                edit_distance_within(&a, &b, limit),
+                (full <= limit).then_some(full)
+            );
+        }
+
         /// The table-driven ASCII count is the general count, for any ASCII word.
         #[test]
         fn ascii_path_agrees_with_the_general_one(word in "[a-zA-Z0-9 .'-]{0,16}") {

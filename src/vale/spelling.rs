@@ -41,6 +41,8 @@ pub struct Speller {
     filters: Vec<Pattern>,
     /// Dictionary stems, for suggestions.
     stems: Vec<String>,
+    /// Per stem, its [`letter_kinds`] in lower case.
+    kinds: Vec<u32>,
     /// The bundled en_US dictionary, expanded once per process and shared.
     bundled: Option<Arc<Expanded>>,
     /// The bundled software terms (`voice/spelling` only), likewise.
@@ -55,6 +57,8 @@ pub struct Speller {
 struct Expanded {
     words: HashSet<String>,
     stems: Vec<String>,
+    /// Per stem, its [`letter_kinds`] in lower case, found once.
+    kinds: Vec<u32>,
     iconv: Vec<(String, String)>,
 }
 
@@ -70,6 +74,7 @@ impl Expanded {
             let entry = line.split(['\t', ' ']).next().unwrap_or(line);
             let (word, flags) = split_entry(entry);
             self.stems.push(word.to_owned());
+            self.kinds.push(letter_kinds(&word.to_lowercase()));
             affixes.expand(word, &affixes.flags(flags), &mut self.words);
         }
     }
@@ -157,6 +162,7 @@ impl Speller {
         }
         speller.words = own.words;
         speller.stems = own.stems;
+        speller.kinds = own.kinds;
         speller.iconv = speller
             .bundled
             .iter()
@@ -263,20 +269,37 @@ impl Speller {
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
-        let general_stems = self.bundled.as_deref().map_or(&[][..], |b| &b.stems[..]);
-        let supplement_stems = self.supplement.as_deref().map_or(&[][..], |b| &b.stems[..]);
+        let letters = letter_kinds(&lower);
+        let (general_stems, general_kinds) = stems_of(self.bundled.as_deref());
+        let (supplement_stems, supplement_kinds) = stems_of(self.supplement.as_deref());
         // Ranked by distance, then general words (the rule's own and en_US)
         // before software terms, then alphabetically.
         let mut scored: Vec<(usize, bool, &String)> = self
             .stems
             .iter()
-            .chain(general_stems)
+            .zip(&self.kinds)
+            .chain(general_stems.iter().zip(general_kinds))
             .map(|stem| (false, stem))
-            .chain(supplement_stems.iter().map(|stem| (true, stem)))
-            .filter(|(_, stem)| stem.len().abs_diff(lower.len()) <= 2)
-            .filter_map(|(supplement, stem)| {
-                let distance = crate::text::edit_distance(&lower, &stem.to_lowercase());
-                (distance <= 2).then_some((distance, supplement, stem))
+            .chain(
+                supplement_stems
+                    .iter()
+                    .zip(supplement_kinds)
+                    .map(|stem| (true, stem)),
+            )
+            .filter(|(_, (stem, _))| stem.len().abs_diff(lower.len()) <= 2)
+            // Each edit adds at most one kind of letter and takes away at
+            // most one: more than two kinds apart is more than two edits.
+            .filter(|&(_, (_, &kinds))| {
+                (letters & !kinds).count_ones() <= 2 && (kinds & !letters).count_ones() <= 2
+            })
+            .filter_map(|(supplement, (stem, _))| {
+                let stem_lower = if stem.chars().any(char::is_uppercase) {
+                    std::borrow::Cow::Owned(stem.to_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(stem.as_str())
+                };
+                let distance = crate::text::edit_distance_within(&lower, &stem_lower, 2)?;
+                Some((distance, supplement, stem))
             })
             .collect();
         scored.sort();
@@ -286,6 +309,24 @@ impl Speller {
             .map(|(_, _, s)| s.clone())
             .collect()
     }
+}
+
+/// A bundled dictionary's stems and their letter kinds (none without it).
+fn stems_of(set: Option<&Expanded>) -> (&[String], &[u32]) {
+    set.map_or((&[], &[]), |b| (&b.stems[..], &b.kinds[..]))
+}
+
+/// The kinds of character in `word`, one bit each: `a` to `z`, and one bit
+/// for everything else (which only makes the count of kinds apart smaller,
+/// never larger).
+fn letter_kinds(word: &str) -> u32 {
+    word.chars().fold(0, |kinds, c| {
+        kinds
+            | match c {
+                'a'..='z' => 1 << (c as u32 - 'a' as u32),
+                _ => 1 << 26,
+            }
+    })
 }
 
 /// Words joined by one apostrophe of any kind (`doesn‘t`, `doesn’t`) are
