@@ -685,18 +685,11 @@ fn fancy_at_candidates(
     prefilter: &regex::Regex,
     text: &str,
 ) -> Vec<Found> {
-    let mut found = Vec::new();
-    let mut at = 0;
-    while at <= text.len() {
-        let Some(candidate) = prefilter.find_at(text, at) else {
-            break;
-        };
-        match fancy_at(anchored, text, candidate.range(), &mut found) {
-            Some(next) => at = next,
-            None => break,
-        }
-    }
-    found
+    fancy_each(anchored, text, |at| {
+        prefilter
+            .find_at(text, at)
+            .map(|candidate| candidate.range())
+    })
 }
 
 /// [`fancy_at_candidates`] when every candidate is known to start at one
@@ -708,19 +701,38 @@ fn fancy_at_starts(
     text: &str,
     starts: &[usize],
 ) -> Vec<Found> {
+    let mut rest = starts;
+    fancy_each(verify, text, |at| {
+        while let Some((&start, tail)) = rest.split_first() {
+            rest = tail;
+            if start < at || start > text.len() {
+                continue;
+            }
+            let input = regex_automata::Input::new(text)
+                .span(start..text.len())
+                .anchored(regex_automata::Anchored::Yes);
+            if let Some(candidate) = prefilter.search(&input) {
+                return Some(candidate.range());
+            }
+        }
+        None
+    })
+}
+
+/// Verify candidates left to right: `next_candidate(at)` gives the first
+/// candidate starting at `at` or later.
+fn fancy_each(
+    verify: &fancy_regex::Regex,
+    text: &str,
+    mut next_candidate: impl FnMut(usize) -> Option<Range<usize>>,
+) -> Vec<Found> {
     let mut found = Vec::new();
     let mut at = 0;
-    for &start in starts {
-        if start < at || start > text.len() {
-            continue;
-        }
-        let input = regex_automata::Input::new(text)
-            .span(start..text.len())
-            .anchored(regex_automata::Anchored::Yes);
-        let Some(candidate) = prefilter.search(&input) else {
-            continue;
+    while at <= text.len() {
+        let Some(candidate) = next_candidate(at) else {
+            break;
         };
-        match fancy_at(verify, text, candidate.range(), &mut found) {
+        match fancy_at(verify, text, candidate, &mut found) {
             Some(next) => at = next,
             None => break,
         }

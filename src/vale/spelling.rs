@@ -82,18 +82,19 @@ impl Expanded {
 
 fn bundled_en_us() -> Arc<Expanded> {
     static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
-    Arc::clone(BUNDLED.get_or_init(|| {
-        let mut expanded = Expanded::default();
-        expanded.add(BUNDLED_EN_US.0, BUNDLED_EN_US.1);
-        Arc::new(expanded)
-    }))
+    expanded_once(&BUNDLED, BUNDLED_EN_US)
 }
 
 fn bundled_software_terms() -> Arc<Expanded> {
     static BUNDLED: OnceLock<Arc<Expanded>> = OnceLock::new();
-    Arc::clone(BUNDLED.get_or_init(|| {
+    expanded_once(&BUNDLED, BUNDLED_SOFTWARE_TERMS)
+}
+
+/// A bundled dictionary, expanded on first need and shared.
+fn expanded_once(cell: &OnceLock<Arc<Expanded>>, (dic, aff): (&str, &str)) -> Arc<Expanded> {
+    Arc::clone(cell.get_or_init(|| {
         let mut expanded = Expanded::default();
-        expanded.add(BUNDLED_SOFTWARE_TERMS.0, BUNDLED_SOFTWARE_TERMS.1);
+        expanded.add(dic, aff);
         Arc::new(expanded)
     }))
 }
