@@ -304,11 +304,18 @@ impl Speller {
             })
             .collect();
         scored.sort();
-        scored
-            .into_iter()
-            .take(5)
-            .map(|(_, _, s)| s.clone())
-            .collect()
+        // A stem listed twice (en_US has "rust" with two sets of flags) or
+        // in two dictionaries is offered once.
+        let mut suggestions: Vec<String> = Vec::new();
+        for (_, _, stem) in scored {
+            if !suggestions.contains(stem) {
+                suggestions.push(stem.clone());
+                if suggestions.len() == 5 {
+                    break;
+                }
+            }
+        }
+        suggestions
     }
 }
 
@@ -563,6 +570,17 @@ mod software_terms_tests {
         for unknown in ["wordpress", "Wordpress", "WordPresses", "webhoook"] {
             assert!(!speller.knows(unknown), "{unknown} should be unknown");
         }
+    }
+
+    #[test]
+    fn a_stem_listed_twice_is_suggested_once() {
+        let speller = Speller::bundled_with(&[]);
+        let suggestions = speller.suggest("rustc");
+        assert!(suggestions.iter().any(|s| s == "rust"), "{suggestions:?}");
+        let mut unique = suggestions.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), suggestions.len(), "{suggestions:?}");
     }
 
     #[test]
