@@ -1568,20 +1568,13 @@ impl RuleSet for ValeStyles {
         }
         let file = self.file_rules(cx.document);
         let format = scope::format_part(cx.document.kind());
-        let mut parts: Vec<&str> = vec!["text", format];
-        scope::block_parts(block, &mut parts);
-        if scope::is_summary_block(block) {
-            parts.push("summary");
-        }
-        let mut sentence_parts: Vec<&str> = vec!["sentence", format];
-        scope::block_parts(block, &mut sentence_parts);
+        let parts = scope::BlockParts::of(block, format);
         let source = cx.document.text();
         let block_unit = Unit {
             text: block.text(),
             base: 0,
             block: Some(block),
         };
-        let sentences = scope::is_summary_block(block);
         // What the prefilter found in the block and in each sentence.
         let mut scan = BlockScan::default();
         let mut starts = Vec::new();
@@ -1590,12 +1583,7 @@ impl RuleSet for ValeStyles {
         let reaches: Vec<(bool, bool)> = self
             .scopes
             .iter()
-            .map(|scope| {
-                (
-                    scope.matches(UnitKind::Block, &parts),
-                    sentences && scope.matches(UnitKind::Sentence, &sentence_parts),
-                )
-            })
+            .map(|scope| parts.reached_by(scope))
             .collect();
         for (index, rule) in self.rules.iter().enumerate() {
             if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
@@ -1841,22 +1829,15 @@ fn for_each_unit<'d>(
     mut run: impl FnMut(Unit<'d>),
 ) {
     for block in &document.blocks {
-        let mut parts: Vec<&str> = vec!["text", format];
-        scope::block_parts(block, &mut parts);
-        if scope::is_summary_block(block) {
-            parts.push("summary");
-        }
-        if rule.scope.matches(UnitKind::Block, &parts) {
+        let (in_block, in_sentences) = scope::BlockParts::of(block, format).reached_by(&rule.scope);
+        if in_block {
             run(Unit {
                 text: block.text(),
                 base: 0,
                 block: Some(block),
             });
         }
-        let mut sentence_parts: Vec<&str> = vec!["sentence", format];
-        scope::block_parts(block, &mut sentence_parts);
-        if scope::is_summary_block(block) && rule.scope.matches(UnitKind::Sentence, &sentence_parts)
-        {
+        if in_sentences {
             for sentence in &block.sentences {
                 run(Unit {
                     text: &block.text()[sentence.clone()],

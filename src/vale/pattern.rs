@@ -504,7 +504,10 @@ impl Runs {
         };
         let boundary =
             |part: &regex_syntax::hir::Hir| matches!(part.kind(), HirKind::Look(Look::WordAscii));
-        let word = parse(r"\w")?;
+        // Unicode `\w`, parsed once.
+        static WORD: std::sync::LazyLock<Option<regex_syntax::hir::Hir>> =
+            std::sync::LazyLock::new(|| regex_syntax::parse(r"\w").ok());
+        let word = WORD.as_ref()?;
         let is_word = |class: regex_syntax::hir::ClassUnicode| matches!(word.kind(), HirKind::Class(Class::Unicode(w)) if *w == class);
         match parts.as_slice() {
             [before, middle, after]

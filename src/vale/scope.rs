@@ -75,7 +75,7 @@ impl Scope {
         } else {
             values.iter().map(String::as_str).collect()
         };
-        let alternatives = values
+        let alternatives: Vec<Vec<Term>> = values
             .iter()
             .map(|value| {
                 value
@@ -95,7 +95,6 @@ impl Scope {
                     .collect()
             })
             .collect();
-        let alternatives: Vec<Vec<Term>> = alternatives;
         let kinds = alternatives
             .iter()
             .map(|terms| alternative_kind(terms))
@@ -200,8 +199,46 @@ pub fn is_summary_block(block: &Block) -> bool {
     matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem)
 }
 
+/// The scope parts of a block as one unit (`text`, the format, its own
+/// parts, `summary` for body text) and of its sentences (`sentence`, the
+/// format, its own parts), which are units only in body text.
+pub struct BlockParts {
+    block: Vec<&'static str>,
+    sentences: Option<Vec<&'static str>>,
+}
+
+impl BlockParts {
+    pub fn of(block: &Block, format: &'static str) -> BlockParts {
+        let summary = is_summary_block(block);
+        let mut parts = vec!["text", format];
+        block_parts(block, &mut parts);
+        if summary {
+            parts.push("summary");
+        }
+        let sentences = summary.then(|| {
+            let mut parts = vec!["sentence", format];
+            block_parts(block, &mut parts);
+            parts
+        });
+        BlockParts {
+            block: parts,
+            sentences,
+        }
+    }
+
+    /// Whether `scope` reaches the block as a unit, and its sentences.
+    pub fn reached_by(&self, scope: &Scope) -> (bool, bool) {
+        (
+            scope.matches(UnitKind::Block, &self.block),
+            self.sentences
+                .as_ref()
+                .is_some_and(|parts| scope.matches(UnitKind::Sentence, parts)),
+        )
+    }
+}
+
 /// A block's scope parts, without `text`, `summary` and the format.
-pub fn block_parts(block: &Block, parts: &mut Vec<&str>) {
+fn block_parts(block: &Block, parts: &mut Vec<&str>) {
     const LEVELS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
     match block.kind {
         BlockKind::Heading(level) => {
