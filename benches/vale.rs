@@ -152,18 +152,24 @@ fn main() {
         };
         let mut count = 0;
         let mut times = Vec::new();
+        let mut walls = Vec::new();
         for _ in 0..runs {
             let before = threads_cpu_time();
+            let start = Instant::now();
             count = checker.check(&document).len();
+            walls.push(start.elapsed());
             if let (Some(before), Some(after)) = (before, threads_cpu_time()) {
                 times.push(after - before);
             }
         }
         times.sort();
+        walls.sort();
         println!(
-            "check 1 MB, {only} only: {runs} runs, CPU min {:?}, median {:?} ({count} findings)",
+            "check 1 MB, {only} only: {runs} runs, CPU min {:?}, median {:?}; wall min {:?}, median {:?} ({count} findings)",
             times.first().copied().unwrap_or_default(),
             times.get(times.len() / 2).copied().unwrap_or_default(),
+            walls.first().copied().unwrap_or_default(),
+            walls.get(walls.len() / 2).copied().unwrap_or_default(),
         );
         return;
     }
