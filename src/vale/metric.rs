@@ -283,16 +283,6 @@ pub fn document_variables(document: &Document) -> HashMap<&'static str, f64> {
             *value += n as f64;
         }
     };
-    #[derive(Default)]
-    struct WordCounts {
-        words: usize,
-        characters: usize,
-        syllables: usize,
-        long_words: usize,
-        polysyllabic_words: usize,
-        complex_words: usize,
-    }
-    let mut words = WordCounts::default();
     let mut previous: Option<&Block> = None;
     for block in &document.blocks {
         match block.kind {
@@ -318,29 +308,30 @@ pub fn document_variables(document: &Document) -> HashMap<&'static str, f64> {
         if block.in_quote && previous.is_none_or(|p| !p.in_quote) {
             add("blockquote", 1);
         }
-        if super::scope::is_summary_block(block) {
-            let prose = block.text();
-            add("sentences", block.sentences.len());
-            for word in &block.words {
-                let word = &prose[word.clone()];
-                let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
-                let count = syllables(word);
-                words.words += 1;
-                words.characters += letters;
-                words.syllables += count;
-                if letters > 6 {
-                    words.long_words += 1;
-                }
-                if count > 2 {
-                    words.polysyllabic_words += 1;
-                    if is_complex(word) {
-                        words.complex_words += 1;
-                    }
-                }
-            }
-        }
         previous = Some(block);
     }
+    // The words' counts (syllables above all) are most of the work, and
+    // a sum of integers: counted block by block on every core. This runs
+    // in the document pass, after the blocks' pass, when the cores are
+    // free.
+    let summary = |block: &&Block| super::scope::is_summary_block(block);
+    let words = if document.blocks.len() >= PARALLEL_BLOCKS {
+        use rayon::prelude::*;
+        document
+            .blocks
+            .par_iter()
+            .filter(summary)
+            .map(WordCounts::of)
+            .reduce(WordCounts::default, WordCounts::add)
+    } else {
+        document
+            .blocks
+            .iter()
+            .filter(summary)
+            .map(WordCounts::of)
+            .fold(WordCounts::default(), WordCounts::add)
+    };
+    add("sentences", words.sentences);
     // Counted in integers, added once: the same sums, without a map
     // look-up per word.
     add("words", words.words);
@@ -351,6 +342,61 @@ pub fn document_variables(document: &Document) -> HashMap<&'static str, f64> {
     add("complex_words", words.complex_words);
     add("pre", fenced_blocks(document));
     counts
+}
+
+/// Blocks from which counting words on every core pays.
+const PARALLEL_BLOCKS: usize = 64;
+
+/// What [`document_variables`] counts in the words of summary blocks.
+#[derive(Default)]
+struct WordCounts {
+    sentences: usize,
+    words: usize,
+    characters: usize,
+    syllables: usize,
+    long_words: usize,
+    polysyllabic_words: usize,
+    complex_words: usize,
+}
+
+impl WordCounts {
+    fn of(block: &Block) -> WordCounts {
+        let prose = block.text();
+        let mut counts = WordCounts {
+            sentences: block.sentences.len(),
+            ..WordCounts::default()
+        };
+        for word in &block.words {
+            let word = &prose[word.clone()];
+            let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+            let syllables = syllables(word);
+            counts.words += 1;
+            counts.characters += letters;
+            counts.syllables += syllables;
+            if letters > 6 {
+                counts.long_words += 1;
+            }
+            if syllables > 2 {
+                counts.polysyllabic_words += 1;
+                if is_complex(word) {
+                    counts.complex_words += 1;
+                }
+            }
+        }
+        counts
+    }
+
+    fn add(self, other: WordCounts) -> WordCounts {
+        WordCounts {
+            sentences: self.sentences + other.sentences,
+            words: self.words + other.words,
+            characters: self.characters + other.characters,
+            syllables: self.syllables + other.syllables,
+            long_words: self.long_words + other.long_words,
+            polysyllabic_words: self.polysyllabic_words + other.polysyllabic_words,
+            complex_words: self.complex_words + other.complex_words,
+        }
+    }
 }
 
 /// A polysyllabic word that is not a name, not hyphenated, and still has

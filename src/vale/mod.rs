@@ -427,6 +427,76 @@ impl ValeStyles {
         }
     }
 
+    /// What one rule finds in the document as a whole: on the raw text,
+    /// in images' alt text, and the checks that remember earlier units
+    /// (metric rules are done by [`RuleSet::check_document`], which
+    /// counts once for them all).
+    fn check_whole(
+        &self,
+        document: &Document,
+        rule: &Rule,
+        severity: Severity,
+        out: &mut Vec<Finding>,
+    ) {
+        let source = document.text();
+        let format = scope::format_part(document.kind());
+        if rule.scope.matches(UnitKind::Raw, &["raw", format]) && !rule.check.is_document_level() {
+            let unit = Unit {
+                text: source,
+                base: 0,
+                block: None,
+            };
+            self.run_unit(rule, &unit, source, severity, None, out);
+            return;
+        }
+        // Images' alt text: units of their own (Vale's `alt`, which
+        // `text` reaches too), in the source.
+        if !document.alt_texts.is_empty()
+            && !rule.check.is_document_level()
+            && rule
+                .scope
+                .matches(UnitKind::Block, &["text", format, "alt"])
+        {
+            for alt in &document.alt_texts {
+                let unit = Unit {
+                    text: &source[alt.clone()],
+                    base: alt.start,
+                    block: None,
+                };
+                self.run_unit(rule, &unit, source, severity, None, out);
+            }
+        }
+        match &rule.check {
+            // These remember earlier units, so the whole document
+            // shares one budget.
+            Check::Consistency(consistency) => {
+                let mut state = Vec::new();
+                let ((), gave_up) = pattern::with_budget(|| {
+                    for_each_unit(document, rule, format, |unit| {
+                        let hits = consistency.run(unit.text, &mut state);
+                        self.emit(rule, &unit, source, hits, severity, out);
+                    });
+                });
+                if gave_up {
+                    out.push(gave_up_finding(rule, 0));
+                }
+            }
+            Check::Conditional(conditional) => {
+                let mut defined = HashSet::new();
+                let ((), gave_up) = pattern::with_budget(|| {
+                    for_each_unit(document, rule, format, |unit| {
+                        let hits = conditional.run(unit.text, &mut defined);
+                        self.emit(rule, &unit, source, hits, severity, out);
+                    });
+                });
+                if gave_up {
+                    out.push(gave_up_finding(rule, 0));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn skips(&self, block: &Block) -> bool {
         self.config
             .skipped_scopes
@@ -1367,95 +1437,60 @@ impl RuleSet for ValeStyles {
     fn check_document(&self, cx: &SetContext, states: &[RuleState], out: &mut Vec<Finding>) {
         let file = self.file_rules(cx.document);
         let document = cx.document;
-        let source = document.text();
-        let format = scope::format_part(document.kind());
-        // Counted once for every metric rule.
-        let mut variables: Option<HashMap<&str, f64>> = None;
-        for (index, rule) in self.rules.iter().enumerate() {
-            if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
+        let severities: Vec<Option<Severity>> = (0..self.rules.len())
+            .map(|index| {
+                let state = states.get(index).copied().unwrap_or(RuleState::Auto);
+                self.severity(cx, index, state, &file)
+            })
+            .collect();
+        // The rules of this pass read the whole document, each on its own:
+        // they run on every core (the blocks' pass is over), next to the
+        // counts the metric rules share, and their findings are then
+        // put in the rules' order, as one rule after another would.
+        let needs_variables =
+            self.rules.iter().zip(&severities).any(|(rule, severity)| {
+                severity.is_some() && matches!(rule.check, Check::Metric(_))
+            });
+        let (variables, per_rule) = rayon::join(
+            || needs_variables.then(|| metric::document_variables(document)),
+            || {
+                self.rules
+                    .par_iter()
+                    .zip(&severities)
+                    .enumerate()
+                    .map(|(index, (rule, severity))| {
+                        if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
+                            return None;
+                        }
+                        let mut found = Vec::new();
+                        if let Some(severity) = *severity {
+                            self.check_whole(document, rule, severity, &mut found);
+                        }
+                        Some(found)
+                    })
+                    .collect::<Vec<Option<Vec<Finding>>>>()
+            },
+        );
+        for ((rule, severity), found) in self.rules.iter().zip(severities).zip(per_rule) {
+            let Some(mut found) = found else {
                 out.push(budget_finding(0));
                 return;
-            }
-            let Some(severity) = self.severity(
-                cx,
-                index,
-                states.get(index).copied().unwrap_or(RuleState::Auto),
-                &file,
-            ) else {
-                continue;
             };
-            if rule.scope.matches(UnitKind::Raw, &["raw", format])
-                && !rule.check.is_document_level()
+            out.append(&mut found);
+            if let (Some(severity), Check::Metric(metric), Some(variables)) =
+                (severity, &rule.check, &variables)
             {
-                let unit = Unit {
-                    text: source,
-                    base: 0,
-                    block: None,
-                };
-                self.run_unit(rule, &unit, source, severity, None, out);
-                continue;
-            }
-            // Images' alt text: units of their own (Vale's `alt`, which
-            // `text` reaches too), in the source.
-            if !document.alt_texts.is_empty()
-                && !rule.check.is_document_level()
-                && rule
-                    .scope
-                    .matches(UnitKind::Block, &["text", format, "alt"])
-            {
-                for alt in &document.alt_texts {
-                    let unit = Unit {
-                        text: &source[alt.clone()],
-                        base: alt.start,
-                        block: None,
-                    };
-                    self.run_unit(rule, &unit, source, severity, None, out);
+                if variables.get("words").copied().unwrap_or(0.0) == 0.0 {
+                    continue;
                 }
-            }
-            match &rule.check {
-                Check::Metric(metric) => {
-                    let variables =
-                        variables.get_or_insert_with(|| metric::document_variables(document));
-                    if variables.get("words").copied().unwrap_or(0.0) == 0.0 {
-                        continue;
-                    }
-                    let result = metric.formula.eval(variables);
-                    if result.is_finite() && metric.condition.holds(result) {
-                        let message =
-                            rule::format_message(&rule.message, &[format!("{result:.2}")]);
-                        out.push(
-                            Finding::new(&rule.id, 0..0, severity, message)
-                                .with_note(rule.note.clone()),
-                        );
-                    }
+                let result = metric.formula.eval(variables);
+                if result.is_finite() && metric.condition.holds(result) {
+                    let message = rule::format_message(&rule.message, &[format!("{result:.2}")]);
+                    out.push(
+                        Finding::new(&rule.id, 0..0, severity, message)
+                            .with_note(rule.note.clone()),
+                    );
                 }
-                // These remember earlier units, so the whole document
-                // shares one budget.
-                Check::Consistency(consistency) => {
-                    let mut state = Vec::new();
-                    let ((), gave_up) = pattern::with_budget(|| {
-                        for_each_unit(document, rule, format, |unit| {
-                            let hits = consistency.run(unit.text, &mut state);
-                            self.emit(rule, &unit, source, hits, severity, out);
-                        });
-                    });
-                    if gave_up {
-                        out.push(gave_up_finding(rule, 0));
-                    }
-                }
-                Check::Conditional(conditional) => {
-                    let mut defined = HashSet::new();
-                    let ((), gave_up) = pattern::with_budget(|| {
-                        for_each_unit(document, rule, format, |unit| {
-                            let hits = conditional.run(unit.text, &mut defined);
-                            self.emit(rule, &unit, source, hits, severity, out);
-                        });
-                    });
-                    if gave_up {
-                        out.push(gave_up_finding(rule, 0));
-                    }
-                }
-                _ => {}
             }
         }
     }

@@ -146,7 +146,13 @@ impl Prefilter {
     /// Whether rule `index` may find something in unit `unit` of `block`
     /// (0 for the block, 1 + n for sentence n); `scan` keeps what was
     /// found in the block.
-    pub(super) fn may_match(&self, index: usize, block: &Block, unit: usize, scan: &mut BlockScan) -> bool {
+    pub(super) fn may_match(
+        &self,
+        index: usize,
+        block: &Block,
+        unit: usize,
+        scan: &mut BlockScan,
+    ) -> bool {
         match self.of_rule.get(index) {
             Some(Gate::Literals | Gate::Words) => {
                 let words = self.of_rule.len().div_ceil(64);
