@@ -187,12 +187,14 @@ fn number(yaml: &Value, key: &str) -> Result<Option<f64>, BuildError> {
 }
 
 fn compile(pattern: &str) -> Result<Pattern, BuildError> {
-    Pattern::compile(pattern).map_err(|error| {
-        BuildError::Unsupported(format!(
-            "its pattern does not compile here: {}",
-            error.lines().last().unwrap_or(&error).trim()
-        ))
-    })
+    Pattern::compile(pattern).map_err(does_not_compile)
+}
+
+fn does_not_compile(error: String) -> BuildError {
+    BuildError::Unsupported(format!(
+        "its pattern does not compile here: {}",
+        error.lines().last().unwrap_or(&error).trim()
+    ))
 }
 
 const WORD_TEMPLATE: &str = r"(?m)\b(?:%s)\b";
@@ -373,13 +375,18 @@ impl Substitution {
         let mut swaps = Vec::with_capacity(entries.len());
         let mut fast: Vec<String> = Vec::new();
         let mut fancy: Vec<String> = Vec::new();
+        // Each key's groups and engine, read from its syntax: compiling
+        // each key on its own (thousands in the public packages) was most
+        // of the time loading them took.
+        let mut shapes = Vec::with_capacity(entries.len());
         for (observed, expected) in entries {
-            let alone = compile(observed)?;
+            let (groups, fancy) = Pattern::shape(observed).map_err(does_not_compile)?;
+            shapes.push(fancy);
             let expected = expected.as_str().unwrap_or("").to_owned();
             swaps.push(Swap {
                 token: (!expected.contains('$')).then(|| Token::new(&expected)),
                 expected,
-                groups: alone.group_count() - 1,
+                groups: groups - 1,
             });
         }
         // Vale tries the longest key first (`MyProduct Enterprise` before
@@ -388,9 +395,8 @@ impl Substitution {
         order.sort_by_key(|&index| std::cmp::Reverse(entries[index].0.len()));
         for index in order {
             let observed = &entries[index].0;
-            let alone = compile(observed)?;
             let named = format!("(?P<s{index}>{observed})");
-            if alone.is_fancy() {
+            if shapes[index] {
                 fancy.push(named);
             } else {
                 fast.push(named);
@@ -537,29 +543,36 @@ fn match_token(expected: &str, observed: &str) -> bool {
     Token::new(expected).matches(observed)
 }
 
-/// [`match_token`] for one `expected`, its pattern compiled once.
+/// [`match_token`] for one `expected`: a pattern is compiled once, when
+/// first needed (most swaps never match a given text, and compiling them
+/// all made loading a style slow).
 #[derive(Debug)]
-enum Token {
-    Phrase(String),
-    Pattern(Pattern),
+struct Token {
+    expected: String,
+    /// `None` for a plain phrase; for a pattern, the pattern once compiled
+    /// (`None` in it when it does not compile, and is then compared as a
+    /// phrase).
+    pattern: Option<std::sync::OnceLock<Option<Pattern>>>,
 }
 
 impl Token {
     fn new(expected: &str) -> Token {
-        if is_phrase(expected) {
-            return Token::Phrase(expected.to_owned());
-        }
-        match Pattern::compile(&format!("^(?:{expected})$")) {
-            Ok(pattern) => Token::Pattern(pattern),
-            Err(_) => Token::Phrase(expected.to_owned()),
+        Token {
+            expected: expected.to_owned(),
+            pattern: (!is_phrase(expected)).then(std::sync::OnceLock::new),
         }
     }
 
     /// Whether `observed` already is the expected form (as [`match_token`]).
     fn matches(&self, observed: &str) -> bool {
-        match self {
-            Token::Phrase(expected) => expected == observed,
-            Token::Pattern(pattern) => pattern.is_match(observed),
+        let compiled = self.pattern.as_ref().and_then(|pattern| {
+            pattern
+                .get_or_init(|| Pattern::compile(&format!("^(?:{})$", self.expected)).ok())
+                .as_ref()
+        });
+        match compiled {
+            Some(pattern) => pattern.is_match(observed),
+            None => self.expected == observed,
         }
     }
 }
@@ -1576,6 +1589,15 @@ mod tests {
         assert!(!match_token("MongoDB", "mongodb"));
         assert!(match_token("[Oo]bservability", "observability"));
         assert!(!match_token("MPL 2.0", "mpl 2.0"));
+        // An expected form that is not a valid pattern is compared as
+        // written (Vale's fallback), however often it is asked.
+        let broken = Token::new("C++ (beta");
+        assert!(broken.matches("C++ (beta") && broken.matches("C++ (beta"));
+        assert!(!broken.matches("C++"));
+        // A pattern is compiled once and then answers every time.
+        let pattern = Token::new("[Oo]bservability");
+        assert!(pattern.matches("Observability") && pattern.matches("observability"));
+        assert!(!pattern.matches("OBSERVABILITY"));
         assert_eq!(capitalize_first("human kind"), "Human kind");
     }
 }

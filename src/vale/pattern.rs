@@ -199,6 +199,27 @@ impl Pattern {
         }
     }
 
+    /// How many capture groups `pattern` has (with the whole match, as
+    /// [`Pattern::group_count`] says) and whether it needs the
+    /// backtracker, read from its syntax when the fast engine can parse it
+    /// (much cheaper than compiling it); compiled only when not. An error
+    /// is what [`Pattern::compile`] would say, except that a pattern too
+    /// big to compile is found out only when compiled.
+    pub fn shape(pattern: &str) -> Result<(usize, bool), String> {
+        let translated = if has_non_ascii_word_char(pattern) {
+            pattern.to_owned()
+        } else {
+            ascii_boundaries(pattern)
+        };
+        match regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(&translated)
+        {
+            Ok(hir) => Ok((hir.properties().explicit_captures_len() + 1, false)),
+            Err(_) => Pattern::compile(pattern).map(|p| (p.group_count(), p.is_fancy())),
+        }
+    }
+
     pub fn is_fancy(&self) -> bool {
         matches!(self.engine, Engine::Fancy(_))
     }
@@ -456,6 +477,11 @@ impl PatternSet {
     }
 }
 
+/// The longest pattern [`Runs::of`] reads: a class may list many
+/// characters, but a longer pattern just runs on the regex engine, which
+/// finds the same matches.
+const RUNS_LONGEST: usize = 512;
+
 /// Patterns whose matches are runs of characters, found without the
 /// regex engine, exactly as it would find them.
 #[derive(Debug, Clone)]
@@ -473,6 +499,12 @@ impl Runs {
     /// has one.
     fn of(pattern: &str) -> Option<Runs> {
         use regex_syntax::hir::{Class, HirKind, Look};
+        // Each shape repeats a class once or more (`+` or `{1,}`) and is
+        // short: a pattern without either is not parsed at all (the word
+        // lists, thousands of bytes long, are most of a style's patterns).
+        if pattern.len() > RUNS_LONGEST || !(pattern.contains('+') || pattern.contains("{1,")) {
+            return None;
+        }
         let parse = |pattern: &str| {
             regex_syntax::ParserBuilder::new()
                 .build()
@@ -986,6 +1018,36 @@ mod tests {
         assert_eq!(
             colons.find_ranges("Note: Use it. a:b: X"),
             std::slice::from_ref(&(4..7))
+        );
+    }
+
+    #[test]
+    fn a_shape_read_from_syntax_is_what_compiling_says() {
+        // Substitution keys are read, not compiled, at load: their groups
+        // (for `$1` in the replacement) and engine must be the same.
+        for source in [
+            r"utili[sz]e",
+            r"(?i)(\w+)-(\w+)",
+            r"(?:a|b)(c)?",
+            r"(?P<name>x)(y)",
+            r"ſtraße (\d+)",
+            r"it is(?!\.)",
+            r"\b(\w+) \1\b",
+            r"(?<=a)(b)(c)",
+            r"\bcafé\b",
+        ] {
+            let compiled = Pattern::compile(source).unwrap();
+            assert_eq!(
+                Pattern::shape(source),
+                Ok((compiled.group_count(), compiled.is_fancy())),
+                "{source}"
+            );
+        }
+        assert_eq!(
+            Pattern::shape(r"a(b").map_err(|e| e.is_empty()),
+            Pattern::compile(r"a(b")
+                .map(|_| (0, false))
+                .map_err(|e| e.is_empty())
         );
     }
 

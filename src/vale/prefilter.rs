@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 
 use super::literals;
 use super::pattern::{PatternSet, SetMatches};
@@ -74,6 +75,19 @@ impl Prefilter {
         let mut of_rule = vec![Gate::Always; rules.len()];
         let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literal_rules: Vec<Vec<(u32, bool)>> = Vec::new();
+        // Reading the literals parses every pattern again (the word lists
+        // are long): done for all rules at once, on every core.
+        let mut needed_of: Vec<Option<GateLiterals>> = rules
+            .par_iter()
+            .map(|rule| {
+                rule.check.set_sources().and_then(|own| {
+                    own.iter()
+                        .map(|source| gate_literals(source))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|sets| sets.concat())
+                })
+            })
+            .collect();
         // Rules that run on sentences first, so that their patterns are in
         // sets of their own and a sentence is searched with those only.
         let mut sentence_sources = 0;
@@ -88,11 +102,7 @@ impl Prefilter {
                 let Some(own) = rule.check.set_sources() else {
                     continue;
                 };
-                let needed: Option<Vec<(Vec<u8>, bool)>> = own
-                    .iter()
-                    .map(|source| gate_literals(source))
-                    .collect::<Option<Vec<_>>>()
-                    .map(|sets| sets.concat());
+                let needed = needed_of.get_mut(index).and_then(Option::take);
                 match (needed, u32::try_from(index)) {
                     (Some(needed), Ok(rule_id)) => {
                         for (literal, bounded) in needed.clone() {
@@ -269,9 +279,13 @@ impl Prefilter {
     }
 }
 
+/// A rule's literals, each with whether it must stand between word
+/// boundaries.
+type GateLiterals = Vec<(Vec<u8>, bool)>;
+
 /// The literals that gate a pattern, each with whether it must stand
 /// between word boundaries; `None` when they would not help.
-fn gate_literals(source: &str) -> Option<Vec<(Vec<u8>, bool)>> {
+fn gate_literals(source: &str) -> Option<GateLiterals> {
     if let Some(words) = literals::word_list(source) {
         return Some(words.into_iter().map(|w| (w, true)).collect());
     }
