@@ -188,10 +188,19 @@ pub const ELIDED: &str = "…";
 
 /// The order that sorts findings by `key`, stably: `order[j]` is the
 /// index of the finding that goes to place `j` (see [`reorder`]).
-pub fn order_by<'a, K: Ord>(findings: &'a [Finding], key: impl Fn(&'a Finding) -> K) -> Vec<usize> {
+pub fn order_by<'a, K: Ord + Send>(
+    findings: &'a [Finding],
+    key: impl Fn(&'a Finding) -> K,
+) -> Vec<usize> {
     let mut keyed: Vec<(K, usize)> = findings.iter().map(key).zip(0..).collect();
-    // The index breaks ties, so an unstable sort keeps their order.
-    keyed.sort_unstable();
+    // The index breaks ties, so an unstable sort keeps their order (and
+    // sorting on every core gives the same order).
+    if keyed.len() >= PARALLEL_FINDINGS {
+        use rayon::slice::ParallelSliceMut;
+        keyed.par_sort_unstable();
+    } else {
+        keyed.sort_unstable();
+    }
     keyed.into_iter().map(|(_, index)| index).collect()
 }
 
@@ -224,7 +233,7 @@ pub fn elide_placeholders(findings: &mut [Finding]) {
             *text = text.replace(placeholder, ELIDED);
         }
     };
-    for finding in findings {
+    let elide_all = |finding: &mut Finding| {
         elide(&mut finding.message);
         if let Some(note) = &mut finding.note {
             elide(note);
@@ -232,8 +241,19 @@ pub fn elide_placeholders(findings: &mut [Finding]) {
         for fix in &mut finding.fixes {
             elide(&mut fix.title);
         }
+    };
+    if findings.len() >= PARALLEL_FINDINGS {
+        use rayon::prelude::*;
+        findings.par_iter_mut().for_each(elide_all);
+    } else {
+        findings.iter_mut().for_each(elide_all);
     }
 }
+
+/// Findings from which sorting them, or reading all their texts, pays on
+/// every core (a style set's findings on a long document run to tens of
+/// thousands).
+const PARALLEL_FINDINGS: usize = 4096;
 
 /// Quote a piece of the document for a message, the way every message does:
 /// curly double quotes, inner whitespace collapsed, long quotes shortened.

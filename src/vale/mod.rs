@@ -141,6 +141,10 @@ pub struct ValeStyles {
     /// Per-file rule choices, by path.
     files: RwLock<HashMap<PathBuf, Arc<FileRules>>>,
     prefilter: Prefilter,
+    /// Each rule's index in `rules`, by id: findings are matched to their
+    /// rules by id, once each (a binary search compares strings that share
+    /// their style's prefix).
+    index_of: rustc_hash::FxHashMap<String, usize>,
     /// The rules' distinct scopes (most rules share a few), and per rule
     /// the index of its own: a block is matched against each once.
     scopes: Vec<Scope>,
@@ -278,9 +282,15 @@ impl ValeStyles {
                     })
             })
             .collect();
+        let index_of = rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| (rule.id.clone(), index))
+            .collect();
         Ok(ValeStyles {
             config,
             prefilter,
+            index_of,
             scopes,
             scope_of,
             rules,
@@ -401,6 +411,11 @@ impl ValeStyles {
 
     /// The severity a rule reports at in a file, or `None` when it does not
     /// run there.
+    /// The index in `rules` of the rule with id `id`.
+    fn rule_index(&self, id: &str) -> Option<usize> {
+        self.index_of.get(id).copied()
+    }
+
     fn severity(
         &self,
         cx: &SetContext,
@@ -598,13 +613,20 @@ impl ValeStyles {
 }
 
 /// The words that mark a finding saying a rule gave up (see `pattern`).
+/// Every such finding stands at a point (an empty span), as few others
+/// do, so only those are read for the words.
 const GAVE_UP: &str = "gave up on this file";
+
+/// Whether `finding` says a rule, a script or an ignore pattern gave up.
+fn says_gave_up(finding: &Finding) -> bool {
+    finding.span.is_empty() && finding.message.contains(GAVE_UP)
+}
 
 /// Whether a finding says a rule (or a whole style set) stopped early:
 /// what else it found depends on time, so results holding one are not
 /// cached.
 pub fn is_cut_short(finding: &Finding) -> bool {
-    finding.rule == BUDGET_RULE || finding.message.contains(GAVE_UP)
+    finding.rule == BUDGET_RULE || says_gave_up(finding)
 }
 
 /// The id of the warning that a style set ran out of its time on a
@@ -1321,11 +1343,7 @@ impl RuleSet for ValeStyles {
     }
 
     fn owns(&self, rule: &str) -> bool {
-        rule == BUDGET_RULE
-            || self
-                .rules
-                .binary_search_by(|r| r.id.as_str().cmp(rule))
-                .is_ok()
+        rule == BUDGET_RULE || self.rule_index(rule).is_some()
     }
 
     fn knows(&self, selector: &str) -> bool {
@@ -1337,10 +1355,7 @@ impl RuleSet for ValeStyles {
     }
 
     fn vale_unit(&self, rule: &str) -> Option<MatchedIn> {
-        let i = self
-            .rules
-            .binary_search_by(|r| r.id.as_str().cmp(rule))
-            .ok()?;
+        let i = self.rule_index(rule)?;
         let scope = &self.rules[i].scope;
         Some(if scope.reaches(UnitKind::Raw) {
             if matches!(self.rules[i].check, Check::Script(_)) {
@@ -1357,9 +1372,8 @@ impl RuleSet for ValeStyles {
 
     fn obeys_vale_comments(&self, rule: &str) -> bool {
         // Vale runs `raw` rules on the file before it reads its comments.
-        self.rules
-            .binary_search_by(|r| r.id.as_str().cmp(rule))
-            .map_or(true, |i| !self.rules[i].scope.reaches(UnitKind::Raw))
+        self.rule_index(rule)
+            .is_none_or(|i| !self.rules[i].scope.reaches(UnitKind::Raw))
     }
 
     fn check_block(
@@ -1550,20 +1564,18 @@ impl RuleSet for ValeStyles {
                 }
             }
         }
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        // Per rule (its index), the findings kept so far.
+        let mut counts: HashMap<usize, usize> = HashMap::new();
         let mut gave_up: HashSet<String> = HashSet::new();
         let order = crate::finding::order_by(findings, |f| f.span.start);
         crate::finding::reorder(findings, order);
         findings.retain(|finding| {
-            let rule = self
-                .rules
-                .binary_search_by(|r| r.id.as_str().cmp(&finding.rule))
-                .ok();
+            let rule = self.rule_index(&finding.rule);
             if rule.is_none() && finding.rule != BUDGET_RULE {
                 return true;
             }
             // A rule that gave up on several blocks is reported once.
-            if finding.message.contains(GAVE_UP) {
+            if says_gave_up(finding) {
                 return gave_up.insert(finding.rule.clone());
             }
             if ignored.iter().any(|range| {
@@ -1573,8 +1585,10 @@ impl RuleSet for ValeStyles {
                 return false;
             }
             let limit = rule.map_or(0, |i| self.rules[i].limit);
-            if limit > 0 {
-                let count = counts.entry(finding.rule.clone()).or_default();
+            if let Some(rule) = rule
+                && limit > 0
+            {
+                let count = counts.entry(rule).or_default();
                 *count += 1;
                 return *count <= limit;
             }
