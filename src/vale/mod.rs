@@ -481,32 +481,27 @@ impl ValeStyles {
                 self.run_unit(rule, &unit, source, severity, None, out);
             }
         }
+        // These remember earlier units: they run in document order, and
+        // the whole document shares one budget.
+        let mut in_order = |hits_of: &mut dyn FnMut(&str) -> Vec<Hit>| {
+            let ((), gave_up) = pattern::with_budget(|| {
+                for_each_unit(document, rule, format, |unit| {
+                    let hits = hits_of(unit.text);
+                    self.emit(rule, &unit, source, hits, severity, out);
+                });
+            });
+            if gave_up {
+                out.push(gave_up_finding(rule, 0));
+            }
+        };
         match &rule.check {
-            // These remember earlier units, so the whole document
-            // shares one budget.
             Check::Consistency(consistency) => {
                 let mut state = Vec::new();
-                let ((), gave_up) = pattern::with_budget(|| {
-                    for_each_unit(document, rule, format, |unit| {
-                        let hits = consistency.run(unit.text, &mut state);
-                        self.emit(rule, &unit, source, hits, severity, out);
-                    });
-                });
-                if gave_up {
-                    out.push(gave_up_finding(rule, 0));
-                }
+                in_order(&mut |text| consistency.run(text, &mut state));
             }
             Check::Conditional(conditional) => {
                 let mut defined = HashSet::new();
-                let ((), gave_up) = pattern::with_budget(|| {
-                    for_each_unit(document, rule, format, |unit| {
-                        let hits = conditional.run(unit.text, &mut defined);
-                        self.emit(rule, &unit, source, hits, severity, out);
-                    });
-                });
-                if gave_up {
-                    out.push(gave_up_finding(rule, 0));
-                }
+                in_order(&mut |text| conditional.run(text, &mut defined));
             }
             _ => {}
         }
