@@ -255,16 +255,27 @@ pub fn format_message(message: &str, args: &[String]) -> String {
 /// Runs of whitespace as one space, none at either end (as
 /// `split_whitespace` then `join(" ")`), without copying text that has none.
 fn collapse_whitespace(text: String) -> String {
-    let mut previous_space = true;
-    let clean = text.chars().all(|c| {
-        let ok = if c == ' ' {
-            !previous_space
-        } else {
-            !c.is_whitespace()
-        };
-        previous_space = c == ' ';
-        ok
-    }) && !previous_space;
+    let clean = if text.is_ascii() {
+        // Most messages: bytes are characters, and the only whitespace is
+        // the ASCII kind (`char::is_whitespace` holds for 0x09 to 0x0D).
+        let bytes = text.as_bytes();
+        !bytes.is_empty()
+            && bytes[0] != b' '
+            && bytes[bytes.len() - 1] != b' '
+            && !bytes.windows(2).any(|pair| pair == b"  ")
+            && !bytes.iter().any(|b| (0x09..=0x0d).contains(b))
+    } else {
+        let mut previous_space = true;
+        text.chars().all(|c| {
+            let ok = if c == ' ' {
+                !previous_space
+            } else {
+                !c.is_whitespace()
+            };
+            previous_space = c == ' ';
+            ok
+        }) && !previous_space
+    };
     if clean || text.is_empty() {
         return text;
     }
@@ -524,10 +535,19 @@ mod tests {
             "a\n\n b ",
             "\u{a0}x\u{2003}y",
             "é è",
+            "a\u{b}b",
+            "a\u{c}b\r",
+            "  ",
+            "a b  ",
         ] {
             let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(collapse_whitespace(text.to_owned()), expected, "{text:?}");
         }
+        // Every ASCII text, against the reference.
+        proptest::proptest!(|(text in "[ a\t\n\u{b}\u{c}\r]{0,12}")| {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(collapse_whitespace(text.clone()), expected);
+        });
         assert_eq!(
             format_message("Use '%s'  instead of\n '%s'.", &["a".into(), "b".into()]),
             "Use 'a' instead of 'b'."
