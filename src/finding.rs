@@ -80,6 +80,12 @@ pub struct Finding {
     /// excerpts, and [`conceal_sensitive_values`] scrubs it from every other
     /// finding's text.
     pub sensitive: bool,
+    /// The rule, or its whole rule set, stopped early on this document
+    /// (out of time or backtracking steps): what else it found depends on
+    /// time, so results holding such a finding are not cached. Not part of
+    /// any output.
+    #[serde(skip)]
+    pub cut_short: bool,
 }
 
 impl Finding {
@@ -92,7 +98,15 @@ impl Finding {
             note: None,
             fixes: Vec::new(),
             sensitive: false,
+            cut_short: false,
         }
+    }
+
+    /// This finding says its rule stopped early (see
+    /// [`cut_short`](Finding::cut_short)).
+    pub fn marked_cut_short(mut self) -> Finding {
+        self.cut_short = true;
+        self
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Finding {

@@ -586,7 +586,8 @@ impl ValeStyles {
                     Severity::Warning,
                     format!("{} {GAVE_UP}: its script stopped: {error}", rule.id),
                 )
-                .with_note(Some(format!("Defined in {}.", source_label(rule)))),
+                .with_note(Some(format!("Defined in {}.", source_label(rule))))
+                .marked_cut_short(),
             ),
         }
     }
@@ -607,21 +608,15 @@ impl ValeStyles {
     }
 }
 
-/// The words that mark a finding saying a rule gave up (see `pattern`).
-/// Every such finding stands at a point (an empty span), as few others
-/// do, so only those are read for the words.
+/// The words that tell a reader a rule gave up (see `pattern`); such
+/// findings are also [marked](Finding::marked_cut_short).
 const GAVE_UP: &str = "gave up on this file";
-
-/// Whether `finding` says a rule, a script or an ignore pattern gave up.
-fn says_gave_up(finding: &Finding) -> bool {
-    finding.span.is_empty() && finding.message.contains(GAVE_UP)
-}
 
 /// Whether a finding says a rule (or a whole style set) stopped early:
 /// what else it found depends on time, so results holding one are not
 /// cached.
 pub fn is_cut_short(finding: &Finding) -> bool {
-    finding.rule == BUDGET_RULE || says_gave_up(finding)
+    finding.cut_short
 }
 
 /// The id of the warning that a style set ran out of its time on a
@@ -643,6 +638,7 @@ fn budget_finding(at: usize) -> Finding {
             document_budget().as_secs_f64()
         ),
     )
+    .marked_cut_short()
 }
 
 /// The warning for a rule whose searches ran out of budget.
@@ -654,6 +650,7 @@ fn gave_up_finding(rule: &Rule, at: usize) -> Finding {
         gave_up_message(&rule.id),
     )
     .with_note(Some(format!("Defined in {}.", source_label(rule))))
+    .marked_cut_short()
 }
 
 fn gave_up_message(what: &str) -> String {
@@ -1570,7 +1567,7 @@ impl RuleSet for ValeStyles {
                 return true;
             }
             // A rule that gave up on several blocks is reported once.
-            if says_gave_up(finding) {
+            if finding.cut_short {
                 return gave_up.insert(finding.rule.clone());
             }
             if ignored.iter().any(|range| {
@@ -1591,12 +1588,15 @@ impl RuleSet for ValeStyles {
         });
         for key in ignores_gave_up {
             let id = format!("{BUILT_IN_STYLE}.{key}");
-            findings.push(Finding::new(
-                &id,
-                0..0,
-                Severity::Warning,
-                gave_up_message(&format!("{key} in {}", self.config.path.display())),
-            ));
+            findings.push(
+                Finding::new(
+                    &id,
+                    0..0,
+                    Severity::Warning,
+                    gave_up_message(&format!("{key} in {}", self.config.path.display())),
+                )
+                .marked_cut_short(),
+            );
         }
     }
 }
