@@ -54,9 +54,6 @@ impl Default for CheckOptions {
 
 struct ActiveRule {
     rule: Box<dyn Rule>,
-    /// The guide's level for this rule, when it sets one; it overrides the
-    /// severity the rule reports.
-    configured: Option<Severity>,
 }
 
 /// Once a checker has scanned this much text (one large document, a batch
@@ -86,6 +83,9 @@ struct ActiveRuleSet {
 pub struct Checker {
     guide: Arc<Guide>,
     rules: Vec<ActiveRule>,
+    /// The guide's level for each active rule that has one, by rule id: it
+    /// overrides the severity the rule reports.
+    levels: rustc_hash::FxHashMap<&'static str, Severity>,
     lexicon: Lexicon,
     options: CheckOptions,
     rule_sets: Vec<ActiveRuleSet>,
@@ -93,6 +93,7 @@ pub struct Checker {
 
 impl Checker {
     pub fn new(guide: Arc<Guide>, options: CheckOptions) -> Checker {
+        let mut levels = rustc_hash::FxHashMap::default();
         let rules: Vec<ActiveRule> = registry()
             .iter()
             .filter_map(|factory| {
@@ -112,9 +113,11 @@ impl Checker {
                     } else {
                         selected
                     };
+                if runs && let Some(severity) = level.flatten() {
+                    levels.insert(meta.id, severity);
+                }
                 runs.then(|| ActiveRule {
                     rule: (factory.build)(&guide),
-                    configured: level.flatten(),
                 })
             })
             .collect();
@@ -138,6 +141,7 @@ impl Checker {
         Checker {
             guide,
             rules,
+            levels,
             lexicon,
             options,
             rule_sets,
@@ -278,16 +282,11 @@ impl Checker {
     /// Apply configured severities, inline and front matter suppressions,
     /// and sort.
     pub fn finish(&self, document: &Document, mut findings: Vec<Finding>) -> Vec<Finding> {
-        // The guide's levels, by rule id: a style set's findings on a long
-        // document run to tens of thousands, each looked up once.
-        let configured: rustc_hash::FxHashMap<&str, Severity> = self
-            .rules
-            .iter()
-            .filter_map(|active| Some((active.rule.meta().id, active.configured?)))
-            .collect();
-        if !configured.is_empty() {
+        // Looked up by id: a style set's findings on a long document run
+        // to tens of thousands.
+        if !self.levels.is_empty() {
             for finding in &mut findings {
-                if let Some(&severity) = configured.get(finding.rule.as_str()) {
+                if let Some(&severity) = self.levels.get(finding.rule.as_str()) {
                     finding.severity = severity;
                 }
             }

@@ -867,12 +867,7 @@ fn consistency_gate(pairs: &[Pattern]) -> Option<(aho_corasick::AhoCorasick, Vec
             pair_of.push(pair);
         }
     }
-    let automaton = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(aho_corasick::MatchKind::Standard)
-        .build(&literals)
-        .ok()?;
-    Some((automaton, pair_of))
+    Some((super::literals::searcher(&literals)?, pair_of))
 }
 
 /// `conditional`: every match of `first` needs `second` — with a capture

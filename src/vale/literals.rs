@@ -32,10 +32,24 @@ pub fn required(pattern: &str) -> Option<Vec<Vec<u8>>> {
     non_empty(walk(&parse(pattern)?).required?)
 }
 
-fn parse(pattern: &str) -> Option<Hir> {
+/// `pattern` parsed as the `regex` crate parses it, when it can.
+pub(super) fn parse(pattern: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
         .build()
         .parse(pattern)
+        .ok()
+}
+
+/// One automaton searching for all of `literals` (as [`required`] and
+/// [`word_list`] give them: ASCII letters in lower case), ASCII
+/// case-insensitive, reporting every occurrence, overlapping or not.
+pub(super) fn searcher<L: AsRef<[u8]>>(
+    literals: impl IntoIterator<Item = L>,
+) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .build(literals)
         .ok()
 }
 

@@ -409,13 +409,13 @@ impl ValeStyles {
         }
     }
 
-    /// The severity a rule reports at in a file, or `None` when it does not
-    /// run there.
     /// The index in `rules` of the rule with id `id`.
     fn rule_index(&self, id: &str) -> Option<usize> {
         self.index_of.get(id).copied()
     }
 
+    /// The severity a rule reports at in a file, or `None` when it does not
+    /// run there.
     fn severity(
         &self,
         cx: &SetContext,
@@ -1576,13 +1576,12 @@ impl RuleSet for ValeStyles {
             }) {
                 return false;
             }
-            let limit = rule.map_or(0, |i| self.rules[i].limit);
             if let Some(rule) = rule
-                && limit > 0
+                && self.rules[rule].limit > 0
             {
                 let count = counts.entry(rule).or_default();
                 *count += 1;
-                return *count <= limit;
+                return *count <= self.rules[rule].limit;
             }
             true
         });

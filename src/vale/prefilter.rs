@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use super::literals;
@@ -105,7 +105,12 @@ impl Prefilter {
                 let needed = needed_of.get_mut(index).and_then(Option::take);
                 match (needed, u32::try_from(index)) {
                     (Some(needed), Ok(rule_id)) => {
-                        for (literal, bounded) in needed.clone() {
+                        of_rule[index] = if needed.iter().all(|(_, bounded)| *bounded) {
+                            Gate::Words
+                        } else {
+                            Gate::Literals
+                        };
+                        for (literal, bounded) in needed {
                             let next = literal_rules.len();
                             let id = *literal_ids.entry(literal).or_insert(next);
                             if id == next {
@@ -115,11 +120,6 @@ impl Prefilter {
                                 literal_rules[id].push((rule_id, bounded));
                             }
                         }
-                        of_rule[index] = if needed.iter().all(|(_, bounded)| *bounded) {
-                            Gate::Words
-                        } else {
-                            Gate::Literals
-                        };
                     }
                     _ => {
                         let start = sources.len();
@@ -132,11 +132,7 @@ impl Prefilter {
         let mut patterns: Vec<(usize, Vec<u8>)> =
             literal_ids.into_iter().map(|(l, id)| (id, l)).collect();
         patterns.sort();
-        let literals = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(patterns.iter().map(|(_, literal)| literal))
-            .ok();
+        let literals = literals::searcher(patterns.iter().map(|(_, literal)| literal));
         if literals.is_none() {
             // Cannot happen for plain literals; if it did, every rule runs.
             for gate in &mut of_rule {
