@@ -24,6 +24,9 @@ pub fn run(nvim: &Path, script: &str, root: &Path, vars: &[(&str, &PathBuf)]) ->
         .env("XDG_STATE_HOME", root.join("state"))
         .env("XDG_DATA_HOME", root.join("data"))
         .env("XDG_CONFIG_HOME", root.join("config"))
+        // And copydesk's cache: with the user's, a fake model on a port an
+        // earlier run used would be answered from that run's suggestions.
+        .env("COPYDESK_CACHE_DIR", root.join("copydesk-cache"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

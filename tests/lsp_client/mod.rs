@@ -22,6 +22,10 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct LspClient {
     child: Child,
+    /// The server's own cache folder, unless the test gave one: with the
+    /// user's, a fake model on a port an earlier run used would be
+    /// answered from that run's cached suggestions.
+    _cache: Option<tempfile::TempDir>,
     stdin: Option<ChildStdin>,
     incoming: Receiver<(Value, Instant)>,
     next_id: i64,
@@ -95,6 +99,16 @@ impl LspClient {
     }
 
     fn spawn_command(mut command: Command, dir: &Path) -> LspClient {
+        let cache = if command
+            .get_envs()
+            .any(|(name, _)| name == "COPYDESK_CACHE_DIR")
+        {
+            None
+        } else {
+            let cache = tempfile::tempdir().expect("a temporary cache folder");
+            command.env("COPYDESK_CACHE_DIR", cache.path());
+            Some(cache)
+        };
         let mut child = command
             .args(["lsp", "--stdio"])
             .current_dir(dir)
@@ -116,6 +130,7 @@ impl LspClient {
         });
         LspClient {
             child,
+            _cache: cache,
             stdin,
             incoming,
             next_id: 0,

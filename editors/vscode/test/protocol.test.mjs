@@ -163,7 +163,10 @@ class Session {
   /** `settings`: the `copydesk` section, sent as VS Code's extension sends it. */
   static async start(t, settings = {}) {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "copydesk-protocol-"));
-    const child = spawn(binary, ["lsp", "--stdio"], { cwd: workspace, stdio: ["pipe", "pipe", "pipe"] });
+    // A cache of its own: with the user's, a fake model on a port an
+    // earlier run used would be answered from that run's suggestions.
+    const env = { ...process.env, COPYDESK_CACHE_DIR: path.join(workspace, ".cache") };
+    const child = spawn(binary, ["lsp", "--stdio"], { cwd: workspace, env, stdio: ["pipe", "pipe", "pipe"] });
     const stderr = [];
     child.stderr.on("data", (chunk) => stderr.push(chunk));
     const connection = protocol.createProtocolConnection(
