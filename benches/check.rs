@@ -5,6 +5,11 @@
 //! 2 KB each through the release binary (all cores). Uses the real posts in
 //! ../shared/corpus/posts when present, else generated text.
 
+/// The allocator the `copydesk` binary uses (src/main.rs), so that this
+/// measures what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

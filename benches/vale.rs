@@ -5,6 +5,11 @@
 //! COPYDESK_CORPUS); without it, says so and exits. Results are recorded
 //! in docs/vale.md.
 
+/// The allocator the `copydesk` binary uses (src/main.rs), so that this
+/// measures what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
