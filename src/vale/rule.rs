@@ -223,10 +223,13 @@ impl Exceptions {
 /// and extra arguments are ignored (Vale's `CondSprintf`). Whitespace runs
 /// become one space, as Vale prints them.
 pub fn format_message(message: &str, args: &[String]) -> String {
-    let mut out = String::with_capacity(message.len() + 16);
+    // Room for every argument once: most messages take one, and a
+    // growing string would be copied.
+    let room = args.iter().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(message.len() + room);
     let mut next = 0;
     let mut rest = message;
-    while let Some(at) = rest.find('%') {
+    while let Some(at) = memchr::memchr(b'%', rest.as_bytes()) {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         if let Some(tail) = after.strip_prefix('%') {
@@ -255,15 +258,24 @@ pub fn format_message(message: &str, args: &[String]) -> String {
 /// Runs of whitespace as one space, none at either end (as
 /// `split_whitespace` then `join(" ")`), without copying text that has none.
 fn collapse_whitespace(text: String) -> String {
+    let bytes = text.as_bytes();
     let clean = if text.is_ascii() {
         // Most messages: bytes are characters, and the only whitespace is
-        // the ASCII kind (`char::is_whitespace` holds for 0x09 to 0x0D).
-        let bytes = text.as_bytes();
+        // the ASCII kind (`char::is_whitespace` holds for 0x09 to 0x0D and
+        // the space). Folds without an early exit, which the compiler
+        // turns into a few vector steps for a message's few dozen bytes.
+        let control = bytes
+            .iter()
+            .fold(false, |seen, &b| seen | (b.wrapping_sub(0x09) < 5));
+        let doubled = bytes
+            .iter()
+            .zip(bytes.iter().skip(1))
+            .fold(false, |seen, (&a, &b)| seen | ((a == b' ') & (b == b' ')));
         !bytes.is_empty()
             && bytes[0] != b' '
             && bytes[bytes.len() - 1] != b' '
-            && !bytes.windows(2).any(|pair| pair == b"  ")
-            && !bytes.iter().any(|b| (0x09..=0x0d).contains(b))
+            && !control
+            && !doubled
     } else {
         let mut previous_space = true;
         text.chars().all(|c| {
