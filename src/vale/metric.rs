@@ -368,7 +368,13 @@ impl WordCounts {
         };
         for word in &block.words {
             let word = &prose[word.clone()];
-            let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+            // Most words are ASCII: counted on bytes, which is the same
+            // count as by characters.
+            let letters = if word.is_ascii() {
+                word.bytes().filter(u8::is_ascii_alphanumeric).count()
+            } else {
+                word.chars().filter(|c| c.is_alphanumeric()).count()
+            };
             let syllables = syllables(word);
             counts.words += 1;
             counts.characters += letters;
@@ -405,6 +411,25 @@ fn is_complex(word: &str) -> bool {
     if word.contains('-') || word.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
+    if word.is_ascii() {
+        // ASCII case changes no syllable count (see `text::syllables`):
+        // the suffix is stripped in place, without a lowercased copy.
+        let stem = ["ing", "ed", "es"]
+            .iter()
+            .find_map(|suffix| {
+                let at = word.len().checked_sub(suffix.len())?;
+                word.as_bytes()[at..]
+                    .eq_ignore_ascii_case(suffix.as_bytes())
+                    .then(|| &word[..at])
+            })
+            .unwrap_or(word);
+        return syllables(stem) > 2;
+    }
+    is_complex_lowercased(word)
+}
+
+/// [`is_complex`] after the first tests, on the word lowercased.
+fn is_complex_lowercased(word: &str) -> bool {
     let lower = word.to_lowercase();
     let stem = ["ing", "ed", "es"]
         .iter()
@@ -435,6 +460,41 @@ fn fenced_blocks(document: &Document) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn complex_words_are_found_the_same_without_lowercasing() {
+        // The ASCII path strips the suffix in place; the general one
+        // lowercases first. Mixed case, each suffix, and words that are
+        // nothing but a suffix must agree.
+        for word in [
+            "organization",
+            "ORGANIZATIONS",
+            "calculating",
+            "calculatING",
+            "celebrated",
+            "celebratED",
+            "opERATES",
+            "interestING",
+            "operates",
+            "OPERATES",
+            "beautiful",
+            "ing",
+            "ed",
+            "es",
+            "s",
+            "",
+            "mississippi's",
+            "unimaginable",
+            "re-evaluate",
+        ] {
+            let lowered = !word.contains('-') && !word.starts_with(char::is_uppercase);
+            assert_eq!(
+                is_complex(word),
+                lowered && is_complex_lowercased(word),
+                "{word:?}"
+            );
+        }
+    }
 
     #[test]
     fn formulas_evaluate_with_variables() {
