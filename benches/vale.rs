@@ -221,7 +221,13 @@ fn main() {
         timings.sort();
         let total: Duration = timings.iter().map(|(t, _)| *t).sum();
         println!("  sum over rules: {total:?}; fastest: {:?}", &timings[..3]);
-        for (time, id) in timings.iter().rev().take(20) {
+        // The 20 slowest, or every rule with VALE_BENCH_ALL_RULES set.
+        let shown = if std::env::var_os("VALE_BENCH_ALL_RULES").is_some() {
+            timings.len()
+        } else {
+            20
+        };
+        for (time, id) in timings.iter().rev().take(shown) {
             println!("  {id}: {time:?}");
         }
     }
