@@ -785,7 +785,7 @@ pub struct Consistency {
     /// case-insensitive, with the pair each one stands for: a unit that
     /// holds none of a pair's literals cannot match it, so the pair is not
     /// searched there. `None` when some pair needs no literal.
-    gate: Option<(aho_corasick::AhoCorasick, Vec<usize>)>,
+    gate: Option<(super::literals::Searcher, Vec<usize>)>,
 }
 
 impl Consistency {
@@ -824,14 +824,14 @@ impl Consistency {
         let mut hits = Vec::new();
         let mut present = vec![self.gate.is_none(); self.pairs.len()];
         if let Some((automaton, pair_of)) = &self.gate {
-            for found in automaton.find_overlapping_iter(unit_text) {
+            automaton.each_overlapping(unit_text, |found| {
                 if let Some(slot) = pair_of
                     .get(found.pattern().as_usize())
                     .and_then(|&pair| present.get_mut(pair))
                 {
                     *slot = true;
                 }
-            }
+            });
         }
         for (index, pattern) in self.pairs.iter().enumerate() {
             if !present[index] {
@@ -858,7 +858,7 @@ impl Consistency {
 
 /// The literal gate of a consistency rule's pairs (see
 /// [`Consistency::gate`]), when every pair has literals.
-fn consistency_gate(pairs: &[Pattern]) -> Option<(aho_corasick::AhoCorasick, Vec<usize>)> {
+fn consistency_gate(pairs: &[Pattern]) -> Option<(super::literals::Searcher, Vec<usize>)> {
     let mut literals = Vec::new();
     let mut pair_of = Vec::new();
     for (pair, pattern) in pairs.iter().enumerate() {
@@ -867,7 +867,7 @@ fn consistency_gate(pairs: &[Pattern]) -> Option<(aho_corasick::AhoCorasick, Vec
             pair_of.push(pair);
         }
     }
-    Some((super::literals::searcher(&literals)?, pair_of))
+    Some((super::literals::Searcher::new(&literals)?, pair_of))
 }
 
 /// `conditional`: every match of `first` needs `second` — with a capture

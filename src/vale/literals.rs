@@ -41,16 +41,39 @@ pub(super) fn parse(pattern: &str) -> Option<Hir> {
 }
 
 /// One automaton searching for all of `literals` (as [`required`] and
-/// [`word_list`] give them: ASCII letters in lower case), ASCII
-/// case-insensitive, reporting every occurrence, overlapping or not.
-pub(super) fn searcher<L: AsRef<[u8]>>(
-    literals: impl IntoIterator<Item = L>,
-) -> Option<aho_corasick::AhoCorasick> {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(aho_corasick::MatchKind::Standard)
-        .build(literals)
-        .ok()
+/// [`word_list`] give them: ASCII letters in lower case) in any ASCII
+/// case, reporting every occurrence, overlapping or not.
+///
+/// It is built case-sensitive over the lowercased literals and searches a
+/// lowercased copy of the text: the same matches as an ASCII
+/// case-insensitive automaton (ASCII case changes keep every byte where it
+/// was), which for the seven public packages' 10,981 literals took three
+/// times as long to build (27 ms against 9 ms) and searched no faster.
+#[derive(Debug)]
+pub(super) struct Searcher(aho_corasick::AhoCorasick);
+
+impl Searcher {
+    pub(super) fn new<L: AsRef<[u8]>>(literals: impl IntoIterator<Item = L>) -> Option<Searcher> {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(
+                literals
+                    .into_iter()
+                    .map(|literal| literal.as_ref().to_ascii_lowercase()),
+            )
+            .ok()
+            .map(Searcher)
+    }
+
+    /// Each occurrence of a literal in `text`, in any ASCII case, in the
+    /// order the automaton reports them (by end, overlapping ones too).
+    pub(super) fn each_overlapping(&self, text: &str, mut each: impl FnMut(aho_corasick::Match)) {
+        let mut lowered = text.as_bytes().to_vec();
+        lowered.make_ascii_lowercase();
+        for found in self.0.find_overlapping_iter(&lowered) {
+            each(found);
+        }
+    }
 }
 
 /// `set`, when it has strings and none of them is empty.

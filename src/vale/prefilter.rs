@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use super::literals;
@@ -25,7 +24,7 @@ use crate::document::Block;
 #[derive(Debug)]
 pub(super) struct Prefilter {
     /// Every rule's required literals, ASCII case-insensitive.
-    literals: Option<AhoCorasick>,
+    literals: Option<literals::Searcher>,
     /// Per literal (the automaton's pattern id): the rules that need it,
     /// each with whether the literal must stand between word boundaries
     /// (see [`literals::word_list`]).
@@ -132,7 +131,7 @@ impl Prefilter {
         let mut patterns: Vec<(usize, Vec<u8>)> =
             literal_ids.into_iter().map(|(l, id)| (id, l)).collect();
         patterns.sort();
-        let literals = literals::searcher(patterns.iter().map(|(_, literal)| literal));
+        let literals = literals::Searcher::new(patterns.iter().map(|(_, literal)| literal));
         if literals.is_none() {
             // Cannot happen for plain literals; if it did, every rule runs.
             for gate in &mut of_rule {
@@ -227,9 +226,9 @@ impl Prefilter {
         found.clear();
         found.resize(words * (1 + sentences.len()), 0);
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        for hit in automaton.find_overlapping_iter(text) {
+        automaton.each_overlapping(text, |hit| {
             let Some(rules) = self.literal_rules.get(hit.pattern().as_usize()) else {
-                continue;
+                return;
             };
             let (start, end) = (hit.start(), hit.end());
             // ASCII word boundaries on both sides, as `(?-u:\b)` means, in
@@ -270,7 +269,7 @@ impl Prefilter {
                     }
                 }
             }
-        }
+        });
         scan.starts.sort_unstable();
     }
 }
