@@ -270,6 +270,7 @@ impl Speller {
 
     fn suggest(&self, word: &str) -> Vec<String> {
         let lower = word.to_lowercase();
+        let (word_is_ascii, word_chars) = (lower.is_ascii(), lower.chars().count());
         let letters = letter_kinds(&lower);
         let (general_stems, general_kinds) = stems_of(self.bundled.as_deref());
         let (supplement_stems, supplement_kinds) = stems_of(self.supplement.as_deref());
@@ -287,7 +288,16 @@ impl Speller {
                     .zip(supplement_kinds)
                     .map(|stem| (true, stem)),
             )
-            .filter(|(_, (stem, _))| stem.len().abs_diff(lower.len()) <= 2)
+            // Two edits change a word by at most two characters: by at
+            // most two bytes when both are ASCII, eight when not (a
+            // character is up to four), then counted in characters.
+            .filter(|(_, (stem, _))| {
+                let bytes_apart = stem.len().abs_diff(lower.len());
+                bytes_apart <= 2
+                    || (bytes_apart <= 8
+                        && !(word_is_ascii && stem.is_ascii())
+                        && stem.chars().count().abs_diff(word_chars) <= 2)
+            })
             // Each edit adds at most one kind of letter and takes away at
             // most one: more than two kinds apart is more than two edits.
             .filter(|&(_, (_, &kinds))| {
@@ -570,6 +580,33 @@ mod software_terms_tests {
         for unknown in ["wordpress", "Wordpress", "WordPresses", "webhoook"] {
             assert!(!speller.knows(unknown), "{unknown} should be unknown");
         }
+    }
+
+    #[test]
+    fn stems_of_other_scripts_are_suggested_as_far_as_their_characters() {
+        // A custom dictionary (as Vale's `config/dictionaries`), and
+        // nothing else.
+        let mut own = Expanded::default();
+        own.add("2\n東京\nnaïveté\n", "");
+        let speller = Speller {
+            stems: own.stems,
+            kinds: own.kinds,
+            words: own.words,
+            ..Speller::default()
+        };
+        // One character (three bytes) apart: filtering stems by bytes
+        // dropped it.
+        let suggestions = speller.suggest("東京都");
+        assert!(suggestions.iter().any(|s| s == "東京"), "{suggestions:?}");
+        // Two characters apart, four bytes: still offered.
+        let suggestions = speller.suggest("naïvetéés");
+        assert!(
+            suggestions.iter().any(|s| s == "naïveté"),
+            "{suggestions:?}"
+        );
+        // Three characters apart is not.
+        let suggestions = speller.suggest("東京都府県");
+        assert!(!suggestions.iter().any(|s| s == "東京"), "{suggestions:?}");
     }
 
     #[test]
