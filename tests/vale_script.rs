@@ -1,8 +1,10 @@
 //! Vale `script` rules (Tengo), end to end through `copydesk check --format
 //! vale-line`: a script from `<StylesPath>/config/scripts/`, inline scripts
 //! with and without their own messages, a script refused when the styles
-//! load, and runaway scripts stopped while the other rules still report.
-//! Every style and script is written here.
+//! load, and runaway scripts stopped while the other rules still report;
+//! beside them, the time budget a style's rules share and a rule whose
+//! pattern gives up, neither of whose results is cached. Every style and
+//! script is written here.
 
 use crate::common;
 
@@ -292,4 +294,60 @@ fn a_styles_rules_share_one_budget_per_document_and_say_when_it_ran_out() {
     assert!(matches!(code, Some(0 | 1)), "{code:?}");
     assert!(out.contains("doc.md:3:1:T.Labels:"), "{out}");
     assert!(!out.contains("Vale.Budget"), "{out}");
+}
+
+/// Files in the result cache under `root` (entries only, not the
+/// bookkeeping files).
+fn cached_entries(root: &std::path::Path) -> usize {
+    fn walk(dir: &std::path::Path, count: &mut usize) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, count);
+            } else if !matches!(
+                path.file_name().and_then(|n| n.to_str()),
+                Some("last-used" | "CACHEDIR.TAG")
+            ) {
+                *count += 1;
+            }
+        }
+    }
+    let mut count = 0;
+    walk(&root.join("results"), &mut count);
+    count
+}
+
+/// One rule whose pattern runs away (a back-reference the backtracker
+/// cannot settle in its step limit) reports that it gave up, the other
+/// rules still report, and the file's result is not cached: what a rule
+/// that gave up finds depends on where it stopped. The same project
+/// without the runaway rule is cached, so the count can tell.
+#[test]
+fn a_rule_that_gives_up_says_so_and_its_file_is_not_cached() {
+    const RUNAWAY: &str = "extends: existence\nmessage: \"Runaway '%s'\"\nlevel: warning\nnonword: true\nraw:\n  - '(a|a)+\\1b'\n";
+    let doc = format!("Note: a label.\n\n{}c b\n", "a".repeat(3000));
+    let run = |rules: &[(&str, &str)]| {
+        let dir = project(rules, &[("Labels.tengo", LABELS_SCRIPT)], &doc);
+        let cache = tempfile::tempdir().expect("a temporary folder");
+        let (out, err, code) = vale_line_with(
+            dir.path(),
+            &[("COPYDESK_CACHE_DIR", cache.path().as_os_str())],
+        );
+        assert!(matches!(code, Some(0 | 1)), "{code:?} {err}");
+        (out, cached_entries(cache.path()))
+    };
+
+    let (out, entries) = run(&[("Runaway", RUNAWAY), ("Labels", LABELS_RULE)]);
+    let gave_up: Vec<&str> = out.lines().filter(|l| l.contains("T.Runaway")).collect();
+    assert_eq!(gave_up.len(), 1, "{out}");
+    assert!(
+        gave_up[0].contains("T.Runaway gave up on this file: a pattern needed more than"),
+        "{out}"
+    );
+    assert!(out.contains("doc.md:1:1:T.Labels:"), "{out}");
+    assert_eq!(entries, 0, "a cut-short result was cached");
+
+    let (out, entries) = run(&[("Labels", LABELS_RULE)]);
+    assert!(out.contains("doc.md:1:1:T.Labels:"), "{out}");
+    assert_eq!(entries, 1, "a complete result is cached");
 }
