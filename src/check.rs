@@ -402,16 +402,8 @@ impl Lexicon {
         let text = block.prose.text.as_str();
         // (rule index, start, end, entry), filtered to whole words.
         let mut hits: Vec<(usize, usize, usize, usize)> = Vec::new();
-        // The lowercased copy lives in one buffer per thread, not one
-        // allocation per block.
-        thread_local! {
-            static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-        }
-        LOWER.with_borrow_mut(|lower| {
-            lower.clear();
-            lower.push_str(text);
-            lower.make_ascii_lowercase();
-            for found in automaton.find_overlapping_iter(lower.as_str()) {
+        crate::text::with_ascii_lowercase(text, |lower| {
+            for found in automaton.find_overlapping_iter(lower) {
                 let (rule, term) = &self.owners[found.pattern().as_usize()];
                 let range = found.start()..found.end();
                 if !at_word_boundaries(text, &range, &term.phrase) {

@@ -65,6 +65,25 @@ pub fn per_100(count: usize, total: usize) -> f64 {
     }
 }
 
+/// `each` of `text` with its ASCII letters lowercased: every byte stays
+/// where it was, so offsets found in the copy hold in `text`. The copy
+/// lives in a buffer each thread reuses (the literal automata run on every
+/// block and sentence); a nested call gets a copy of its own.
+pub fn with_ascii_lowercase<R>(text: &str, each: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LOWER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut lower) => {
+            lower.clear();
+            lower.push_str(text);
+            lower.make_ascii_lowercase();
+            each(&lower)
+        }
+        Err(_) => each(&text.to_ascii_lowercase()),
+    })
+}
+
 /// English syllables in a word, by vowel groups with the usual corrections
 /// (silent final e, "-ed"/"-es" after most consonants); at least one per
 /// word. Allocation-free: it runs for every word of every paragraph.
@@ -277,6 +296,18 @@ fn count_syllables(chars: impl Iterator<Item = char>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_lowercasing_keeps_offsets_and_nests() {
+        let text = "Ünïcode ÉTÉ and ASCII Case";
+        with_ascii_lowercase(text, |outer| {
+            assert_eq!(outer, "Ünïcode ÉtÉ and ascii case");
+            assert_eq!(outer.len(), text.len());
+            // A call inside another (its buffer is in use) still works.
+            with_ascii_lowercase("NESTED", |inner| assert_eq!(inner, "nested"));
+            assert_eq!(outer, "Ünïcode ÉtÉ and ascii case");
+        });
+    }
 
     #[test]
     fn counts_syllables_plausibly() {

@@ -68,11 +68,11 @@ impl Searcher {
     /// Each occurrence of a literal in `text`, in any ASCII case, in the
     /// order the automaton reports them (by end, overlapping ones too).
     pub(super) fn each_overlapping(&self, text: &str, mut each: impl FnMut(aho_corasick::Match)) {
-        let mut lowered = text.as_bytes().to_vec();
-        lowered.make_ascii_lowercase();
-        for found in self.0.find_overlapping_iter(&lowered) {
-            each(found);
-        }
+        crate::text::with_ascii_lowercase(text, |lowered| {
+            for found in self.0.find_overlapping_iter(lowered) {
+                each(found);
+            }
+        });
     }
 }
 
