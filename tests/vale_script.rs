@@ -351,3 +351,25 @@ fn a_rule_that_gives_up_says_so_and_its_file_is_not_cached() {
     assert!(out.contains("doc.md:1:1:T.Labels:"), "{out}");
     assert_eq!(entries, 1, "a complete result is cached");
 }
+
+/// A style's own message that uses the words of a gave-up warning is an
+/// ordinary finding: each match is reported (gave-up warnings are reported
+/// once per rule) and the result is cached.
+#[test]
+fn a_message_that_only_reads_like_a_gave_up_warning_is_an_ordinary_finding() {
+    const LOOKALIKE: &str = "extends: existence\nmessage: \"'%s' gave up on this file\"\nlevel: warning\ntokens:\n  - quitter\n";
+    let dir = project(
+        &[("Quit", LOOKALIKE)],
+        &[],
+        "A quitter.\n\nAnother quitter.\n",
+    );
+    let cache = tempfile::tempdir().expect("a temporary folder");
+    let (out, err, code) = vale_line_with(
+        dir.path(),
+        &[("COPYDESK_CACHE_DIR", cache.path().as_os_str())],
+    );
+    assert!(matches!(code, Some(0 | 1)), "{code:?} {err}");
+    let found: Vec<&str> = out.lines().filter(|l| l.contains("T.Quit")).collect();
+    assert_eq!(found.len(), 2, "{out}");
+    assert_eq!(cached_entries(cache.path()), 1, "{out}");
+}

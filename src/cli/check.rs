@@ -816,7 +816,7 @@ fn check_input(
         // A check that a time budget cut short is not kept: its findings
         // depend on how busy the machine was.
         if let (Some(cache), Some(key)) = (cache, &key)
-            && !findings.iter().any(crate::vale::is_cut_short)
+            && !findings.iter().any(|finding| finding.cut_short)
         {
             cache.put(key, document.text(), outcome.words, &findings);
         }

@@ -105,7 +105,7 @@ pub fn check_cached(
         let own = &findings[start..];
         // A block a time budget cut short is checked again next time.
         if own.iter().all(|finding| stays_inside(finding, &block_span))
-            && !own.iter().any(crate::vale::is_cut_short)
+            && !own.iter().any(|finding| finding.cut_short)
         {
             let relative: Arc<[Finding]> = own
                 .iter()

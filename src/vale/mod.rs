@@ -612,13 +612,6 @@ impl ValeStyles {
 /// findings are also [marked](Finding::marked_cut_short).
 const GAVE_UP: &str = "gave up on this file";
 
-/// Whether a finding says a rule (or a whole style set) stopped early:
-/// what else it found depends on time, so results holding one are not
-/// cached.
-pub fn is_cut_short(finding: &Finding) -> bool {
-    finding.cut_short
-}
-
 /// The id of the warning that a style set ran out of its time on a
 /// document ([`document_budget`]).
 const BUDGET_RULE: &str = "Vale.Budget";
