@@ -577,8 +577,9 @@ pub struct FixOutcome {
     pub document: Document,
 }
 
-/// Documents with at least this many blocks are checked in parallel.
-const PARALLEL_BLOCKS: usize = 256;
+/// Documents with at least this many blocks are checked in parallel (and
+/// their Vale metric counts made on every core).
+pub(crate) const PARALLEL_BLOCKS: usize = 256;
 
 /// Fixes are applied in passes: check, apply every non-overlapping fix at or
 /// above `min`, check again, until a pass applies nothing (at most this many).

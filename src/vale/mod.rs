@@ -1549,8 +1549,8 @@ impl RuleSet for ValeStyles {
                 }
             }
         }
-        // Per rule (its index), the findings kept so far.
-        let mut counts: HashMap<usize, usize> = HashMap::new();
+        // Per rule (by index), the findings kept so far.
+        let mut counts = vec![0usize; self.rules.len()];
         let mut gave_up: HashSet<String> = HashSet::new();
         let order = crate::finding::order_by(findings, |f| f.span.start);
         crate::finding::reorder(findings, order);
@@ -1572,9 +1572,8 @@ impl RuleSet for ValeStyles {
             if let Some(rule) = rule
                 && self.rules[rule].limit > 0
             {
-                let count = counts.entry(rule).or_default();
-                *count += 1;
-                return *count <= self.rules[rule].limit;
+                counts[rule] += 1;
+                return counts[rule] <= self.rules[rule].limit;
             }
             true
         });

@@ -74,16 +74,19 @@ impl Prefilter {
         let mut of_rule = vec![Gate::Always; rules.len()];
         let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literal_rules: Vec<Vec<(u32, bool)>> = Vec::new();
-        // Reading the literals parses every pattern again (the word lists
-        // are long): done for all rules at once, on every core.
-        let mut needed_of: Vec<Option<GateLiterals>> = rules
+        // Each rule's patterns, and the literals that gate them: reading
+        // the literals parses every pattern again (the word lists are
+        // long), so it is done for all rules at once, on every core.
+        let mut gated: Vec<Option<(Vec<&str>, Option<GateLiterals>)>> = rules
             .par_iter()
             .map(|rule| {
-                rule.check.set_sources().and_then(|own| {
-                    own.iter()
+                rule.check.set_sources().map(|own| {
+                    let needed = own
+                        .iter()
                         .map(|source| gate_literals(source))
                         .collect::<Option<Vec<_>>>()
-                        .map(|sets| sets.concat())
+                        .map(|sets| sets.concat());
+                    (own, needed)
                 })
             })
             .collect();
@@ -98,10 +101,9 @@ impl Prefilter {
                 if rule.scope.reaches(UnitKind::Sentence) != sentences {
                     continue;
                 }
-                let Some(own) = rule.check.set_sources() else {
+                let Some((own, needed)) = gated.get_mut(index).and_then(Option::take) else {
                     continue;
                 };
-                let needed = needed_of.get_mut(index).and_then(Option::take);
                 match (needed, u32::try_from(index)) {
                     (Some(needed), Ok(rule_id)) => {
                         of_rule[index] = if needed.iter().all(|(_, bounded)| *bounded) {
