@@ -170,7 +170,7 @@ impl Checker {
     pub fn check(&self, document: &Document) -> Vec<Finding> {
         let cx = self.context(document);
         let mut findings = Vec::new();
-        if document.blocks.len() >= PARALLEL_BLOCKS {
+        if document.blocks.len() >= crate::document::PARALLEL_BLOCKS {
             // A long document's blocks are independent: check them on
             // every core (the order is restored by `finish`).
             use rayon::prelude::*;
@@ -576,10 +576,6 @@ pub struct FixOutcome {
     /// The fixed text, parsed.
     pub document: Document,
 }
-
-/// Documents with at least this many blocks are checked in parallel (and
-/// their Vale metric counts made on every core).
-pub(crate) const PARALLEL_BLOCKS: usize = 256;
 
 /// Fixes are applied in passes: check, apply every non-overlapping fix at or
 /// above `min`, check again, until a pass applies nothing (at most this many).

@@ -185,6 +185,10 @@ impl Block {
     }
 }
 
+/// Documents with at least this many blocks are worth checking on every
+/// core (the checker's blocks, and the Vale metric rules' word counts).
+pub const PARALLEL_BLOCKS: usize = 256;
+
 /// A parsed text. Cheap to query; immutable once built.
 #[derive(Debug, Clone)]
 pub struct Document {

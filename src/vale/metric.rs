@@ -315,7 +315,7 @@ pub fn document_variables(document: &Document) -> HashMap<&'static str, f64> {
     // in the document pass, after the blocks' pass, when the cores are
     // free.
     let summary = |block: &&Block| super::scope::is_summary_block(block);
-    let words = if document.blocks.len() >= crate::check::PARALLEL_BLOCKS {
+    let words = if document.blocks.len() >= crate::document::PARALLEL_BLOCKS {
         use rayon::prelude::*;
         document
             .blocks
