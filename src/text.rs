@@ -65,6 +65,13 @@ pub fn per_100(count: usize, total: usize) -> f64 {
     }
 }
 
+/// Whether `byte` is a word character to an ASCII word boundary
+/// (`(?-u:\b)`, which Vale's word lists are built with): an ASCII letter,
+/// digit or underscore. Bytes of non-ASCII characters are not.
+pub fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
 /// `each` of `text` with its ASCII letters lowercased: every byte stays
 /// where it was, so offsets found in the copy hold in `text`. The copy
 /// lives in a buffer each thread reuses (the literal automata run on every

@@ -658,36 +658,57 @@ fn for_each_char(text: &str, mut each: impl FnMut(usize, char)) {
 /// its last, when it has two (it holds an ASCII word character), and none
 /// otherwise ("日本" has no boundary; "café" matches "caf").
 fn bounded_words(text: &str, mut found: impl FnMut(Range<usize>)) {
-    // In the run being read: whether its last character was ASCII, and
-    // its first and last boundaries so far.
-    type Run = Option<(bool, Option<usize>, Option<usize>)>;
-    let close = |run: Run, at: usize, found: &mut dyn FnMut(Range<usize>)| {
-        if let Some((ascii, first, last)) = run {
-            let last = if ascii { Some(at) } else { last };
-            if let (Some(first), Some(last)) = (first, last)
-                && last > first
-            {
-                found(first..last);
-            }
-        }
+    // A run of word characters holds one match, from its first ASCII word
+    // character to the end of its last (ASCII boundaries see other
+    // characters as non-word). Bytes are read as bytes, ASCII words in a
+    // tight loop; other characters are decoded.
+    let bytes = text.as_bytes();
+    let word_char_at = |at: usize| {
+        text.get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map(|c| (regex_syntax::is_word_character(c), c.len_utf8()))
     };
-    let mut run: Run = None;
-    for_each_char(text, |at, c| {
-        let ascii = c.is_ascii_alphanumeric() || c == '_';
-        if !ascii && (c.is_ascii() || !regex_syntax::is_word_character(c)) {
-            close(run.take(), at, &mut found);
-            return;
-        }
-        run = Some(match run {
-            None => {
-                let first = ascii.then_some(at);
-                (ascii, first, first)
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            if !crate::text::is_ascii_word_byte(byte) {
+                at += 1;
+                continue;
             }
-            Some((was, first, _)) if was != ascii => (ascii, first.or(Some(at)), Some(at)),
-            Some(same) => same,
-        });
-    });
-    close(run, text.len(), &mut found);
+        } else {
+            match word_char_at(at) {
+                Some((true, _)) => {}
+                Some((false, len)) => {
+                    at += len;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        // A run starts at `at`.
+        let (mut first, mut last) = (None, None);
+        while let Some(&byte) = bytes.get(at) {
+            if byte.is_ascii() {
+                if !crate::text::is_ascii_word_byte(byte) {
+                    break;
+                }
+                first.get_or_insert(at);
+                at += 1 + bytes[at + 1..]
+                    .iter()
+                    .position(|&b| !crate::text::is_ascii_word_byte(b))
+                    .unwrap_or(bytes.len() - at - 1);
+                last = Some(at);
+            } else {
+                match word_char_at(at) {
+                    Some((true, len)) => at += len,
+                    _ => break,
+                }
+            }
+        }
+        if let (Some(first), Some(last)) = (first, last) {
+            found(first..last);
+        }
+    }
 }
 
 fn fancy_found(caps: &fancy_regex::Captures<'_, str>) -> Found {

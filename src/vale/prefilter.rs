@@ -227,7 +227,6 @@ impl Prefilter {
         let found = &mut scan.found;
         found.clear();
         found.resize(words * (1 + sentences.len()), 0);
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         automaton.each_overlapping(text, |hit| {
             let Some(rules) = self.literal_rules.get(hit.pattern().as_usize()) else {
                 return;
@@ -243,7 +242,7 @@ impl Prefilter {
             let bounded = |unit: std::ops::Range<usize>| {
                 let word_at = |i: Option<usize>| {
                     i.is_some_and(|i| {
-                        unit.contains(&i) && bytes.get(i).copied().is_some_and(is_word)
+                        unit.contains(&i) && bytes.get(i).copied().is_some_and(crate::text::is_ascii_word_byte)
                     })
                 };
                 let boundary = |i: usize| word_at(i.checked_sub(1)) != word_at(Some(i));
