@@ -91,6 +91,12 @@ pub struct Checker {
     rule_sets: Vec<ActiveRuleSet>,
 }
 
+/// How many blocks [`Checker::check_blocks_into`] takes at a time in a
+/// check: a rule set's rules then each run over this many blocks in turn.
+/// 64 to 256 measured alike on the bench's document (about 435 bytes a
+/// block); fewer lose part of the gain.
+const BLOCK_RUN: usize = 64;
+
 impl Checker {
     pub fn new(guide: Arc<Guide>, options: CheckOptions) -> Checker {
         let mut levels = rustc_hash::FxHashMap::default();
@@ -172,16 +178,22 @@ impl Checker {
         let mut findings = Vec::new();
         if document.blocks.len() >= crate::document::PARALLEL_BLOCKS {
             // A long document's blocks are independent: check them on
-            // every core (the order is restored by `finish`).
+            // every core (the order is restored by `finish`), in runs of
+            // blocks (see `check_blocks_into`), several per core so that
+            // the cores share the work evenly.
             use rayon::prelude::*;
+            let runs = rayon::current_num_threads().max(1) * 4;
+            let run = (document.blocks.len() / runs).clamp(1, BLOCK_RUN);
             let per_block: Vec<Vec<Finding>> = document
                 .blocks
-                .par_iter()
-                .map(|block| {
-                    let mut out = Vec::new();
-                    self.check_block_into(&cx, block, &mut out);
-                    out.shrink_to_fit();
-                    out
+                .par_chunks(run)
+                .flat_map_iter(|blocks| {
+                    let mut outs = vec![Vec::new(); blocks.len()];
+                    self.check_blocks_into(&cx, blocks, &mut outs);
+                    for out in &mut outs {
+                        out.shrink_to_fit();
+                    }
+                    outs
                 })
                 .collect();
             let mut whole = Vec::new();
@@ -193,8 +205,10 @@ impl Checker {
             findings.extend(per_block.into_iter().flatten());
             findings.append(&mut whole);
         } else {
-            for block in &document.blocks {
-                self.check_block_into(&cx, block, &mut findings);
+            for blocks in document.blocks.chunks(BLOCK_RUN) {
+                let mut outs = vec![Vec::new(); blocks.len()];
+                self.check_blocks_into(&cx, blocks, &mut outs);
+                findings.extend(outs.into_iter().flatten());
             }
             self.check_document_into(&self.document_context(cx), &mut findings);
         }
@@ -264,6 +278,23 @@ impl Checker {
             active
                 .set
                 .check_block(&cx.for_rule_sets(), block, &active.states, out);
+        }
+    }
+
+    /// [`check_block_into`](Self::check_block_into) for each of `blocks`,
+    /// into the `outs` at the same index, with the same findings in the
+    /// same order; rule sets run each rule over all the blocks in turn.
+    pub fn check_blocks_into(&self, cx: &Context, blocks: &[Block], outs: &mut [Vec<Finding>]) {
+        for (block, out) in blocks.iter().zip(outs.iter_mut()) {
+            self.lexicon.run(cx, block, &self.rules, out);
+            for active in &self.rules {
+                active.rule.check_block(cx, block, out);
+            }
+        }
+        for active in &self.rule_sets {
+            active
+                .set
+                .check_blocks(&cx.for_rule_sets(), blocks, &active.states, outs);
         }
     }
 

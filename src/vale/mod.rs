@@ -1368,31 +1368,53 @@ impl RuleSet for ValeStyles {
         states: &[RuleState],
         out: &mut Vec<Finding>,
     ) {
-        if self.skips(block) {
-            return;
-        }
+        self.check_blocks(
+            cx,
+            std::slice::from_ref(block),
+            states,
+            std::slice::from_mut(out),
+        );
+    }
+
+    /// Rule by rule, each over all of `blocks`: a rule's patterns and
+    /// their search caches stay in the processor's caches across the
+    /// blocks, where block by block all 148 rules of the public packages
+    /// took turns evicting each other (about a tenth of the check's time
+    /// on the bench's document). Each block's findings come in the order
+    /// [`RuleSet::check_block`] gives them.
+    fn check_blocks(
+        &self,
+        cx: &SetContext,
+        blocks: &[Block],
+        states: &[RuleState],
+        outs: &mut [Vec<Finding>],
+    ) {
         let file = self.file_rules(cx.document);
         let format = scope::format_part(cx.document.kind());
-        let parts = scope::BlockParts::of(block, format);
         let source = cx.document.text();
-        let block_unit = Unit {
-            text: block.text(),
-            base: 0,
-            block: Some(block),
-        };
-        // What the prefilter found in the block and in each sentence.
-        let mut scan = BlockScan::default();
-        let mut starts = Vec::new();
-        let text = block.text();
-        // Whether each distinct scope reaches the block, and its sentences.
-        let reaches: Vec<(bool, bool)> = self
-            .scopes
+        // Per block, unless its scope is skipped: what the prefilter found
+        // in it and in each sentence, and whether each distinct scope
+        // reaches it and its sentences.
+        let mut checked: Vec<(&Block, &mut Vec<Finding>, BlockScan, Vec<(bool, bool)>)> = blocks
             .iter()
-            .map(|scope| parts.reached_by(scope))
+            .zip(outs.iter_mut())
+            .filter(|(block, _)| !self.skips(block))
+            .map(|(block, out)| {
+                let parts = scope::BlockParts::of(block, format);
+                let reaches = self
+                    .scopes
+                    .iter()
+                    .map(|scope| parts.reached_by(scope))
+                    .collect();
+                (block, out, BlockScan::default(), reaches)
+            })
             .collect();
+        let mut starts = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
-                out.push(budget_finding(block.span().start));
+                for (block, out, ..) in &mut checked {
+                    out.push(budget_finding(block.span().start));
+                }
                 return;
             }
             if rule.check.is_document_level() {
@@ -1406,28 +1428,36 @@ impl RuleSet for ValeStyles {
             ) else {
                 continue;
             };
-            let (in_block, in_sentences) = self
-                .scope_of
-                .get(index)
-                .and_then(|&scope| reaches.get(scope))
-                .copied()
-                .unwrap_or_default();
-            if in_block && self.prefilter.may_match(index, block, 0, &mut scan) {
-                let starts = self.prefilter.starts(index, 0, &scan, &mut starts);
-                self.run_unit(rule, &block_unit, source, severity, starts, out);
-            }
-            if in_sentences {
-                for (n, sentence) in block.sentences.iter().enumerate() {
-                    if !self.prefilter.may_match(index, block, n + 1, &mut scan) {
-                        continue;
-                    }
+            let scope = self.scope_of.get(index).copied();
+            for (block, out, scan, reaches) in &mut checked {
+                let block: &Block = block;
+                let (in_block, in_sentences) = scope
+                    .and_then(|scope| reaches.get(scope))
+                    .copied()
+                    .unwrap_or_default();
+                let text = block.text();
+                if in_block && self.prefilter.may_match(index, block, 0, scan) {
                     let unit = Unit {
-                        text: &text[sentence.clone()],
-                        base: sentence.start,
+                        text,
+                        base: 0,
                         block: Some(block),
                     };
-                    let starts = self.prefilter.starts(index, n + 1, &scan, &mut starts);
+                    let starts = self.prefilter.starts(index, 0, scan, &mut starts);
                     self.run_unit(rule, &unit, source, severity, starts, out);
+                }
+                if in_sentences {
+                    for (n, sentence) in block.sentences.iter().enumerate() {
+                        if !self.prefilter.may_match(index, block, n + 1, scan) {
+                            continue;
+                        }
+                        let unit = Unit {
+                            text: &text[sentence.clone()],
+                            base: sentence.start,
+                            block: Some(block),
+                        };
+                        let starts = self.prefilter.starts(index, n + 1, scan, &mut starts);
+                        self.run_unit(rule, &unit, source, severity, starts, out);
+                    }
                 }
             }
         }

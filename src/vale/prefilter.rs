@@ -242,7 +242,11 @@ impl Prefilter {
             let bounded = |unit: std::ops::Range<usize>| {
                 let word_at = |i: Option<usize>| {
                     i.is_some_and(|i| {
-                        unit.contains(&i) && bytes.get(i).copied().is_some_and(crate::text::is_ascii_word_byte)
+                        unit.contains(&i)
+                            && bytes
+                                .get(i)
+                                .copied()
+                                .is_some_and(crate::text::is_ascii_word_byte)
                     })
                 };
                 let boundary = |i: usize| word_at(i.checked_sub(1)) != word_at(Some(i));

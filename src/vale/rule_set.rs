@@ -125,6 +125,21 @@ pub trait RuleSet: Send + Sync + fmt::Debug {
         out: &mut Vec<Finding>,
     );
 
+    /// [`RuleSet::check_block`] for each of `blocks`, into the `outs` at
+    /// the same index: the same findings, which a set may find in another
+    /// order of work (rule by rule over the blocks).
+    fn check_blocks(
+        &self,
+        cx: &SetContext,
+        blocks: &[Block],
+        states: &[RuleState],
+        outs: &mut [Vec<Finding>],
+    ) {
+        for (block, out) in blocks.iter().zip(outs) {
+            self.check_block(cx, block, states, out);
+        }
+    }
+
     /// Findings that need the whole document.
     fn check_document(&self, cx: &SetContext, states: &[RuleState], out: &mut Vec<Finding>);
 
