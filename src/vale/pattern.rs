@@ -1215,6 +1215,20 @@ mod tests {
                 proptest::prop_assert_eq!(pattern.count(&text), expected.len());
             }
         }
+
+        #[test]
+        fn repeated_classes_are_what_the_regex_finds(text in mixed_text()) {
+            // write-good.Illusions' token, and classes with ASCII members
+            // only, non-ASCII members, and a negated one.
+            for source in [r"[^\s]+", r"\w+", r"(?i)[a-z]+", r"[é日-本]+", r"[^a-z_]+"] {
+                let pattern = Pattern::compile(source).unwrap();
+                proptest::prop_assert!(matches!(pattern.run_of, Some(Runs::Class(_))), "{}", source);
+                let regex = regex::Regex::new(source).unwrap();
+                let expected: Vec<Range<usize>> = regex.find_iter(&text).map(|m| m.range()).collect();
+                proptest::prop_assert_eq!(pattern.find_ranges(&text), expected.clone(), "{}", source);
+                proptest::prop_assert_eq!(pattern.count(&text), expected.len());
+            }
+        }
     }
 
     #[test]
