@@ -270,15 +270,7 @@ impl Checker {
     /// block rules), before severity overrides and suppression. The
     /// language server caches these per block.
     pub fn check_block_into(&self, cx: &Context, block: &Block, out: &mut Vec<Finding>) {
-        self.lexicon.run(cx, block, &self.rules, out);
-        for active in &self.rules {
-            active.rule.check_block(cx, block, out);
-        }
-        for active in &self.rule_sets {
-            active
-                .set
-                .check_block(&cx.for_rule_sets(), block, &active.states, out);
-        }
+        self.check_blocks_into(cx, std::slice::from_ref(block), std::slice::from_mut(out));
     }
 
     /// [`check_block_into`](Self::check_block_into) for each of `blocks`,

@@ -608,6 +608,16 @@ impl ValeStyles {
     }
 }
 
+/// A block in a run [`ValeStyles`] checks rule by rule: where its findings
+/// go, what the prefilter found in it and in each sentence, and whether
+/// each distinct scope reaches it and its sentences.
+struct InRun<'a> {
+    block: &'a Block,
+    out: &'a mut Vec<Finding>,
+    scan: BlockScan,
+    reaches: Vec<(bool, bool)>,
+}
+
 /// The words that tell a reader a rule gave up (see `pattern`); such
 /// findings are also [marked](Finding::marked_cut_short).
 const GAVE_UP: &str = "gave up on this file";
@@ -1392,10 +1402,8 @@ impl RuleSet for ValeStyles {
         let file = self.file_rules(cx.document);
         let format = scope::format_part(cx.document.kind());
         let source = cx.document.text();
-        // Per block, unless its scope is skipped: what the prefilter found
-        // in it and in each sentence, and whether each distinct scope
-        // reaches it and its sentences.
-        let mut checked: Vec<(&Block, &mut Vec<Finding>, BlockScan, Vec<(bool, bool)>)> = blocks
+        // Each block, unless its scope is skipped.
+        let mut checked: Vec<InRun> = blocks
             .iter()
             .zip(outs.iter_mut())
             .filter(|(block, _)| !self.skips(block))
@@ -1406,14 +1414,19 @@ impl RuleSet for ValeStyles {
                     .iter()
                     .map(|scope| parts.reached_by(scope))
                     .collect();
-                (block, out, BlockScan::default(), reaches)
+                InRun {
+                    block,
+                    out,
+                    scan: BlockScan::default(),
+                    reaches,
+                }
             })
             .collect();
         let mut starts = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
-                for (block, out, ..) in &mut checked {
-                    out.push(budget_finding(block.span().start));
+                for one in &mut checked {
+                    one.out.push(budget_finding(one.block.span().start));
                 }
                 return;
             }
@@ -1429,7 +1442,13 @@ impl RuleSet for ValeStyles {
                 continue;
             };
             let scope = self.scope_of.get(index).copied();
-            for (block, out, scan, reaches) in &mut checked {
+            for InRun {
+                block,
+                out,
+                scan,
+                reaches,
+            } in &mut checked
+            {
                 let block: &Block = block;
                 let (in_block, in_sentences) = scope
                     .and_then(|scope| reaches.get(scope))
