@@ -626,7 +626,8 @@ const GAVE_UP: &str = "gave up on this file";
 /// document ([`document_budget`]).
 const BUDGET_RULE: &str = "Vale.Budget";
 
-/// How many rules run between two looks at the clock.
+/// How many rules run (each on one block, or on the document) between two
+/// looks at the clock.
 const BUDGET_EVERY: usize = 16;
 
 /// The warning that the style set's rules stopped on this document,
@@ -1423,61 +1424,71 @@ impl RuleSet for ValeStyles {
             })
             .collect();
         let mut starts = Vec::new();
-        for (index, rule) in self.rules.iter().enumerate() {
-            if index % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
-                for one in &mut checked {
-                    one.out.push(budget_finding(one.block.span().start));
+        // Rules run on blocks so far: the clock is read every
+        // `BUDGET_EVERY` of them, however many blocks the run holds.
+        let mut runs = 0usize;
+        let cut_short = 'rules: {
+            for (index, rule) in self.rules.iter().enumerate() {
+                if rule.check.is_document_level() {
+                    continue;
                 }
-                return;
-            }
-            if rule.check.is_document_level() {
-                continue;
-            }
-            let Some(severity) = self.severity(
-                cx,
-                index,
-                states.get(index).copied().unwrap_or(RuleState::Auto),
-                &file,
-            ) else {
-                continue;
-            };
-            let scope = self.scope_of.get(index).copied();
-            for InRun {
-                block,
-                out,
-                scan,
-                reaches,
-            } in &mut checked
-            {
-                let block: &Block = block;
-                let (in_block, in_sentences) = scope
-                    .and_then(|scope| reaches.get(scope))
-                    .copied()
-                    .unwrap_or_default();
-                let text = block.text();
-                if in_block && self.prefilter.may_match(index, block, 0, scan) {
-                    let unit = Unit {
-                        text,
-                        base: 0,
-                        block: Some(block),
-                    };
-                    let starts = self.prefilter.starts(index, 0, scan, &mut starts);
-                    self.run_unit(rule, &unit, source, severity, starts, out);
-                }
-                if in_sentences {
-                    for (n, sentence) in block.sentences.iter().enumerate() {
-                        if !self.prefilter.may_match(index, block, n + 1, scan) {
-                            continue;
-                        }
+                let Some(severity) = self.severity(
+                    cx,
+                    index,
+                    states.get(index).copied().unwrap_or(RuleState::Auto),
+                    &file,
+                ) else {
+                    continue;
+                };
+                let scope = self.scope_of.get(index).copied();
+                for InRun {
+                    block,
+                    out,
+                    scan,
+                    reaches,
+                } in &mut checked
+                {
+                    if runs % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
+                        break 'rules true;
+                    }
+                    runs += 1;
+                    let block: &Block = block;
+                    let (in_block, in_sentences) = scope
+                        .and_then(|scope| reaches.get(scope))
+                        .copied()
+                        .unwrap_or_default();
+                    let text = block.text();
+                    if in_block && self.prefilter.may_match(index, block, 0, scan) {
                         let unit = Unit {
-                            text: &text[sentence.clone()],
-                            base: sentence.start,
+                            text,
+                            base: 0,
                             block: Some(block),
                         };
-                        let starts = self.prefilter.starts(index, n + 1, scan, &mut starts);
+                        let starts = self.prefilter.starts(index, 0, scan, &mut starts);
                         self.run_unit(rule, &unit, source, severity, starts, out);
                     }
+                    if in_sentences {
+                        for (n, sentence) in block.sentences.iter().enumerate() {
+                            if !self.prefilter.may_match(index, block, n + 1, scan) {
+                                continue;
+                            }
+                            let unit = Unit {
+                                text: &text[sentence.clone()],
+                                base: sentence.start,
+                                block: Some(block),
+                            };
+                            let starts = self.prefilter.starts(index, n + 1, scan, &mut starts);
+                            self.run_unit(rule, &unit, source, severity, starts, out);
+                        }
+                    }
                 }
+            }
+            false
+        };
+        // Each block of the run is missing the rules not yet run on it.
+        if cut_short {
+            for one in &mut checked {
+                one.out.push(budget_finding(one.block.span().start));
             }
         }
     }
