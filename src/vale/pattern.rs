@@ -660,53 +660,44 @@ fn for_each_char(text: &str, mut each: impl FnMut(usize, char)) {
 fn bounded_words(text: &str, mut found: impl FnMut(Range<usize>)) {
     // A run of word characters holds one match, from its first ASCII word
     // character to the end of its last (ASCII boundaries see other
-    // characters as non-word). Bytes are read as bytes, ASCII words in a
-    // tight loop; other characters are decoded.
+    // characters as non-word). ASCII words are skipped in a tight byte
+    // loop; other characters are decoded.
     let bytes = text.as_bytes();
-    let word_char_at = |at: usize| {
-        text.get(at..)
-            .and_then(|rest| rest.chars().next())
-            .map(|c| (regex_syntax::is_word_character(c), c.len_utf8()))
-    };
+    // In the run being read: its first ASCII word character, and the end
+    // of its last.
+    let (mut first, mut last) = (None, None);
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte.is_ascii() {
-            if !crate::text::is_ascii_word_byte(byte) {
-                at += 1;
-                continue;
-            }
-        } else {
-            match word_char_at(at) {
-                Some((true, _)) => {}
-                Some((false, len)) => {
-                    at += len;
-                    continue;
-                }
-                None => break,
-            }
+    loop {
+        let byte = bytes.get(at).copied();
+        if byte.is_some_and(crate::text::is_ascii_word_byte) {
+            first.get_or_insert(at);
+            at += bytes[at..]
+                .iter()
+                .position(|&b| !crate::text::is_ascii_word_byte(b))
+                .unwrap_or(bytes.len() - at);
+            last = Some(at);
+            continue;
         }
-        // A run starts at `at`.
-        let (mut first, mut last) = (None, None);
-        while let Some(&byte) = bytes.get(at) {
-            if byte.is_ascii() {
-                if !crate::text::is_ascii_word_byte(byte) {
-                    break;
-                }
-                first.get_or_insert(at);
-                at += 1 + bytes[at + 1..]
-                    .iter()
-                    .position(|&b| !crate::text::is_ascii_word_byte(b))
-                    .unwrap_or(bytes.len() - at - 1);
-                last = Some(at);
-            } else {
-                match word_char_at(at) {
-                    Some((true, len)) => at += len,
-                    _ => break,
-                }
-            }
+        // Any other character: a word character continues the run, and
+        // anything else (or the end) closes it.
+        let other = match byte {
+            Some(byte) if !byte.is_ascii() => text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map(|c| (regex_syntax::is_word_character(c), c.len_utf8())),
+            Some(_) => Some((false, 1)),
+            None => None,
+        };
+        if let Some((true, len)) = other {
+            at += len;
+            continue;
         }
-        if let (Some(first), Some(last)) = (first, last) {
+        if let (Some(first), Some(last)) = (first.take(), last.take()) {
             found(first..last);
+        }
+        match other {
+            Some((_, len)) => at += len,
+            None => break,
         }
     }
 }
