@@ -1448,7 +1448,8 @@ impl RuleSet for ValeStyles {
                     reaches,
                 } in &mut checked
                 {
-                    if runs % BUDGET_EVERY == 0 && std::time::Instant::now() >= cx.deadline {
+                    if runs.is_multiple_of(BUDGET_EVERY) && std::time::Instant::now() >= cx.deadline
+                    {
                         break 'rules true;
                     }
                     runs += 1;
