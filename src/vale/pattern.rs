@@ -77,7 +77,12 @@ pub const TIME_BUDGET: Duration = Duration::from_secs(2);
 /// The budget of the searches running on this thread.
 #[derive(Debug, Clone, Copy)]
 struct Budget {
-    deadline: Instant,
+    /// Set by the first look at the budget: only the backtracker looks,
+    /// and most rules never run it, so reading the clock for each of the
+    /// tens of thousands of units a check runs rules on would be waste.
+    /// The linear-time searches a rule may run before its first
+    /// backtracking one are not counted.
+    deadline: Option<Instant>,
     gave_up: bool,
 }
 
@@ -89,7 +94,7 @@ thread_local! {
 /// returns its result and whether a search gave up.
 pub fn with_budget<T>(searches: impl FnOnce() -> T) -> (T, bool) {
     let outer = BUDGET.replace(Some(Budget {
-        deadline: Instant::now() + TIME_BUDGET,
+        deadline: None,
         gave_up: false,
     }));
     let result = searches();
@@ -104,7 +109,17 @@ fn budget_left() -> bool {
     BUDGET.with(|cell| match cell.get() {
         None => true,
         Some(budget) if budget.gave_up => false,
-        Some(budget) if Instant::now() >= budget.deadline => {
+        Some(Budget { deadline: None, .. }) => {
+            cell.set(Some(Budget {
+                deadline: Some(Instant::now() + TIME_BUDGET),
+                gave_up: false,
+            }));
+            true
+        }
+        Some(Budget {
+            deadline: Some(deadline),
+            ..
+        }) if Instant::now() >= deadline => {
             give_up();
             false
         }

@@ -25,10 +25,8 @@ use crate::document::Block;
 pub(super) struct Prefilter {
     /// Every rule's required literals, ASCII case-insensitive.
     literals: Option<literals::Searcher>,
-    /// Per literal (the automaton's pattern id): the rules that need it,
-    /// each with whether the literal must stand between word boundaries
-    /// (see [`literals::word_list`]).
-    literal_rules: Vec<Vec<(u32, bool)>>,
+    /// Per literal (the automaton's pattern id): the rules that need it.
+    literal_rules: Vec<Vec<LiteralRule>>,
     set: PatternSet,
     of_rule: Vec<Gate>,
 }
@@ -37,6 +35,20 @@ pub(super) struct Prefilter {
 /// shorter ones (`.`, `is`) are in most text, so the rule is gated by the
 /// pattern sets instead.
 const SHORTEST_LITERAL: usize = 3;
+
+/// A rule that needs a literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LiteralRule {
+    rule: u32,
+    /// Whether the literal must stand between word boundaries (see
+    /// [`literals::word_list`]).
+    bounded: bool,
+    /// Whether the rule's scope can reach a block as a unit, and a
+    /// sentence: a literal is recorded only in the units the rule may be
+    /// asked about.
+    on_blocks: bool,
+    on_sentences: bool,
+}
 
 /// How the prefilter decides whether a rule may match a unit.
 #[derive(Debug, Clone)]
@@ -73,7 +85,7 @@ impl Prefilter {
         let mut sources: Vec<&str> = Vec::new();
         let mut of_rule = vec![Gate::Always; rules.len()];
         let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut literal_rules: Vec<Vec<(u32, bool)>> = Vec::new();
+        let mut literal_rules: Vec<Vec<LiteralRule>> = Vec::new();
         // Each rule's patterns, and the literals that gate them: reading
         // the literals parses every pattern again (the word lists are
         // long), so it is done for all rules at once, on every core.
@@ -117,8 +129,14 @@ impl Prefilter {
                             if id == next {
                                 literal_rules.push(Vec::new());
                             }
-                            if !literal_rules[id].contains(&(rule_id, bounded)) {
-                                literal_rules[id].push((rule_id, bounded));
+                            let needs = LiteralRule {
+                                rule: rule_id,
+                                bounded,
+                                on_blocks: rule.scope.reaches(UnitKind::Block),
+                                on_sentences: sentences,
+                            };
+                            if !literal_rules[id].contains(&needs) {
+                                literal_rules[id].push(needs);
                             }
                         }
                     }
@@ -227,15 +245,20 @@ impl Prefilter {
         let found = &mut scan.found;
         found.clear();
         found.resize(words * (1 + sentences.len()), 0);
+        // The first sentence not ending before the hit: hits come by their
+        // ends, so it only moves on.
+        let mut sentence = 0;
         automaton.each_overlapping(text, |hit| {
             let Some(rules) = self.literal_rules.get(hit.pattern().as_usize()) else {
                 return;
             };
             let (start, end) = (hit.start(), hit.end());
+            while sentences.get(sentence).is_some_and(|s| s.end < end) {
+                sentence += 1;
+            }
             // ASCII word boundaries on both sides, as `(?-u:\b)` means, in
             // the block and in the sentence holding the literal (whose
             // edges are the ends of its text).
-            let sentence = sentences.partition_point(|s| s.end < end);
             let in_sentence = sentences
                 .get(sentence)
                 .filter(|s| s.start <= start && end <= s.end);
@@ -254,23 +277,26 @@ impl Prefilter {
             };
             let in_block = bounded(0..bytes.len());
             let in_its_sentence = in_sentence.is_some_and(|s| bounded(s.clone()));
-            for &(rule, needs_bounds) in rules {
-                let (word, bit) = (rule as usize / 64, 1u64 << (rule % 64));
-                if !needs_bounds || in_block {
+            for needs in rules {
+                let (word, bit) = (needs.rule as usize / 64, 1u64 << (needs.rule % 64));
+                if needs.on_blocks && (!needs.bounded || in_block) {
                     found[word] |= bit;
-                    if needs_bounds && let Ok(at) = u32::try_from(start) {
-                        scan.starts.push((rule, 0, at));
+                    if needs.bounded
+                        && let Ok(at) = u32::try_from(start)
+                    {
+                        scan.starts.push((needs.rule, 0, at));
                     }
                 }
-                if let Some(s) = in_sentence
-                    && (!needs_bounds || in_its_sentence)
+                if needs.on_sentences
+                    && let Some(s) = in_sentence
+                    && (!needs.bounded || in_its_sentence)
                 {
                     found[(1 + sentence) * words + word] |= bit;
-                    if needs_bounds
+                    if needs.bounded
                         && let (Ok(unit), Ok(at)) =
                             (u32::try_from(1 + sentence), u32::try_from(start - s.start))
                     {
-                        scan.starts.push((rule, unit, at));
+                        scan.starts.push((needs.rule, unit, at));
                     }
                 }
             }
