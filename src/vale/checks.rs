@@ -143,6 +143,28 @@ impl Check {
         }
     }
 
+    /// Whether this check finds, in every unit, exactly the hits `other`
+    /// finds there (two packages often ship the same rule under their own
+    /// names and messages: the three Passive rules, Google's and
+    /// Microsoft's We, Spacing, Ellipses): then one's hits serve both.
+    /// Only `existence` checks are compared; any other kind is never the
+    /// same.
+    pub fn finds_as(&self, other: &Check) -> bool {
+        match (self, other) {
+            (Check::Existence(a), Check::Existence(b)) => {
+                a.whole_words == b.whole_words
+                    && a.ignorecase == b.ignorecase
+                    && a.patterns.len() == b.patterns.len()
+                    && a.patterns
+                        .iter()
+                        .zip(&b.patterns)
+                        .all(|(a, b)| a.source() == b.source())
+                    && a.exceptions.same_as(&b.exceptions)
+            }
+            _ => false,
+        }
+    }
+
     /// Whether this check needs the whole document (see the module docs).
     pub fn is_document_level(&self) -> bool {
         matches!(

@@ -149,6 +149,12 @@ pub struct ValeStyles {
     /// the index of its own: a block is matched against each once.
     scopes: Vec<Scope>,
     scope_of: Vec<usize>,
+    /// Per rule: the first rule that finds exactly what it finds, in the
+    /// same scope (see [`Check::finds_as`]), or itself. The blocks' pass
+    /// searches once for each such family and hands its hits to the rest.
+    twin_of: Vec<usize>,
+    /// Per rule: whether a later rule is its twin, so its hits are kept.
+    has_twins: Vec<bool>,
 }
 
 /// Which rules run for one file, and what it ignores.
@@ -270,7 +276,7 @@ impl ValeStyles {
         let hash = crate::hash::stable_hash(&parts);
         let prefilter = Prefilter::new(&rules);
         let mut scopes: Vec<Scope> = Vec::new();
-        let scope_of = rules
+        let scope_of: Vec<usize> = rules
             .iter()
             .map(|rule| {
                 scopes
@@ -287,7 +293,26 @@ impl ValeStyles {
             .enumerate()
             .map(|(index, rule)| (rule.id.clone(), index))
             .collect();
+        let twin_of: Vec<usize> = (0..rules.len())
+            .map(|index| {
+                (0..index)
+                    .find(|&earlier| {
+                        scope_of[earlier] == scope_of[index]
+                            && !rules[index].check.is_document_level()
+                            && rules[earlier].check.finds_as(&rules[index].check)
+                    })
+                    .unwrap_or(index)
+            })
+            .collect();
+        let mut has_twins = vec![false; rules.len()];
+        for (index, &twin) in twin_of.iter().enumerate() {
+            if twin != index {
+                has_twins[twin] = true;
+            }
+        }
         Ok(ValeStyles {
+            twin_of,
+            has_twins,
             config,
             prefilter,
             index_of,
@@ -487,7 +512,7 @@ impl ValeStyles {
             let ((), gave_up) = pattern::with_budget(|| {
                 for_each_unit(document, rule, format, |unit| {
                     let hits = hits_of(unit.text);
-                    self.emit(rule, &unit, source, hits, severity, out);
+                    self.emit(rule, &unit, source, &hits, false, severity, out);
                 });
             });
             if gave_up {
@@ -536,21 +561,46 @@ impl ValeStyles {
         starts: Option<&[usize]>,
         out: &mut Vec<Finding>,
     ) {
-        // A rule that gives up is reported at the start of its block (the
-        // server caches per block), or of its text outside blocks.
-        let at = unit.block.map_or(unit.base, |block| block.span().start);
         if let Check::Script(script) = &rule.check {
-            self.run_script(rule, script, unit, severity, at, out);
+            self.run_script(rule, script, unit, severity, unit_start(unit), out);
             return;
         }
-        let (hits, gave_up) = pattern::with_budget(|| match starts {
-            Some(starts) => rule.check.run_from(unit, source, starts),
-            None => rule.check.run(unit, source),
-        });
-        self.emit(rule, unit, source, hits, severity, out);
-        if gave_up {
-            out.push(gave_up_finding(rule, at));
+        let (hits, gave_up) = search_unit(rule, unit, source, starts);
+        self.emit(rule, unit, source, &hits, gave_up, severity, out);
+    }
+
+    /// [`ValeStyles::run_unit`] in the blocks' pass, where a rule's twins
+    /// (see `twin_of`) share one search: the first of a family to run on a
+    /// unit keeps its hits in `kept`, under the family and `place` (the
+    /// block's index in the run, and the unit's), and the others take them
+    /// from there.
+    #[allow(clippy::too_many_arguments)]
+    fn run_unit_in_run(
+        &self,
+        index: usize,
+        unit: &Unit,
+        source: &str,
+        severity: Severity,
+        starts: Option<&[usize]>,
+        (kept, place): (&mut Kept, (usize, usize)),
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(rule) = self.rules.get(index) else {
+            return;
+        };
+        let twin = self.twin_of.get(index).copied().unwrap_or(index);
+        if twin == index && !self.has_twins.get(index).copied().unwrap_or(false) {
+            self.run_unit(rule, unit, source, severity, starts, out);
+            return;
         }
+        let key = (twin, place.0, place.1);
+        if let Some((hits, gave_up)) = kept.get(&key) {
+            self.emit(rule, unit, source, hits, *gave_up, severity, out);
+            return;
+        }
+        let (hits, gave_up) = search_unit(rule, unit, source, starts);
+        self.emit(rule, unit, source, &hits, gave_up, severity, out);
+        kept.insert(key, (hits, gave_up));
     }
 
     /// A `script` rule on one unit: each match a finding, with the match's
@@ -592,12 +642,16 @@ impl ValeStyles {
         }
     }
 
+    /// A rule's findings from its hits on a unit, and the warning that it
+    /// gave up there.
+    #[allow(clippy::too_many_arguments)]
     fn emit(
         &self,
         rule: &Rule,
         unit: &Unit,
         source: &str,
-        hits: Vec<Hit>,
+        hits: &[Hit],
+        gave_up: bool,
         severity: Severity,
         out: &mut Vec<Finding>,
     ) {
@@ -605,8 +659,35 @@ impl ValeStyles {
             hits.iter()
                 .filter_map(|hit| rule.finding(unit, source, hit, severity)),
         );
+        if gave_up {
+            out.push(gave_up_finding(rule, unit_start(unit)));
+        }
     }
 }
+
+/// Where a rule that gives up on `unit` is reported: at the start of its
+/// block (the server caches per block), or of its text outside blocks.
+fn unit_start(unit: &Unit) -> usize {
+    unit.block.map_or(unit.base, |block| block.span().start)
+}
+
+/// A rule's hits on one unit under a search budget (only from `starts`
+/// when given, see [`Check::run_from`]), and whether it gave up.
+fn search_unit(
+    rule: &Rule,
+    unit: &Unit,
+    source: &str,
+    starts: Option<&[usize]>,
+) -> (Vec<Hit>, bool) {
+    pattern::with_budget(|| match starts {
+        Some(starts) => rule.check.run_from(unit, source, starts),
+        None => rule.check.run(unit, source),
+    })
+}
+
+/// The hits a rule family's first search found in a run of blocks (see
+/// [`ValeStyles::run_unit_in_run`]), by family, block and unit.
+type Kept = rustc_hash::FxHashMap<(usize, usize, usize), (Vec<Hit>, bool)>;
 
 /// A block in a run [`ValeStyles`] checks rule by rule: where its findings
 /// go, what the prefilter found in it and in each sentence, and whether
@@ -1424,6 +1505,7 @@ impl RuleSet for ValeStyles {
             })
             .collect();
         let mut starts = Vec::new();
+        let mut kept = Kept::default();
         // Rules run on blocks so far: the clock is read every
         // `BUDGET_EVERY` of them, however many blocks the run holds.
         let mut runs = 0usize;
@@ -1441,12 +1523,15 @@ impl RuleSet for ValeStyles {
                     continue;
                 };
                 let scope = self.scope_of.get(index).copied();
-                for InRun {
-                    block,
-                    out,
-                    scan,
-                    reaches,
-                } in &mut checked
+                for (
+                    in_run,
+                    InRun {
+                        block,
+                        out,
+                        scan,
+                        reaches,
+                    },
+                ) in checked.iter_mut().enumerate()
                 {
                     if runs.is_multiple_of(BUDGET_EVERY) && std::time::Instant::now() >= cx.deadline
                     {
@@ -1466,7 +1551,8 @@ impl RuleSet for ValeStyles {
                             block: Some(block),
                         };
                         let starts = self.prefilter.starts(index, 0, scan, &mut starts);
-                        self.run_unit(rule, &unit, source, severity, starts, out);
+                        let kept = (&mut kept, (in_run, 0));
+                        self.run_unit_in_run(index, &unit, source, severity, starts, kept, out);
                     }
                     if in_sentences {
                         for (n, sentence) in block.sentences.iter().enumerate() {
@@ -1479,7 +1565,8 @@ impl RuleSet for ValeStyles {
                                 block: Some(block),
                             };
                             let starts = self.prefilter.starts(index, n + 1, scan, &mut starts);
-                            self.run_unit(rule, &unit, source, severity, starts, out);
+                            let kept = (&mut kept, (in_run, n + 1));
+                            self.run_unit_in_run(index, &unit, source, severity, starts, kept, out);
                         }
                     }
                 }

@@ -205,6 +205,15 @@ impl Pattern {
         self.fast_source()
     }
 
+    /// The source of the engine that runs this pattern: two patterns with
+    /// the same source find the same matches.
+    pub fn source(&self) -> &str {
+        match &self.engine {
+            Engine::Fast(regex) => regex.as_str(),
+            Engine::Fancy(fancy) => fancy.regex.as_str(),
+        }
+    }
+
     /// The source of the `regex` pattern that runs this pattern (the fast
     /// engine's) or prefilters it (the backtracker's).
     fn fast_source(&self) -> Option<&str> {

@@ -153,6 +153,14 @@ pub struct Exceptions {
 }
 
 impl Exceptions {
+    /// Whether `other` excepts exactly what this does.
+    pub fn same_as(&self, other: &Exceptions) -> bool {
+        fn source(pattern: &Option<Pattern>) -> Option<&str> {
+            pattern.as_ref().map(Pattern::source)
+        }
+        source(&self.word) == source(&other.word) && source(&self.phrase) == source(&other.phrase)
+    }
+
     pub fn new(own: &[String], accepted: &[String], use_vocab: bool) -> Exceptions {
         let mut terms: Vec<String> = own.to_vec();
         if use_vocab {
