@@ -1700,6 +1700,18 @@ impl RuleSet for ValeStyles {
         // Per rule (by index), the findings kept so far.
         let mut counts = vec![0usize; self.rules.len()];
         let mut gave_up: HashSet<String> = HashSet::new();
+        // Most often nothing is ignored, no rule has a `limit` and none
+        // gave up: then every finding stays, and their order is the
+        // checker's to set (its sort by position keeps findings that start
+        // alike in the order they came, as this one would have).
+        let limits = self.rules.iter().any(|rule| rule.limit > 0);
+        if ignored.is_empty()
+            && ignores_gave_up.is_empty()
+            && !limits
+            && !findings.iter().any(|f| f.cut_short)
+        {
+            return;
+        }
         let order = crate::finding::order_by(findings, |f| f.span.start);
         crate::finding::reorder(findings, order);
         findings.retain(|finding| {
