@@ -47,6 +47,15 @@ pub struct BuildContext<'a> {
     pub rule_text: &'a str,
 }
 
+/// See [`Check::search_key`].
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct SearchKey<'a> {
+    whole_words: bool,
+    ignorecase: bool,
+    patterns: Vec<&'a str>,
+    exceptions: [Option<&'a str>; 2],
+}
+
 #[derive(Debug)]
 pub enum Check {
     Existence(Existence),
@@ -143,25 +152,21 @@ impl Check {
         }
     }
 
-    /// Whether this check finds, in every unit, exactly the hits `other`
-    /// finds there (two packages often ship the same rule under their own
+    /// What decides the hits this check finds in a unit, when that is all
+    /// of it: two checks with equal keys find exactly the same hits
+    /// everywhere (two packages often ship the same rule under their own
     /// names and messages: the three Passive rules, Google's and
-    /// Microsoft's We, Spacing, Ellipses): then one's hits serve both.
-    /// Only `existence` checks are compared; any other kind is never the
-    /// same.
-    pub fn finds_as(&self, other: &Check) -> bool {
-        match (self, other) {
-            (Check::Existence(a), Check::Existence(b)) => {
-                a.whole_words == b.whole_words
-                    && a.ignorecase == b.ignorecase
-                    && a.patterns.len() == b.patterns.len()
-                    && a.patterns
-                        .iter()
-                        .zip(&b.patterns)
-                        .all(|(a, b)| a.source() == b.source())
-                    && a.exceptions.same_as(&b.exceptions)
-            }
-            _ => false,
+    /// Microsoft's We, Spacing, Ellipses), so one's hits serve both. Only
+    /// `existence` checks have one.
+    pub fn search_key(&self) -> Option<SearchKey<'_>> {
+        match self {
+            Check::Existence(c) => Some(SearchKey {
+                whole_words: c.whole_words,
+                ignorecase: c.ignorecase,
+                patterns: c.patterns.iter().map(Pattern::source).collect(),
+                exceptions: c.exceptions.sources(),
+            }),
+            _ => None,
         }
     }
 

@@ -150,7 +150,7 @@ pub struct ValeStyles {
     scopes: Vec<Scope>,
     scope_of: Vec<usize>,
     /// Per rule: the first rule that finds exactly what it finds, in the
-    /// same scope (see [`Check::finds_as`]), or itself. The blocks' pass
+    /// same scope (see [`Check::search_key`]), or itself. The blocks' pass
     /// searches once for each such family and hands its hits to the rest.
     twin_of: Vec<usize>,
     /// Per rule: whether a later rule is its twin, so its hits are kept.
@@ -293,17 +293,17 @@ impl ValeStyles {
             .enumerate()
             .map(|(index, rule)| (rule.id.clone(), index))
             .collect();
-        let twin_of: Vec<usize> = (0..rules.len())
-            .map(|index| {
-                (0..index)
-                    .find(|&earlier| {
-                        scope_of[earlier] == scope_of[index]
-                            && !rules[index].check.is_document_level()
-                            && rules[earlier].check.finds_as(&rules[index].check)
-                    })
-                    .unwrap_or(index)
+        let mut families = HashMap::new();
+        let twin_of: Vec<usize> = rules
+            .iter()
+            .zip(&scope_of)
+            .enumerate()
+            .map(|(index, (rule, scope))| match rule.check.search_key() {
+                Some(key) => *families.entry((*scope, key)).or_insert(index),
+                None => index,
             })
             .collect();
+        drop(families);
         let mut has_twins = vec![false; rules.len()];
         for (index, &twin) in twin_of.iter().enumerate() {
             if twin != index {

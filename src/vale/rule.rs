@@ -153,12 +153,13 @@ pub struct Exceptions {
 }
 
 impl Exceptions {
-    /// Whether `other` excepts exactly what this does.
-    pub fn same_as(&self, other: &Exceptions) -> bool {
-        fn source(pattern: &Option<Pattern>) -> Option<&str> {
-            pattern.as_ref().map(Pattern::source)
-        }
-        source(&self.word) == source(&other.word) && source(&self.phrase) == source(&other.phrase)
+    /// The sources of the exception patterns: equal sources except
+    /// exactly the same.
+    pub fn sources(&self) -> [Option<&str>; 2] {
+        [
+            self.word.as_ref().map(Pattern::source),
+            self.phrase.as_ref().map(Pattern::source),
+        ]
     }
 
     pub fn new(own: &[String], accepted: &[String], use_vocab: bool) -> Exceptions {
