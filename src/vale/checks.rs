@@ -50,6 +50,7 @@ pub struct BuildContext<'a> {
 /// See [`Check::search_key`].
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SearchKey<'a> {
+    kind: &'static str,
     whole_words: bool,
     ignorecase: bool,
     patterns: Vec<&'a str>,
@@ -156,14 +157,24 @@ impl Check {
     /// of it: two checks with equal keys find exactly the same hits
     /// everywhere (two packages often ship the same rule under their own
     /// names and messages: the three Passive rules, Google's and
-    /// Microsoft's We, Spacing, Ellipses), so one's hits serve both. Only
-    /// `existence` checks have one.
+    /// Microsoft's We, Spacing, Ellipses, the Acronyms rules), so one's
+    /// hits serve both. Only `existence` and `conditional` checks have one.
     pub fn search_key(&self) -> Option<SearchKey<'_>> {
         match self {
             Check::Existence(c) => Some(SearchKey {
+                kind: "existence",
                 whole_words: c.whole_words,
                 ignorecase: c.ignorecase,
                 patterns: c.patterns.iter().map(Pattern::source).collect(),
+                exceptions: c.exceptions.sources(),
+            }),
+            // Its flags are in its patterns' sources, and whether `second`
+            // has a group follows from its source.
+            Check::Conditional(c) => Some(SearchKey {
+                kind: "conditional",
+                whole_words: false,
+                ignorecase: false,
+                patterns: vec![c.first.source(), c.second.source()],
                 exceptions: c.exceptions.sources(),
             }),
             _ => None,

@@ -477,6 +477,7 @@ impl ValeStyles {
         rule: &Rule,
         severity: Severity,
         out: &mut Vec<Finding>,
+        mut record: Option<&mut Replay>,
     ) {
         let source = document.text();
         let format = scope::format_part(document.kind());
@@ -513,10 +514,16 @@ impl ValeStyles {
                 for_each_unit(document, rule, format, |unit| {
                     let hits = hits_of(unit.text);
                     self.emit(rule, &unit, source, &hits, false, severity, out);
+                    if let Some(record) = record.as_deref_mut() {
+                        record.units.push(hits);
+                    }
                 });
             });
             if gave_up {
                 out.push(gave_up_finding(rule, 0));
+            }
+            if let Some(record) = record.as_deref_mut() {
+                record.gave_up = gave_up;
             }
         };
         match &rule.check {
@@ -529,6 +536,41 @@ impl ValeStyles {
                 in_order(&mut |text| conditional.run(text, &mut defined));
             }
             _ => {}
+        }
+    }
+
+    /// The document pass's twin of rule `index`: its `twin_of` when it is
+    /// a document-level rule, else itself (check_whole also runs block
+    /// rules on alt text and raw scopes, which are not recorded).
+    fn doc_twin(&self, index: usize) -> usize {
+        match self.rules.get(index) {
+            Some(rule) if rule.check.is_document_level() => {
+                self.twin_of.get(index).copied().unwrap_or(index)
+            }
+            _ => index,
+        }
+    }
+
+    /// What [`ValeStyles::check_whole`] would give `rule`, from the hits
+    /// its twin (see `twin_of`) found: the same units, in the same order.
+    fn replay(
+        &self,
+        document: &Document,
+        rule: &Rule,
+        severity: Severity,
+        record: &Replay,
+        out: &mut Vec<Finding>,
+    ) {
+        let source = document.text();
+        let format = scope::format_part(document.kind());
+        let mut units = record.units.iter();
+        for_each_unit(document, rule, format, |unit| {
+            if let Some(hits) = units.next() {
+                self.emit(rule, &unit, source, hits, false, severity, out);
+            }
+        });
+        if record.gave_up {
+            out.push(gave_up_finding(rule, 0));
         }
     }
 
@@ -688,6 +730,14 @@ fn search_unit(
 /// The hits a rule family's first search found in a run of blocks (see
 /// [`ValeStyles::run_unit_in_run`]), by family, block and unit.
 type Kept = rustc_hash::FxHashMap<(usize, usize, usize), (Vec<Hit>, bool)>;
+
+/// A document-level rule's hits, unit by unit in document order, for its
+/// twins to [replay](ValeStyles::replay), and whether it gave up.
+#[derive(Debug, Default)]
+struct Replay {
+    units: Vec<Vec<Hit>>,
+    gave_up: bool,
+}
 
 /// A block in a run [`ValeStyles`] checks rule by rule: where its findings
 /// go, what the prefilter found in it and in each sentence, and whether
@@ -1610,16 +1660,50 @@ impl RuleSet for ValeStyles {
                             return None;
                         }
                         let mut found = Vec::new();
-                        if let Some(severity) = *severity {
-                            self.check_whole(document, rule, severity, &mut found);
+                        let Some(severity) = *severity else {
+                            return Some((found, None));
+                        };
+                        // A document-level rule's twin that runs gives it
+                        // its hits, below (block rules' twins share theirs
+                        // in the blocks' pass).
+                        let twin = self.doc_twin(index);
+                        if twin != index && severities.get(twin).is_some_and(Option::is_some) {
+                            return Some((found, None));
                         }
-                        Some(found)
+                        let mut record = (twin == index
+                            && rule.check.is_document_level()
+                            && self.has_twins.get(index).copied().unwrap_or(false))
+                        .then(Replay::default);
+                        self.check_whole(document, rule, severity, &mut found, record.as_mut());
+                        Some((found, record))
                     })
-                    .collect::<Vec<Option<Vec<Finding>>>>()
+                    .collect::<Vec<Option<(Vec<Finding>, Option<Replay>)>>>()
             },
         );
+        let mut per_rule = per_rule;
+        for index in 0..per_rule.len() {
+            let twin = self.doc_twin(index);
+            let (Some(rule), Some(Some(severity))) = (self.rules.get(index), severities.get(index))
+            else {
+                continue;
+            };
+            if twin == index || severities.get(twin).is_none_or(Option::is_none) {
+                continue;
+            }
+            let mut found = Vec::new();
+            match per_rule.get(twin) {
+                Some(Some((_, Some(record)))) => {
+                    self.replay(document, rule, *severity, record, &mut found);
+                }
+                // The pass stopped for the budget before the twin ran.
+                _ => continue,
+            }
+            if let Some(Some((slot, _))) = per_rule.get_mut(index) {
+                *slot = found;
+            }
+        }
         for ((rule, severity), found) in self.rules.iter().zip(severities).zip(per_rule) {
-            let Some(mut found) = found else {
+            let Some((mut found, _)) = found else {
                 out.push(budget_finding(0));
                 return;
             };
