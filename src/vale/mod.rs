@@ -303,6 +303,7 @@ impl ValeStyles {
                 None => index,
             })
             .collect();
+        // The keys borrow the rules, which move into the styles below.
         drop(families);
         let mut has_twins = vec![false; rules.len()];
         for (index, &twin) in twin_of.iter().enumerate() {
