@@ -625,7 +625,8 @@ impl ValeStyles {
         source: &str,
         severity: Severity,
         starts: Option<&[usize]>,
-        (kept, place): (&mut Kept, (usize, usize)),
+        kept: &mut Kept,
+        place: (usize, usize),
         out: &mut Vec<Finding>,
     ) {
         let Some(rule) = self.rules.get(index) else {
@@ -1602,8 +1603,10 @@ impl RuleSet for ValeStyles {
                             block: Some(block),
                         };
                         let starts = self.prefilter.starts(index, 0, scan, &mut starts);
-                        let kept = (&mut kept, (in_run, 0));
-                        self.run_unit_in_run(index, &unit, source, severity, starts, kept, out);
+                        let place = (in_run, 0);
+                        self.run_unit_in_run(
+                            index, &unit, source, severity, starts, &mut kept, place, out,
+                        );
                     }
                     if in_sentences {
                         for (n, sentence) in block.sentences.iter().enumerate() {
@@ -1616,8 +1619,10 @@ impl RuleSet for ValeStyles {
                                 block: Some(block),
                             };
                             let starts = self.prefilter.starts(index, n + 1, scan, &mut starts);
-                            let kept = (&mut kept, (in_run, n + 1));
-                            self.run_unit_in_run(index, &unit, source, severity, starts, kept, out);
+                            let place = (in_run, n + 1);
+                            self.run_unit_in_run(
+                                index, &unit, source, severity, starts, &mut kept, place, out,
+                            );
                         }
                     }
                 }
@@ -1649,7 +1654,7 @@ impl RuleSet for ValeStyles {
             self.rules.iter().zip(&severities).any(|(rule, severity)| {
                 severity.is_some() && matches!(rule.check, Check::Metric(_))
             });
-        let (variables, per_rule) = rayon::join(
+        let (variables, mut per_rule) = rayon::join(
             || needs_variables.then(|| metric::document_variables(document)),
             || {
                 self.rules
@@ -1681,24 +1686,24 @@ impl RuleSet for ValeStyles {
                     .collect::<Vec<Option<(Vec<Finding>, Option<Replay>)>>>()
             },
         );
-        let mut per_rule = per_rule;
+        // Each twin left for its first rule replays what that one recorded
+        // (a first rule that did not run, off or stopped by the budget,
+        // recorded nothing, and its twins ran on their own).
         for index in 0..per_rule.len() {
             let twin = self.doc_twin(index);
-            let (Some(rule), Some(Some(severity))) = (self.rules.get(index), severities.get(index))
+            let (Some(rule), Some(&Some(severity))) =
+                (self.rules.get(index), severities.get(index))
             else {
                 continue;
             };
-            if twin == index || severities.get(twin).is_none_or(Option::is_none) {
+            if twin == index {
                 continue;
             }
+            let Some(Some((_, Some(record)))) = per_rule.get(twin) else {
+                continue;
+            };
             let mut found = Vec::new();
-            match per_rule.get(twin) {
-                Some(Some((_, Some(record)))) => {
-                    self.replay(document, rule, *severity, record, &mut found);
-                }
-                // The pass stopped for the budget before the twin ran.
-                _ => continue,
-            }
+            self.replay(document, rule, severity, record, &mut found);
             if let Some(Some((slot, _))) = per_rule.get_mut(index) {
                 *slot = found;
             }

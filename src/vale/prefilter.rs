@@ -133,7 +133,7 @@ impl Prefilter {
                                 rule: rule_id,
                                 bounded,
                                 on_blocks: rule.scope.reaches(UnitKind::Block),
-                                on_sentences: sentences,
+                                on_sentences: rule.scope.reaches(UnitKind::Sentence),
                             };
                             if !literal_rules[id].contains(&needs) {
                                 literal_rules[id].push(needs);
